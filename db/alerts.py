@@ -259,7 +259,11 @@ def _shifted_to_the_good_side(chart: xmr.XmrChart, direction: xmr.Direction) -> 
     bad = xmr.bad_side(direction)
     if any(xmr.quiet_since(chart, rule, bad) < xmr.RUN_LENGTH for rule in xmr.RULES):
         return None
-    good = xmr.active(chart, "down" if direction == "up" else "up")
+    # A run or a cluster, not one reading past the good limit (one good outlier closed it,
+    # a reviewer)
+    good = [
+        s for s in xmr.active(chart, "down" if direction == "up" else "up") if s.rule_id != "we1"
+    ]
     return good[0].rule_text if good else None
 
 
@@ -392,8 +396,9 @@ def _signal_holds_without(store: Store, kpi_id: int, readings: str) -> bool:
         )
         return signal_still_holds(store, kpi_id)
     finally:
-        store.conn.execute("ROLLBACK TO without_the_readings")
-        store.conn.execute("RELEASE without_the_readings")
+        if store.conn.in_transaction:  # else SQLite ended it (a full disk): its error stands
+            store.conn.execute("ROLLBACK TO without_the_readings")
+            store.conn.execute("RELEASE without_the_readings")
 
 
 def signal_still_holds(store: Store, kpi_id: int) -> bool:

@@ -527,9 +527,32 @@ def stray_journals(path: Path) -> list[str]:
     return sorted(found)
 
 
+def strays_not_written_since(path: Path, strays: list[str]) -> list[str]:
+    """Of ``strays``, those this file has not been written since (its ``mtime`` no newer:
+    ``os.stat`` opens nothing): they may be its own, renamed, and a write here would be lost
+    on its move back. A database's file is written at each checkpoint, so one in use is
+    newer than another database's leftover: one removed beside the team's file stopped every
+    write to it (a reviewer)."""
+    try:
+        written = os.stat(path).st_mtime_ns
+    except OSError:
+        return []
+    found = []
+    for name in strays:
+        try:
+            if os.stat(path.parent / name).st_mtime_ns >= written:
+                found.append(name)
+        except OSError:
+            continue
+    return found
+
+
 def strays_said(path: Path, strays: list[str]) -> str:
-    """``pdca.db-wal lies beside it: ...``, one line: whose it may be, and both ways out."""
-    return f"{_strays_words(path, strays)}; until then pdca writes nothing to it"
+    """``pdca.db-wal lies beside it: ...``, one line: whose it may be, and the ways out."""
+    refusing = strays_not_written_since(path, strays)
+    if refusing:
+        return f"{_strays_words(path, refusing)}; until then pdca writes nothing to it"
+    return _strays_words(path, strays, written_since=True)
 
 
 def strays_refusal(path: Path, strays: list[str], nothing: str = "nothing written") -> str:
@@ -540,17 +563,26 @@ def strays_refusal(path: Path, strays: list[str], nothing: str = "nothing writte
     return f"{path}: {_strays_words(path, strays)}; {nothing}"
 
 
-def _strays_words(path: Path, strays: list[str]) -> str:
+def _strays_words(path: Path, strays: list[str], *, written_since: bool = False) -> str:
     """What the -wal or -journal of a database not here is, and what to do, as a condition
     the person can tell: an unrelated old.db-wal beside the team's file was said to be its
     own ("move it back first"), and that mv let SQLite replay the other database's log into
-    the team's file (a retrial). A backup first makes a wrong guess undoable."""
+    the team's file (a retrial). A backup first makes a wrong guess undoable. Written since
+    (``written_since``), this file must not go back under that name either way."""
     bases = sorted({name.rsplit("-", 1)[0] for name in strays})
-    names = " ".join(shell_word(name) for name in strays)
+    leftovers = [*strays, *(f"{b}-shm" for b in bases if os.path.lexists(path.parent / f"{b}-shm"))]
+    names = " ".join(shell_word(name) for name in leftovers)
     wal = any(name.endswith("-wal") for name in strays)
     what = (
         "the last changes of" if wal else "the undoing of a write interrupted in"
     ) + f" a database named {' or '.join(bases)}, which is not here"
+    away = f"move {names} out of {path.parent} once nobody runs pdca on {' or '.join(bases)}"
+    lie = "lies" if len(strays) == 1 else "lie"
+    if written_since:
+        return (
+            f"{', '.join(strays)} {lie} beside it, holding {what}: this file was written after"
+            f" it, so it must not go back under that name; {away}"
+        )
     gets = (
         "to get them"
         if wal
@@ -558,10 +590,9 @@ def _strays_words(path: Path, strays: list[str]) -> str:
     )
     back = " or ".join(f"mv {shell_word(path.name)} {shell_word(base)}" for base in bases)
     return (
-        f"{', '.join(strays)} {'lies' if len(strays) == 1 else 'lie'} beside it, holding {what}:"
-        f" if this file is that database renamed, move it back {gets} (pdca backup first,"
-        f" then, in {path.parent}: {back}); if it is not, move {names} out of"
-        f" {path.parent} once nobody runs pdca on {' or '.join(bases)}"
+        f"{', '.join(strays)} {lie} beside it, holding {what}: if this file is that database"
+        f" renamed, move it back {gets} (pdca backup first, then, in {path.parent}: {back});"
+        f" if it is not, {away}"
     )
 
 

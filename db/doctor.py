@@ -55,6 +55,7 @@ from pdca.db.connection import (
     orphaned_journals,
     read_as_it_stands_on_a_full_disk,
     stray_journals,
+    strays_not_written_since,
     strays_said,
     the_file_itself,
 )
@@ -108,8 +109,9 @@ def diagnose(path: Path, mountinfo: str | None = None, now: datetime | None = No
     checks.append(_check_space(path))
     checks += _check_leftovers(path)
     if strays := stray_journals(path):  # a renamed file's last changes may be in them
-        # A failure: every write is refused meanwhile (a cron's doctor || page said nothing)
-        checks.append(Check("strays", False, strays_said(path, strays)))
+        # A failure while every write is refused (a cron's doctor || page said nothing)
+        refused = bool(strays_not_written_since(path, strays))
+        checks.append(Check("strays", not refused, strays_said(path, strays), warning=not refused))
     # Reads, and writes nothing. Someone who may write opens it as a writer does all the same:
     # SQLite then takes away the -wal and -shm its read made when it closes (nobody else has
     # the file open). A read-only open left them behind, with the file's mode, and a 0600 or

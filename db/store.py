@@ -38,6 +38,7 @@ from pdca.db.connection import (
     not_the_file_opened,
     open_database,
     stray_journals,
+    strays_not_written_since,
     strays_refusal,
 )
 from pdca.db.errors import (
@@ -670,7 +671,7 @@ class Store:
         that write to SQLite's replay of the old -wal (a tester)."""
         if self.path is None:
             return
-        strays = stray_journals(self.path)
+        strays = strays_not_written_since(self.path, stray_journals(self.path))
         if strays:
             raise DatabaseProblem(strays_refusal(self.path, strays))
 
@@ -683,6 +684,7 @@ class Store:
         """
         if not self.writable:
             raise self._read_only_error()
+        self._refuse_beside_strays()  # a look at the folder, before the lock is taken
         try:
             # A stop during a wait for the lock is answered at once, and the file moved or
             # removed meanwhile ends the wait.
@@ -705,8 +707,7 @@ class Store:
         # by SQLite's own replay (a trial).
         try:
             self._refuse_if_not_the_file_opened()
-            self._refuse_beside_strays()
-        except DatabaseProblem:
+        except DatabaseBroken:
             self._rollback()
             raise
         transaction = Transaction(self.conn, self.actor, self.clock())

@@ -16,7 +16,7 @@ from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.timer import Timer
@@ -345,6 +345,7 @@ class StandupScreen(RowView):
         self._ticker: Timer | None = None
         self._header_length = -1  # the header's text as last laid out (``_header``)
         self._told_recorded: int | None = None  # a colleague's record said under the meeting
+        self._told_gone: str | None = None  # the person whose turn was kept, said so
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -429,17 +430,19 @@ class StandupScreen(RowView):
         opened = {who: len(items) for who, items in self.extra.items()}
         was = self.person
         if was is not None and before is not None and was not in digest.people:
+            told, self._told_gone = self._told_gone == was, was
             # Their last item handed away (or closed) mid-turn: the view went to the next
             # person without a word, and the hand-over was filed under someone already passed
             # (a stand-up's lead). Their turn stays, said, until n.
             people = _kept_in_place(was, before.people, digest.people)
             digest = digest.model_copy(update={"people": people})
             whose = "with no owner" if was == UNOWNED else f"for {literal(was)}"
-            self.notify(
-                f"nothing left {whose} now: what was theirs changed hands or closed since"
-                " (n goes on)",
-                severity="warning",
-            )
+            if not told:  # once: it came again at every change to the file (a reviewer)
+                self.notify(
+                    f"nothing left {whose} now: what was theirs changed hands or closed since"
+                    " (n goes on)",
+                    severity="warning",
+                )
         self.digest = digest
         self.extra = extra or {}
         try:
@@ -477,8 +480,17 @@ class StandupScreen(RowView):
             " stands, and this one is not recorded again (the next one starts there)",
             severity="warning",
         )
-        self.reload()  # what it may not have read yet
+        self._end_the_meeting()
         return True
+
+    def _end_the_meeting(self) -> None:
+        """The meeting's window let go (its people, its turn): the next read starts where the
+        last recorded stand-up ended. Kept after a colleague's record, it stayed for good,
+        into the next day (a reviewer)."""
+        self.stepped = []
+        self._told_recorded = None
+        self.person_index = None
+        self.reload()
 
     def _say_if_recorded_under_the_meeting(self, digest: Digest) -> None:
         """A colleague recorded a stand-up while this meeting kept its window: said once,
@@ -643,6 +655,19 @@ class StandupScreen(RowView):
         self.remaining = TURN_SECONDS
         self.show()
 
+    def on_key(self, event: events.Key) -> None:
+        """A key other than undo's ends the board's "u again to undo ..." question, as on the
+        board: u, other keys, u undid a change from before the app opened without asking
+        again (a reviewer)."""
+        from pdca.screens.checkin_elsewhere import the_board
+
+        board = the_board(self)
+        if board is None or board.undo_asked is None:
+            return
+        live = self.active_bindings.get(event.key)
+        if live is None or live.binding.id != "board-undo":
+            board.undo_asked = None
+
     def action_everyone(self) -> None:
         self._to_everyone("back to everyone")
         self.show()
@@ -658,7 +683,10 @@ class StandupScreen(RowView):
 
     def _to_everyone(self, ended: str) -> None:
         """The everyone view, the per-person timer stopped: it counted on there, for nobody
-        (a power user past the last person; a retrial's p past the first, and a)."""
+        (a power user past the last person; a retrial's p past the first, and a). A meeting
+        a colleague's record came under ends here: its window goes on from that record."""
+        if self._told_recorded is not None:
+            self._end_the_meeting()
         self.person_index = None
         if self.timer_on:
             self._stop_timer()

@@ -192,9 +192,12 @@ class Session:
             if self._store.upgrade is not None:  # never silently: others on it must know
                 self.notices.append(self._store.upgrade.notice())
                 click.echo(f"pdca: {printable(self._store.upgrade.notice())}", err=True)
-            strays = [] if self.command == "doctor" else stray_journals(resolved.path)
+            # Beside the file itself, as the store's refusal looks (a link to it: beside the
+            # link, it warned of the wrong folder, a reviewer)
+            real = self._store.path or resolved.path
+            strays = [] if self.command == "doctor" else stray_journals(real)
             if strays:  # a renamed file lacks their changes; doctor says it as a check
-                said = strays_said(resolved.path, strays)
+                said = strays_said(real, strays)
                 self.notices.append(said)
                 click.echo(f"pdca: warning: {printable(said)}", err=True)
             if self.command not in NO_CATCH_UP and self._store.repeats_due():
@@ -2434,8 +2437,6 @@ _GONE_KINDS = {
     "alert": "alert",
     "follow-up": "followup",
     "repeat rule": "recurrence",
-    "checkin": "checkin",
-    "reading": "reading",
 }
 
 
@@ -2443,10 +2444,10 @@ def _how_gone(error: PdcaError) -> str:
     """`` (gone: ben 2026-12-04 10:00 UTC: restored from pdca.20261204.db)`` after "no
     action #25" for an action that was in the file, as the board's form says it: after a
     colleague's forced restore the command line said only "no action #25" (a soak)."""
-    entity = _GONE_KINDS.get(error.kind) if isinstance(error, NotFound) else None
-    if entity is None or not _opened:
+    if not isinstance(error, NotFound) or not isinstance(error.key, int) or not _opened:
         return ""
-    if not isinstance(error, NotFound) or not isinstance(error.key, int):
+    entity = _GONE_KINDS.get(error.kind)
+    if entity is None:
         return ""
     from pdca.db.store import Store
 

@@ -60,10 +60,10 @@ def backup(session: Session, dest: str | None, keep: int | None, as_json: bool) 
     )
     from pdca.db.connection import stray_journals, strays_said
 
-    if strays := stray_journals(session.resolved.path):
+    if strays := stray_journals(result.database):
         # Made all the same (a copy of the file as it is): an hourly backup beside a renamed
-        # file's -wal was stale with no word, and pushed the good ones out (a retrial).
-        said = strays_said(session.resolved.path, strays)
+        # file's -wal was stale with no word (a retrial).
+        said = strays_said(result.database, strays)
         click.echo(f"pdca: warning: backed up as the file is now; {printable(said)}", err=True)
 
     def text() -> None:

@@ -719,6 +719,10 @@ async def test_a_meeting_under_way_keeps_its_window_when_a_colleague_records_one
             assert accountability.last_standup(reader).by == "carol"
         finally:
             reader.close()
+        # The meeting ends there: the window goes on from carol's record (it stayed for
+        # good, into the next day, a reviewer)
+        await wait_until(pilot, lambda: screen.digest.since == theirs.until)
+        assert screen.digest.since == theirs.until and screen.person is None
 
 
 async def test_a_person_whose_work_went_elsewhere_mid_turn_keeps_the_turn(
@@ -753,6 +757,11 @@ async def test_a_person_whose_work_went_elsewhere_mid_turn_keeps_the_turn(
         assert told() == [
             "nothing left for carol now: what was theirs changed hands or closed since (n goes on)"
         ]
+        reads = screen.digest
+        screen.reload()  # another change to the file: said once, not at every one (a reviewer)
+        await wait_until(pilot, lambda: screen.digest is not reads)
+        await settle_app(pilot.app, pilot)
+        assert len(told()) == 1
         assert screen.person == "carol"
         after = screen.digest.people[screen.digest.people.index("carol") + 1 :]
         await pilot.press("n")
@@ -940,6 +949,32 @@ async def test_u_in_the_stand_up_undoes_and_stays_in_the_meeting(
         assert app.current_mode == "standup" and app.screen is screen
         assert screen.person == "bob"
         assert any(n.message.startswith("undone: ") for n in app._notifications)
+
+
+async def test_a_key_between_two_us_in_the_stand_up_asks_again(
+    make_app, team, store: Store
+) -> None:
+    """u asked "u again to undo" a change from before the app opened; j, k, then u took it
+    back without asking again, where the board asks again (a reviewer)."""
+    from pdca.db.models import ActionChanges
+
+    store.edit_action(3, ActionChanges(notes="before the app opened"))
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await bobs_turn(pilot)
+
+        def asked() -> int:
+            return sum("u again to undo" in n.message for n in app._notifications)
+
+        await pilot.press("u")
+        await wait_until(pilot, lambda: asked() == 1 and app.current_mode == "standup")
+        await settle_app(pilot.app, pilot)
+        assert asked() == 1, [n.message for n in app._notifications]
+        await pilot.press("j", "k", "u")
+        await wait_until(pilot, lambda: asked() and app.current_mode == "standup")
+        await settle_app(pilot.app, pilot)
+        assert asked(), [n.message for n in app._notifications]  # asked again
+        assert store.get_action(3).notes == "before the app opened"  # not undone
 
 
 async def test_esc_on_a_turn_goes_back_to_everyone_then_to_the_board(make_app, team) -> None:

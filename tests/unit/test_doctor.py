@@ -50,6 +50,18 @@ def test_a_wal_left_by_a_database_not_there_is_said_by_doctor_and_every_command(
     listed = ok("list")
     assert listed.stderr.startswith("pdca: warning: old.db-wal lies beside it, holding the last")
     assert listed.stderr.count("\n") == 1
+    # Older than the file's last write: another database's leftover, not this file's own
+    # renamed (one removed beside the team's file stopped every write to it, a reviewer).
+    # Said, and the file is written; never "move it back".
+    written = os.stat(store.path).st_mtime
+    os.utime(folder / "old.db-wal", (written - 3600, written - 3600))
+    added = ok("add", "written beside another's leftover")
+    assert "this file was written after it, so it must not go back under that name" in (
+        added.stderr
+    )
+    assert "mv " not in added.stderr
+    doctor = cli("doctor")
+    assert doctor.exit_code == 0 and "warn strays" in doctor.stdout
 
 
 def tmp_db(env) -> str:  # type: ignore[no-untyped-def]

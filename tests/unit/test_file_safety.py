@@ -1096,7 +1096,7 @@ def test_a_renamed_file_takes_no_write_while_its_old_names_wal_lies_beside_it(
         f"pdca: {moved}: team.db-wal lies beside it, holding the last changes of a database"
         " named team.db, which is not here: if this file is that database renamed, move it"
         f" back to get them (pdca backup first, then, in {tmp_path}: mv moved.db team.db);"
-        " if it is not, move team.db-wal out of"
+        " if it is not, move team.db-wal team.db-shm out of"
     )
     assert last.endswith("once nobody runs pdca on team.db; nothing written")
     assert "Traceback" not in refused.stderr

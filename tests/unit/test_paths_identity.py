@@ -210,7 +210,9 @@ def test_where_says_when_nothing_is_there_yet(cli, tmp_path: Path, monkeypatch) 
     (tmp_path / "moved.db-wal").touch()
     said = cli("--db", "moved.db", "where").stderr
     assert said.startswith("note: no database there, but moved.db-wal of a removed or renamed")
-    assert "if nothing opened it under its new name" in said and said.endswith(", then pdca init\n")
+    assert "(not one written to since: the -wal would damage it)" in said and said.endswith(
+        ", then pdca init\n"
+    )
     assert cli("--db", "moved.db", "init").exit_code == 1
 
 
