@@ -512,11 +512,17 @@ def stray_journals(path: Path) -> list[str]:
             for entry in entries:
                 for end in ("-wal", "-journal"):
                     base = entry.name.removesuffix(end)
+                    suffix = Path(base).suffix.lower()
+                    # A -wal is SQLite's whatever the name before it (a hidden .pdca.db, a
+                    # team.pdca renamed team.pdca.old went unseen, and a write was lost on the
+                    # move back, a retrial); pdca's own temporaries end in .new or .bak.
+                    named = suffix in endings or (
+                        end == "-wal" and suffix not in ("", ".new", ".bak")
+                    )
                     if (
                         base != entry.name
-                        and Path(base).suffix.lower() in endings
+                        and named
                         and base != path.name
-                        and not base.startswith(".")
                         and not os.path.lexists(path.parent / base)
                         and entry.is_file(follow_symlinks=False)
                         and entry.stat(follow_symlinks=False).st_size > 0

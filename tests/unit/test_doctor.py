@@ -749,3 +749,17 @@ def test_a_file_whose_owner_has_no_account_is_named(store, db_path: Path) -> Non
     assert not ok and "uid 4321 has no account here" in said, said
     assert said.endswith(f"ask root to run: chown LOGIN {db_path} (LOGIN: one of the team)")
     assert checks["file"][0] and "integrity" in checks  # the other checks go on (a reviewer)
+
+
+def test_a_hidden_or_oddly_named_databases_wal_is_a_stray_too(tmp_path: Path) -> None:
+    """A hidden .pdca.db, and team.pdca renamed team.pdca.old, left -wal files nobody saw,
+    and a write under the new name was lost on the move back (a retrial). pdca's own
+    temporaries (.new, .bak) and a notebook's "lab-journal" are no database's."""
+    from pdca.db.connection import stray_journals
+
+    here = tmp_path / "team.pdca.old"
+    here.write_bytes(b"x")
+    for name in (".pdca.db-wal", "team.pdca-wal", ".team.db.host.1.ab.new-wal", "lab-journal",
+                 "notes.bak-wal", "plain-wal"):  # fmt: skip
+        (tmp_path / name).write_bytes(b"pages")
+    assert stray_journals(here) == [".pdca.db-wal", "team.pdca-wal"]
