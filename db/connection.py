@@ -561,6 +561,19 @@ def strays_said(path: Path, strays: list[str]) -> str:
     return _strays_words(path, strays, written_since=True)
 
 
+def strays_in_short(path: Path, strays: list[str]) -> str:
+    """A command's warning of ``strays`` it would refuse to write beside, in a line: a refused
+    write printed the whole advice twice, as the warning and as the refusal (a retrial)."""
+    refusing = strays_not_written_since(path, strays)
+    if not refusing:
+        return strays_said(path, strays)
+    lie = "lies" if len(refusing) == 1 else "lie"
+    return (
+        f"{', '.join(refusing)} {lie} beside it, perhaps this file's last changes under an"
+        " old name: pdca writes nothing to it until that is settled (pdca doctor says how)"
+    )
+
+
 def strays_refusal(path: Path, strays: list[str], nothing: str = "nothing written") -> str:
     """A write refused while ``strays`` lie beside ``path``: if it was their database,
     renamed, their changes come back only on a move back before anything writes to it here.

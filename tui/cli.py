@@ -147,7 +147,7 @@ class Session:
         """Open the database; write commands create it (and the per-user folder) if missing,
         saying so on stderr when that is the per-user default nobody asked for by name."""
         if self._store is None:
-            from pdca.db.connection import stray_journals, strays_said
+            from pdca.db.connection import stray_journals, strays_in_short
             from pdca.db.store import Store
             from pdca.tui.identity import current_user
 
@@ -197,7 +197,7 @@ class Session:
             real = self._store.path or resolved.path
             strays = [] if self.command == "doctor" else stray_journals(real)
             if strays:  # a renamed file lacks their changes; doctor says it as a check
-                said = strays_said(real, strays)
+                said = strays_in_short(real, strays)
                 self.notices.append(said)
                 click.echo(f"pdca: warning: {printable(said)}", err=True)
             if self.command not in NO_CATCH_UP and self._store.repeats_due():
