@@ -553,6 +553,12 @@ def strays_not_written_since(path: Path, strays: list[str]) -> list[str]:
     return found
 
 
+def strays_refusing_writes(path: Path) -> list[str]:
+    """The leftovers beside ``path`` a write (or a restore) is refused beside: another
+    name's, this file not written since (``stray_journals``, ``strays_not_written_since``)."""
+    return strays_not_written_since(path, stray_journals(path))
+
+
 def strays_said(path: Path, strays: list[str]) -> str:
     """``pdca.db-wal lies beside it: ...``, one line: whose it may be, and the ways out."""
     refusing = strays_not_written_since(path, strays)

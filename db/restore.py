@@ -35,9 +35,8 @@ from pdca.db.connection import (
     open_database,
     refuse_database_file,
     refuse_orphaned_journals,
-    stray_journals,
-    strays_not_written_since,
     strays_refusal,
+    strays_refusing_writes,
     the_file_itself,
 )
 from pdca.db.errors import (
@@ -517,9 +516,7 @@ def restore(
             f"{database} has {info.st_nlink} names (hard links); remove the extra ones (find "
             f"{database.parent} -samefile {database}), then restore; nothing restored"
         )
-    if info is not None and (
-        strays := strays_not_written_since(database, stray_journals(database))
-    ):
+    if info is not None and (strays := strays_refusing_writes(database)):
         # Beside another name's -wal or -journal, as every write is refused: restored under
         # the new name, the move back its refusal advises put the old log beside a file
         # written since, and SQLite's replay of it damaged the file (a retrial).

@@ -37,9 +37,8 @@ from pdca.db.clock import Clock, iso
 from pdca.db.connection import (
     not_the_file_opened,
     open_database,
-    stray_journals,
-    strays_not_written_since,
     strays_refusal,
+    strays_refusing_writes,
 )
 from pdca.db.errors import (
     Conflict,
@@ -671,7 +670,7 @@ class Store:
         that write to SQLite's replay of the old -wal (a tester)."""
         if self.path is None:
             return
-        strays = strays_not_written_since(self.path, stray_journals(self.path))
+        strays = strays_refusing_writes(self.path)
         if strays:
             raise DatabaseProblem(strays_refusal(self.path, strays))
 

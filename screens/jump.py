@@ -16,11 +16,10 @@ async def undo_on_the_board(app: App[None], *, back_to: str | None = None) -> No
     """To the board, then its ``u``: this person's last change reverted, and shown there.
     ``back_to``: the view to come back to once it is done (the stand-up: ``u`` mid-meeting
     left the meeting for the board, a stand-up's lead); its notice stays in sight."""
-    await app.switch_mode("board")
-    await back_to_the_board(app)
-    if not isinstance(app.screen, BoardScreen):
+    board = await back_to_the_board(app)
+    if board is None:
         return
-    app.screen.action_undo()
+    board.action_undo()
     if back_to is not None:
         come_back_after(app, "undo_flow", back_to)
 
@@ -31,10 +30,8 @@ async def move_on_the_board(app: App[None], action_id: int, *, forward: bool, ba
     then back to ``back_to``. ``>`` there did nothing, and said nothing (a stand-up's lead)."""
     # The board as the person left it: a fresh filter (open_on_board's) cleared theirs
     # without a word (a retrial)
-    await app.switch_mode("board")
-    await back_to_the_board(app)
-    board = app.screen
-    if not isinstance(board, BoardScreen):
+    board = await back_to_the_board(app)
+    if board is None:
         return
     try:
         action = board.store.get_action(action_id)
@@ -66,12 +63,15 @@ def come_back_after(app: App[None], flow: str, back_to: str) -> None:
     app.run_worker(wait_then_go(), group="come-back", exit_on_error=False)
 
 
-async def back_to_the_board(app: App[None]) -> None:
-    """The board mode's screens above the board (``!``'s list, a KPI's chart opened from it)
-    closed: left open when the person went to another view, a jump to the board from there
-    showed the old chart, its filter set on the board under it (a tester). Not while a flow
-    waits on a dialog of its own: that is the person's unfinished work."""
+async def back_to_the_board(app: App[None]) -> BoardScreen | None:
+    """To the board, the board mode's screens above it (``!``'s list, a KPI's chart opened
+    from it) closed: left open when the person went to another view, a jump to the board
+    from there showed the old chart, its filter set on the board under it (a tester). Not
+    while a flow waits on a dialog of its own: that is the person's unfinished work. The
+    board, or None when a dialog of that flow is on it."""
+    await app.switch_mode("board")
     await back_to_the_view(app)
+    return app.screen if isinstance(app.screen, BoardScreen) else None
 
 
 async def back_to_the_view(app: App[None]) -> None:
@@ -92,10 +92,8 @@ async def open_on_board(
 ) -> None:
     """Switch to the board, filtered to ``owner`` (or ``initiative``) or with the cursor on
     ``action_id``."""
-    await app.switch_mode("board")
-    await back_to_the_board(app)
-    board = app.screen
-    if not isinstance(board, BoardScreen):
+    board = await back_to_the_board(app)
+    if board is None:
         return
     turned_on = done and not board.filter.include_done
     # Done ones shown by the person (D) stay shown: a jump only ever turns them on.

@@ -31,6 +31,7 @@ from pdca.db.accountability_models import (
     DigestItem,
     StandingItem,
     StandingKind,
+    Standup,
     flag_words,
     more_standing,
     more_that_need_a_word,
@@ -466,14 +467,19 @@ class StandupScreen(RowView):
         for step in steps:
             self.action_step(step)
 
-    def _recorded_by_someone_else(self, digest: Digest) -> bool:
-        """A stand-up recorded since this one's window began (a colleague's, under the
-        meeting): said, not asked "Record this stand-up?" to refuse it after (a retrial)."""
+    def _recorded_after(self, digest: Digest) -> Standup | None:
+        """The last stand-up recorded, when it ends after ``digest``'s window began."""
         try:
             last = accountability.last_standup(self.context.store)
         except PdcaError:
-            return False
-        if last is None or last.at <= digest.since:
+            return None
+        return last if last is not None and last.at > digest.since else None
+
+    def _recorded_by_someone_else(self, digest: Digest) -> bool:
+        """A stand-up recorded since this one's window began (a colleague's, under the
+        meeting): said, not asked "Record this stand-up?" to refuse it after (a retrial)."""
+        last = self._recorded_after(digest)
+        if last is None:
             return False
         self.notify(
             f"{literal(last.by)} recorded a stand-up up to {short_time(last.at)} already: it"
@@ -497,11 +503,8 @@ class StandupScreen(RowView):
         with what r does now (their record stands; it is not recorded twice)."""
         if not self.stepped or digest is self.recorded:
             return
-        try:
-            last = accountability.last_standup(self.context.store)
-        except PdcaError:
-            return
-        if last is None or last.at <= digest.since or last.by == self.context.actor:
+        last = self._recorded_after(digest)
+        if last is None or last.by == self.context.actor:
             return
         if last.id == self._told_recorded:
             return
@@ -826,11 +829,15 @@ class StandupScreen(RowView):
             self._ticker.stop()
             self._ticker = None
 
+    def _row_action(self) -> int | None:
+        """The action the highlighted row names (None: a person's name, an alert, "more")."""
+        at = self.query_one(RowList).cursor
+        return self.targets[at] if 0 <= at < len(self.targets) else None
+
     async def action_move(self, forward: bool) -> None:
         from pdca.screens.jump import move_on_the_board
 
-        at = self.query_one(RowList).cursor
-        action_id = self.targets[at] if 0 <= at < len(self.targets) else None
+        action_id = self._row_action()
         if action_id is None:
             key = ">" if forward else "<"
             self.notify(
@@ -842,8 +849,7 @@ class StandupScreen(RowView):
     def action_check_in(self) -> None:
         """c: a check-in on the highlighted row's action, here, as each person speaks (a
         team's soak typed one in the stand-up, and c did nothing)."""
-        at = self.query_one(RowList).cursor
-        action_id = self.targets[at] if 0 <= at < len(self.targets) else None
+        action_id = self._row_action()
         if action_id is None:
             self.notify("no action on this row: c checks in on the action a row names")
             services(self.app).drop_typed_text()  # the message typed with c: not keys here
