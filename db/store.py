@@ -1368,10 +1368,14 @@ class Store:
                 # Follow-ups gone with an undo of their "done": made and taken out in changes
                 # of the action itself. Their scheduling vanished from its history, though
                 # the undo had named it (an auditor).
+                # Of this action's follow-ups only: a reassign hands many actions and the
+                # audits of done ones in one change (#2's history listed #1's, a lead).
                 " OR (entity = 'followup' AND tx IN"
-                "     (SELECT tx FROM events WHERE entity = 'action' AND entity_id = ?))"
+                "     (SELECT tx FROM events WHERE entity = 'action' AND entity_id = ?)"
+                "     AND CASE WHEN json_valid(coalesce(after, before))"
+                "     THEN json_extract(coalesce(after, before), '$.action_id') END = ?)"
                 " ORDER BY id",
-                (action_id, action_id, action_id, action_id, action_id),
+                (action_id, action_id, action_id, action_id, action_id, action_id),
             )
         ]
         names = self._names_in(history)

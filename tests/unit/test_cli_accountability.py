@@ -429,6 +429,19 @@ def test_the_stand_up_tells_the_follow_ups_a_reassign_handed_over(
     assert "Handed over: #1 Triage rota" in text and "30-day follow-up due" in text
 
 
+def test_a_reassigned_actions_history_names_only_its_own_follow_ups(standardized, ok) -> None:
+    """#2's history listed the handover of #1's three audits, made in the same reassign: every
+    handed action's history filled with other actions' follow-ups (a programme lead's trial)."""
+    ok("reassign", "dana", "erin")
+    two = ok("show", "2").stdout
+    assert "handed #2 from dana to erin" in two
+    assert "follow-up of #1" not in two, two
+    one = ok("show", "1").stdout
+    assert one.count("follow-up of #1 to erin") == 3, one
+    ok("undo")
+    assert "follow-up of #1" not in ok("show", "2").stdout
+
+
 def test_an_undone_hand_over_of_follow_ups_is_told_to_whom_they_had_gone(
     standardized, ok, js, monkeypatch
 ) -> None:
