@@ -763,15 +763,22 @@ class AlertClosed(InvalidInput):
     Said as a person reads it ("alert: '96' was closed at 2026-12-05T07:21:19Z" read oddly, a
     tester): ``alert 96 (Attrition) was closed at 2026-12-05 07:21 UTC: ...``."""
 
-    def __init__(self, alert_id: int, kpi: str | None, closed_at: str) -> None:
+    def __init__(
+        self, alert_id: int, kpi: str | None, closed_at: str, waiting: list[int] | None = None
+    ) -> None:
         from pdca.db.dates import minute_utc
 
         super().__init__("alert", str(alert_id), "was closed")
         named = f" ({kpi})" if kpi is not None else ""
-        self.args = (
-            f"alert {alert_id}{named} was closed at {minute_utc(closed_at)}: nothing waits for an"
-            " acknowledgement",
-        )
+        closed = f"alert {alert_id}{named} was closed at {minute_utc(closed_at)}"
+        if not waiting:
+            self.args = (f"{closed}: nothing waits for an acknowledgement",)
+            return
+        # The KPI's other alert waits (a signal its breach raised): "nothing waits" sent a
+        # lead away while it went overdue (a programme lead).
+        others = ", ".join(str(n) for n in waiting)
+        which = f"alert {others} of it waits" if len(waiting) == 1 else f"alerts {others} wait"
+        self.args = (f"{closed}; {which} still: acknowledge that instead",)
 
 
 @dataclass(frozen=True)
@@ -816,7 +823,16 @@ def acknowledge_raised_together(
             kpi = store.conn.execute(
                 "SELECT name FROM kpis WHERE id = ?", (before["kpi_id"],)
             ).fetchone()
-            raise AlertClosed(alert_id, kpi["name"] if kpi else None, before["closed_at"])
+            waiting = [
+                row[0]
+                for row in store.conn.execute(
+                    "SELECT id FROM alerts WHERE kpi_id = ? AND closed_at IS NULL"
+                    " AND acknowledged_at IS NULL ORDER BY id",
+                    (before["kpi_id"],),
+                )
+            ]
+            name = kpi["name"] if kpi else None
+            raise AlertClosed(alert_id, name, before["closed_at"], waiting)
         if expected_version is not None and before["version"] != expected_version:
             raise store.conflict("alert", before)  # names a restore since, if one came
         others = _raised_with(store, before)

@@ -122,21 +122,41 @@ def raised_by(store: Store, kpi_id: int, reading_id: int) -> list[RaisedAlert]:
 
 
 def raised_words(
-    store: Store, raised: list[RaisedAlert], when: Callable[[str], str] = str
+    store: Store,
+    raised: list[RaisedAlert],
+    when: Callable[[str], str] = str,
+    *,
+    lead: str = "raised alert {id}",
 ) -> list[str]:
     """``raised alert 3 (41 h is above the alert threshold 34 h): dana to acknowledge by
     ...``, a line each alert a reading raised (the command line and the app say them);
-    ``when`` writes the deadline (the app: as its other times, not the stored form)."""
+    ``when`` writes the deadline (the app: as its other times, not the stored form);
+    ``lead`` what is said of the alert before why."""
     breached = alerts.breach_words(store, [a.id for a in raised if not a.rule_text])
     lines = []
     for alert in raised:
         why = f" (signal: {alert.rule_text})" if alert.rule_text else ""
         why = f" ({breached[alert.id]})" if alert.id in breached else why
         lines.append(
-            f"raised alert {alert.id}{why}: {alert.assignee} to acknowledge by"
+            f"{lead.format(id=alert.id)}{why}: {alert.assignee} to acknowledge by"
             f" {when(alert.ack_due)}"
         )
     return lines
+
+
+def still_waiting(store: Store, kpi_id: int, closed: list[int]) -> list[RaisedAlert]:
+    """The KPI's alerts waiting still, when a reading closed those in ``closed`` (nothing when
+    it closed none): "closed alert 1" alone read as if the breach were over, while the signal
+    the same reading raised waited, and went overdue (a programme lead)."""
+    if not closed:
+        return []
+    marks = ", ".join("?" * len(closed))
+    rows = store.conn.execute(
+        SELECT_ALERTS + " WHERE a.kpi_id = ? AND a.closed_at IS NULL"
+        f" AND a.acknowledged_at IS NULL AND a.id NOT IN ({marks})",
+        (kpi_id, *closed),
+    ).fetchall()
+    return _as_raised(store, rows)
 
 
 @dataclass(frozen=True)
@@ -165,12 +185,19 @@ def told(
         return Told(f"already recorded: {value} for {kpi} at {at} (not written again)", None, [])
     newer = newer_reading(store, row["kpi_id"], row["id"])
     raised = raised_by(store, row["kpi_id"], row["id"])
+    closed = closed_alerts_by(store, row["id"])
+    waiting = still_waiting(store, row["kpi_id"], [alert for alert, _said in closed])
+    stays = f"alert {{id}} on KPI {done.kpi!r} stays open"
     return Told(
         f"recorded {value} for {kpi} at {at}",
         None
         if newer is None
         else f"older than its newest reading ({when(newer)}): its alerts follow that one",
-        [*raised_words(store, raised, when), *closed_by(store, row["id"])],
+        [
+            *raised_words(store, raised, when),
+            *[said for _alert, said in closed],
+            *raised_words(store, waiting, when, lead=stays),
+        ],
     )
 
 
@@ -241,15 +268,10 @@ def _alert_updates(store: Store, tx: int, only: str = "") -> list[tuple[int, str
     return [(int(alert), str(said)) for _id, alert, said in sorted(tuple(row) for row in rows)]
 
 
-def closed_by(store: Store, reading_id: int) -> list[str]:
-    """What the reading's transaction said of the alerts it closed (``closed alert 4 on KPI
-    'MTTR': 31 h is back under the alert threshold 34 h``): a reading that closes one says so,
-    as one that raises one does (a tester)."""
-    return [said for _alert, said in closed_alerts_by(store, reading_id)]
-
-
 def closed_alerts_by(store: Store, reading_id: int) -> list[tuple[int, str]]:
-    """``closed_by`` with each alert's id: (id, what was said)."""
+    """What the reading's transaction said of the alerts it closed, with each alert's id:
+    (4, ``closed alert 4 on KPI 'MTTR': 31 h is back under the alert threshold 34 h``). A
+    reading that closes one says so, as one that raises one does (a tester)."""
     found = store.conn.execute(
         "SELECT tx FROM events WHERE entity = 'reading' AND entity_id = ? AND op = 'create'",
         (reading_id,),

@@ -1149,3 +1149,31 @@ def test_removing_the_reading_of_a_closed_alert_says_it_was_closed_already(ok, m
         "alert 1 on KPI 'Res' (closed already): the reading that raised it (50 h at"
         " 2026-11-23T09:00:00Z) was removed"
     )
+
+
+def test_a_reading_that_closes_one_alert_says_the_other_of_its_reading_waits_still(
+    ok, cli, monkeypatch
+) -> None:
+    """A reading back under the threshold closed alert 1 and said nothing of alert 2, the
+    signal the same breach raised; then "alerts ack 1" said "nothing waits for an
+    acknowledgement" while alert 2 waited, overdue (a programme lead's trial)."""
+    ok("kpi", "add", "Cost", "--unit", "EUR", "--baseline", "18", "--target", "15",
+       "--alert", "20", "--owner", "carol", "--alerts", "both")  # fmt: skip
+    for day in range(1, 21):
+        ok("kpi", "record", "Cost", "18", "--at", f"2026-10-{day:02d}T09:00:00Z")
+    raised = ok("kpi", "record", "Cost", "20.5", "--at", "2026-11-02T09:00:00Z").stdout
+    assert "raised alert 1 (" in raised and "raised alert 2 (signal" in raised, raised
+    back = ok("kpi", "record", "Cost", "18").stdout
+    assert "closed alert 1 " in back
+    assert "alert 2 on KPI 'Cost' stays open (signal: a reading above the upper natural" in back
+    assert "carol to acknowledge" in back, back
+    refused = cli("alerts", "ack", "1", "on it")
+    assert refused.exit_code == 1
+    assert "nothing waits for an acknowledgement" not in refused.stderr
+    assert refused.stderr.startswith("pdca: alert 1 (Cost) was closed at "), refused.stderr
+    assert "; alert 2 of it waits still: acknowledge that instead" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    monkeypatch.setenv("PDCA_USER", "carol")
+    assert "acknowledged alert 2" in ok("alerts", "ack", "2", "on it").stdout
+    again = cli("alerts", "ack", "1", "on it")
+    assert again.exit_code == 1 and "nothing waits for an acknowledgement" in again.stderr
