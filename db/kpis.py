@@ -111,20 +111,46 @@ def kpi_rows(store: Store, slots: int = RECENT_SLOTS, first: int | None = None) 
     recent = recent_readings(store, now, slots, ids)
     bases = signals.baselines(store, full)
     tails = signals.tails(store, ids)
-    rows = [
-        row_of(
-            kpi,
-            recent.get(kpi.id, []),
-            now,
-            slots,
-            open_alerts.get(kpi.id),
-            bases[kpi.id],
-            tails.get(kpi.id, []),
+    rows = []
+    for kpi in full:
+        tail = tails.get(kpi.id, [])
+        row = row_of(
+            kpi, recent.get(kpi.id, []), now, slots, open_alerts.get(kpi.id), bases[kpi.id], tail
         )
-        for kpi in full
-    ]
+        if _runs_past(row.signals, tail, bases[kpi.id]):
+            # A run longer than the tail: its start read as kpi show reads it, from the
+            # year's readings (a run 223 long was said to begin at the 40th from the end).
+            year = _year_of_readings(store, kpi.id, now)
+            row = row_of(kpi, recent.get(kpi.id, []), now, slots, row.alert, bases[kpi.id], year)
+        rows.append(row)
     rest = ordered[len(full) :]
     return rows + [pending(kpi, now, open_alerts.get(kpi.id)) for kpi in rest]
+
+
+def _runs_past(
+    found: Sequence[SignalMark],
+    tail: Sequence[tuple[str, float]],
+    baseline: list[tuple[str, float]],
+) -> bool:
+    """A signal of ``found`` begins at the first of the ``tail``'s readings after the
+    baseline, when the tail is cut (``signals.TAIL`` long): it may begin earlier."""
+    if len(tail) < signals.TAIL:
+        return False
+    end = baseline[-1][0] if baseline else ""
+    first = next((at for at, _value in tail if at > end), None)
+    return first is not None and any(mark.points and mark.points[0] == first for mark in found)
+
+
+def _year_of_readings(store: Store, kpi_id: int, now: datetime) -> list[tuple[str, float]]:
+    """The KPI's readings of the last ``DETAIL_DAYS``, as kpi show charts them."""
+    return [
+        (at, value)
+        for at, value in store.conn.execute(
+            f"SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at >= ?{signals.NUMBER}"
+            " ORDER BY at, id",
+            (kpi_id, iso(now - timedelta(days=DETAIL_DAYS))),
+        )
+    ]
 
 
 def pending(kpi: Kpi, now: datetime, alert: Alert | None = None) -> KpiRow:

@@ -1177,3 +1177,23 @@ def test_a_reading_that_closes_one_alert_says_the_other_of_its_reading_waits_sti
     assert "acknowledged alert 2" in ok("alerts", "ack", "2", "on it").stdout
     again = cli("alerts", "ack", "1", "on it")
     assert again.exit_code == 1 and "nothing waits for an acknowledgement" in again.stderr
+
+
+def test_kpi_list_tells_a_long_signal_from_its_first_reading_as_kpi_show_does(ok, js) -> None:
+    """kpi list read the newest 40 readings only: a run below the centre 60 readings long
+    was said to begin at the 40th from the end, with 40 points, where kpi show said 60 (an
+    analyst's year of readings)."""
+    ok("kpi", "add", "Yield", "--unit", "%", "--baseline", "95", "--target", "98",
+       "--alerts", "thresholds")  # fmt: skip
+    for day in range(20):
+        value = "95.5" if day % 2 else "94.5"
+        ok("kpi", "record", "Yield", value, "--at", f"2026-08-{day + 1:02d}T09:00:00Z")
+    for day in range(60):
+        at = f"2026-{9 + day // 30:02d}-{day % 30 + 1:02d}T09:00:00Z"
+        ok("kpi", "record", "Yield", "94.8" if day % 3 else "94.6", "--at", at)
+    listed = js("kpi", "list", "--json")[0]["signals"]
+    shown = js("kpi", "show", "Yield", "--json")["kpi"]["signals"]
+    run = [s for s in shown if s["rule"] == "we4"]  # eight or more in a row on one side
+    assert run and run[0]["first_at"] == "2026-09-01T09:00:00Z", shown
+    assert len(run[0]["points"]) == 60
+    assert listed == shown
