@@ -6,13 +6,15 @@ tests fix time and the command line, the app and the seed all obey the same answ
 
 from __future__ import annotations
 
+import time
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
-from pdca.db.clock import iso, stored_moment
+from pdca.db.clock import day_start, iso, stored_moment
 from pdca.db.errors import InvalidInput
 from pdca.db.models import (
     STATUS_ORDER,
@@ -424,8 +426,9 @@ def verdict_words(verdict: Trend, before_count: int, after_count: int, done: boo
 
 
 def period_of(moment: datetime, cadence: Cadence) -> date:
-    """The first day of the cadence period holding ``moment`` (UTC): day, ISO week, month."""
-    return _period_of_day(moment.astimezone(UTC).date(), cadence)
+    """The first day of the cadence period holding ``moment`` on this process's clock (its
+    local day, as every day pdca tells): day, ISO week, month."""
+    return _period_of_day(moment.astimezone().date(), cadence)
 
 
 def _period_of_day(day: date, cadence: Cadence) -> date:
@@ -448,41 +451,62 @@ def slots(
     readings: Sequence[tuple[str, float]], cadence: Cadence, now: datetime, count: int
 ) -> list[float | None]:
     """The last ``count`` cadence periods up to now, oldest first: each period's last reading,
-    ``None`` where no measurement was taken (a gap in the sparkline)."""
-    index = _period_index(period_of(now, cadence), cadence, count)
+    ``None`` where no measurement was taken (a gap in the sparkline). Periods are the
+    reader's local days (weeks, months): a reading at 00:30 in Berlin was drawn in the UTC
+    day before, and the missed day showed no gap (an analyst)."""
+    bounds = _period_bounds(period_of(now, cadence), cadence, count, _zone())
     values: list[float | None] = [None] * count
     for at, value in sorted(readings):
-        i = index.get(_period_of_day(_utc_day(at), cadence))
-        if i is not None:
+        i = bisect_right(bounds, _stored_form(at)) - 1
+        if 0 <= i < count:  # before the first period, or after the last (set ahead): no cell
             values[i] = value
     return values
 
 
+def _zone() -> tuple[object, ...]:
+    """This process's clock, for the cache of ``_period_bounds``: a test may change it."""
+    return (time.tzname, time.timezone, time.altzone)
+
+
 @lru_cache(maxsize=32)
-def _period_index(latest: date, cadence: Cadence, count: int) -> dict[date, int]:
-    """Each of the ``count`` periods up to ``latest``, oldest first, by its first day: once
-    per cadence for a list of 200 KPIs, not once per KPI."""
+def _period_bounds(
+    latest: date, cadence: Cadence, count: int, zone: tuple[object, ...]
+) -> tuple[str, ...]:
+    """When each of the ``count`` periods up to ``latest`` begins, oldest first, and when the
+    last one ends, as stored times (UTC text, which sorts as time does): once per cadence
+    for a list of 200 KPIs, and each reading then placed by comparing its text, unparsed
+    (parsing each of 70 000 readings took most of the KPI list's time)."""
     periods = [latest]
     while len(periods) < count:
         periods.append(previous_period(periods[-1], cadence))
     periods.reverse()
-    return {start: i for i, start in enumerate(periods)}
+    after = _next_period(latest, cadence)
+    return tuple(iso(day_start(start)) for start in [*periods, after])
 
 
-def _utc_day(at: str) -> date:
-    """The UTC day of a stored time. pdca stores ``...Z`` times: their first ten characters
-    are the day (parsing each of 70 000 readings took most of the KPI list's time)."""
-    if at.endswith("Z") and len(at) >= 10:
-        return date.fromisoformat(at[:10])
-    return parse_time(at).astimezone(UTC).date()
+def _next_period(start: date, cadence: Cadence) -> date:
+    if cadence == "daily":
+        return start + timedelta(days=1)
+    if cadence == "weekly":
+        return start + timedelta(days=7)
+    return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _stored_form(at: str) -> str:
+    """``at`` as pdca stores times (``2026-07-09T22:30:00Z``), to compare as text: one set by
+    hand with an offset or a fraction is read and written again."""
+    if len(at) == 20 and at.endswith("Z"):
+        return at
+    try:
+        return iso(stored_moment(at))
+    except (ValueError, OverflowError):
+        return at
 
 
 def slot_window_start(cadence: Cadence, now: datetime, count: int) -> datetime:
     """The earliest moment ``slots`` can use: what the store reads from."""
-    start = period_of(now, cadence)
-    for _ in range(count - 1):
-        start = previous_period(start, cadence)
-    return datetime.combine(start, datetime.min.time(), UTC)
+    first = _period_bounds(period_of(now, cadence), cadence, count, _zone())[0]
+    return stored_moment(first)
 
 
 FUTURE_MARGIN = timedelta(minutes=5)  # clocks of two machines writing one file may differ

@@ -182,11 +182,19 @@ def weekly_means(
     counts = [0] * weeks
     start = now - timedelta(weeks=weeks)
     for at, reading in readings:
-        index = min(int((parse_time(at) - start) / timedelta(weeks=1)), weeks - 1)
+        # floored: int() rounds toward zero, and a reading up to a week before the window
+        # was averaged into its first week (an analyst's year)
+        index = min((parse_time(at) - start) // timedelta(weeks=1), weeks - 1)
         if index >= 0:
             sums[index] += reading
             counts[index] += 1
     return [sums[k] / counts[k] if counts[k] else None for k in range(weeks)]
+
+
+def charted(readings: Sequence[tuple[str, float]], now: datetime) -> int:
+    """How many of ``readings`` the chart of the last ``CHART_WEEKS`` weeks holds."""
+    start = now - timedelta(weeks=CHART_WEEKS)
+    return sum(1 for at, _reading in readings if parse_time(at) >= start)
 
 
 def text_chart(
@@ -265,7 +273,7 @@ def _kpi_section(item: ReportKpi, now: datetime) -> list[str]:
     chart = text_chart(
         item.readings, kpi, now, markers=item.markers, limits=item.limits, signals=item.signals
     )
-    count = len(item.readings)
+    count = charted(item.readings, now)
     # "as weekly means", not "weekly": that read as the KPI's cadence, a daily one's too (a
     # new user)
     shown_as = ", as weekly means" if count else ""

@@ -271,9 +271,34 @@ def test_sensible_thresholds_pass() -> None:
 
 @given(st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(9998, 12, 30),
                     timezones=st.sampled_from([UTC, timezone(timedelta(hours=9))])))  # fmt: skip
-def test_a_stored_times_day_read_from_its_text_is_its_utc_day(moment: datetime) -> None:
+def test_a_time_set_by_hand_in_another_form_is_compared_as_pdca_stores_it(
+    moment: datetime,
+) -> None:
     from pdca.db.clock import iso
 
-    expected = moment.astimezone(UTC).date()
-    assert r._utc_day(iso(moment)) == expected
-    assert r._utc_day(moment.isoformat()) == expected  # an offset is converted
+    expected = iso(moment)
+    assert r._stored_form(expected) == expected
+    assert r._stored_form(moment.isoformat()) == expected  # an offset, a fraction: converted
+
+
+def test_slots_are_the_readers_local_days(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reading at 00:30 in Berlin was drawn in the day before's cell, as its UTC day: the
+    missed day showed no gap, and today's two readings were split (an analyst's year)."""
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        noon = [(f"2026-07-0{day}T10:00:00Z", 10.0) for day in range(1, 9)]  # 12:00 CEST
+        late = [("2026-07-09T22:30:00Z", 9.0), ("2026-07-10T18:00:00Z", 6.0)]  # 10 July
+        now = datetime(2026, 7, 10, 19, tzinfo=UTC)
+        assert r.slots(noon + late, "daily", now, 4) == [10.0, 10.0, None, 6.0]
+        # a week begins on Monday at local midnight: Sunday 23:30 UTC is Monday in Berlin
+        weekly = r.slots([("2026-07-05T22:30:00Z", 3.0)], "weekly", now, 2)
+        assert weekly == [None, 3.0]
+        assert r.slot_window_start("daily", now, 4) == datetime(2026, 7, 6, 22, tzinfo=UTC)
+        # a reading after the last period (set ahead by hand) is in no cell
+        assert r.slots([("2026-07-10T22:30:00Z", 1.0)], "daily", now, 2) == [None, None]
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -600,3 +600,26 @@ def test_repeat_rounds_ticked_off_before_act_are_no_decision(cli, store: Store) 
     # and in one action's report (a reviewer: "#41" counted it a standardize)
     one = report(cli, f"#{rounds[0].id}", "--format", "md")
     assert "Decisions: standardize 0, adjust 0, abandon 0; 1 repeat round ticked off" in one
+
+
+def test_a_reading_just_before_the_52_weeks_is_neither_counted_nor_charted(
+    cli, store: Store
+) -> None:
+    """A reading a day before the chart's 52 weeks was counted ("324 readings", of 323) and
+    averaged into its first week: int() rounds toward zero (an analyst's year)."""
+    from datetime import timedelta
+
+    from pdca.db.models import InitiativeDraft, KpiDraft, ReadingDraft
+    from pdca.tui.report_md import weekly_means
+    from tests.conftest import NOW_DT
+
+    store.add_initiative(InitiativeDraft(name="Yield", objective="Fewer rejects"))
+    store.add_kpi(KpiDraft(name="FPY", unit="%", baseline=90, target=95, initiative="Yield"))
+    before = NOW_DT - timedelta(weeks=52, days=1)
+    store.record_reading(ReadingDraft(kpi="FPY", value=80), before)
+    store.record_reading(ReadingDraft(kpi="FPY", value=90), NOW_DT - timedelta(weeks=51, days=6))
+    text = report(cli, "Yield", "--format", "md")
+    [line] = [ln for ln in text.splitlines() if " in the last 52 weeks" in ln]
+    assert line.startswith("1 reading in the last 52 weeks"), line
+    stamp = before.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert weekly_means([(stamp, 80.0)], NOW_DT) == [None] * 52
