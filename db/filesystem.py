@@ -138,6 +138,32 @@ def make_personal_folder(path: Path) -> None:
             os.chmod(made, 0o777 & ~_personal_umask)
 
 
+def someone_elses(path: Path) -> str | None:
+    """Who owns ``path`` (else the nearest folder above it that is there), when that is not
+    this process's user: their login (or uid); None when it is ours, or cannot be told.
+    root run with ann's HOME left root-owned files in her home she could not read (a
+    tester): a person's own files go only where they are that person's."""
+    folder = path
+    while True:
+        try:
+            owner = os.stat(folder).st_uid
+            break
+        except FileNotFoundError:
+            if folder.parent == folder:
+                return None
+            folder = folder.parent
+        except OSError:
+            return None
+    if owner == os.geteuid():
+        return None
+    import pwd
+
+    try:
+        return pwd.getpwuid(owner).pw_name
+    except KeyError:
+        return f"uid {owner}"
+
+
 def directory_is_group_shared(directory: Path) -> bool:
     """A directory a group writes into (typically ``2770 root:team``)."""
     try:

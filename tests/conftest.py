@@ -57,6 +57,20 @@ def the_umask_as_it_was() -> Iterator[None]:
     filesystem._personal_umask = personal
 
 
+@pytest.fixture(scope="session")
+def passwd_state(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("passwd-home") / ".local" / "state" / "pdca"
+
+
+@pytest.fixture(autouse=True)
+def no_files_in_the_real_home(passwd_state: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A person's files go, when their XDG_STATE_HOME cannot take them, to the home their
+    passwd entry names (tui/crash.py): a test's stands in for it, never the real one."""
+    from pdca.tui import crash
+
+    monkeypatch.setattr(crash, "passwd_state_directory", lambda: passwd_state)
+
+
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """A sandboxed environment: fixed user and clock, home and data dir under tmp_path."""

@@ -479,7 +479,7 @@ class PdcaApp(App[None]):
                 # su and runuser start it so too, from a shell that cannot bring it back:
                 # "started without one" was untrue there (a tester)
                 "ctrl+z: no shell here can bring pdca back (it runs in a session of its own,"
-                " as tmux, ssh, su, runuser and sudo start it); q quits",
+                " as tmux, ssh, su, runuser and sudo start it); ctrl+q quits",
                 severity="warning",
             )
             return
@@ -1244,11 +1244,14 @@ class PdcaApp(App[None]):
     def _save_screenshot(self) -> None:
         """The palette's "Screenshot": Textual's said "Failed to save screenshot", no why and
         no where (its ~/Downloads is missing on a server, a tester)."""
-        from pdca.tui.crash import crash_directory
+        from pdca.tui.crash import state_directories
 
         directory = None
         try:
-            directory = crash_directory(os.environ)
+            found = state_directories(os.environ)
+            if not found:
+                raise NoHome("no home directory (set HOME, or XDG_STATE_HOME)")
+            directory = found[0]
             make_personal_folder(directory)
             path = self.save_screenshot(path=str(directory))
             if (mode := personal_mode(0o666)) is not None:  # not the team folder's 0660

@@ -981,13 +981,18 @@ def _open_board(session: Session) -> None:
     from pdca.tui.left_behind import left_behind_notice
 
     left = left_behind_notice(session.environ)  # a hung-up board's unsaved changes, kept
+    # ... or where they could not be: said at the start, not found missing after a hang-up
+    # (a home not writable, another person's XDG_STATE_HOME after su: a tester)
+    from pdca.tui.crash import state_unwritable
+
+    unkept = state_unwritable(session.environ)
     let_stops_through()  # held back by a write before (demo's seed): the board's threads hear
     app = create_app(
         path,
         actor=current_user(session.environ),
         clock=session.clock,
         environ=session.environ,
-        notices=[*session.notices, *([left] if left else [])],
+        notices=[*session.notices, *(said for said in (left, unkept) if said)],
     )
     status = run_app(app)
     # Everything is saved and said: what the app made needs no collecting as the interpreter

@@ -11,15 +11,12 @@ they are removed.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pdca.db.filesystem import make_personal_folder
-from pdca.tui.crash import crash_directory
-from pdca.tui.paths import NoHome
+from pdca.tui.crash import state_directories, write_state_file
 
 PATTERN = "unsaved-*.txt"
 
@@ -27,54 +24,37 @@ PATTERN = "unsaved-*.txt"
 def write_left_behind(lines: list[str], environ: Mapping[str, str], database: Path) -> Path | None:
     """Write ``lines`` (of the board on ``database``) to a new file of the person's own; its
     path, or None when there is nowhere to put it (no home, a full disk)."""
-    try:
-        directory = crash_directory(environ)
-    except NoHome:
-        return None
     now = datetime.now(UTC)
-    moment = now.strftime("%Y%m%dT%H%M%SZ")
-    path = directory / f"unsaved-{moment}-{os.getpid()}.txt"
-    try:
-        make_personal_folder(directory)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except OSError:
-        return None
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-            out.write(
-                # Which file: someone with two could not tell which #1 (a reviewer)
-                f"pdca: the terminal hung up at {now.strftime('%Y-%m-%d %H:%M:%S UTC')};"
-                f" what the board on {database} could not save:\n"
-                # The lines are as printed at quit: texts quoted as Python writes them (a
-                # tester pasted a doubled backslash back into a title)
-                "(texts are quoted: \\\\ is one backslash, \\n a new line, \\x1b an escape)\n"
-                + "".join(f"{line}\n" for line in lines)
-            )
-    except OSError:
-        # A full disk: an empty file left behind was named at every start as holding
-        # what to do again (a trial). None is better than that.
-        with contextlib.suppress(OSError):
-            path.unlink()
-        return None
-    return path
+    text = (
+        # Which file: someone with two could not tell which #1 (a reviewer)
+        f"pdca: the terminal hung up at {now.strftime('%Y-%m-%d %H:%M:%S UTC')};"
+        f" what the board on {database} could not save:\n"
+        # The lines are as printed at quit: texts quoted as Python writes them (a
+        # tester pasted a doubled backslash back into a title)
+        "(texts are quoted: \\\\ is one backslash, \\n a new line, \\x1b an escape)\n"
+        + "".join(f"{line}\n" for line in lines)
+    )
+    return write_state_file(environ, "unsaved", ".txt", text)
 
 
 def left_behind_notice(environ: Mapping[str, str]) -> str | None:
     """``what a board that lost its terminal could not save is in ...``, while such files
     are there; None when there are none (or nowhere to look)."""
-    try:
-        directory = crash_directory(environ)
-        found = sorted(directory.glob(PATTERN))
-    except (NoHome, OSError):
-        return None
+    found: list[Path] = []
+    for directory in state_directories(environ):
+        with contextlib.suppress(OSError):
+            found += directory.glob(PATTERN)
     if not found:
         return None
+    found.sort(key=lambda kept: kept.name)  # by the time in the name
     if len(found) > 1:
         # "(2 files)" named one: the other was nowhere (one person in two places)
+        folders = sorted({str(kept.parent) for kept in found})
+        newest = found[-1].name if len(folders) == 1 else found[-1]
         return (
             f"what boards that lost their terminal could not save is in {len(found)} files,"
-            f" {directory}/unsaved-*.txt (the newest {found[-1].name}): make those changes"
-            " again, then remove the files"
+            f" {' and '.join(f'{folder}/unsaved-*.txt' for folder in folders)} (the newest"
+            f" {newest}): make those changes again, then remove the files"
         )
     return (
         f"what a board{_on_which(found[-1])} that lost its terminal could not save is in"

@@ -39,7 +39,7 @@ def base_directory(environ: Mapping[str, str], variable: str, *under_home: str) 
     given = environ.get("HOME")
     # An empty HOME is no home, as an unset one: ``expanduser`` answered "/" for it, and the
     # default database went under /.local (a tester).
-    home = given or _passwd_home()
+    home = given or passwd_home()
     if not os.path.isabs(home):
         why = (
             f"HOME ({given!r}) is not an absolute path"
@@ -54,7 +54,7 @@ def base_directory(environ: Mapping[str, str], variable: str, *under_home: str) 
     return Path(home, *under_home)
 
 
-def _passwd_home() -> str:
+def passwd_home() -> str:
     """This uid's home directory from the passwd entry ("" when it has none)."""
     import pwd
 

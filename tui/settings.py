@@ -7,13 +7,14 @@ home, never beside the shared database: one person's theme is not the team's.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pdca.db.filesystem import make_personal_folder, personal_mode
+from pdca.db.filesystem import make_personal_folder, personal_mode, someone_elses
 
 DEFAULT_THEME = "textual-dark"
 
@@ -118,14 +119,21 @@ def save_settings(path: Path, settings: Settings) -> str | None:
     if updated is None:
         return None  # the person's file does not parse: leave it for them to mend
     text = updated
+    owner = someone_elses(path)
+    if owner is not None:
+        # root run with ann's HOME replaced her settings with a file of root's (a tester)
+        return f"{path} is {owner}'s, not yours (HOME or XDG_CONFIG_HOME names their folder)"
+    temporary = path.with_suffix(".tmp")
     try:
         make_personal_folder(path.parent)
-        temporary = path.with_suffix(".tmp")
         temporary.write_text(text, encoding="utf-8")
         if (mode := personal_mode(0o666)) is not None:  # not the team folder's 0660
             temporary.chmod(mode)
         temporary.replace(path)
     except OSError as error:
+        # A full home left an empty settings.tmp behind, group-writable (a tester)
+        with contextlib.suppress(OSError):
+            temporary.unlink()
         # A read-only home must not stop the app; the choice holds until it quits, and the
         # person is told it will not be remembered (it went without a word, a tester).
         return f"{path.parent}: {error.strerror}"

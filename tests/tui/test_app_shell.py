@@ -675,3 +675,20 @@ def test_a_help_matches_by_the_starts_of_its_words_not_letters_in_order() -> Non
     assert help_matches("ADD pl", "Add an action to Plan")
     assert not help_matches("add", "Draw the whole screen again, after something wrote over it")
     assert not help_matches("", "Add an action to Plan")
+
+
+async def test_ctrl_z_with_no_shell_to_come_back_to_names_a_quit_that_works_in_a_form(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It said "q quits" with a form open, and q went into the title (a tester)."""
+    from pdca.tui import job_control
+
+    monkeypatch.setattr(job_control, "no_shell_to_come_back_to", lambda: True)
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("n")
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        said = [n.message for n in app._notifications if "no shell here" in n.message]
+        assert said and said[-1].endswith("; ctrl+q quits"), said

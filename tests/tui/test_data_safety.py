@@ -880,13 +880,21 @@ async def test_a_crash_exits_non_zero_and_leaves_its_traceback_in_a_file(
 
 
 async def test_a_crash_with_nowhere_to_keep_its_traceback_leaves_it_on_the_terminal(
-    make_app, board_db: Path, env: dict[str, str], tmp_path: Path, capfd: pytest.CaptureFixture
+    make_app,
+    board_db: Path,
+    env: dict[str, str],
+    tmp_path: Path,
+    capfd: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A state folder nobody may write: "the traceback could not be saved", and nothing was
     left to report (a tester). Textual's traceback is printed once the terminal is back."""
+    from pdca.tui import crash
+
     blocked = tmp_path / "a-file"
     blocked.write_text("")
     env["XDG_STATE_HOME"] = str(blocked / "state")
+    monkeypatch.setattr(crash, "passwd_state_directory", lambda: blocked / "home-state")
     app = await _crashed(make_app(board_db))
     assert app.return_code == 1 and app.crash_log is None
     printed = " ".join(capfd.readouterr().err.split())  # as wrapped to the terminal's width

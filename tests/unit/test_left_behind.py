@@ -66,3 +66,54 @@ def test_two_files_left_behind_are_both_pointed_at(tmp_path: Path) -> None:
         f" {folder}/unsaved-*.txt (the newest {max(first.name, second.name)}): make those"
         " changes again, then remove the files"
     )
+
+
+def test_a_state_folder_that_cannot_take_it_leaves_it_in_the_passwd_home(
+    tmp_path: Path, passwd_state: Path
+) -> None:
+    """HOME not writable, another person's XDG_STATE_HOME kept by su: what a hung-up board
+    could not save went nowhere, without a word (a tester). It goes to the home the passwd
+    entry names, and the next start points at it there."""
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    environ = {"HOME": str(tmp_path), "XDG_STATE_HOME": str(blocked / "state")}
+    path = write_left_behind(["pdca: not saved: x"], environ, tmp_path / "team.db")
+    assert path is not None and path.parent == passwd_state, path
+    notice = left_behind_notice(environ)
+    assert notice is not None and str(path) in notice
+    path.unlink()
+
+
+def test_a_state_folder_of_someone_elses_is_not_written_into(
+    tmp_path: Path, passwd_state: Path, monkeypatch
+) -> None:
+    """root run with ann's HOME left a file of root's in her home, which she could not read
+    (a tester): a folder another uid owns is passed over for the passwd entry's home."""
+    environ = {"HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "anns")}
+    (tmp_path / "anns").mkdir()
+    me = os.geteuid()
+    with monkeypatch.context() as someone_else:
+        someone_else.setattr(os, "geteuid", lambda: me + 4242)
+        path = write_left_behind(["pdca: not saved: x"], environ, tmp_path / "team.db")
+    assert path is not None and path.parent == passwd_state
+    assert list((tmp_path / "anns").rglob("*")) == []
+    path.unlink()
+
+
+def test_the_board_says_at_its_start_when_nothing_could_be_kept(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from pdca.tui import crash
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    environ = {"HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state")}
+    assert crash.state_unwritable(environ) is None
+    monkeypatch.setattr(crash, "passwd_state_directory", lambda: None)
+    environ["XDG_STATE_HOME"] = str(blocked / "state")
+    said = crash.state_unwritable(environ)
+    assert said is not None and said.startswith(
+        f"what a lost connection leaves unsaved cannot be kept: {blocked}/state/pdca: "
+    ), said
+    assert said.endswith("; set XDG_STATE_HOME to a folder of yours")
+    assert write_left_behind(["pdca: not saved: x"], environ, tmp_path / "team.db") is None

@@ -108,3 +108,43 @@ def test_z_writes_its_own_line_only_not_the_default_theme(tmp_path: Path) -> Non
     fresh = tmp_path / "fresh" / "settings.toml"
     save_settings(fresh, replace(found, theme=DEFAULT_THEME, compact_cards=False))
     assert not fresh.exists()  # nothing chosen: nothing written
+
+
+def test_settings_in_someone_elses_folder_are_not_replaced(tmp_path: Path, monkeypatch) -> None:
+    """root run with ann's HOME replaced her settings.toml with a file of root's (a tester):
+    the choice is kept for the run and said not remembered, her file left as it is."""
+    import os
+    from dataclasses import replace
+
+    from pdca.tui.settings import save_settings
+
+    written = 'theme = "nord"\n'
+    found = _load(tmp_path, written)
+    me = os.geteuid()
+    monkeypatch.setattr(os, "geteuid", lambda: me + 4242)
+    said = save_settings(tmp_path / "settings.toml", replace(found, compact_cards=True))
+    monkeypatch.undo()
+    assert said is not None and said.startswith(f"{tmp_path / 'settings.toml'} is "), said
+    assert "'s, not yours (HOME or XDG_CONFIG_HOME names their folder)" in said
+    assert (tmp_path / "settings.toml").read_text(encoding="utf-8") == written
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["settings.toml"]
+
+
+def test_a_full_home_leaves_no_half_written_settings_behind(tmp_path: Path, monkeypatch) -> None:
+    """A full home left an empty settings.tmp, group-writable, in the person's folder (a
+    tester)."""
+    from dataclasses import replace
+
+    from pdca.tui.settings import save_settings
+
+    found = _load(tmp_path, 'theme = "nord"\n')
+
+    def full(self: Path, *args: object, **kwargs: object) -> int:
+        Path.touch(self)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full)
+    said = save_settings(tmp_path / "settings.toml", replace(found, compact_cards=True))
+    monkeypatch.undo()
+    assert said == f"{tmp_path}: No space left on device"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["settings.toml"]
