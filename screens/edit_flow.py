@@ -238,6 +238,7 @@ async def save_edit(
                     at=conflict.at,
                     what=conflict.what,
                     again=chosen_mine,
+                    me=board.context.actor,
                     pending=edit_words(base.id, mine, cut=None)
                     + (f", then the move to {then_move.capitalize()}" if then_move else ""),
                 )

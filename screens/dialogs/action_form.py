@@ -225,6 +225,14 @@ class ActionFormModal(FormDialog[ActionFormResult | None]):
         # saved again unchanged.
         self.owner_asked: str | None = None
 
+    def typed_meaning(self, name: str, value: str) -> str:
+        if name != "due":
+            return ""
+        try:
+            return f" (meaning {parse_date(value, self.today):%Y-%m-%d})"
+        except InvalidInput:
+            return ""
+
     def compose(self) -> ComposeResult:
         start = self.initial
         due_text = start.due.isoformat() if start.due else ""

@@ -19,13 +19,18 @@ from pdca.widgets.when import short_time
 DIFFERS = "≠"
 
 
-def changed_line(action_id: int, by: str | None, at: str | None, what: str | None = None) -> str:
+def changed_line(
+    action_id: int, by: str | None, at: str | None, what: str | None = None, me: str | None = None
+) -> str:
     """``bob changed #12 at 2026-11-23 09:00 since you opened it (moved #12 from plan to
     do)``: what the change was, too, a restore above all (its file and time), which a person
-    must know to choose between the versions."""
-    who = literal(by) if by else "Someone"
+    must know to choose between the versions. ``me``: who is asked; their own change came
+    from elsewhere ("ann changed #28" was said to ann of her other session, a tester)."""
     when = f" at {short_time(at)}" if at else ""
     how = f" ({literal(what)})" if what else ""
+    if by is not None and by == me:
+        return f"You changed #{action_id}{when} elsewhere (another pdca, or the command line){how}"
+    who = literal(by) if by else "Someone"
     return f"{who} changed #{action_id}{when} since you opened it{how}"
 
 
@@ -110,6 +115,7 @@ class ConflictModal(Dialog[str | None]):
         what: str | None = None,
         again: bool = False,
         pending: str | None = None,
+        me: str | None = None,
     ) -> None:
         """``again``: "Write mine" met yet another change: said in the heading, else the
         dialog came back looking the same, and m seemed to do nothing (a tester).
@@ -123,6 +129,7 @@ class ConflictModal(Dialog[str | None]):
         self.by = by
         self.at = at
         self.what = what
+        self.me = me
 
     def typed_words(self) -> str | None:
         """The edit waiting on this choice, as typed words: quit, a kill or a hang-up over
@@ -142,7 +149,8 @@ class ConflictModal(Dialog[str | None]):
                 else f"#{self.action_id} changed while you edited it"
             )
             yield Label(
-                plain(changed_line(self.action_id, self.by, self.at, self.what)), id="conflict-by"
+                plain(changed_line(self.action_id, self.by, self.at, self.what, self.me)),
+                id="conflict-by",
             )
             with Grid(id="conflict-table"):
                 # "if mine": theirs with my changes, what Write mine writes; "yours" read

@@ -1246,6 +1246,26 @@ async def test_ctrl_q_over_a_form_with_typed_text_says_so_first(make_app, board_
         assert app.left_typed == ["New action in Plan: title 'fresh typed text'"]
 
 
+async def test_a_relative_due_kept_at_exit_says_the_day_it_meant(make_app, board_db: Path) -> None:
+    """A hung-up board kept "due '+1w'", which typed again on a later day means another
+    (a tester): the day it meant when typed is said beside it."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("n", *"Rota")
+        await settle_app(app, pilot)
+        app.screen.query_one("#due", Input).value = "+1w"
+        await pilot.pause()
+        assert app.screen.typed_words() == (  # type: ignore[attr-defined]
+            "New action in Plan: title 'Rota', due '+1w' (meaning 2026-11-30)"
+        )
+        app.screen.query_one("#due", Input).value = "not a day"
+        await pilot.pause()
+        assert app.screen.typed_words() == (  # type: ignore[attr-defined]
+            "New action in Plan: title 'Rota', due 'not a day'"
+        )
+
+
 async def test_text_typed_ahead_of_the_form_or_before_a_kill_is_said_at_exit(
     make_app, board_db: Path
 ) -> None:

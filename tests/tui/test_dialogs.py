@@ -1099,3 +1099,15 @@ async def test_a_click_on_a_caption_focuses_its_field() -> None:
         assert await pilot.click("#row-kpi .form-row--caption")
         await pilot.pause()
         assert app.screen.focused is app.screen.query_one("#kpi", Input)
+
+
+def test_a_conflict_with_ones_own_other_session_says_you_not_your_login() -> None:
+    """ "ann changed #28 since you opened it" was said to ann, of her own other session (a
+    tester): it says "You changed #28 ... elsewhere"."""
+    from pdca.screens.dialogs.conflict import changed_line
+
+    said = changed_line(28, "ann", "2026-11-23T09:00:00Z", me="ann")
+    assert said == (
+        "You changed #28 at 2026-11-23 09:00 UTC elsewhere (another pdca, or the command line)"
+    )
+    assert changed_line(28, "bob", None, me="ann") == "bob changed #28 since you opened it"
