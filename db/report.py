@@ -126,6 +126,8 @@ class FollowupTally(BaseModel):
     slipped: int = 0
     waiting: int = 0  # fell due, no result recorded yet
     total: int = 0
+    ahead: int = 0  # scheduled, not due yet
+    next_due: str | None = None  # the first of those
 
 
 class Report(BaseModel):
@@ -516,33 +518,46 @@ def _followups(store: Store, part: _Part) -> tuple[list[ReportFollowup], Followu
     needs first: waiting ones (longest due first), then slipped, then holding (latest
     first)."""
     today = store.clock().astimezone().date().isoformat()
+    scope = ""
+    scoped: list[object] = []
+    if part.initiative_id is not None:
+        scope = " AND f.action_id IN (SELECT id FROM actions WHERE initiative_id = ?)"
+        scoped.append(part.initiative_id)
+    elif part.action_ids is not None:
+        scope = f" AND f.action_id IN ({', '.join('?' for _ in part.action_ids)})"
+        scoped += part.action_ids
+    else:
+        # The team's actions on the page: open, or done since then (the audits of one done
+        # before are left out, as they always were).
+        scope = (
+            " AND max(coalesce(f.done_at, ''), f.due) >= ? AND f.action_id IN"
+            " (SELECT id FROM actions WHERE done_at IS NULL OR done_at >= ?)"
+        )
+        scoped += [(part.since or "")[:10], part.since or ""]
     # Recorded with its own check-in (those a slip closed with it were never audited: one
     # slip is one slipped audit), or due and not recorded yet.
     where = (
         "(f.done_at IS NOT NULL AND f.checkin_id IS NOT NULL OR f.done_at IS NULL AND f.due <= ?)"
+        + scope
     )
-    params: list[object] = [today]
-    if part.initiative_id is not None:
-        where += " AND f.action_id IN (SELECT id FROM actions WHERE initiative_id = ?)"
-        params.append(part.initiative_id)
-    elif part.action_ids is not None:
-        where += f" AND f.action_id IN ({', '.join('?' for _ in part.action_ids)})"
-        params += part.action_ids
-    else:
-        # The team's actions on the page: open, or done since then (the audits of one done
-        # before are left out, as they always were).
-        where += (
-            " AND max(coalesce(f.done_at, ''), f.due) >= ? AND f.action_id IN"
-            " (SELECT id FROM actions WHERE done_at IS NULL OR done_at >= ?)"
-        )
-        params += [(part.since or "")[:10], part.since or ""]
+    params: list[object] = [today, *scoped]
     counted = store.conn.execute(
         "SELECT count(*), sum(f.result = 'holding'), sum(f.result = 'slipped'),"
         f" sum(f.result IS NULL) FROM followups f WHERE {where}",
         params,
     ).fetchone()
+    ahead, next_due = store.conn.execute(
+        "SELECT count(*), min(f.due) FROM followups f"
+        f" WHERE f.done_at IS NULL AND f.due > ?{scope}",
+        [today, *scoped],
+    ).fetchone()
     tally = FollowupTally(
-        total=counted[0], holding=counted[1] or 0, slipped=counted[2] or 0, waiting=counted[3] or 0
+        total=counted[0],
+        holding=counted[1] or 0,
+        slipped=counted[2] or 0,
+        waiting=counted[3] or 0,
+        ahead=ahead,
+        next_due=next_due,
     )
     if not tally.total:
         return [], tally

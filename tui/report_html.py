@@ -24,11 +24,12 @@ from pdca.db.text_rules import UNSAFE, escape
 from pdca.tui.report_md import (
     FOLLOWUP_ORDER,
     GROUP_ORDER,
-    GROUP_TITLES,
     KPI_ORDER,
     MARKS_LISTED,
     PHASE_TITLES,
     decision_words,
+    followup_words,
+    group_heading,
     grouped,
     late_words,
     more,
@@ -483,7 +484,7 @@ def html_page(report: Report) -> str:
     body.append("<h2>Actions by phase</h2>")
     headers = ["#", "Action", "Owner", "Due", "Last check-in", "Verdict", "Decision"]
     for group in report.groups:
-        body.append(f"<h3>{GROUP_TITLES[group.name]} ({grouped(group.total)})</h3>")
+        body.append(f"<h3>{esc(group_heading(group, report.decisions))}</h3>")
         body.append(_actions(headers, group.actions))
         if more_line := more(group.total, len(group.actions), GROUP_ORDER[group.name]):
             body.append(f'<p class="muted">{more_line}</p>')
@@ -494,13 +495,9 @@ def html_page(report: Report) -> str:
         f" abandon {decided.abandon}{rounds_done(decided.repeat_rounds)}.</p>"
     )
     tally = report.followup_tally
+    if report.followups or tally.ahead:
+        body.append(f"<p>{esc(followup_words(tally))}</p>")
     if report.followups:
-        recorded = tally.holding + tally.slipped
-        share = f" ({percent(tally.holding / recorded)} holding)" if recorded else ""
-        body.append(
-            f"<p>Follow-up audits: {tally.holding} holding, {tally.slipped} slipped{share},"
-            f" {tally.waiting} waiting.</p>"
-        )
         rows = [
             [f"#{f.action_id} {esc(f.title)}", f"+{f.offset_days}d", esc(f.due),
              _audit_result(f.result, f.done_at)]
@@ -509,7 +506,7 @@ def html_page(report: Report) -> str:
         body.append(_table(["Action", "Audit", "Due", "Result"], rows, numeric_from=4))
         if more_line := more(tally.total, len(report.followups), FOLLOWUP_ORDER):
             body.append(f'<p class="muted">{more_line}</p>')
-    else:
+    elif not tally.ahead:
         body.append("<p><em>No follow-up audit recorded or due.</em></p>")
     body.append(_flow(report.flow))
     return (

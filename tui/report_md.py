@@ -15,9 +15,12 @@ from pdca.db.flow_rules import percent
 from pdca.db.kpi_rules import parse_time
 from pdca.db.models import Action, Alert, Kpi, KpiRow, shown_number
 from pdca.db.report import (
+    ActionGroup,
     ChartLimits,
     ChartMarker,
     ChartSignal,
+    Decisions,
+    FollowupTally,
     Report,
     ReportKpi,
     routine_round,
@@ -148,6 +151,28 @@ FOLLOWUP_ORDER = "waiting ones first, then slipped, then holding"
 def grouped(count: int) -> str:
     """12345 as "12 345": a count a reader takes in at a glance."""
     return f"{count:,}".replace(",", " ")
+
+
+def group_heading(group: ActionGroup, decisions: Decisions) -> str:
+    """``Done (13, 2 of them abandoned)``: a boss read 13 as delivered (a programme lead)."""
+    count = grouped(group.total)
+    if group.name == "done" and decisions.abandon:
+        return f"Done ({count}, {grouped(decisions.abandon)} of them abandoned)"
+    return f"{GROUP_TITLES[group.name]} ({count})"
+
+
+def followup_words(tally: FollowupTally) -> str:
+    """``Follow-up audits: 1 holding, 0 slipped (100% holding), 0 waiting; 3 ahead, the
+    next due 2026-12-16.`` "0 waiting" alone, of three audits scheduled, read as none (a
+    programme lead)."""
+    recorded = tally.holding + tally.slipped
+    # The share only of audits recorded: "0 slipped (– holding)" read as a typo (a new user).
+    share = f" ({percent(tally.holding / recorded)} holding)" if recorded else ""
+    ahead = f"; {tally.ahead} ahead, the next due {tally.next_due}" if tally.ahead else ""
+    return (
+        f"Follow-up audits: {tally.holding} holding, {tally.slipped} slipped{share},"
+        f" {tally.waiting} waiting{ahead}."
+    )
 
 
 KPI_ORDER = "in a better state; pdca kpi list shows them all"
@@ -346,7 +371,7 @@ def markdown(report: Report) -> str:
         lines += [f"*{more_line}*", ""]
     lines += ["", "## Actions by phase", ""]
     for group in report.groups:
-        lines += [f"### {GROUP_TITLES[group.name]} ({grouped(group.total)})", ""]
+        lines += [f"### {group_heading(group, report.decisions)}", ""]
         lines += [_action_line(a) for a in group.actions] or ["*none*"]
         if more_line := more(group.total, len(group.actions), GROUP_ORDER[group.name]):
             lines.append(f"- *{more_line}*")
@@ -358,13 +383,7 @@ def markdown(report: Report) -> str:
         f" abandon {decided.abandon}{rounds_done(decided.repeat_rounds)}."
     )
     tally = report.followup_tally
-    recorded = tally.holding + tally.slipped
-    # The share only of audits recorded: "0 slipped (– holding)" read as a typo (a new user).
-    share = f" ({percent(tally.holding / recorded)} holding)" if recorded else ""
-    lines.append(
-        f"Follow-up audits: {tally.holding} holding, {tally.slipped} slipped{share},"
-        f" {tally.waiting} waiting."
-    )
+    lines.append(followup_words(tally))
     if report.followups:
         lines += ["", "| action | audit | due | result |", "| --- | ---: | --- | --- |"]
         for f in report.followups:

@@ -38,7 +38,12 @@ def test_markdown_report_of_an_initiative(cli, history: Store, snapshot) -> None
     assert "\\<script\\>alert(1)\\</script\\> \\]\\]\\> \\*bold\\* \\[link\\](x)" in text
     assert "\x1b" not in text and "\\x1b" in text
     assert "### Pages" in text and "baseline 10 · target 4 · warn 12 · alert 14" in text
-    assert "Follow-up audits: 1 holding, 0 slipped (100% holding), 0 waiting." in text
+    # the audits still ahead are said too: "0 waiting" of three scheduled read as none (a
+    # programme lead)
+    assert (
+        "Follow-up audits: 1 holding, 0 slipped (100% holding), 0 waiting; 5 ahead, the next"
+        " due 2026-12-13." in text
+    )
     assert "## Flow — the last 13 weeks" in text
 
 
@@ -623,3 +628,26 @@ def test_a_reading_just_before_the_52_weeks_is_neither_counted_nor_charted(
     assert line.startswith("1 reading in the last 52 weeks"), line
     stamp = before.strftime("%Y-%m-%dT%H:%M:%SZ")
     assert weekly_means([(stamp, 80.0)], NOW_DT) == [None] * 52
+
+
+def test_the_done_heading_says_how_many_were_abandoned(cli, ok) -> None:
+    """ "Done (13)" counted 2 abandoned actions, read by a boss as delivered (a programme
+    lead): "Done (3, 1 of them abandoned)"."""
+    ok("initiative", "add", "Ship", "--objective", "Faster releases")
+    for n in range(1, 4):
+        ok("add", f"Step {n}", "--initiative", "Ship", "--owner", "dana", "--due", "+1w")
+    ok("done", "1", "--decision", "abandon")
+    for n in ("2", "3"):
+        ok("move", n, "do")
+        ok("checkin", n, "tried it")
+        ok("move", n, "check")
+    ok("move", "2", "act", "--verdict", "worked")
+    ok("done", "2", "--decision", "standardize")
+    ok("move", "3", "act", "--verdict", "did-not")
+    ok("done", "3", "--decision", "abandon")
+    text = report(cli, "Ship", "--format", "md")
+    assert "### Done (3, 2 of them abandoned)" in text, text
+    page = report(cli, "Ship", "--format", "html")
+    assert "<h3>Done (3, 2 of them abandoned)</h3>" in page
+    assert "No follow-up audit recorded or due" not in page  # three are ahead
+    assert "0 waiting; 3 ahead, the next due 2026-12-23.</p>" in page, page
