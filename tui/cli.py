@@ -1668,13 +1668,15 @@ def list_actions(
         stale=stale,
         text=_search_text(text),
         include_done=include_done,
-        limit=limit,
+        limit=None if limit is None else limit + 1,  # one more: are there more than shown?
         due_by=_date(session, "--due-by", due_by),
         due_after=_date(session, "--due-after", due_after),
     )
+    found = _Limited(store.iter_action_data(where), limit)
     if as_json:
         # Plain dicts, no models: at 100 000 actions pydantic would be most of the time.
-        _echo_streamed(json_array(store.iter_action_data(where)))
+        _echo_streamed(json_array(found))
+        found.say_more()
         return
     # A row of words per action, from plain dicts: the table's widths need every row, but
     # not the actions as models (117 MB for 50 000 open ones on the huge file, a tester),
@@ -1693,7 +1695,7 @@ def list_actions(
             + (" stale" if a["stale"] else ""),
             a["title"],
         ]
-        for a in store.iter_action_data(where)
+        for a in found
     )
     headers = ["ID", "PHASE", "OWNER", "PRI", "DUE", "CHECK-IN", "TITLE"]
     lines = table_lines(headers, rows, cut=LIST_CUT)
@@ -1703,6 +1705,30 @@ def list_actions(
         click.echo("no actions match", err=True)
         return
     _echo_streamed(line + "\n" for line in itertools.chain([header, first], lines))
+    found.say_more()
+
+
+class _Limited:
+    """``rows`` (read with a limit one over ``limit``), ``limit`` of them at most, and
+    whether there were more: ``--limit 3`` said nothing of the rest, as ``log`` does (a
+    programme lead)."""
+
+    def __init__(self, rows: Iterable[dict[str, Any]], limit: int | None) -> None:
+        self.rows, self.limit, self.more = rows, limit, False
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for count, row in enumerate(self.rows):
+            if self.limit is not None and count >= self.limit:
+                self.more = True
+                return
+            yield row
+
+    def say_more(self) -> None:
+        if self.more:  # on stderr: stdout stays the table, or one JSON document
+            click.echo(
+                f"note: the first {self.limit} shown; more match (--limit N shows more)",
+                err=True,
+            )
 
 
 def _echo_streamed(pieces: Iterable[str]) -> None:

@@ -670,6 +670,21 @@ def test_list_filters(board, js, args: tuple[str, ...], expected: list[int]) -> 
     assert listed_ids(js, *args) == expected
 
 
+def test_list_limit_says_when_more_match(board, cli) -> None:
+    """``--limit 3`` said nothing of the rest, where ``log --limit`` does (a programme lead):
+    a note on stderr, the table or the JSON left as they were."""
+    import json
+
+    cut = cli("list", "--limit", "3")
+    assert cut.exit_code == 0 and len(cut.stdout.splitlines()) == 4  # the header and three
+    assert cut.stderr == "note: the first 3 shown; more match (--limit N shows more)\n"
+    as_json = cli("list", "--limit", "3", "--json")
+    assert [a["id"] for a in json.loads(as_json.stdout)] == [4, 2, 1]
+    assert "more match" in as_json.stderr
+    whole = cli("list", "--limit", "4")
+    assert len(whole.stdout.splitlines()) == 5 and whole.stderr == ""
+
+
 def test_list_json_shape(board, js) -> None:
     actions = js("list", "--all", "--json")
     assert all(list(a) == ACTION_KEYS for a in actions)
