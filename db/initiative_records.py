@@ -39,6 +39,7 @@ class InitiativeKpi(PlainRecord):
     target: float
     target_date: str | None
     recent: list[float | None]  # one per cadence period, oldest first (the sparkline)
+    target_missed: bool = False  # its target date passed, not on target (kpi_rules)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

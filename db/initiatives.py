@@ -102,6 +102,7 @@ class LinkedKpi(NamedTuple):
     alerted: bool  # an open alert of any kind, not acknowledged yet
     acknowledged: bool  # open alerts, every one of them acknowledged
     recent: list[float | None]
+    target_missed: bool = False  # its target date passed, not on target
 
 
 def _kpi(row: LinkedKpi) -> InitiativeKpi:
@@ -115,6 +116,7 @@ def _kpi(row: LinkedKpi) -> InitiativeKpi:
         target=kpi.target,
         target_date=kpi.target_date,
         recent=row.recent,
+        target_missed=row.target_missed,
     )
 
 
@@ -139,6 +141,9 @@ def kpis_by_initiative(store: Store, slots: int) -> dict[int, list[LinkedKpi]]:
                 alerted=bool(alerted.get(kpi.id)),
                 acknowledged=alerted.get(kpi.id) == 0,
                 recent=kpi_rules.slots(recent.get(kpi.id, []), kpi.cadence, now, slots),
+                target_missed=kpi_rules.target_missed(
+                    kpi.target_date, status[kpi.id], now.astimezone().date()
+                ),
             )
         )
     return found

@@ -96,3 +96,4 @@ class KpiRow(PlainRecord):
     # Its cadence missed (no reading within it and a day's grace), whatever the status says:
     # an alert or a warning 14 days old read as if measured today (a coach).
     measurement_overdue: bool = False
+    target_missed: bool = False  # its target date passed, not on target (kpi_rules)

@@ -422,6 +422,19 @@ def verdict_words(verdict: Trend, before_count: int, after_count: int, done: boo
     return f"too few readings before Do to tell: {before_count}"
 
 
+def target_missed(target_date: str | None, status: str, today: date) -> bool:
+    """Its target date has passed and its latest value is not on target (or there is none):
+    a target 24 h by 2026-09-30, 25.8 h in November, was said nowhere (an analyst)."""
+    return target_date is not None and target_date < today.isoformat() and status != "on-target"
+
+
+def target_by_words(target_date: str | None, missed: bool) -> str:
+    """`` by 2026-09-30``, `` by 2026-09-30 (passed, not reached)``, or "" with no date."""
+    if target_date is None:
+        return ""
+    return f" by {target_date}" + (" (passed, not reached)" if missed else "")
+
+
 # --------------------------------------------------------------------------- sparkline slots
 
 

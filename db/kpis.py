@@ -82,6 +82,7 @@ def row_of(
         alert=alert,
         signals=active,
         measurement_overdue=_overdue(kpi, now),
+        target_missed=_missed(kpi, state, now),
     )
 
 
@@ -155,19 +156,25 @@ def _year_of_readings(store: Store, kpi_id: int, now: datetime) -> list[tuple[st
 
 def pending(kpi: Kpi, now: datetime, alert: Alert | None = None) -> KpiRow:
     """A row whose readings are not read yet: its status and alert, no sparkline or trend."""
+    state = status_of(kpi, now)
     return KpiRow(
         kpi=kpi,
-        status=status_of(kpi, now),
+        status=state,
         trend="unknown",
         trend_sign=0,
         recent=[],
         alert=alert,
         measurement_overdue=_overdue(kpi, now),
+        target_missed=_missed(kpi, state, now),
     )
 
 
 def _overdue(kpi: Kpi, now: datetime) -> bool:
     return kpi_rules.measurement_overdue(kpi.latest_at, kpi.cadence, now)
+
+
+def _missed(kpi: Kpi, state: str, now: datetime) -> bool:
+    return kpi_rules.target_missed(kpi.target_date, state, now.astimezone().date())
 
 
 def status_of(kpi: Kpi, now: datetime) -> kpi_rules.KpiStatus:

@@ -20,6 +20,7 @@ from textual.worker import get_current_worker
 
 from pdca.db.errors import PdcaError
 from pdca.db.initiatives import overview
+from pdca.db.kpi_rules import target_by_words
 from pdca.db.models import InitiativeKpi, InitiativeOverview
 from pdca.db.store import Store
 from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry
@@ -53,7 +54,7 @@ def shown_overview(store: Store) -> list[InitiativeOverview]:
 def kpi_row(kpi: InitiativeKpi, name_width: int = KPI_NAME_WIDTH) -> Row:
     spark = sparkline(kpi.recent, SPARK_CELLS)
     unit = literal(kpi.unit)
-    by = f" by {kpi.target_date}" if kpi.target_date else ""
+    by = target_by_words(kpi.target_date, kpi.target_missed)
     return [
         ("    ", ""),
         (spark, KPI_ROLES[kpi.status] or "accent"),

@@ -23,7 +23,7 @@ from textual.worker import get_current_worker
 
 from pdca.db import alerts, kpis, xmr
 from pdca.db.errors import PdcaError, shell_word
-from pdca.db.kpi_rules import CHANGE_WINDOW_DAYS, parse_time, verdict_words
+from pdca.db.kpi_rules import CHANGE_WINDOW_DAYS, parse_time, target_by_words, verdict_words
 from pdca.db.models import KpiDetail, number_problem
 from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry, context_of
 from pdca.screens.footer import PdcaFooter
@@ -483,7 +483,7 @@ def facts(detail: KpiDetail, person: str | None = None, alert_id: int | None = N
     latest = "-" if kpi.latest_value is None else f"{number(kpi.latest_value)} {kpi.unit}"
     target = f"{number(kpi.target)} {kpi.unit}"  # in its unit, as the latest beside it
     text.append(f"  latest {literal(latest)}  target {literal(target)}")
-    text.append(f" by {kpi.target_date}" if kpi.target_date else "")
+    text.append(target_by_words(kpi.target_date, row.target_missed))
     better = "lower" if kpi.direction == "down" else "higher"
     text.append(f" ({better} is better)  {kpi.cadence}  {literal(kpi.perspective)}\n")
     path = ", ".join(literal(p) for p in kpi.escalation) or "nobody"

@@ -508,6 +508,7 @@ def _row_json(row: Any) -> dict[str, Any]:
         open_alert=None if row.alert is None else row.alert.model_dump(mode="json"),
         signals=[s.model_dump(mode="json") for s in row.signals],
         measurement_overdue=row.measurement_overdue,
+        target_missed=row.target_missed,
     )
     return data
 
@@ -587,6 +588,8 @@ def kpi_show(session: Session, name: str, as_json: bool) -> None:
         del data["row"]
         click.echo(to_json(data))
         return
+    from pdca.db.kpi_rules import target_by_words
+
     k, row = detail.row.kpi, detail.row
     latest = (
         "-"
@@ -613,7 +616,7 @@ def kpi_show(session: Session, name: str, as_json: bool) -> None:
         f"  latest       {latest}",
         f"  trend        {_trend_words(row)}",
         f"  baseline     {in_unit(k.baseline)}, target {in_unit(k.target)}"
-        f" by {k.target_date or '-'}"
+        f"{target_by_words(k.target_date, row.target_missed) or ' by -'}"
         f" ({'lower' if k.direction == 'down' else 'higher'} is better)",
         f"  thresholds   {thresholds or '-'}",
         f"  cadence      {k.cadence}",

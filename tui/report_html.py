@@ -17,7 +17,7 @@ from pdca.db.dates import minute_utc
 from pdca.db.flow_models import Flow
 from pdca.db.flow_rules import TREND_WORDS as CYCLE_TRENDS
 from pdca.db.flow_rules import count_bars, number, percent, rounds_words
-from pdca.db.kpi_rules import parse_time
+from pdca.db.kpi_rules import parse_time, target_by_words
 from pdca.db.models import Action, Kpi, shown_number
 from pdca.db.report import ChartLimits, ChartMarker, ChartSignal, Report, ReportKpi
 from pdca.db.text_rules import UNSAFE, escape
@@ -353,7 +353,7 @@ def _kpi(item: ReportKpi, now: datetime) -> str:
     if kpi.owner:
         facts.append(f"owner {esc(kpi.owner)}")
     if kpi.target_date:
-        facts.append(f"target by {esc(kpi.target_date)}")
+        facts.append(f"target{esc(target_by_words(kpi.target_date, item.row.target_missed))}")
     bench = ""
     if kpi.benchmark is not None:
         source = f" ({esc(kpi.benchmark_source)})" if kpi.benchmark_source else ""

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from pdca.db.clock import local_day
 from pdca.db.dates import minute_utc
 from pdca.db.flow_rules import percent
-from pdca.db.kpi_rules import parse_time
+from pdca.db.kpi_rules import parse_time, target_by_words
 from pdca.db.models import Action, Alert, Kpi, KpiRow, shown_number
 from pdca.db.report import (
     ActionGroup,
@@ -280,7 +280,7 @@ def _kpi_section(item: ReportKpi, now: datetime) -> list[str]:
     if kpi.owner:
         facts.append(f"owner {md_escape(kpi.owner)}")
     if kpi.target_date:
-        facts.append(f"target by {kpi.target_date}")
+        facts.append(f"target{target_by_words(kpi.target_date, item.row.target_missed)}")
     lines.append(" · ".join(facts))
     lines.append("")
     if item.moved_here:

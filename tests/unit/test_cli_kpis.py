@@ -1197,3 +1197,20 @@ def test_kpi_list_tells_a_long_signal_from_its_first_reading_as_kpi_show_does(ok
     assert run and run[0]["first_at"] == "2026-09-01T09:00:00Z", shown
     assert len(run[0]["points"]) == 60
     assert listed == shown
+
+
+def test_a_target_date_gone_by_with_the_target_not_reached_is_said(ok, js) -> None:
+    """Lead time's target, 24 h by 2026-09-30, was missed (25.8 h in November), and nothing
+    said so: not kpi show, kpi list, the report nor the app (an analyst's year)."""
+    ok("kpi", "add", "Lead", "--unit", "h", "--baseline", "30", "--target", "24",
+       "--target-date", "2026-09-30", "--alerts", "thresholds")  # fmt: skip
+    ok("kpi", "add", "Met", "--unit", "h", "--baseline", "30", "--target", "24",
+       "--target-date", "2026-09-30", "--alerts", "thresholds")  # fmt: skip
+    ok("kpi", "record", "Lead", "25.8")
+    ok("kpi", "record", "Met", "23")
+    shown = ok("kpi", "show", "Lead").stdout
+    assert "target 24 h by 2026-09-30 (passed, not reached)" in shown, shown
+    assert "(passed, not reached)" not in ok("kpi", "show", "Met").stdout
+    listed = {k["name"]: k["target_missed"] for k in js("kpi", "list", "--json")}
+    assert listed == {"Lead": True, "Met": False}
+    assert js("kpi", "show", "Lead", "--json")["kpi"]["target_missed"] is True
