@@ -146,7 +146,7 @@ def someone_elses(path: Path) -> str | None:
     folder = path
     while True:
         try:
-            owner = os.stat(folder).st_uid
+            info = os.stat(folder)
             break
         except FileNotFoundError:
             if folder.parent == folder:
@@ -154,7 +154,12 @@ def someone_elses(path: Path) -> str | None:
             folder = folder.parent
         except OSError:
             return None
+    owner = info.st_uid
     if owner == os.geteuid():
+        return None
+    if folder != path and info.st_mode & stat.S_ISVTX and info.st_mode & stat.S_IWOTH:
+        # Not there yet, under /tmp: made, it is the person's own (a new XDG_STATE_HOME
+        # there was called root's, a retrial)
         return None
     import pwd
 

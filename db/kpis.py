@@ -134,12 +134,13 @@ def _runs_past(
     baseline: list[tuple[str, float]],
 ) -> bool:
     """A signal of ``found`` begins at the first of the ``tail``'s readings after the
-    baseline, when the tail is cut (``signals.TAIL`` long): it may begin earlier."""
+    baseline, or before it (joined onto the baseline's last readings, the ones between left
+    out: a retrial), when the tail is cut (``signals.TAIL`` long): it may begin elsewhere."""
     if len(tail) < signals.TAIL:
         return False
     end = baseline[-1][0] if baseline else ""
     first = next((at for at, _value in tail if at > end), None)
-    return first is not None and any(mark.points and mark.points[0] == first for mark in found)
+    return first is not None and any(mark.points and mark.points[0] <= first for mark in found)
 
 
 def _year_of_readings(store: Store, kpi_id: int, now: datetime) -> list[tuple[str, float]]:

@@ -144,6 +144,14 @@ def raised_words(
     return lines
 
 
+def stays_words(
+    store: Store, kpi: str, waiting: list[RaisedAlert], when: Callable[[str], str] = str
+) -> list[str]:
+    """``alert 2 on KPI 'Cost' stays open (signal: ...): carol to acknowledge by ...``, a
+    line each of ``still_waiting``'s alerts."""
+    return raised_words(store, waiting, when, lead=f"alert {{id}} on KPI {kpi!r} stays open")
+
+
 def still_waiting(store: Store, kpi_id: int, closed: list[int]) -> list[RaisedAlert]:
     """The KPI's alerts waiting still, when a reading closed those in ``closed`` (nothing when
     it closed none): "closed alert 1" alone read as if the breach were over, while the signal
@@ -187,7 +195,6 @@ def told(
     raised = raised_by(store, row["kpi_id"], row["id"])
     closed = closed_alerts_by(store, row["id"])
     waiting = still_waiting(store, row["kpi_id"], [alert for alert, _said in closed])
-    stays = f"alert {{id}} on KPI {done.kpi!r} stays open"
     return Told(
         f"recorded {value} for {kpi} at {at}",
         None
@@ -196,7 +203,7 @@ def told(
         [
             *raised_words(store, raised, when),
             *[said for _alert, said in closed],
-            *raised_words(store, waiting, when, lead=stays),
+            *stays_words(store, done.kpi, waiting, when),
         ],
     )
 

@@ -99,6 +99,7 @@ class ReportFollowup(BaseModel):
     done_at: str | None
 
 
+CHART_WEEKS = 52  # a KPI's chart in a report: its readings of the last 52 weeks
 GroupName = Literal["plan", "do", "check", "act", "done"]
 GROUPS: tuple[GroupName, ...] = ("plan", "do", "check", "act", "done")
 LIST_CAP = 20  # actions per phase, done ones, follow-up audits: what a page lists
@@ -203,7 +204,9 @@ def build_report(store: Store, target: str | None) -> Report:
     # A page stays a page: a team of 200 KPIs shows its 20 in the worst state, with a chart
     # each, and says how many more there are.
     kpi_total, rows = len(rows), rows[:LIST_CAP]
-    start = iso(now - timedelta(days=kpis.DETAIL_DAYS))
+    # The chart's weeks, no more: the HTML chart drew a reading from the day before them,
+    # which the text no longer counted (a retrial)
+    start = iso(now - timedelta(weeks=CHART_WEEKS))
     bases = signals.baselines(store, [r.kpi for r in rows])
     only = set(part.action_ids) if part.action_ids is not None else None
     markers = _markers(store, [r.kpi.id for r in rows], start, only)

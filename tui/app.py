@@ -748,8 +748,17 @@ class PdcaApp(App[None]):
         if self.settings_file is None:
             return
         if self.settings.problem is not None:  # save_settings leaves such a file alone
+            from pdca.db.filesystem import someone_elses
+
+            owner = someone_elses(self.settings_file)
+            # ben, with ann's XDG_CONFIG_HOME kept by su, was told to mend her file (a retrial)
+            mend = (
+                f"it is {owner}'s (HOME or XDG_CONFIG_HOME names their folder)"
+                if owner is not None
+                else "mend it to keep this"
+            )
             self.notify(
-                f"not remembered: {self.settings_file} could not be used; mend it to keep this",
+                f"not remembered: {self.settings_file} could not be used; {mend}",
                 severity="warning",
                 markup=False,
             )

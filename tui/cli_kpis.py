@@ -384,6 +384,7 @@ def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_j
         # where the text said "raised alert 4 ..." (a tester).
         raised = [] if done.again else readings.raised_by(store, done.row["kpi_id"], done.row["id"])
         shut = [] if done.again else readings.closed_alerts_by(store, done.row["id"])
+        kept = readings.still_waiting(store, done.row["kpi_id"], [alert for alert, _ in shut])
         click.echo(
             to_json(
                 {
@@ -392,6 +393,14 @@ def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_j
                     # as raised's: objects, each alert's id with what was said (a tester's
                     # script had to read the id out of a sentence)
                     "closed": [{"id": alert, "said": said} for alert, said in shut],
+                    # the KPI's alerts a closing leaves waiting, as the text says them (a
+                    # script saw only the closed one, a retrial)
+                    "still_open": [
+                        {"id": alert.id, "said": said}
+                        for alert, said in zip(
+                            kept, readings.stays_words(store, done.kpi, kept), strict=True
+                        )
+                    ],
                 }
             )
         )

@@ -110,6 +110,10 @@ def state_unwritable(environ: Mapping[str, str]) -> str | None:
     """Why none of ``state_directories`` can take a file now (each looked at where it is, or
     the nearest folder above that is), said for the board's start; None when one can."""
     why = "no home directory (set HOME, or XDG_STATE_HOME)"
+    try:
+        crash_directory(environ)
+    except NoHome as error:
+        why = str(error)  # which: HOME not a folder, not absolute, unset (a retrial)
     shown: Path | None = None
     for directory in state_directories(environ):
         folder = directory

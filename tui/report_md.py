@@ -15,6 +15,7 @@ from pdca.db.flow_rules import percent
 from pdca.db.kpi_rules import parse_time, target_by_words
 from pdca.db.models import Action, Alert, Kpi, KpiRow, shown_number
 from pdca.db.report import (
+    CHART_WEEKS,
     ActionGroup,
     ChartLimits,
     ChartMarker,
@@ -29,7 +30,6 @@ from pdca.tui import flow_text
 from pdca.tui.output import md_escape
 from pdca.widgets.sparkline import sparkline
 
-CHART_WEEKS = 52
 STATUS_WORDS = {
     "alert": "■ alert",
     "warn": "▲ warn",
@@ -216,12 +216,6 @@ def weekly_means(
     return [sums[k] / counts[k] if counts[k] else None for k in range(weeks)]
 
 
-def charted(readings: Sequence[tuple[str, float]], now: datetime) -> int:
-    """How many of ``readings`` the chart of the last ``CHART_WEEKS`` weeks holds."""
-    start = now - timedelta(weeks=CHART_WEEKS)
-    return sum(1 for at, _reading in readings if parse_time(at) >= start)
-
-
 def text_chart(
     readings: Sequence[tuple[str, float]],
     kpi: Kpi,
@@ -298,7 +292,7 @@ def _kpi_section(item: ReportKpi, now: datetime) -> list[str]:
     chart = text_chart(
         item.readings, kpi, now, markers=item.markers, limits=item.limits, signals=item.signals
     )
-    count = charted(item.readings, now)
+    count = len(item.readings)
     # "as weekly means", not "weekly": that read as the KPI's cadence, a daily one's too (a
     # new user)
     shown_as = ", as weekly means" if count else ""

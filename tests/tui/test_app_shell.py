@@ -692,3 +692,27 @@ async def test_ctrl_z_with_no_shell_to_come_back_to_names_a_quit_that_works_in_a
         await pilot.pause()
         said = [n.message for n in app._notifications if "no shell here" in n.message]
         assert said and said[-1].endswith("; ctrl+q quits"), said
+
+
+async def test_a_settings_file_of_someone_elses_is_not_left_for_you_to_mend(
+    make_app, board_db: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ben, with ann's XDG_CONFIG_HOME kept by su, could not read her settings and was told
+    to mend them (a retrial): it says whose they are."""
+    from pdca.db import filesystem
+
+    file = settings_path(env)
+    file.parent.mkdir(parents=True)
+    file.write_text("theme = [\n")  # as good as unreadable: a problem, left alone
+    monkeypatch.setattr(filesystem, "someone_elses", lambda path: "ann")
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("z")
+        await pilot.pause()
+        said = [n.message for n in app._notifications if n.message.startswith("not remembered")]
+        assert said == [
+            f"not remembered: {file} could not be used; it is ann's (HOME or XDG_CONFIG_HOME"
+            " names their folder)"
+        ], said
+    assert file.read_text() == "theme = [\n"

@@ -1163,10 +1163,17 @@ def test_a_reading_that_closes_one_alert_says_the_other_of_its_reading_waits_sti
         ok("kpi", "record", "Cost", "18", "--at", f"2026-10-{day:02d}T09:00:00Z")
     raised = ok("kpi", "record", "Cost", "20.5", "--at", "2026-11-02T09:00:00Z").stdout
     assert "raised alert 1 (" in raised and "raised alert 2 (signal" in raised, raised
+    as_json = json.loads(ok("kpi", "record", "Cost", "18", "--json").stdout)
+    assert [c["id"] for c in as_json["closed"]] == [1]
+    [still] = as_json["still_open"]
+    assert still["id"] == 2 and still["said"].startswith("alert 2 on KPI 'Cost' stays open (")
+    ok("undo")  # the reading taken back, alert 1 open again: the same said as text
     back = ok("kpi", "record", "Cost", "18").stdout
     assert "closed alert 1 " in back
     assert "alert 2 on KPI 'Cost' stays open (signal: a reading above the upper natural" in back
     assert "carol to acknowledge" in back, back
+    again = json.loads(ok("kpi", "record", "Cost", "17", "--json").stdout)
+    assert again["closed"] == [] and again["still_open"] == []  # none closed: none said
     refused = cli("alerts", "ack", "1", "on it")
     assert refused.exit_code == 1
     assert "nothing waits for an acknowledgement" not in refused.stderr
@@ -1214,3 +1221,23 @@ def test_a_target_date_gone_by_with_the_target_not_reached_is_said(ok, js) -> No
     listed = {k["name"]: k["target_missed"] for k in js("kpi", "list", "--json")}
     assert listed == {"Lead": True, "Met": False}
     assert js("kpi", "show", "Lead", "--json")["kpi"]["target_missed"] is True
+
+
+def test_kpi_list_reads_a_run_that_joins_the_baseline_in_its_tail_as_kpi_show(ok, js) -> None:
+    """The newest 40 readings charted right after the baseline joined a run onto its last
+    reading: kpi list said the run began there, where kpi show, with the readings between,
+    said six days later (a retrial)."""
+    ok("kpi", "add", "Yield", "--unit", "%", "--baseline", "100", "--target", "98",
+       "--alerts", "thresholds", "--direction", "down")  # fmt: skip
+    from datetime import timedelta
+
+    from tests.conftest import NOW_DT
+
+    values = ["98", "102"] * 10 + ["99"] * 5 + ["101"] * 45
+    for day, value in enumerate(values):
+        at = (NOW_DT - timedelta(days=len(values) - day)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        ok("kpi", "record", "Yield", value, "--at", at)
+    listed = js("kpi", "list", "--json")[0]["signals"]
+    shown = js("kpi", "show", "Yield", "--json")["kpi"]["signals"]
+    assert [len(s["points"]) for s in shown] == [45], shown
+    assert listed == shown

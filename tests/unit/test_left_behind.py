@@ -117,3 +117,44 @@ def test_the_board_says_at_its_start_when_nothing_could_be_kept(
     ), said
     assert said.endswith("; set XDG_STATE_HOME to a folder of yours")
     assert write_left_behind(["pdca: not saved: x"], environ, tmp_path / "team.db") is None
+
+
+def test_a_state_folder_of_ones_own_not_made_yet_under_tmp_is_made(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A new XDG_STATE_HOME under /tmp was called root's (/tmp is), and passed over (a
+    retrial): in a sticky folder anyone may write, what is made there is the person's."""
+    import stat as stats
+
+    shared = tmp_path / "tmp"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    environ = {"HOME": str(tmp_path), "XDG_STATE_HOME": str(shared / "mine" / "state")}
+    me = os.geteuid()
+    real_stat = os.stat
+
+    def as_root_owned(path, *args, **kwargs):  # /tmp is root's; this test's is not
+        found = real_stat(path, *args, **kwargs)
+        if Path(path) == shared:
+            return os.stat_result((found.st_mode, *found[1:4], me + 4242, *found[5:]))
+        return found
+
+    monkeypatch.setattr(os, "stat", as_root_owned)
+    path = write_left_behind(["pdca: not saved: x"], environ, tmp_path / "team.db")
+    monkeypatch.undo()
+    assert path is not None and path.parent == shared / "mine" / "state" / "pdca", path
+    assert stats.S_IMODE(real_stat(path).st_mode) == 0o600
+
+
+def test_a_home_that_is_no_folder_is_named_when_nothing_can_be_kept(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from pdca.tui import crash
+
+    monkeypatch.setattr(crash, "passwd_state_directory", lambda: None)
+    said = crash.state_unwritable({"HOME": str(tmp_path / "none")})
+    assert said == (
+        "what a lost connection leaves unsaved cannot be kept: no home directory: HOME"
+        f" ({tmp_path / 'none'}) is not a folder (set HOME, or XDG_STATE_HOME); set"
+        " XDG_STATE_HOME to a folder of yours"
+    )

@@ -403,10 +403,13 @@ def test_without_a_home_the_default_file_is_asked_for_not_put_in_a_folder_named_
 
 
 def test_without_a_home_a_crash_log_is_not_written_in_the_working_directory(
-    no_passwd_entry: Path,
+    no_passwd_entry: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from pdca.tui import crash
     from pdca.tui.crash import write_crash_log
 
+    # what the passwd entry's home gives without an entry (the tests' stand-in has one)
+    monkeypatch.setattr(crash, "passwd_state_directory", lambda: None)
     assert write_crash_log(RuntimeError("boom"), {}, "test") is None
     assert list(no_passwd_entry.iterdir()) == []
     state = no_passwd_entry / "state"

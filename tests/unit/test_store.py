@@ -283,6 +283,23 @@ def test_stale_version_is_a_conflict_naming_who_changed_it(store: Store, db_path
     assert store.get_action(1).title == "bob's title"
 
 
+def test_a_conflict_names_the_reader_among_its_authors_you(store: Store, db_path: Path) -> None:
+    """ "ben and ann changed #1" was said to ann, whose part came from her command line (a
+    retrial): "bob and you"."""
+    store.add_action(ActionDraft(title="original"))
+    bob = open_as(db_path, "bob")
+    elsewhere = open_as(db_path, "alice")
+    try:
+        bob.edit_action(1, ActionChanges(title="bob's title"))
+        elsewhere.edit_action(1, ActionChanges(priority="high"))
+    finally:
+        bob.close()
+        elsewhere.close()
+    with pytest.raises(Conflict) as caught:
+        store.edit_action(1, ActionChanges(notes="mine"), expected_version=1)
+    assert caught.value.by == "bob and you"
+
+
 def test_a_conflict_names_every_change_since_the_version_read(store: Store, db_path: Path) -> None:
     """Only the last change was named: a title edited, then the card moved, read as a move
     alone (three testers). Every change since the version read is, by whom, oldest first."""
