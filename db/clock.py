@@ -94,11 +94,13 @@ def _refuse_unclear_local(naive: datetime, text: str, field: str) -> None:
             f" {after.tzname()} then: say {after:%Y-%m-%d %H:%M} {after.tzname()},"
             f" or {before:%Y-%m-%d %H:%M} {before.tzname()}",  # its own day (a reviewer)
         )
+    # The example is the first of the two: within the repeated hour the second is still
+    # ahead, and "like ... EST" was then refused as in the future (an analyst)
     raise InvalidInput(
         field,
         text,
         f"is twice on this clock, in {first.tzname()} and {second.tzname()}: add which,"
-        f" like {naive:%Y-%m-%d %H:%M} {second.tzname()}",
+        f" like {naive:%Y-%m-%d %H:%M} {first.tzname()}",
     )
 
 

@@ -441,7 +441,9 @@ def shift_words(kpi: str, action_id: int, shift: Shift, direction: Direction) ->
     # A run that ended: the readings after it, and how many of them are on the good side.
     later = f"then {shift.after_good} of the {shift.after_run} since {where} it"
     if shift.shifted:
-        words = head + f"shifted {good} {since}, {shift.good_run} readings {where} {line}"
+        # "in a row": the run, not a count of the readings on that side (an analyst read
+        # 37 of 39 as wrong)
+        words = head + f"shifted {good} {since}, {shift.good_run} readings in a row {where} {line}"
         return words + (f", {later}" if shift.after_run else "")
     if shift.worse:
         bad = "down" if good == "up" else "up"

@@ -44,8 +44,8 @@ def make_db(store: Store, db_path: Path, since_do: list[float]) -> int:
 @pytest.mark.parametrize(
     ("since_do", "evidence"),
     [
-        ([7.0] * 9, "Lead time: shifted down since #1 entered Do, 9 readings below the old "
-                    "centre line (10)"),
+        ([7.0] * 9, "Lead time: shifted down since #1 entered Do, 9 readings in a row below"
+                    " the old centre line (10)"),
         ([9.0, 11.0] * 5, "Lead time: no sustained shift since #1 entered Do (5 of 10 readings "
                           "below the old centre line)"),
     ],

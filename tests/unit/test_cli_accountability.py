@@ -269,8 +269,15 @@ def test_standup_markdown_text_json_and_recording(standardized, ok, js, cli, mon
         # were taken silently, the first as EDT, the other as some time nearby (a tester).
         twice = cli("standup", "--since", "2026-11-01 01:30")
         assert twice.exit_code == 1 and twice.stderr.endswith(
-            "is twice on this clock, in EDT and EST: add which, like 2026-11-01 01:30 EST\n"
+            "is twice on this clock, in EDT and EST: add which, like 2026-11-01 01:30 EDT\n"
         )
+        # the example given is taken within the repeated hour itself, when the other is
+        # still ahead (it named EST, then refused it as in the future: an analyst)
+        monkeypatch.setenv("PDCA_NOW", "2026-11-01T05:45:00Z")  # 01:45 EDT
+        ok("kpi", "add", "hour", "--unit", "h", "--baseline", "1", "--target", "2")
+        taken = ok("kpi", "record", "hour", "1", "--at", "2026-11-01 01:30 EDT").stdout
+        assert taken.endswith("at 2026-11-01T05:30:00Z\n")
+        monkeypatch.setenv("PDCA_NOW", "2026-11-23T09:00:00Z")
         skipped = cli("kpi", "record", "x", "1", "--at", "2026-03-08T02:30")
         assert skipped.exit_code == 1 and skipped.stderr.endswith(
             "is no time on this clock, which skips from EST to EDT then:"

@@ -111,7 +111,7 @@ def test_move_to_act_prints_the_evidence_line_the_verdict_prompt_shows(
     moved = ok("move", str(action_id), "act", "--verdict", "worked")
     assert moved.stdout.splitlines() == [
         f"moved #{action_id} [act] Pair on reviews",
-        f"Lead time: shifted down since #{action_id} entered Do, 9 readings below the old "
+        f"Lead time: shifted down since #{action_id} entered Do, 9 readings in a row below the old "
         "centre line (10)",
     ]
 

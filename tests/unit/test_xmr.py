@@ -179,7 +179,8 @@ def test_shift_since_tells_a_sustained_shift_down() -> None:
     assert shift.shifted and shift.good_run == 9 and shift.settled
     words = xmr.shift_words("Lead time", 14, shift, "down")
     assert words == (
-        "Lead time: shifted down since #14 entered Do, 9 readings below the old centre line (10)"
+        "Lead time: shifted down since #14 entered Do, 9 readings in a row below the old centre"
+        " line (10)"
     )
     assert shift.after is not None and shift.after.centre == pytest.approx(7)
 
@@ -262,7 +263,7 @@ def test_the_last_sustained_run_tells_which_way_it_went() -> None:
     shift = xmr.shift_since(held, held[20][0], "down")
     assert shift.shifted and shift.good_run == 9
     assert xmr.shift_words("Lead time", 14, shift, "down").endswith(
-        "9 readings below the old centre line (10), then 1 of the 3 since below it"
+        "9 readings in a row below the old centre line (10), then 1 of the 3 since below it"
     )
 
 
