@@ -75,6 +75,30 @@ CHECKIN_STATUSES: tuple[CheckinStatus, ...] = ("on-track", "at-risk", "blocked")
 # How much an action matters: it orders cards within a phase ahead of the due date.
 Priority = Literal["high", "normal", "low"]
 PRIORITIES: tuple[Priority, ...] = ("high", "normal", "low")
+# Other tools' priority words, as pdca's three: a Jira or Linear export's "Medium" was
+# refused, and a lead moving a programme over had to edit every row (a programme lead).
+PRIORITY_WORDS: dict[str, Priority] = {
+    "urgent": "high",
+    "highest": "high",
+    "blocker": "high",
+    "critical": "high",
+    "medium": "normal",
+    "major": "normal",
+    "no priority": "normal",
+    "none": "normal",
+    "minor": "low",
+    "lowest": "low",
+    "trivial": "low",
+}
+
+
+def priority_of(text: str) -> str:
+    """``text`` as pdca's priority when it is one of ``PRIORITY_WORDS`` (any case), else
+    as typed, lower-cased, for the rules to take or refuse."""
+    word = " ".join(text.split()).lower()
+    return PRIORITY_WORDS.get(word, word)
+
+
 Verdict = Literal["worked", "partly", "did-not"]
 VERDICTS: tuple[Verdict, ...] = ("worked", "partly", "did-not")
 Decision = Literal["standardize", "adjust", "abandon"]

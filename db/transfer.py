@@ -41,7 +41,7 @@ from pdca.db.input_files import (
     spool_checked,
     starts_as_sqlite,
 )
-from pdca.db.models import ID_MAX, ActionDraft, number_problem, validated
+from pdca.db.models import ID_MAX, ActionDraft, number_problem, priority_of, validated
 from pdca.db.row_rules import row_problem
 from pdca.db.spreadsheet import neutralise, restore
 from pdca.db.store import TABLES, Store
@@ -85,6 +85,21 @@ CSV_COLUMNS = (
     "notes",
 )
 CSV_IMPORT_COLUMNS = ("title", "owner", "phase", "due", "priority", "initiative", "kpi", "notes")
+# Other tools' names for those columns: a Jira or Linear export's Summary and Assignee were
+# refused as no title column (a programme lead moving over).
+CSV_COLUMN_ALIASES = {
+    "summary": "title",
+    "assignee": "owner",
+    "due date": "due",
+    "due_date": "due",
+    "description": "notes",
+}
+
+
+def _column_name(name: str) -> str:
+    """A CSV header's name as pdca reads it: any case, other tools' names as pdca's."""
+    said = name.strip().lower()
+    return CSV_COLUMN_ALIASES.get(said, said)
 
 
 def export_json(store: Store) -> str:
@@ -918,7 +933,7 @@ def _csv_drafts(
     """
     # A spreadsheet's "Title,Owner" is pdca's title and owner: refused as "not a CSV with a
     # title column" (a tester), then as not lower case (another, who expected it read).
-    header, rows = read_csv(path, stream, lambda name: name.strip().lower())
+    header, rows = read_csv(path, stream, _column_name)
     from_export = {"id", "created_at", "done_at"} <= set(header)  # pdca export's own columns
     if "title" not in header:
         for mark in (";", "\t"):
@@ -946,7 +961,15 @@ def _csv_drafts(
         )
     unknown = [name for name in header if name not in (*CSV_IMPORT_COLUMNS, *CSV_COLUMNS)]
     if unknown:
-        raise InvalidInput("file", str(path), f"has unknown columns: {a_few(unknown)}")
+        # Which it reads, when a few are unknown (another tool's export, trimmed); of a
+        # header of thousands the line stays short (a tester)
+        reads = (
+            f" (pdca reads {', '.join(CSV_IMPORT_COLUMNS)}, and Summary, Assignee, Due Date"
+            " and Description as title, owner, due and notes: leave the others out)"
+            if len(unknown) <= 3
+            else ""
+        )
+        raise InvalidInput("file", str(path), f"has unknown columns: {a_few(unknown)}{reads}")
     drafts = 0  # how many rows before this one are written: its place among the new ids
     for line, row in rows:
         if isinstance(row, InvalidInput):
@@ -994,7 +1017,7 @@ def _draft_from_row(values: dict[str, str], today: date) -> ActionDraft:
         # "DO" and "High", as a spreadsheet's cells say them, are do and high (a tester)
         phase=(optional("phase") or "plan").lower(),
         due=parse_date(due_text, today, "due") if due_text else None,
-        priority=(optional("priority") or "normal").lower(),
+        priority=priority_of(optional("priority") or "normal"),
         initiative=optional("initiative"),
         kpi=optional("kpi"),
         notes=values.get("notes", ""),

@@ -48,7 +48,6 @@ from pdca.db.models import (
     DECISIONS,
     ID_MAX,
     PHASES,
-    PRIORITIES,
     VERDICTS,
     ActionFields,
     ChangeFields,
@@ -60,7 +59,7 @@ from pdca.db.models import (
     parse_number,
     record_id,
 )
-from pdca.tui.cli_params import ShortChoice, me_is_you
+from pdca.tui.cli_params import PriorityChoice, me_is_you
 from pdca.tui.columns import Cut, table, table_lines
 from pdca.tui.completion import DB_AFTER, attach_completers
 from pdca.tui.entry import NOTHING_WRITTEN
@@ -1224,7 +1223,7 @@ def demo(session: Session, size: str, fresh: bool) -> None:
     " next fri, last fri, dec 24, eow, eom, eoy (README: Dates and times).",
 )
 @click.option(
-    "--priority", type=ShortChoice(PRIORITIES), default="normal", show_default=True,
+    "--priority", type=PriorityChoice(), default="normal", show_default=True,
     help="Orders cards within a phase, ahead of the due date.",
 )  # fmt: skip
 @click.option("--initiative", metavar="NAME", help="An existing initiative.")
@@ -1306,7 +1305,7 @@ def add(
 @click.option("--title", help="A new title.")
 @click.option("--owner", metavar="LOGIN", callback=me_is_you, help="A login, or 'none' to clear.")
 @click.option("--due", metavar="DATE", help="A date, or 'none' to clear.")
-@click.option("--priority", type=ShortChoice(PRIORITIES), help="high, normal or low.")
+@click.option("--priority", type=PriorityChoice(), help="high, normal or low.")
 @click.option("--notes", metavar="TEXT", help="Details, or 'none' to clear.")
 @click.option("--initiative", metavar="NAME", help="An initiative, or 'none' to clear.")
 @click.option("--kpi", metavar="NAME", help="A KPI, or 'none' to clear.")
@@ -1621,7 +1620,7 @@ def checkin(
 )
 @click.option("--phase", type=click.Choice(PHASES), help="Only this phase.")
 @click.option("--initiative", metavar="NAME", help="Only this one's ('none': of no initiative).")
-@click.option("--priority", type=ShortChoice(PRIORITIES), help="Only actions of this priority.")
+@click.option("--priority", type=PriorityChoice(), help="Only actions of this priority.")
 @click.option("--overdue", is_flag=True, help="Only open actions past their due date.")
 @click.option("--stale", is_flag=True, help="Only stale open actions (see stale-after-days).")
 @click.option("--due-by", metavar="DATE", help="Only those due on DATE or before (eow, +2w...).")

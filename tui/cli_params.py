@@ -31,6 +31,26 @@ def me_is_you_in_list(ctx: click.Context, param: click.Parameter, value: str | N
     return ",".join(me_is_you(ctx, param, part) or part for part in value.split(","))
 
 
+class PriorityChoice(click.Choice):
+    """high, normal or low, the start of one (``h``), or another tool's word for one
+    (``medium``, ``urgent``: ``db.models.PRIORITY_WORDS``)."""
+
+    def __init__(self) -> None:
+        from pdca.db.models import PRIORITIES
+
+        super().__init__(PRIORITIES)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from pdca.db.models import priority_of
+
+        if isinstance(value, str) and value.strip():
+            word = priority_of(value)
+            starting = [c for c in self.choices if str(c).startswith(word)]
+            if len(starting) == 1:
+                return starting[0]
+        return super().convert(value, param, ctx)
+
+
 class ShortChoice(click.Choice):
     """One of ``choices``, or the start of exactly one, in any case (``h``, ``Hi``: high)."""
 

@@ -219,6 +219,39 @@ def test_csv_import_adds_every_row_in_one_go(store, cli, tmp_path):
     assert len(txs) == 1
 
 
+def test_a_jira_or_linear_export_trimmed_to_its_columns_is_read(store, cli, ok, tmp_path):
+    """Summary, Assignee, Due Date and Jira's or Linear's priorities were refused: no title
+    column, then "medium" no priority (a programme lead moving a programme over)."""
+    csv_file = tmp_path / "jira.csv"
+    csv_file.write_text(
+        "Summary,Assignee,Due Date,Priority,Description\n"
+        "Fix flaky deploy,bob,2026-12-01,Highest,From the retro\n"
+        "Tidy runbooks,carol,,Medium,\n"
+        "Rename dashboards,,,No priority,\n"
+        "Archive old alerts,,,lowest,\n"
+    )
+    result = cli("import", str(csv_file))
+    assert result.exit_code == 0, result.stderr
+    got = [(a.title, a.owner, a.due, a.priority, a.notes) for a in store.list_actions()]
+    assert sorted(got) == sorted(
+        [
+            ("Fix flaky deploy", "bob", "2026-12-01", "high", "From the retro"),
+            ("Tidy runbooks", "carol", None, "normal", ""),
+            ("Rename dashboards", None, None, "normal", ""),
+            ("Archive old alerts", None, None, "low", ""),
+        ]
+    )
+    assert "edited" in ok("edit", "1", "--priority", "medium").stdout
+    assert store.get_action(1).priority == "normal"
+    labelled = tmp_path / "labels.csv"
+    labelled.write_text("Summary,Labels\nx,ops\n")
+    refused = cli("import", str(labelled))
+    assert refused.exit_code == 1 and "has unknown columns: labels (pdca reads title," in (
+        refused.stderr
+    )
+    assert "leave the others out)" in refused.stderr
+
+
 def test_a_csv_import_names_the_people_it_made_and_whom_they_look_like(store, cli, tmp_path):
     """A spreadsheet's ``Alice`` beside the file's ``alice`` made a second person, her work
     split in two, and nothing said so, where ``add --owner`` notes a new person (a tester)."""
