@@ -776,9 +776,12 @@ class AlertClosed(InvalidInput):
             return
         # The KPI's other alert waits (a signal its breach raised): "nothing waits" sent a
         # lead away while it went overdue (a programme lead).
-        others = ", ".join(str(n) for n in waiting)
-        which = f"alert {others} of it waits" if len(waiting) == 1 else f"alerts {others} wait"
-        self.args = (f"{closed}; {which} still: acknowledge that instead",)
+        if len(waiting) == 1:
+            which = f"alert {waiting[0]} of this KPI still waits: acknowledge that one instead"
+        else:
+            ids = ", ".join(str(n) for n in waiting[:-1]) + f" and {waiting[-1]}"
+            which = f"alerts {ids} of this KPI still wait: acknowledge those instead"
+        self.args = (f"{closed}; {which}",)
 
 
 @dataclass(frozen=True)

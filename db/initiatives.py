@@ -141,9 +141,7 @@ def kpis_by_initiative(store: Store, slots: int) -> dict[int, list[LinkedKpi]]:
                 alerted=bool(alerted.get(kpi.id)),
                 acknowledged=alerted.get(kpi.id) == 0,
                 recent=kpi_rules.slots(recent.get(kpi.id, []), kpi.cadence, now, slots),
-                target_missed=kpi_rules.target_missed(
-                    kpi.target_date, status[kpi.id], now.astimezone().date()
-                ),
+                target_missed=kpi_rules.target_missed(kpi, now.astimezone().date()),
             )
         )
     return found

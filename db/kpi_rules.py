@@ -28,7 +28,7 @@ from pdca.db.models import (
 from pdca.db.unknown_names import UnknownName
 
 if TYPE_CHECKING:  # a pydantic model: the board's sparklines use these rules without it
-    from pdca.db.models import KpiDraft
+    from pdca.db.models import Kpi, KpiDraft
 
 __all__ = ["STATUS_ORDER", "KpiStatus", "Trend"]
 
@@ -422,10 +422,14 @@ def verdict_words(verdict: Trend, before_count: int, after_count: int, done: boo
     return f"too few readings before Do to tell: {before_count}"
 
 
-def target_missed(target_date: str | None, status: str, today: date) -> bool:
-    """Its target date has passed and its latest value is not on target (or there is none):
-    a target 24 h by 2026-09-30, 25.8 h in November, was said nowhere (an analyst)."""
-    return target_date is not None and target_date < today.isoformat() and status != "on-target"
+def target_missed(kpi: Kpi, today: date) -> bool:
+    """Its target date has passed and its latest value is not at or past the target (or there
+    is none): a target 24 h by 2026-09-30, 25.8 h in November, was said nowhere (an analyst).
+    The value itself, not the status: an overdue measurement of 23 h met it (a reviewer)."""
+    if kpi.target_date is None or kpi.target_date >= today.isoformat():
+        return False
+    latest = kpi.latest_value
+    return latest is None or not at_or_better(latest, kpi.target, kpi.direction)
 
 
 def target_by_words(target_date: str | None, missed: bool) -> str:

@@ -82,7 +82,7 @@ def row_of(
         alert=alert,
         signals=active,
         measurement_overdue=_overdue(kpi, now),
-        target_missed=_missed(kpi, state, now),
+        target_missed=_missed(kpi, now),
     )
 
 
@@ -166,7 +166,7 @@ def pending(kpi: Kpi, now: datetime, alert: Alert | None = None) -> KpiRow:
         recent=[],
         alert=alert,
         measurement_overdue=_overdue(kpi, now),
-        target_missed=_missed(kpi, state, now),
+        target_missed=_missed(kpi, now),
     )
 
 
@@ -174,8 +174,8 @@ def _overdue(kpi: Kpi, now: datetime) -> bool:
     return kpi_rules.measurement_overdue(kpi.latest_at, kpi.cadence, now)
 
 
-def _missed(kpi: Kpi, state: str, now: datetime) -> bool:
-    return kpi_rules.target_missed(kpi.target_date, state, now.astimezone().date())
+def _missed(kpi: Kpi, now: datetime) -> bool:
+    return kpi_rules.target_missed(kpi, now.astimezone().date())
 
 
 def status_of(kpi: Kpi, now: datetime) -> kpi_rules.KpiStatus:

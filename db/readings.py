@@ -152,17 +152,24 @@ def stays_words(
     return raised_words(store, waiting, when, lead=f"alert {{id}} on KPI {kpi!r} stays open")
 
 
-def still_waiting(store: Store, kpi_id: int, closed: list[int]) -> list[RaisedAlert]:
+def still_waiting(
+    store: Store,
+    kpi_id: int,
+    closed: list[int],
+    raised: list[int] = (),  # type: ignore[assignment]
+) -> list[RaisedAlert]:
     """The KPI's alerts waiting still, when a reading closed those in ``closed`` (nothing when
-    it closed none): "closed alert 1" alone read as if the breach were over, while the signal
-    the same reading raised waited, and went overdue (a programme lead)."""
+    it closed none), but for those it ``raised`` (said as raised: named twice, a reviewer):
+    "closed alert 1" alone read as if the breach were over, while the signal the same reading
+    raised waited, and went overdue (a programme lead)."""
     if not closed:
         return []
-    marks = ", ".join("?" * len(closed))
+    left_out = [*closed, *raised]
+    marks = ", ".join("?" * len(left_out))
     rows = store.conn.execute(
         SELECT_ALERTS + " WHERE a.kpi_id = ? AND a.closed_at IS NULL"
         f" AND a.acknowledged_at IS NULL AND a.id NOT IN ({marks})",
-        (kpi_id, *closed),
+        (kpi_id, *left_out),
     ).fetchall()
     return _as_raised(store, rows)
 
@@ -194,7 +201,9 @@ def told(
     newer = newer_reading(store, row["kpi_id"], row["id"])
     raised = raised_by(store, row["kpi_id"], row["id"])
     closed = closed_alerts_by(store, row["id"])
-    waiting = still_waiting(store, row["kpi_id"], [alert for alert, _said in closed])
+    waiting = still_waiting(
+        store, row["kpi_id"], [alert for alert, _said in closed], [alert.id for alert in raised]
+    )
     return Told(
         f"recorded {value} for {kpi} at {at}",
         None

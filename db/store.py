@@ -863,9 +863,12 @@ class Store:
         said = _changes_in_words(
             [(row["actor"] if people > 1 else None, row["summary"]) for row in changes], total
         )
-        # the latest to change it; the reader among them, from elsewhere, is "you" ("ben and
-        # ann changed #1" was said to ann, a retrial)
-        named = ["you" if name == self.actor else name for name in who[-_PEOPLE_NAMED:]]
+        # the latest to change it; the reader among others, from elsewhere, is "you" ("ben
+        # and ann changed #1" was said to ann, a retrial). Alone, their login is kept: the
+        # dialog says "You changed #1 ... elsewhere" of it (a reviewer)
+        named = [
+            "you" if name == self.actor and people > 1 else name for name in who[-_PEOPLE_NAMED:]
+        ]
         others = people - len(named)
         by = " and ".join(named) + (f" and {others} more" if others > 0 else "")
         return Conflict(entity, entity_id, by, changes[-1]["at"], said)

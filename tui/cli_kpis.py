@@ -384,7 +384,9 @@ def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_j
         # where the text said "raised alert 4 ..." (a tester).
         raised = [] if done.again else readings.raised_by(store, done.row["kpi_id"], done.row["id"])
         shut = [] if done.again else readings.closed_alerts_by(store, done.row["id"])
-        kept = readings.still_waiting(store, done.row["kpi_id"], [alert for alert, _ in shut])
+        kept = readings.still_waiting(
+            store, done.row["kpi_id"], [alert for alert, _ in shut], [alert.id for alert in raised]
+        )
         click.echo(
             to_json(
                 {

@@ -168,10 +168,10 @@ def followup_words(tally: FollowupTally) -> str:
     recorded = tally.holding + tally.slipped
     # The share only of audits recorded: "0 slipped (– holding)" read as a typo (a new user).
     share = f" ({percent(tally.holding / recorded)} holding)" if recorded else ""
-    ahead = f"; {tally.ahead} ahead, the next due {tally.next_due}" if tally.ahead else ""
+    ahead = f"; {grouped(tally.ahead)} ahead, the next due {tally.next_due}" if tally.ahead else ""
     return (
-        f"Follow-up audits: {tally.holding} holding, {tally.slipped} slipped{share},"
-        f" {tally.waiting} waiting{ahead}."
+        f"Follow-up audits: {grouped(tally.holding)} holding, {grouped(tally.slipped)}"
+        f" slipped{share}, {grouped(tally.waiting)} waiting{ahead}."
     )
 
 

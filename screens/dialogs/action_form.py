@@ -229,9 +229,10 @@ class ActionFormModal(FormDialog[ActionFormResult | None]):
         if name != "due":
             return ""
         try:
-            return f" (meaning {parse_date(value, self.today):%Y-%m-%d})"
+            meant = f"{parse_date(value, self.today):%Y-%m-%d}"
         except InvalidInput:
             return ""
+        return "" if meant == value.strip() else f" (meaning {meant})"  # a date says itself
 
     def compose(self) -> ComposeResult:
         start = self.initial

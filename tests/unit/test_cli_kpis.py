@@ -1178,7 +1178,7 @@ def test_a_reading_that_closes_one_alert_says_the_other_of_its_reading_waits_sti
     assert refused.exit_code == 1
     assert "nothing waits for an acknowledgement" not in refused.stderr
     assert refused.stderr.startswith("pdca: alert 1 (Cost) was closed at "), refused.stderr
-    assert "; alert 2 of it waits still: acknowledge that instead" in refused.stderr
+    assert "; alert 2 of this KPI still waits: acknowledge that one instead" in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1
     monkeypatch.setenv("PDCA_USER", "carol")
     assert "acknowledged alert 2" in ok("alerts", "ack", "2", "on it").stdout
@@ -1214,7 +1214,8 @@ def test_a_target_date_gone_by_with_the_target_not_reached_is_said(ok, js) -> No
     ok("kpi", "add", "Met", "--unit", "h", "--baseline", "30", "--target", "24",
        "--target-date", "2026-09-30", "--alerts", "thresholds")  # fmt: skip
     ok("kpi", "record", "Lead", "25.8")
-    ok("kpi", "record", "Met", "23")
+    # met, though not measured since: its overdue status is not "not reached" (a reviewer)
+    ok("kpi", "record", "Met", "23", "--at", "2026-11-01T09:00:00Z")
     shown = ok("kpi", "show", "Lead").stdout
     assert "target 24 h by 2026-09-30 (passed, not reached)" in shown, shown
     assert "(passed, not reached)" not in ok("kpi", "show", "Met").stdout
@@ -1241,3 +1242,29 @@ def test_kpi_list_reads_a_run_that_joins_the_baseline_in_its_tail_as_kpi_show(ok
     shown = js("kpi", "show", "Yield", "--json")["kpi"]["signals"]
     assert [len(s["points"]) for s in shown] == [45], shown
     assert listed == shown
+
+
+def test_an_alert_a_reading_raises_as_it_closes_another_is_said_once_as_raised(
+    ok, monkeypatch
+) -> None:
+    """Back under the threshold, and the eighth in a row above the centre line: the signal
+    it raised was named twice, raised and "stays open" (a reviewer)."""
+    monkeypatch.setenv("PDCA_USER", "carol")
+    ok("kpi", "add", "Cost", "--unit", "EUR", "--baseline", "18", "--target", "15",
+       "--alert", "19.5", "--owner", "carol", "--alerts", "both")  # fmt: skip
+    for day in range(1, 21):
+        ok(
+            "kpi",
+            "record",
+            "Cost",
+            "19" if day % 2 else "17",
+            "--at",
+            f"2026-10-{day:02d}T09:00:00Z",
+        )
+    for day in range(1, 8):
+        ok("kpi", "record", "Cost", "19.7", "--at", f"2026-11-0{day}T09:00:00Z")
+    said = json.loads(ok("kpi", "record", "Cost", "19.4", "--at", "2026-11-08T09:00:00Z",
+                         "--json").stdout)  # fmt: skip
+    assert [c["id"] for c in said["closed"]] == [1]
+    assert [r["id"] for r in said["raised"]] == [2]
+    assert said["still_open"] == []

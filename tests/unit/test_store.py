@@ -298,6 +298,17 @@ def test_a_conflict_names_the_reader_among_its_authors_you(store: Store, db_path
     with pytest.raises(Conflict) as caught:
         store.edit_action(1, ActionChanges(notes="mine"), expected_version=1)
     assert caught.value.by == "bob and you"
+    # two changes of one's own elsewhere: the login, which the dialog says as "You" (a
+    # reviewer read "you changed #1 ... since you opened it")
+    elsewhere = open_as(db_path, "alice")
+    try:
+        elsewhere.edit_action(1, ActionChanges(title="again"))
+        elsewhere.edit_action(1, ActionChanges(priority="low"))
+    finally:
+        elsewhere.close()
+    with pytest.raises(Conflict) as mine:
+        store.edit_action(1, ActionChanges(notes="mine"), expected_version=3)
+    assert mine.value.by == "alice"
 
 
 def test_a_conflict_names_every_change_since_the_version_read(store: Store, db_path: Path) -> None:
