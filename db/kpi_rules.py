@@ -6,6 +6,7 @@ tests fix time and the command line, the app and the seed all obey the same answ
 
 from __future__ import annotations
 
+import os
 import time
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -465,24 +466,38 @@ def previous_period(start: date, cadence: Cadence) -> date:
 
 
 def slots(
-    readings: Sequence[tuple[str, float]], cadence: Cadence, now: datetime, count: int
+    readings: Sequence[tuple[str, float]],
+    cadence: Cadence,
+    now: datetime,
+    count: int,
+    *,
+    shared: bool = False,
 ) -> list[float | None]:
     """The last ``count`` cadence periods up to now, oldest first: each period's last reading,
     ``None`` where no measurement was taken (a gap in the sparkline). Periods are the
     reader's local days (weeks, months): a reading at 00:30 in Berlin was drawn in the UTC
-    day before, and the missed day showed no gap (an analyst)."""
-    bounds = _period_bounds(period_of(now, cadence), cadence, count, _zone())
+    day before, and the missed day showed no gap (an analyst). ``shared``: UTC periods, the
+    same for every reader, for a figure everyone is told (``trend``)."""
+    bounds = _bounds(cadence, now, count, shared)
     values: list[float | None] = [None] * count
-    for at, value in sorted(readings):
-        i = bisect_right(bounds, _stored_form(at)) - 1
+    for at, value in sorted((_stored_form(at), value) for at, value in readings):
+        i = bisect_right(bounds, at) - 1
         if 0 <= i < count:  # before the first period, or after the last (set ahead): no cell
             values[i] = value
     return values
 
 
+def _bounds(cadence: Cadence, now: datetime, count: int, shared: bool) -> tuple[str, ...]:
+    if shared:
+        latest = _period_of_day(now.astimezone(UTC).date(), cadence)
+        return _period_bounds(latest, cadence, count, ("UTC",))
+    return _period_bounds(period_of(now, cadence), cadence, count, _zone())
+
+
 def _zone() -> tuple[object, ...]:
-    """This process's clock, for the cache of ``_period_bounds``: a test may change it."""
-    return (time.tzname, time.timezone, time.altzone)
+    """This process's clock, for the cache of ``_period_bounds``: a test may change it (two
+    zones alike in names and offsets differ in their TZ, a reviewer)."""
+    return (os.environ.get("TZ"), time.tzname, time.timezone, time.altzone)
 
 
 @lru_cache(maxsize=32)
@@ -498,6 +513,8 @@ def _period_bounds(
         periods.append(previous_period(periods[-1], cadence))
     periods.reverse()
     after = _next_period(latest, cadence)
+    if zone == ("UTC",):
+        return tuple(f"{start.isoformat()}T00:00:00Z" for start in [*periods, after])
     return tuple(iso(day_start(start)) for start in [*periods, after])
 
 
@@ -512,17 +529,19 @@ def _next_period(start: date, cadence: Cadence) -> date:
 def _stored_form(at: str) -> str:
     """``at`` as pdca stores times (``2026-07-09T22:30:00Z``), to compare as text: one set by
     hand with an offset or a fraction is read and written again."""
-    if len(at) == 20 and at.endswith("Z"):
+    if len(at) == 20 and at[10] == "T" and at.endswith("Z"):
         return at
     try:
+        if len(at) == 10:  # a day alone: its first moment here, as a day typed is read
+            return iso(day_start(date.fromisoformat(at)))
         return iso(stored_moment(at))
     except (ValueError, OverflowError):
         return at
 
 
 def slot_window_start(cadence: Cadence, now: datetime, count: int) -> datetime:
-    """The earliest moment ``slots`` can use: what the store reads from."""
-    first = _period_bounds(period_of(now, cadence), cadence, count, _zone())[0]
+    """The earliest moment ``slots`` can use, local or shared: what the store reads from."""
+    first = min(_bounds(cadence, now, count, shared) for shared in (False, True))[0]
     return stored_moment(first)
 
 

@@ -65,12 +65,16 @@ def row_of(
     the signals on its bad side that hold at its newest reading, found in ``tail`` (its newest
     readings however old; else ``readings``)."""
     recent = kpi_rules.slots(readings, kpi.cadence, now, slots)
+    # The trend on UTC periods: a figure everyone is told (the report goes to the team) is
+    # the same whatever the reader's clock; on local days two readings a day straddling
+    # Auckland's midnight turned it from better to worse (a trial in five zones)
+    shared = kpi_rules.slots(readings, kpi.cadence, now, slots, shared=True)
     active: list[SignalMark] = []
     if baseline is not None:
         chart = signals.chart_of(baseline, readings if tail is None else tail)
         active = signals.marks(chart, xmr.active(chart, kpi.direction), kpi.direction)
     trend, sign = kpi_rules.trend(
-        [v for v in recent if v is not None], kpi.direction, kpi.baseline, kpi.target
+        [v for v in shared if v is not None], kpi.direction, kpi.baseline, kpi.target
     )
     state = status_of(kpi, now)
     return KpiRow(

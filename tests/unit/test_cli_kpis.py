@@ -1268,3 +1268,26 @@ def test_an_alert_a_reading_raises_as_it_closes_another_is_said_once_as_raised(
     assert [c["id"] for c in said["closed"]] == [1]
     assert [r["id"] for r in said["raised"]] == [2]
     assert said["still_open"] == []
+
+
+def test_the_trend_is_the_same_for_readers_in_every_zone(ok, js, monkeypatch) -> None:
+    """Two readings a day, one each side of Auckland's midnight: on local days Auckland's
+    trend was worse and Los Angeles' better, in the report the team was sent too (a trial in
+    five zones). The trend is on UTC periods; the sparkline on the reader's own days."""
+    ok("kpi", "add", "Queue", "--unit", "items", "--baseline", "50", "--target", "20",
+       "--alerts", "thresholds")  # fmt: skip
+    for day in range(1, 11):
+        ok("kpi", "record", "Queue", str(30 + day), "--at", f"2026-11-{day:02d}T10:30:00Z")
+        ok("kpi", "record", "Queue", str(45 - day), "--at", f"2026-11-{day:02d}T11:30:00Z")
+    monkeypatch.setenv("PDCA_NOW", "2026-11-12T12:00:00Z")
+    seen = {}
+    try:
+        for zone in ("Pacific/Auckland", "America/Los_Angeles", "UTC"):
+            monkeypatch.setenv("TZ", zone)
+            time.tzset()
+            [row] = js("kpi", "list", "--json")
+            seen[zone] = row["trend"]
+    finally:
+        monkeypatch.setenv("TZ", "UTC")
+        time.tzset()
+    assert seen == dict.fromkeys(seen, "better"), seen
