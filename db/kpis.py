@@ -123,10 +123,11 @@ def kpi_rows(store: Store, slots: int = RECENT_SLOTS, first: int | None = None) 
             kpi, recent.get(kpi.id, []), now, slots, open_alerts.get(kpi.id), bases[kpi.id], tail
         )
         if _runs_past(row.signals, tail, bases[kpi.id]):
-            # A run longer than the tail: its start read as kpi show reads it, from the
-            # year's readings (a run 223 long was said to begin at the 40th from the end).
-            year = _year_of_readings(store, kpi.id, now)
-            row = row_of(kpi, recent.get(kpi.id, []), now, slots, row.alert, bases[kpi.id], year)
+            # A run longer than the tail: its start read as kpi show reads it, from every
+            # reading since the baseline (a run 223 long was said to begin at the 40th from
+            # the end).
+            since = _after_baseline(store, kpi.id, bases[kpi.id])
+            row = row_of(kpi, recent.get(kpi.id, []), now, slots, row.alert, bases[kpi.id], since)
         rows.append(row)
     rest = ordered[len(full) :]
     return rows + [pending(kpi, now, open_alerts.get(kpi.id)) for kpi in rest]
@@ -147,14 +148,18 @@ def _runs_past(
     return first is not None and any(mark.points and mark.points[0] <= first for mark in found)
 
 
-def _year_of_readings(store: Store, kpi_id: int, now: datetime) -> list[tuple[str, float]]:
-    """The KPI's readings of the last ``DETAIL_DAYS``, as kpi show charts them."""
+def _after_baseline(
+    store: Store, kpi_id: int, baseline: list[tuple[str, float]]
+) -> list[tuple[str, float]]:
+    """Every reading of the KPI after its baseline's last: what its chart runs on. A year of
+    them joined a monthly KPI's run onto the baseline three years back (a reviewer)."""
+    end = baseline[-1][0] if baseline else ""
     return [
         (at, value)
         for at, value in store.conn.execute(
-            f"SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at >= ?{signals.NUMBER}"
+            f"SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at > ?{signals.NUMBER}"
             " ORDER BY at, id",
-            (kpi_id, iso(now - timedelta(days=DETAIL_DAYS))),
+            (kpi_id, end),
         )
     ]
 
@@ -241,8 +246,10 @@ def kpi_detail(store: Store, name: str) -> KpiDetail:
     pairs = [(r.at, r.value) for r in readings]
     open_alert = alerts.open_alerts_by_kpi(store).get(kpi.id)
     base = signals.baselines(store, [kpi])[kpi.id]
-    row = row_of(kpi, pairs, now, RECENT_SLOTS, open_alert, base)
-    chart = signals.chart_of(base, pairs)
+    since = _after_baseline(store, kpi.id, base)
+    row = row_of(kpi, pairs, now, RECENT_SLOTS, open_alert, base, since)
+    chart = signals.chart_of(base, since)
+    year_start = iso(now - timedelta(days=DETAIL_DAYS))
     actions = store.conn.execute(
         "SELECT id, title, phase, done_at FROM actions WHERE kpi_id = ? ORDER BY id", (kpi.id,)
     ).fetchall()
@@ -281,7 +288,12 @@ def kpi_detail(store: Store, name: str) -> KpiDetail:
         changes=changes,
         alerts=history,
         limits=signals.limits_of(chart),
-        signals=signals.marks(chart, xmr.signals(chart), kpi.direction),
+        # the year's, of the chart since the baseline
+        signals=[
+            mark
+            for mark in signals.marks(chart, xmr.signals(chart), kpi.direction)
+            if mark.at >= year_start
+        ],
     )
 
 

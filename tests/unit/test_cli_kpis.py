@@ -1291,3 +1291,28 @@ def test_the_trend_is_the_same_for_readers_in_every_zone(ok, js, monkeypatch) ->
         monkeypatch.setenv("TZ", "UTC")
         time.tzset()
     assert seen == dict.fromkeys(seen, "better"), seen
+
+
+def test_a_monthly_kpis_run_is_told_from_its_readings_however_far_the_baseline_is(
+    ok, js, tmp_path
+) -> None:
+    """kpi show charted only the year's readings after a baseline years back: a monthly
+    KPI's run was joined onto the baseline, or cut at the year's start, and disagreed with
+    kpi list (a reviewer). Both chart every reading since the baseline."""
+    ok("kpi", "add", "Yield", "--unit", "%", "--baseline", "95", "--target", "98",
+       "--alerts", "thresholds", "--cadence", "monthly")  # fmt: skip
+    rows = ["name,at,value"]
+    for index in range(73):
+        year, month = 2020 + (10 + index) // 12, (10 + index) % 12 + 1
+        value = "94.8" if index >= 55 else ("95.5" if index % 2 else "94.5")
+        rows.append(f"Yield,{year}-{month:02d}-01T09:00:00Z,{value}")
+    sheet = tmp_path / "readings.csv"
+    sheet.write_text("\n".join(rows) + "\n")
+    ok("kpi", "import", str(sheet))
+    listed = js("kpi", "list", "--json")[0]["signals"]
+    shown = js("kpi", "show", "Yield", "--json")
+    run = [s for s in shown["kpi"]["signals"] if s["rule"] == "we4"]
+    # from May 2025: its 94.5 is below the centre line too
+    assert run and run[0]["first_at"] == "2025-05-01T09:00:00Z" and len(run[0]["points"]) == 19
+    assert listed == shown["kpi"]["signals"]
+    assert all(s["at"] >= "2025-11-23" for s in shown["signals"])  # the year's signals
