@@ -146,7 +146,9 @@ def someone_elses(path: Path) -> str | None:
     folder = path
     while True:
         try:
-            info = os.stat(folder)
+            # lstat: a link is its maker's (carl's link in /tmp to ben's folder steered
+            # ben's files, a reviewer)
+            info = os.lstat(folder)
             break
         except FileNotFoundError:
             if folder.parent == folder:
@@ -157,9 +159,16 @@ def someone_elses(path: Path) -> str | None:
     owner = info.st_uid
     if owner == os.geteuid():
         return None
-    if folder != path and info.st_mode & stat.S_ISVTX and info.st_mode & stat.S_IWOTH:
-        # Not there yet, under /tmp: made, it is the person's own (a new XDG_STATE_HOME
-        # there was called root's, a retrial)
+    if (
+        folder != path
+        and owner == 0
+        and not stat.S_ISLNK(info.st_mode)
+        and info.st_mode & stat.S_ISVTX
+        and info.st_mode & stat.S_IWOTH
+    ):
+        # Not there yet, under root's /tmp: made, it is the person's own (a new
+        # XDG_STATE_HOME there was called root's, a retrial). Not under another person's
+        # sticky folder, whose owner may rename what is in it (a reviewer).
         return None
     import pwd
 

@@ -120,30 +120,45 @@ def test_the_board_says_at_its_start_when_nothing_could_be_kept(
 
 
 def test_a_state_folder_of_ones_own_not_made_yet_under_tmp_is_made(
-    tmp_path: Path, monkeypatch
+    tmp_path: Path, passwd_state: Path, monkeypatch
 ) -> None:
     """A new XDG_STATE_HOME under /tmp was called root's (/tmp is), and passed over (a
-    retrial): in a sticky folder anyone may write, what is made there is the person's."""
+    retrial): in root's sticky folder anyone may write, what is made there is the person's.
+    Not in another person's sticky folder, nor through another person's link (a reviewer)."""
     import stat as stats
 
     shared = tmp_path / "tmp"
     shared.mkdir()
     shared.chmod(0o1777)
-    environ = {"HOME": str(tmp_path), "XDG_STATE_HOME": str(shared / "mine" / "state")}
-    me = os.geteuid()
-    real_stat = os.stat
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (shared / "link").symlink_to(elsewhere)
+    real_lstat = os.lstat
+    owners = {shared: 0, shared / "link": 777}  # root's /tmp; carl's link in it
 
-    def as_root_owned(path, *args, **kwargs):  # /tmp is root's; this test's is not
-        found = real_stat(path, *args, **kwargs)
-        if Path(path) == shared:
-            return os.stat_result((found.st_mode, *found[1:4], me + 4242, *found[5:]))
+    def owned_as_said(path, *args, **kwargs):
+        found = real_lstat(path, *args, **kwargs)
+        if Path(path) in owners:
+            return os.stat_result((*found[:4], owners[Path(path)], *found[5:]))
         return found
 
-    monkeypatch.setattr(os, "stat", as_root_owned)
+    monkeypatch.setattr(os, "lstat", owned_as_said)
+    monkeypatch.setattr(os, "geteuid", lambda: 4242)  # neither root nor carl
+    environ = {"HOME": str(tmp_path), "XDG_STATE_HOME": str(shared / "mine" / "state")}
     path = write_left_behind(["pdca: not saved: x"], environ, tmp_path / "team.db")
-    monkeypatch.undo()
     assert path is not None and path.parent == shared / "mine" / "state" / "pdca", path
-    assert stats.S_IMODE(real_stat(path).st_mode) == 0o600
+    assert stats.S_IMODE(real_lstat(path).st_mode) == 0o600
+    environ["XDG_STATE_HOME"] = str(shared / "link" / "state")
+    steered = write_left_behind(["pdca: not saved: y"], environ, tmp_path / "team.db")
+    assert steered is not None and steered.parent == passwd_state, steered
+    assert list(elsewhere.iterdir()) == []
+    steered.unlink()  # the next in the same second would take its name
+    owners[shared] = 777  # carl's sticky folder: he may rename what is in it
+    environ["XDG_STATE_HOME"] = str(shared / "other" / "state")
+    kept = write_left_behind(["pdca: not saved: z"], environ, tmp_path / "team.db")
+    assert kept is not None and kept.parent == passwd_state, kept
+    monkeypatch.undo()
+    kept.unlink()
 
 
 def test_a_home_that_is_no_folder_is_named_when_nothing_can_be_kept(
