@@ -81,10 +81,17 @@ def in_alert(value: float, alert: float | None, direction: Direction) -> bool:
 
 
 def measurement_overdue(latest_at: str | None, cadence: Cadence, now: datetime) -> bool:
-    """The cadence was missed: no reading within the cadence and a day's grace."""
+    """The cadence was missed: no reading within the cadence and a day's grace, counted in
+    the reader's local days, as the sparkline's cells are. Counted in hours, yesterday's
+    reading, given as "yesterday" (its midnight) each morning, went overdue every night,
+    while the sparkline showed no day missed (a trial in five zones)."""
     if latest_at is None:
         return False
-    return now - parse_time(latest_at) > timedelta(days=CADENCE_DAYS[cadence] + GRACE_DAYS)
+    try:
+        day = parse_time(latest_at).astimezone().date()
+    except (ValueError, OverflowError):
+        return False
+    return (now.astimezone().date() - day).days > CADENCE_DAYS[cadence] + GRACE_DAYS
 
 
 def status(

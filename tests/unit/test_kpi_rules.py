@@ -56,11 +56,14 @@ def test_status_of_a_higher_is_better_kpi(value, expected) -> None:
 @pytest.mark.parametrize(
     ("cadence", "age", "overdue"),
     [
-        ("daily", timedelta(days=1, hours=23), False),
-        ("daily", timedelta(days=2, hours=1), True),
-        ("weekly", timedelta(days=7), False),
-        ("weekly", timedelta(days=8, hours=1), True),
-        ("monthly", timedelta(days=31), False),
+        # in local days, as the sparkline's cells: a daily reading two days back, at any
+        # hour, is a day late, not overdue; three days back it is
+        ("daily", timedelta(days=2, hours=9), False),
+        ("daily", timedelta(days=2, hours=-14), False),
+        ("daily", timedelta(days=3), True),
+        ("weekly", timedelta(days=8, hours=9), False),
+        ("weekly", timedelta(days=9), True),
+        ("monthly", timedelta(days=32), False),
         ("monthly", timedelta(days=33), True),
     ],
 )
@@ -299,6 +302,26 @@ def test_slots_are_the_readers_local_days(monkeypatch: pytest.MonkeyPatch) -> No
         assert r.slot_window_start("daily", now, 4) == datetime(2026, 7, 6, 22, tzinfo=UTC)
         # a reading after the last period (set ahead by hand) is in no cell
         assert r.slots([("2026-07-10T22:30:00Z", 1.0)], "daily", now, 2) == [None, None]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_yesterdays_reading_given_each_morning_never_goes_overdue_east_of_utc(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Entered at 09:00 in Auckland as "yesterday" (its local midnight), a daily reading was
+    overdue from that night until the next morning's, every day (a trial in five zones)."""
+    import time
+
+    monkeypatch.setenv("TZ", "Pacific/Auckland")
+    time.tzset()
+    try:
+        midnight = "2026-11-19T11:00:00Z"  # 2026-11-20 00:00 NZDT
+        for hours in (22, 34, 45):  # that evening, the next morning before entering, 08:00
+            now = datetime(2026, 11, 20, 11, tzinfo=UTC) + timedelta(hours=hours)
+            assert not r.measurement_overdue(midnight, "daily", now), now
+        assert r.measurement_overdue(midnight, "daily", datetime(2026, 11, 22, 11, tzinfo=UTC))
     finally:
         monkeypatch.undo()
         time.tzset()
