@@ -283,29 +283,34 @@ def test_stale_version_is_a_conflict_naming_who_changed_it(store: Store, db_path
     assert store.get_action(1).title == "bob's title"
 
 
+def _edited_elsewhere(db_path: Path, *edits: tuple[str, ActionChanges]) -> None:
+    """Each (login, changes) written to #1 by that person's own store, in order."""
+    stores: dict[str, Store] = {}
+    try:
+        for login, changes in edits:
+            stores.setdefault(login, open_as(db_path, login)).edit_action(1, changes)
+    finally:
+        for opened in stores.values():
+            opened.close()
+
+
 def test_a_conflict_names_the_reader_among_its_authors_you(store: Store, db_path: Path) -> None:
     """ "ben and ann changed #1" was said to ann, whose part came from her command line (a
     retrial): "bob and you"."""
     store.add_action(ActionDraft(title="original"))
-    bob = open_as(db_path, "bob")
-    elsewhere = open_as(db_path, "alice")
-    try:
-        bob.edit_action(1, ActionChanges(title="bob's title"))
-        elsewhere.edit_action(1, ActionChanges(priority="high"))
-    finally:
-        bob.close()
-        elsewhere.close()
+    _edited_elsewhere(
+        db_path,
+        ("bob", ActionChanges(title="bob's title")),
+        ("alice", ActionChanges(priority="high")),
+    )
     with pytest.raises(Conflict) as caught:
         store.edit_action(1, ActionChanges(notes="mine"), expected_version=1)
     assert caught.value.by == "bob and you"
     # two changes of one's own elsewhere: the login, which the dialog says as "You" (a
     # reviewer read "you changed #1 ... since you opened it")
-    elsewhere = open_as(db_path, "alice")
-    try:
-        elsewhere.edit_action(1, ActionChanges(title="again"))
-        elsewhere.edit_action(1, ActionChanges(priority="low"))
-    finally:
-        elsewhere.close()
+    _edited_elsewhere(
+        db_path, ("alice", ActionChanges(title="again")), ("alice", ActionChanges(priority="low"))
+    )
     with pytest.raises(Conflict) as mine:
         store.edit_action(1, ActionChanges(notes="mine"), expected_version=3)
     assert mine.value.by == "alice"
