@@ -166,10 +166,9 @@ def _after_baseline(
 
 def pending(kpi: Kpi, now: datetime, alert: Alert | None = None) -> KpiRow:
     """A row whose readings are not read yet: its status and alert, no sparkline or trend."""
-    state = status_of(kpi, now)
     return KpiRow(
         kpi=kpi,
-        status=state,
+        status=status_of(kpi, now),
         trend="unknown",
         trend_sign=0,
         recent=[],

@@ -10,7 +10,7 @@ IMMEDIATE`` transaction with its event row, then the KPI's alerts follow its new
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -156,7 +156,7 @@ def still_waiting(
     store: Store,
     kpi_id: int,
     closed: list[int],
-    raised: list[int] = (),  # type: ignore[assignment]
+    raised: Sequence[int] = (),
 ) -> list[RaisedAlert]:
     """The KPI's alerts waiting still, when a reading closed those in ``closed`` (nothing when
     it closed none), but for those it ``raised`` (said as raised: named twice, a reviewer):
