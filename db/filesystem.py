@@ -156,26 +156,41 @@ def someone_elses(path: Path) -> str | None:
             folder = folder.parent
         except OSError:
             return None
+    me = os.geteuid()
     owner = info.st_uid
-    if owner == os.geteuid():
-        return None
-    if (
-        folder != path
-        and owner == 0
-        and not stat.S_ISLNK(info.st_mode)
-        and info.st_mode & stat.S_ISVTX
-        and info.st_mode & stat.S_IWOTH
-    ):
-        # Not there yet, under root's /tmp: made, it is the person's own (a new
-        # XDG_STATE_HOME there was called root's, a retrial). Not under another person's
-        # sticky folder, whose owner may rename what is in it (a reviewer).
-        return None
+    # Not there yet, under root's /tmp: made, it is the person's own (a new XDG_STATE_HOME
+    # there was called root's, a retrial)
+    if owner != me and not (folder != path and owner == 0 and _anyone_adds_own(info)):
+        return _login(owner)
+    # Nor below a folder another person may rename things in: their own, or a shared one
+    # that is not sticky. A folder of ann's made in ben's sticky folder ben could rename
+    # away, with what she kept in it (a retrial).
+    for above in folder.parents:
+        try:
+            up = os.lstat(above)
+        except OSError:
+            return None
+        if up.st_uid == me:
+            continue
+        shared = up.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not stat.S_ISLNK(up.st_mode)
+        if up.st_uid != 0 or (shared and not up.st_mode & stat.S_ISVTX):
+            return _login(up.st_uid)
+    return None
+
+
+def _anyone_adds_own(info: os.stat_result) -> bool:
+    """A folder where anyone may make their own, which only they may rename: /tmp."""
+    mode = info.st_mode
+    return stat.S_ISDIR(mode) and bool(mode & stat.S_ISVTX and mode & stat.S_IWOTH)
+
+
+def _login(uid: int) -> str:
     import pwd
 
     try:
-        return pwd.getpwuid(owner).pw_name
+        return pwd.getpwuid(uid).pw_name
     except KeyError:
-        return f"uid {owner}"
+        return f"uid {uid}"
 
 
 def directory_is_group_shared(directory: Path) -> bool:

@@ -81,17 +81,19 @@ def in_alert(value: float, alert: float | None, direction: Direction) -> bool:
 
 
 def measurement_overdue(latest_at: str | None, cadence: Cadence, now: datetime) -> bool:
-    """The cadence was missed: no reading within the cadence and a day's grace, counted in
-    the reader's local days, as the sparkline's cells are. Counted in hours, yesterday's
-    reading, given as "yesterday" (its midnight) each morning, went overdue every night,
-    while the sparkline showed no day missed (a trial in five zones)."""
+    """The cadence was missed: no reading within the cadence and a day's grace, counted from
+    the end of the day the reading stands for (a day after its time), in hours, the same for
+    every reader. From its time alone, yesterday's reading given as "yesterday" (its
+    midnight) each morning went overdue every night (a trial in five zones); in the reader's
+    local days, or in UTC days, a KPI fed on time from one zone was overdue in another for
+    hours a day, in the team's report too (a retrial)."""
     if latest_at is None:
         return False
     try:
-        day = parse_time(latest_at).astimezone().date()
+        latest = parse_time(latest_at)
     except (ValueError, OverflowError):
         return False
-    return (now.astimezone().date() - day).days > CADENCE_DAYS[cadence] + GRACE_DAYS
+    return now - latest > timedelta(days=CADENCE_DAYS[cadence] + GRACE_DAYS + 1)
 
 
 def status(
@@ -440,11 +442,16 @@ def target_missed(kpi: Kpi, today: date) -> bool:
     return latest is None or not at_or_better(latest, kpi.target, kpi.direction)
 
 
-def target_by_words(target_date: str | None, missed: bool) -> str:
-    """`` by 2026-09-30``, `` by 2026-09-30 (passed, not reached)``, or "" with no date."""
+def target_by_words(target_date: str | None, missed: bool, latest: float | None) -> str:
+    """`` by 2026-09-30``, `` by 2026-09-30 (passed, not on target now)``, ``(passed, never
+    measured)``, or "" with no date. "not reached" was said of a target met by its date and
+    lost since, and of a KPI never measured (a retrial)."""
     if target_date is None:
         return ""
-    return f" by {target_date}" + (" (passed, not reached)" if missed else "")
+    if not missed:
+        return f" by {target_date}"
+    why = "never measured" if latest is None else "not on target now"
+    return f" by {target_date} (passed, {why})"
 
 
 # --------------------------------------------------------------------------- sparkline slots

@@ -860,15 +860,18 @@ class Store:
         ).fetchone()
         latest = {row["actor"]: index for index, row in enumerate(changes)}
         who = sorted(latest, key=latest.__getitem__)  # by when each last changed it
+
+        def person(login: str) -> str:
+            # the reader among others, from elsewhere, is "you" ("ben and ann changed #1"
+            # was said to ann, a retrial). Alone, their login is kept: the dialog says "You
+            # changed #1 ... elsewhere" of it (a reviewer)
+            return "you" if login == self.actor and people > 1 else login
+
         said = _changes_in_words(
-            [(row["actor"] if people > 1 else None, row["summary"]) for row in changes], total
+            [(person(row["actor"]) if people > 1 else None, row["summary"]) for row in changes],
+            total,
         )
-        # the latest to change it; the reader among others, from elsewhere, is "you" ("ben
-        # and ann changed #1" was said to ann, a retrial). Alone, their login is kept: the
-        # dialog says "You changed #1 ... elsewhere" of it (a reviewer)
-        named = [
-            "you" if name == self.actor and people > 1 else name for name in who[-_PEOPLE_NAMED:]
-        ]
+        named = [person(name) for name in who[-_PEOPLE_NAMED:]]
         others = people - len(named)
         by = " and ".join(named) + (f" and {others} more" if others > 0 else "")
         return Conflict(entity, entity_id, by, changes[-1]["at"], said)

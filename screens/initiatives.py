@@ -54,7 +54,7 @@ def shown_overview(store: Store) -> list[InitiativeOverview]:
 def kpi_row(kpi: InitiativeKpi, name_width: int = KPI_NAME_WIDTH) -> Row:
     spark = sparkline(kpi.recent, SPARK_CELLS)
     unit = literal(kpi.unit)
-    by = target_by_words(kpi.target_date, kpi.target_missed)
+    by = target_by_words(kpi.target_date, kpi.target_missed, kpi.latest_value)
     return [
         ("    ", ""),
         (spark, KPI_ROLES[kpi.status] or "accent"),

@@ -483,7 +483,7 @@ def facts(detail: KpiDetail, person: str | None = None, alert_id: int | None = N
     latest = "-" if kpi.latest_value is None else f"{number(kpi.latest_value)} {kpi.unit}"
     target = f"{number(kpi.target)} {kpi.unit}"  # in its unit, as the latest beside it
     text.append(f"  latest {literal(latest)}  target {literal(target)}")
-    text.append(target_by_words(kpi.target_date, row.target_missed))
+    text.append(target_by_words(kpi.target_date, row.target_missed, kpi.latest_value))
     better = "lower" if kpi.direction == "down" else "higher"
     text.append(f" ({better} is better)  {kpi.cadence}  {literal(kpi.perspective)}\n")
     path = ", ".join(literal(p) for p in kpi.escalation) or "nobody"

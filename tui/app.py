@@ -753,7 +753,7 @@ class PdcaApp(App[None]):
             owner = someone_elses(self.settings_file)
             # ben, with ann's XDG_CONFIG_HOME kept by su, was told to mend her file (a retrial)
             mend = (
-                f"it is {owner}'s (HOME or XDG_CONFIG_HOME names their folder)"
+                f"it is in a folder of {owner}'s (HOME or XDG_CONFIG_HOME names it)"
                 if owner is not None
                 else "mend it to keep this"
             )

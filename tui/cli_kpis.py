@@ -627,7 +627,7 @@ def kpi_show(session: Session, name: str, as_json: bool) -> None:
         f"  latest       {latest}",
         f"  trend        {_trend_words(row)}",
         f"  baseline     {in_unit(k.baseline)}, target {in_unit(k.target)}"
-        f"{target_by_words(k.target_date, row.target_missed) or ' by -'}"
+        f"{target_by_words(k.target_date, row.target_missed, k.latest_value) or ' by -'}"
         f" ({'lower' if k.direction == 'down' else 'higher'} is better)",
         f"  thresholds   {thresholds or '-'}",
         f"  cadence      {k.cadence}",

@@ -353,7 +353,8 @@ def _kpi(item: ReportKpi, now: datetime) -> str:
     if kpi.owner:
         facts.append(f"owner {esc(kpi.owner)}")
     if kpi.target_date:
-        facts.append(f"target{esc(target_by_words(kpi.target_date, item.row.target_missed))}")
+        by = target_by_words(kpi.target_date, item.row.target_missed, kpi.latest_value)
+        facts.append(f"target{esc(by)}")
     bench = ""
     if kpi.benchmark is not None:
         source = f" ({esc(kpi.benchmark_source)})" if kpi.benchmark_source else ""

@@ -157,6 +157,8 @@ def group_heading(group: ActionGroup, decisions: Decisions) -> str:
     """``Done (13, 2 of them abandoned)``: a boss read 13 as delivered (a programme lead)."""
     count = grouped(group.total)
     if group.name == "done" and decisions.abandon:
+        if decisions.abandon >= group.total:  # "Done (1, 1 of them abandoned)" (a retrial)
+            return f"Done ({count}, {'all' if group.total > 1 else 'it'} abandoned)"
         return f"Done ({count}, {grouped(decisions.abandon)} of them abandoned)"
     return f"{GROUP_TITLES[group.name]} ({count})"
 
@@ -274,7 +276,9 @@ def _kpi_section(item: ReportKpi, now: datetime) -> list[str]:
     if kpi.owner:
         facts.append(f"owner {md_escape(kpi.owner)}")
     if kpi.target_date:
-        facts.append(f"target{target_by_words(kpi.target_date, item.row.target_missed)}")
+        facts.append(
+            f"target{target_by_words(kpi.target_date, item.row.target_missed, kpi.latest_value)}"
+        )
     lines.append(" · ".join(facts))
     lines.append("")
     if item.moved_here:

@@ -122,7 +122,7 @@ def save_settings(path: Path, settings: Settings) -> str | None:
     owner = someone_elses(path)
     if owner is not None:
         # root run with ann's HOME replaced her settings with a file of root's (a tester)
-        return f"{path} is {owner}'s, not yours (HOME or XDG_CONFIG_HOME names their folder)"
+        return f"{path}: in a folder of {owner}'s, not yours (HOME or XDG_CONFIG_HOME names it)"
     temporary = path.with_suffix(".tmp")
     try:
         make_personal_folder(path.parent)

@@ -31,6 +31,7 @@ def changed_line(
     if by is not None and by == me:
         return f"You changed #{action_id}{when} elsewhere (another pdca, or the command line){how}"
     who = literal(by) if by else "Someone"
+    who = who[:1].upper() + who[1:] if who.startswith("you ") else who  # "You and ben"
     return f"{who} changed #{action_id}{when} since you opened it{how}"
 
 

@@ -712,7 +712,7 @@ async def test_a_settings_file_of_someone_elses_is_not_left_for_you_to_mend(
         await pilot.pause()
         said = [n.message for n in app._notifications if n.message.startswith("not remembered")]
         assert said == [
-            f"not remembered: {file} could not be used; it is ann's (HOME or XDG_CONFIG_HOME"
-            " names their folder)"
+            f"not remembered: {file} could not be used; it is in a folder of ann's (HOME or"
+            " XDG_CONFIG_HOME names it)"
         ], said
     assert file.read_text() == "theme = [\n"

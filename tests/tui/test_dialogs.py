@@ -1111,3 +1111,4 @@ def test_a_conflict_with_ones_own_other_session_says_you_not_your_login() -> Non
         "You changed #28 at 2026-11-23 09:00 UTC elsewhere (another pdca, or the command line)"
     )
     assert changed_line(28, "bob", None, me="ann") == "bob changed #28 since you opened it"
+    assert changed_line(28, "you and bob", None, me="ann").startswith("You and bob changed #28")

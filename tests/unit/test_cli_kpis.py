@@ -1217,10 +1217,13 @@ def test_a_target_date_gone_by_with_the_target_not_reached_is_said(ok, js) -> No
     # met, though not measured since: its overdue status is not "not reached" (a reviewer)
     ok("kpi", "record", "Met", "23", "--at", "2026-11-01T09:00:00Z")
     shown = ok("kpi", "show", "Lead").stdout
-    assert "target 24 h by 2026-09-30 (passed, not reached)" in shown, shown
-    assert "(passed, not reached)" not in ok("kpi", "show", "Met").stdout
+    assert "target 24 h by 2026-09-30 (passed, not on target now)" in shown, shown
+    assert "(passed" not in ok("kpi", "show", "Met").stdout
+    ok("kpi", "add", "Never", "--unit", "h", "--baseline", "30", "--target", "24",
+       "--target-date", "2026-09-30", "--alerts", "thresholds")  # fmt: skip
+    assert "by 2026-09-30 (passed, never measured)" in ok("kpi", "show", "Never").stdout
     listed = {k["name"]: k["target_missed"] for k in js("kpi", "list", "--json")}
-    assert listed == {"Lead": True, "Met": False}
+    assert listed == {"Lead": True, "Met": False, "Never": True}
     assert js("kpi", "show", "Lead", "--json")["kpi"]["target_missed"] is True
 
 

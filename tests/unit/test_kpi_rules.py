@@ -56,15 +56,14 @@ def test_status_of_a_higher_is_better_kpi(value, expected) -> None:
 @pytest.mark.parametrize(
     ("cadence", "age", "overdue"),
     [
-        # in local days, as the sparkline's cells: a daily reading two days back, at any
-        # hour, is a day late, not overdue; three days back it is
-        ("daily", timedelta(days=2, hours=9), False),
-        ("daily", timedelta(days=2, hours=-14), False),
-        ("daily", timedelta(days=3), True),
-        ("weekly", timedelta(days=8, hours=9), False),
-        ("weekly", timedelta(days=9), True),
-        ("monthly", timedelta(days=32), False),
-        ("monthly", timedelta(days=33), True),
+        # from the end of the day a reading stands for (a day after its time), the cadence
+        # and a day's grace: a daily reading three days old is overdue, not before
+        ("daily", timedelta(days=2, hours=23), False),
+        ("daily", timedelta(days=3, hours=1), True),
+        ("weekly", timedelta(days=9), False),
+        ("weekly", timedelta(days=9, hours=1), True),
+        ("monthly", timedelta(days=33), False),
+        ("monthly", timedelta(days=33, hours=1), True),
     ],
 )
 def test_a_missed_cadence_is_overdue(cadence, age, overdue) -> None:
@@ -307,21 +306,37 @@ def test_slots_are_the_readers_local_days(monkeypatch: pytest.MonkeyPatch) -> No
         time.tzset()
 
 
-def test_yesterdays_reading_given_each_morning_never_goes_overdue_east_of_utc(
+def test_yesterdays_reading_given_each_morning_is_never_overdue_for_anyone(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Entered at 09:00 in Auckland as "yesterday" (its local midnight), a daily reading was
-    overdue from that night until the next morning's, every day (a trial in five zones)."""
+    """Entered at 09:00 as "yesterday" (the writer's local midnight), a daily reading went
+    overdue every night (a trial in five zones), and counted in local days it was overdue
+    in Auckland while fed on time from Los Angeles (a retrial). Hour by hour over a week,
+    for writers and readers in three zones, it never is; a missed morning makes it so."""
     import time
 
-    monkeypatch.setenv("TZ", "Pacific/Auckland")
-    time.tzset()
+    from pdca.db.clock import iso
+
+    zones = ("Pacific/Auckland", "America/Los_Angeles", "Asia/Kolkata")
     try:
-        midnight = "2026-11-19T11:00:00Z"  # 2026-11-20 00:00 NZDT
-        for hours in (22, 34, 45):  # that evening, the next morning before entering, 08:00
-            now = datetime(2026, 11, 20, 11, tzinfo=UTC) + timedelta(hours=hours)
-            assert not r.measurement_overdue(midnight, "daily", now), now
-        assert r.measurement_overdue(midnight, "daily", datetime(2026, 11, 22, 11, tzinfo=UTC))
+        for writer in zones:
+            monkeypatch.setenv("TZ", writer)
+            time.tzset()
+            # each morning at 09:00 there, the day before's reading at its midnight
+            mornings = [datetime(2026, 11, day, 9).astimezone(UTC) for day in range(10, 18)]
+            stamps = [
+                (morning, (morning.astimezone() - timedelta(days=1)).replace(hour=0))
+                for morning in mornings
+            ]
+            for reader in zones:
+                monkeypatch.setenv("TZ", reader)
+                time.tzset()
+                for hour in range(int((mornings[-1] - mornings[0]).total_seconds() // 3600)):
+                    now = mornings[0] + timedelta(hours=hour)
+                    latest = max(stamp for entered, stamp in stamps if entered <= now)
+                    assert not r.measurement_overdue(iso(latest), "daily", now), (writer, now)
+                skipped = mornings[-1] + timedelta(days=2)  # two mornings missed
+                assert r.measurement_overdue(iso(stamps[-1][1]), "daily", skipped)
     finally:
         monkeypatch.undo()
         time.tzset()

@@ -173,3 +173,29 @@ def test_a_home_that_is_no_folder_is_named_when_nothing_can_be_kept(
         f" ({tmp_path / 'none'}) is not a folder (set HOME, or XDG_STATE_HOME); set"
         " XDG_STATE_HOME to a folder of yours"
     )
+
+
+def test_a_folder_of_ones_own_inside_another_persons_folder_is_passed_over(
+    tmp_path: Path, passwd_state: Path, monkeypatch
+) -> None:
+    """ann's own folder, made earlier in ben's sticky folder, took her unsaved typing: ben
+    may rename it away (a retrial). Nothing of hers goes below a folder of another's."""
+    bens = tmp_path / "bens"
+    mine = bens / "annstate"
+    mine.mkdir(parents=True)
+    real_lstat = os.lstat
+    me = 4242
+
+    def owned_as_said(path, *args, **kwargs):
+        found = real_lstat(path, *args, **kwargs)
+        owner = {bens: 777, mine: me}.get(Path(path), 0)  # the rest: root's, as / is
+        return os.stat_result((*found[:4], owner, *found[5:]))
+
+    monkeypatch.setattr(os, "lstat", owned_as_said)
+    monkeypatch.setattr(os, "geteuid", lambda: me)
+    environ = {"HOME": str(tmp_path), "XDG_STATE_HOME": str(mine)}
+    path = write_left_behind(["pdca: not saved: x"], environ, tmp_path / "team.db")
+    monkeypatch.undo()
+    assert path is not None and path.parent == passwd_state, path
+    assert list(mine.iterdir()) == []
+    path.unlink()

@@ -306,6 +306,7 @@ def test_a_conflict_names_the_reader_among_its_authors_you(store: Store, db_path
     with pytest.raises(Conflict) as caught:
         store.edit_action(1, ActionChanges(notes="mine"), expected_version=1)
     assert caught.value.by == "bob and you"
+    assert caught.value.what is not None and "you: edited #1: priority" in caught.value.what
     # two changes of one's own elsewhere: the login, which the dialog says as "You" (a
     # reviewer read "you changed #1 ... since you opened it")
     _edited_elsewhere(
@@ -341,7 +342,7 @@ def test_a_conflict_names_every_change_since_the_version_read(store: Store, db_p
     # Each person's field edits as one, so the field in conflict is never crowded out
     assert caught.value.what is not None and many.value.what == (
         "bob: edited #1: due, owner, title; carol: moved #1 from plan to do;"
-        " alice: edited #1: notes, priority"
+        " you: edited #1: notes, priority"  # alice is the reader: "you", among others
     )
     with pytest.raises(Conflict) as only_the_last:
         store.edit_action(1, ActionChanges(title="alice's"), expected_version=4)
