@@ -769,6 +769,7 @@ class AlertClosed(InvalidInput):
         from pdca.db.dates import minute_utc
 
         super().__init__("alert", str(alert_id), "was closed")
+        self.waiting = list(waiting or [])  # the KPI's alerts still waiting, by id
         named = f" ({kpi})" if kpi is not None else ""
         closed = f"alert {alert_id}{named} was closed at {minute_utc(closed_at)}"
         if not waiting:

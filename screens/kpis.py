@@ -155,6 +155,22 @@ class AcknowledgesAlerts:
                 f"your acknowledgement of alert {alert.id} is kept: press a on"
                 f" {literal(row.kpi.name)} to send it again"
             )
+        except alerts.AlertClosed as error:
+            if not error.waiting:
+                screen.notify(f"{error}; not saved: {ack_words(alert, note)}", severity="error",
+                              timeout=12, markup=False)  # fmt: skip
+            else:
+                # Closed while the note was typed, another of the KPI's waiting: the note is
+                # kept for it (it was said and gone, to be typed again, a retrial)
+                other = error.waiting[0]
+                words = f"acknowledgement of alert {other} on {quoted(alert.kpi)}: {quoted(note)}"
+                context.unsent_acks[other] = KeptAck(note, words, alert.kpi_id)
+                screen.notify(
+                    f"{error}; your note is kept for alert {other}: a sends it",
+                    severity="warning",
+                    timeout=12,
+                    markup=False,
+                )
         except PdcaError as error:  # someone was first: say who, keep their note
             screen.notify(f"{error}; not saved: {ack_words(alert, note)}", severity="error",
                           timeout=12, markup=False)  # fmt: skip

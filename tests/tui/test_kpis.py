@@ -1103,3 +1103,34 @@ def test_a_linked_action_without_a_before_and_after_says_why() -> None:
     assert line(done_at=None, phase="do", after_mean=None, after_count=0) == (
         "#5 Walkthrough: - → not done"
     )
+
+
+async def test_a_note_for_an_alert_closed_meanwhile_is_kept_for_the_one_waiting(
+    make_app, kpi_db: Path, store: Store
+) -> None:
+    """The alert closed while its note was typed, and another of the KPI's was raised: the
+    note was said "not saved" and gone, to be typed again for the other (a retrial). It is
+    kept for the one waiting, and a sends it."""
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ack_form(pilot)
+        bob = open_as(kpi_db, "bob")
+        try:  # back under the threshold, then over it again: alert 1 closed, alert 2 raised
+            bob.record_reading(ReadingDraft(kpi=KPI, value=30), NOW_DT + timedelta(minutes=1))
+            bob.record_reading(ReadingDraft(kpi=KPI, value=37), NOW_DT + timedelta(minutes=2))
+        finally:
+            bob.close()
+        said = await _acknowledged(pilot, "looking into it")
+        assert "alert 1 (Resolution time) was closed at" in said
+        assert said.endswith("; your note is kept for alert 2: a sends it"), said
+        app.check_for_changes()
+        await settle_app(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AckModal)
+        assert app.screen.query_one("#note").value == "looking into it"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    waiting = [a for a in alerts.list_alerts(store) if a.closed_at is None]
+    assert [(a.id, a.ack_note) for a in waiting] == [(2, "looking into it")]
