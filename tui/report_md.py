@@ -313,6 +313,8 @@ def late_words(action: Action) -> str:
     quarter). Else ""."""
     if action.done_at is None:
         return "late" if action.overdue else ""
+    if action.decision == "abandon":  # given up, not delivered late (a retrial read it so)
+        return ""
     return "done late" if action.due and local_day(action.done_at) > action.due else ""
 
 

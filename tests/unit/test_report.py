@@ -656,3 +656,14 @@ def test_the_done_heading_says_how_many_were_abandoned(cli, ok) -> None:
     assert "<h3>Done (3, 2 of them abandoned)</h3>" in page
     assert "No follow-up audit recorded or due" not in page  # three are ahead
     assert "0 waiting; 3 ahead, the next due 2026-12-23.</p>" in page, page
+
+
+def test_abandoned_work_is_not_said_done_late() -> None:
+    """An action given up after its due date was listed "done late", as if delivered late."""
+    from types import SimpleNamespace
+
+    from pdca.tui.report_md import late_words
+
+    ended = {"done_at": "2026-11-20T09:00:00Z", "due": "2026-11-10", "overdue": False}
+    assert late_words(SimpleNamespace(**ended, decision="abandon")) == ""  # type: ignore[arg-type]
+    assert late_words(SimpleNamespace(**ended, decision="standardize")) == "done late"  # type: ignore[arg-type]
