@@ -139,10 +139,11 @@ def make_personal_folder(path: Path) -> None:
 
 
 def someone_elses(path: Path) -> str | None:
-    """Who owns ``path`` (else the nearest folder above it that is there), when that is not
-    this process's user: their login (or uid); None when it is ours, or cannot be told.
-    root run with ann's HOME left root-owned files in her home she could not read (a
-    tester): a person's own files go only where they are that person's."""
+    """Why ``path`` is not this process's user's alone (``a folder of ben's``, ``a link of
+    ben's``, ``a folder team may rename things in``), looking at it, or the nearest folder
+    above it that is there, and every folder above that; None when it is theirs alone, or
+    cannot be told. root run with ann's HOME left root-owned files in her home she could not
+    read (a tester): a person's own files go only where no one else may take or move them."""
     folder = path
     while True:
         try:
@@ -157,24 +158,24 @@ def someone_elses(path: Path) -> str | None:
         except OSError:
             return None
     me = os.geteuid()
-    owner = info.st_uid
     # Not there yet, under root's /tmp: made, it is the person's own (a new XDG_STATE_HOME
     # there was called root's, a retrial)
-    if owner != me and not (folder != path and owner == 0 and _anyone_adds_own(info)):
-        return _login(owner)
-    # Nor below a folder another person may rename things in: their own, or a shared one
-    # that is not sticky. A folder of ann's made in ben's sticky folder ben could rename
-    # away, with what she kept in it (a retrial).
-    for above in folder.parents:
+    if info.st_uid != me and not (folder != path and info.st_uid == 0 and _anyone_adds_own(info)):
+        return _whose(info)
+    # Nor below a folder another may rename things in: someone else's, or one a group or
+    # everyone writes that is not sticky, the person's own too. A folder of ann's in ben's
+    # sticky folder, or in a team folder, was moved away with what she kept in it (retrials).
+    for above in [folder, *folder.parents]:
         try:
             up = os.lstat(above)
         except OSError:
             return None
-        if up.st_uid == me:
+        if above != folder and up.st_uid not in (me, 0):
+            return _whose(up)
+        if stat.S_ISLNK(up.st_mode):  # root's, or the person's own: where it leads is looked at
             continue
-        shared = up.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not stat.S_ISLNK(up.st_mode)
-        if up.st_uid != 0 or (shared and not up.st_mode & stat.S_ISVTX):
-            return _login(up.st_uid)
+        if _others_rename_in(up):
+            return f"a folder {_group_name(up.st_gid)} may rename things in"
     return None
 
 
@@ -182,6 +183,32 @@ def _anyone_adds_own(info: os.stat_result) -> bool:
     """A folder where anyone may make their own, which only they may rename: /tmp."""
     mode = info.st_mode
     return stat.S_ISDIR(mode) and bool(mode & stat.S_ISVTX and mode & stat.S_IWOTH)
+
+
+def _others_rename_in(info: os.stat_result) -> bool:
+    """A folder others may write in without the sticky bit: they may rename what is in it.
+    A group of the owner's own (a private group, named as they are) is theirs alone."""
+    mode = info.st_mode
+    if not stat.S_ISDIR(mode) or mode & stat.S_ISVTX:
+        return False
+    if mode & stat.S_IWOTH:
+        return True
+    return bool(mode & stat.S_IWGRP) and _group_name(info.st_gid) != _login(info.st_uid)
+
+
+def _whose(info: os.stat_result) -> str:
+    mode = info.st_mode
+    kind = "link" if stat.S_ISLNK(mode) else "folder" if stat.S_ISDIR(mode) else "file"
+    return f"a {kind} of {_login(info.st_uid)}'s"
+
+
+def _group_name(gid: int) -> str:
+    import grp
+
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return f"group {gid}"
 
 
 def _login(uid: int) -> str:

@@ -873,7 +873,10 @@ class Store:
         )
         named = [person(name) for name in who[-_PEOPLE_NAMED:]]
         others = people - len(named)
-        by = " and ".join(named) + (f" and {others} more" if others > 0 else "")
+        if others > 0:
+            named.append(f"{others} more")
+        # "you, carl and ben", not "you and carl and ben" (a retrial)
+        by = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
         return Conflict(entity, entity_id, by, changes[-1]["at"], said)
 
     def no_initiative(self, name: str) -> bool:

@@ -750,11 +750,11 @@ class PdcaApp(App[None]):
         if self.settings.problem is not None:  # save_settings leaves such a file alone
             from pdca.db.filesystem import someone_elses
 
-            owner = someone_elses(self.settings_file)
+            why = someone_elses(self.settings_file)
             # ben, with ann's XDG_CONFIG_HOME kept by su, was told to mend her file (a retrial)
             mend = (
-                f"it is in a folder of {owner}'s (HOME or XDG_CONFIG_HOME names it)"
-                if owner is not None
+                f"it is in {why} (HOME or XDG_CONFIG_HOME names it)"
+                if why is not None
                 else "mend it to keep this"
             )
             self.notify(

@@ -119,10 +119,10 @@ def save_settings(path: Path, settings: Settings) -> str | None:
     if updated is None:
         return None  # the person's file does not parse: leave it for them to mend
     text = updated
-    owner = someone_elses(path)
-    if owner is not None:
+    why = someone_elses(path)
+    if why is not None:
         # root run with ann's HOME replaced her settings with a file of root's (a tester)
-        return f"{path}: in a folder of {owner}'s, not yours (HOME or XDG_CONFIG_HOME names it)"
+        return f"{path}: {why}, not yours alone (HOME or XDG_CONFIG_HOME names it)"
     temporary = path.with_suffix(".tmp")
     try:
         make_personal_folder(path.parent)

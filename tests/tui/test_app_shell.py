@@ -704,7 +704,7 @@ async def test_a_settings_file_of_someone_elses_is_not_left_for_you_to_mend(
     file = settings_path(env)
     file.parent.mkdir(parents=True)
     file.write_text("theme = [\n")  # as good as unreadable: a problem, left alone
-    monkeypatch.setattr(filesystem, "someone_elses", lambda path: "ann")
+    monkeypatch.setattr(filesystem, "someone_elses", lambda path: "a folder of ann's")
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)

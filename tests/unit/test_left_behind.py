@@ -199,3 +199,28 @@ def test_a_folder_of_ones_own_inside_another_persons_folder_is_passed_over(
     assert path is not None and path.parent == passwd_state, path
     assert list(mine.iterdir()) == []
     path.unlink()
+
+
+def test_a_folder_of_ones_own_in_a_folder_the_team_writes_is_passed_over(
+    tmp_path: Path, passwd_state: Path
+) -> None:
+    """ann's XDG_STATE_HOME in a folder of hers the team writes (2770 ann:team): ben could
+    rename her kept typing away (a retrial). A group of her own (her private group) is fine."""
+    import grp
+    import pwd
+
+    shared = tmp_path / "annproj"
+    shared.mkdir()
+    others = [g for g in grp.getgrall() if g.gr_name != pwd.getpwuid(os.geteuid()).pw_name]
+    os.chown(shared, -1, others[0].gr_gid)  # a group not named as the owner: not theirs alone
+    shared.chmod(0o2770)
+    environ = {"HOME": str(tmp_path), "XDG_STATE_HOME": str(shared / "state")}
+    path = write_left_behind(["pdca: not saved: x"], environ, tmp_path / "team.db")
+    assert path is not None and path.parent == passwd_state, path
+    assert not (shared / "state").exists()
+    path.unlink()
+    from pdca.db.filesystem import someone_elses
+
+    assert someone_elses(shared / "state") == (f"a folder {others[0].gr_name} may rename things in")
+    shared.chmod(0o700)
+    assert someone_elses(shared / "state") is None

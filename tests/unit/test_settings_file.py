@@ -124,8 +124,8 @@ def test_settings_in_someone_elses_folder_are_not_replaced(tmp_path: Path, monke
     monkeypatch.setattr(os, "geteuid", lambda: me + 4242)
     said = save_settings(tmp_path / "settings.toml", replace(found, compact_cards=True))
     monkeypatch.undo()
-    assert said is not None and said.startswith(f"{tmp_path / 'settings.toml'}: in a folder of ")
-    assert "'s, not yours (HOME or XDG_CONFIG_HOME names it)" in said
+    assert said is not None and said.startswith(f"{tmp_path / 'settings.toml'}: a file of ")
+    assert "'s, not yours alone (HOME or XDG_CONFIG_HOME names it)" in said
     assert (tmp_path / "settings.toml").read_text(encoding="utf-8") == written
     assert sorted(p.name for p in tmp_path.iterdir()) == ["settings.toml"]
 

@@ -367,7 +367,7 @@ def test_a_conflict_names_every_change_since_the_version_read(store: Store, db_p
     earlier, _, named = crowded.value.what.partition(" earlier changes, then ")
     assert named.endswith("u4: edited #1: notes; u5: edited #1: notes")
     assert 64 - 4 * 10 <= int(earlier) < 64  # 64 stand (60, and bob's, carol's, alice's 2)
-    assert crowded.value.by == "u3 and u4 and u5 and 6 more"
+    assert crowded.value.by == "u3, u4, u5 and 6 more"
 
 
 @pytest.mark.parametrize("write", ["move", "complete", "edit"])
