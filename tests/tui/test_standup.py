@@ -526,10 +526,7 @@ async def test_a_checkin_made_while_record_is_asked_is_in_the_next_standup(
     )  # fmt: skip
     app.animation_level = "none"
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("5")
-        await settle_app(app, pilot)
-        screen = app.screen
-        assert isinstance(screen, StandupScreen)
+        screen = await everyone(pilot)
         shown = screen.digest
         assert shown is not None and shown.until == iso(NOW_DT)
         await pilot.press("r")
@@ -658,10 +655,8 @@ async def test_a_standup_someone_records_meanwhile_is_said_and_r_does_not_record
 
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("5")
-        await settle_app(pilot.app, pilot)
-        screen = app.screen
-        assert isinstance(screen, StandupScreen) and screen.digest.items
+        screen = await everyone(pilot)
+        assert screen.digest.items
         colleague = open_as(db_path, "carol")
         theirs = accountability.standup_digest(colleague)
         accountability.record_standup(colleague, theirs.since, [], theirs.until)
@@ -735,10 +730,7 @@ async def test_a_person_whose_work_went_elsewhere_mid_turn_keeps_the_turn(
 
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("5")
-        await settle_app(pilot.app, pilot)
-        screen = app.screen
-        assert isinstance(screen, StandupScreen)
+        screen = await everyone(pilot)
         while screen.person != "carol":
             await pilot.press("n")
             await settle_app(pilot.app, pilot)
@@ -775,10 +767,8 @@ async def test_the_last_24_hours_moving_on_is_not_said_as_someones_record(make_a
     clock, and every minute the view said "someone recorded this stand-up" (a tester)."""
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("5")
-        await settle_app(pilot.app, pilot)
-        screen = app.screen
-        assert isinstance(screen, StandupScreen) and screen.digest is not None
+        screen = await everyone(pilot)
+        assert screen.digest is not None
         moved = screen.digest.model_copy(update={"since": "2026-11-22T09:01:00Z"})
         assert moved.since > screen.digest.since
         screen.loaded(moved)
