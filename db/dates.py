@@ -22,8 +22,16 @@ _MONTHS = [
 _RELATIVE = re.compile(r"^([+-])([0-9]+)([dwmy])$")
 _IN = re.compile(r"^in ([0-9]+) (day|week|month|year)s?$")  # "in 3 days"
 _ISO = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")  # 2027-01-05, 2027-1-5
+_ISO_T = re.compile(r"^([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})t")  # 2026-12-01T17:00
 _MONTH_DAY = re.compile(r"^([a-z]{3,9})\.? ([0-9]{1,2})(?:,? ([0-9]{4}))?$")  # dec 24 [2027]
 _DAY_MONTH = re.compile(r"^([0-9]{1,2}) ([a-z]{3,9})\.?(?: ([0-9]{4}))?$")  # 24 dec [2027]
+# How other tools' exports write a day: Jira's CSV as 01/Dec/26 12:00 AM (the month by name,
+# so not the refused 01/02/2027), many as an ISO day with a time. A programme lead's Jira
+# export was refused row by row (a trial).
+_EXPORTED_DAY = re.compile(r"^([0-9]{1,2})/([a-z]{3})/([0-9]{2}|[0-9]{4})$")
+_EXPORTED_TIME = re.compile(
+    r"^[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?: ?[ap]m)?(?:z|[+-][0-9]{2}:?[0-9]{2})?$"
+)
 NOT_A_DATE = (
     "is not a date (use YYYY-MM-DD, today, tomorrow, yesterday, +3d, +2w, +1m, +1y,"
     " in 3 days, a weekday, next fri, last fri, dec 24, eow, eom, eoy, sow, som or soy)"
@@ -55,6 +63,26 @@ def parse_date(text: str, today: date, field: str = "due", *, back: bool = False
         return in_range(_parse(text, today, field, back), text, field)
     except OverflowError:  # "+9999w" from a late today: past any date Python holds
         raise InvalidInput(field, text, OUT_OF_RANGE) from None
+
+
+def exported_day(text: str) -> str:
+    """``text`` as a day pdca reads when another tool's export wrote it (``01/Dec/26 5:00 PM``,
+    ``2026-12-01 17:00``, ``2026-12-01T17:00:00Z``: the day as written, its time left out, a
+    due being a day); anything else as it is, for ``parse_date`` to take or refuse."""
+    raw = " ".join(text.strip().lower().split())
+    day, _, time = _ISO_T.sub(r"\1 ", raw).partition(" ")
+    if time and not _EXPORTED_TIME.match(time):
+        return text
+    jira = _EXPORTED_DAY.match(day)
+    if jira:
+        months = [n for n, name in enumerate(_MONTHS, 1) if name.startswith(jira[2])]
+        if len(months) != 1:
+            return text
+        year = int(jira[3]) + (2000 if len(jira[3]) == 2 else 0)
+        return f"{year:04d}-{months[0]:02d}-{int(jira[1]):02d}"
+    if time and _ISO.match(day):
+        return day
+    return text
 
 
 def _parse(text: str, today: date, field: str, back: bool = False) -> date:

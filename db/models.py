@@ -89,6 +89,13 @@ PRIORITY_WORDS: dict[str, Priority] = {
     "minor": "low",
     "lowest": "low",
     "trivial": "low",
+    # Jira's P1-P5 scheme (P1 critical, P2 high, P3 medium, P4 low, P5 lowest), P0 above it
+    "p0": "high",
+    "p1": "high",
+    "p2": "high",
+    "p3": "normal",
+    "p4": "low",
+    "p5": "low",
 }
 
 

@@ -23,7 +23,7 @@ from typing import Any, TextIO
 from pdca.db import rules, schema
 from pdca.db.clock import Clock, iso
 from pdca.db.connection import refuse_database_file
-from pdca.db.dates import parse_date
+from pdca.db.dates import exported_day, parse_date
 from pdca.db.errors import (
     DatabaseProblem,
     GateUnmet,
@@ -1007,6 +1007,15 @@ def _csv_drafts(
             yield line, draft
 
 
+def _due_of(text: str, today: date) -> date:
+    """A row's due, in pdca's forms or another tool's export's; a refusal names the cell as
+    the file has it (not '2026-12-32' for a cell that said 32/Dec/26)."""
+    try:
+        return parse_date(exported_day(text), today, "due")
+    except InvalidInput as refused:
+        raise InvalidInput("due", text, refused.why) from None
+
+
 def _draft_from_row(values: dict[str, str], today: date) -> ActionDraft:
     def optional(name: str) -> str | None:
         text = values.get(name, "").strip()
@@ -1020,7 +1029,7 @@ def _draft_from_row(values: dict[str, str], today: date) -> ActionDraft:
         owner=None if owner is not None and owner.lower() == "none" else owner,  # as --owner
         # "DO" and "High", as a spreadsheet's cells say them, are do and high (a tester)
         phase=(optional("phase") or "plan").lower(),
-        due=parse_date(due_text, today, "due") if due_text else None,
+        due=_due_of(due_text, today) if due_text else None,
         priority=priority_of(optional("priority") or "normal"),
         initiative=optional("initiative"),
         kpi=optional("kpi"),

@@ -243,6 +243,30 @@ def test_a_jira_or_linear_export_trimmed_to_its_columns_is_read(store, cli, ok, 
     )
     assert "edited" in ok("edit", "1", "--priority", "medium").stdout
     assert store.get_action(1).priority == "normal"
+    dated = tmp_path / "dated.csv"  # Jira's own date form, an ISO day with a time, P1-P5
+    dated.write_text(
+        "Summary,Due Date,Priority\n"
+        "Jira day,01/Dec/26 5:00 PM,P1\n"
+        "Jira long year,9/Jan/2027,P3\n"
+        "Linear time,2026-12-03T17:00:00.000Z,p5\n"
+        "Offset time,2026-12-04 09:30+01:00,P2\n"
+    )
+    assert "4 actions added" in ok("import", str(dated)).stdout
+    got = {a.title: (a.due, a.priority) for a in store.list_actions()}
+    assert [
+        got[title] for title in ("Jira day", "Jira long year", "Linear time", "Offset time")
+    ] == [
+        ("2026-12-01", "high"),
+        ("2027-01-09", "normal"),
+        ("2026-12-03", "low"),
+        ("2026-12-04", "high"),
+    ]
+    for bad in ("01/02/2027", "32/Dec/26", "01/Dec/26 noon"):
+        wrong = tmp_path / "wrong.csv"
+        wrong.write_text(f"Summary,Due Date\nx,{bad}\n")
+        refused = cli("import", str(wrong))
+        assert refused.exit_code == 1 and "due" in refused.stderr and bad in refused.stderr
+    assert len(store.list_actions()) == 8
     labelled = tmp_path / "labels.csv"
     labelled.write_text("Summary,Labels\nx,ops\n")
     refused = cli("import", str(labelled))
