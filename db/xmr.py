@@ -9,7 +9,7 @@ Public API (the cycle report and the views use only this):
   ``BASELINE_READINGS``). ``None`` when the baseline has fewer than ``MIN_BASELINE`` readings.
   ``XmrChart`` holds ``centre`` (baseline mean), ``mr_bar`` (mean moving range), ``lower`` /
   ``upper`` (natural process limits, centre -+ 2.66 mR̄), ``url`` (upper range limit,
-  3.27 mR̄), ``sigma`` (mR̄ / 1.128), ``baseline`` (the slice) and ``points`` (every reading).
+  3.268 mR̄), ``sigma`` (mR̄ / 1.128), ``baseline`` (the slice) and ``points`` (every reading).
 - ``signals(chart) -> list[Signal]``: every signal of the five rules on the chart's points,
   oldest first. A ``Signal`` names its ``rule_id`` ("we1".."we5"), ``rule_text`` ("8
   readings in a row above the centre line"), the ``indexes`` of the points it covers, its
@@ -43,7 +43,7 @@ Direction = Literal["up", "down"]
 BASELINE_READINGS = 20  # the default baseline: the first twenty readings
 MIN_BASELINE = 6  # fewer baseline readings give limits too loose to mean anything
 NPL_FACTOR = 2.66  # 3 / d2, d2 = 1.128 for moving ranges of two
-URL_FACTOR = 3.27  # D4 for moving ranges of two
+URL_FACTOR = 3.268  # D4 for moving ranges of two (Wheeler's; 3.27 rounded it)
 D2 = 1.128
 RUN_LENGTH = 8  # we4
 TREND_LENGTH = 6  # we5

@@ -22,6 +22,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from pdca.db import alerts, kpis, xmr
+from pdca.db.clock import local_day
 from pdca.db.errors import PdcaError, shell_word
 from pdca.db.kpi_rules import CHANGE_WINDOW_DAYS, parse_time, target_by_words, verdict_words
 from pdca.db.models import KpiDetail, number_problem
@@ -235,20 +236,25 @@ class KpiDetailScreen(AcknowledgesAlerts, RecordsReadings, Screen[None]):
             if name not in off:
                 plt.plot([left, right], [value, value], marker=marker, color=colour)
         if limits is not None:  # the process's own voice: centre line and natural limits
+            # From the baseline's first reading on: a baseline set later drew its limits over
+            # the readings before it, which no rule judges by them (a coach saw October's
+            # readings below the new lower limit, unmarked).
+            begin = max(left, days_ago(limits.baseline_first, now))
+            since = f" from {local_day(limits.baseline_first)}" if begin > left else ""
             marker, colour = line("centre")
-            centre = f"centre {number(limits.centre)}{off_words(off, 'centre')}"
+            centre = f"centre {number(limits.centre)}{since}{off_words(off, 'centre')}"
             self.legend.append((marker, colour, centre))
             if "centre" not in off:
-                plt.plot([left, right], [limits.centre] * 2, marker=marker, color=colour)
+                plt.plot([begin, right], [limits.centre] * 2, marker=marker, color=colour)
             marker, colour = line("limits")
-            label = f"limits {number(limits.lower)}..{number(limits.upper)}"
+            label = f"limits {number(limits.lower)}..{number(limits.upper)}{since}"
             gone = [band for band in ("lower", "upper") if band in off]
             if gone:
                 label += f" ({gone[0] if len(gone) == 1 else 'both'} {OFF_CHART}"
             self.legend.append((marker, colour, label))
             for band in ("upper", "lower"):
                 if band not in off:
-                    plt.plot([left, right], [bands[band]] * 2, marker=marker, color=colour)
+                    plt.plot([begin, right], [bands[band]] * 2, marker=marker, color=colour)
         labelled = set()
         # Actions as short ticks along the bottom, under the readings (drawn first), the
         # newest few only: full-height columns for dozens of actions hid the newest reading.

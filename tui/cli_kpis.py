@@ -704,11 +704,12 @@ def _owner_cell(row: Any) -> str:
 
 def _signal_cell(found: list[Any], alert: Any = None) -> str:
     """The signals on the chart now; with none, the open alert a signal raised, as the KPIs
-    view marks it ↯ too: "-" beside a signal alert waiting read as none (a quality lead)."""
+    view marks it ↯ too: "-" beside a signal alert waiting read as none (a quality lead).
+    Said as past ("was ..."): a run over for weeks read as the process shifted now (a coach)."""
     from pdca.db import xmr
 
     if not found and alert is not None and alert.rule in xmr.SHORT_TEXT:
-        return f"{xmr.SHORT_TEXT[alert.rule]} (alert {alert.id})"
+        return f"was {xmr.SHORT_TEXT[alert.rule]} (alert {alert.id})"
     return xmr.short([s.rule for s in found]) or "-"
 
 
@@ -735,7 +736,15 @@ def _limits_lines(detail: Any) -> list[str]:
     now = ", ".join(s.rule_text for s in detail.row.signals)
     lines.append(f"  signal now   {now or 'none on the bad side'}")
     shown = list(reversed(detail.signals))[:SIGNALS_SHOWN]
-    lines.append(f"signals in the last year ({len(detail.signals)}):")
+    # Readings before a baseline set later are judged by no limits (the chart runs forward
+    # from its baseline): "signals in the last year (0)" hid the shift a re-baseline
+    # followed, as if there had been none (a coach).
+    unjudged = sum(1 for reading in detail.readings if reading.at < limits.baseline_first)
+    if unjudged:
+        began = local_day(limits.baseline_first)
+        lines.append(f"signals since the baseline began on {began} ({len(detail.signals)}):")
+    else:
+        lines.append(f"signals in the last year ({len(detail.signals)}):")
     for s in shown:
         first, last = local_day(s.first_at), local_day(s.at)  # the days the chart shows
         span = last if first == last else f"{first}..{last}"
@@ -746,6 +755,11 @@ def _limits_lines(detail: Any) -> list[str]:
         lines.append(f"  and {len(detail.signals) - SIGNALS_SHOWN} older (--json lists them)")
     if not detail.signals:
         lines.append("  none: routine variation")
+    if unjudged:
+        lines.append(
+            f"  (the {unjudged} reading{'s' * (unjudged != 1)} before it are not judged by"
+            " these limits)"
+        )
     return lines
 
 

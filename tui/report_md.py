@@ -98,12 +98,21 @@ def status_words(row: KpiRow, *, signals_named: frozenset[str] = frozenset()) ->
             )
         rule_text = row.alert.rule_text or row.alert.rule
         # who it waits for, or who acknowledged it, as a threshold alert's line says
-        said = _both(row.status, f"{SIGNAL_MARK}: {rule_text}") + _standing(row.alert)
+        said = _both(row.status, f"{_signal_then(row.alert, row)}: {rule_text}")
+        said += _standing(row.alert)
         return "alert", said
     if row.signals:
         rule_text = row.signals[0].rule_text or row.signals[0].rule
         return "alert", _both(row.status, f"{SIGNAL_MARK}: {rule_text}")
     return row.status, words
+
+
+def _signal_then(alert: Alert, row: KpiRow) -> str:
+    """``↯ signal``, with the day a signal alert was raised when its rule holds no more: a
+    run over for weeks read as the process shifted now (a coach)."""
+    if any(signal.rule == alert.rule for signal in row.signals):
+        return SIGNAL_MARK
+    return f"{SIGNAL_MARK} of {local_day(alert.raised_at)} (not holding now)"
 
 
 def _standing(alert: Alert) -> str:

@@ -1134,3 +1134,41 @@ async def test_a_note_for_an_alert_closed_meanwhile_is_kept_for_the_one_waiting(
         await app.workers.wait_for_complete()
     waiting = [a for a in alerts.list_alerts(store) if a.closed_at is None]
     assert [(a.id, a.ack_note) for a in waiting] == [(2, "looking into it")]
+
+
+async def test_limits_of_a_later_baseline_are_drawn_from_its_first_reading(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """A baseline set later drew its limits over the readings before it, which no rule
+    judges by them: October's readings sat below the new lower limit, unmarked (a coach).
+    The lines start at the baseline's first reading, and the legend says from when."""
+    from pdca.db.clock import local_day
+
+    store.add_kpi(KpiDraft(name="FCR", unit="%", baseline=60, target=70, direction="up",
+                           baseline_from=(NOW_DT - timedelta(days=15)).date()))  # fmt: skip
+    for days in range(30, -1, -1):
+        at = NOW_DT - timedelta(days=days)
+        store.record_reading(ReadingDraft(kpi="FCR", value=58 + (days % 2) + (days < 16) * 5), at)
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_first_detail(pilot)
+        await wait_until(pilot, lambda: detail.detail is not None)
+        await pilot.pause()
+        assert detail.detail is not None and detail.detail.limits is not None
+        began = local_day(detail.detail.limits.baseline_first)
+        drawn = str(detail.query_one("#kpi-legend").render())
+        assert f"from {began}" in drawn and "centre" in drawn, drawn
+        plt = detail.query_one(PlotextPlot).plt
+        drawn_lines: list[list[float]] = []
+        plot = plt.plot
+
+        def recorded(xs: list[float], ys: list[float], **kwargs: object) -> None:
+            if len(ys) == 2 and ys[0] == ys[1]:  # a level line (the readings are not)
+                drawn_lines.append(xs)
+            plot(xs, ys, **kwargs)
+
+        plt.plot = recorded
+        detail.draw_chart(detail.detail)  # as it was drawn, its lines seen
+        starts = {round(xs[0]) for xs in drawn_lines}
+        assert -15 in starts or -16 in starts, starts  # the limits, from the baseline's first day
+        assert -30 in starts  # the KPI's own lines (baseline, target) over every reading

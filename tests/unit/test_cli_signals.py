@@ -43,11 +43,26 @@ def test_show_prints_limits_and_signals(ok, kpi) -> None:
     text = ok("kpi", "show", KPI).stdout
     assert "process limits (XmR, baseline the first readings: 20 readings" in text
     assert "  centre       10 d" in text
-    assert "  limits       4.68 to 15.32 d (mean moving range 2, upper range limit 6.54)" in text
+    assert "  limits       4.68 to 15.32 d (mean moving range 2, upper range limit 6.536)" in text
     assert "  signal now   8 readings in a row above the centre line" in text
     assert "8 readings in a row above the centre line (worse, 8 readings)" in text
     assert "alerts on    threshold breaches and process signals" in text
     assert "signal: 8 readings in a row above the centre line  waiting for dana" in text
+
+
+def test_show_says_which_readings_a_later_baseline_does_not_judge(ok, kpi) -> None:
+    """A re-baseline made "signals in the last year (0)" of a year whose earlier readings no
+    rule judged any more (a coach lost the shift the re-baseline followed): the list says
+    from when it judges, and how many readings before it are not judged."""
+    from pdca.db.clock import local_day
+
+    before = ok("kpi", "show", KPI).stdout
+    assert "signals in the last year (" in before and "not judged" not in before
+    ok("kpi", "edit", KPI, "--baseline-from", day(30)[:10])
+    text = ok("kpi", "show", KPI).stdout
+    assert f"signals since the baseline began on {local_day(day(30))} (" in text
+    assert "  (the 10 readings before it are not judged by these limits)" in text
+    assert "signals in the last year" not in text
 
 
 def test_show_json_carries_limits_and_signals(ok, js, kpi) -> None:
@@ -55,7 +70,7 @@ def test_show_json_carries_limits_and_signals(ok, js, kpi) -> None:
     shown = js("kpi", "show", KPI)
     limits = shown["limits"]
     assert limits["centre"] == pytest.approx(10) and limits["mr_bar"] == pytest.approx(2)
-    assert limits["upper"] == pytest.approx(15.32) and limits["url"] == pytest.approx(6.54)
+    assert limits["upper"] == pytest.approx(15.32) and limits["url"] == pytest.approx(6.536)
     assert limits["baseline_count"] == 20
     [signal] = shown["signals"]
     assert (signal["rule"], signal["side"], signal["bad"]) == ("we4", "up", True)

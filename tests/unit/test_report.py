@@ -207,6 +207,34 @@ def test_an_open_signal_alert_is_said_on_the_kpi_line(cli, store: Store) -> None
     ) in page
 
 
+def test_a_signal_alert_whose_run_is_over_is_said_with_its_day(cli, store: Store) -> None:
+    """A run over for weeks, its alert still waiting, read "↯ signal: 8 readings in a row
+    above the centre line" as a process shifted now (a coach): the day it was raised is said,
+    and that it holds no more; kpi list says it in the past."""
+    from datetime import timedelta
+
+    from pdca.db.clock import local_day
+    from pdca.db.models import InitiativeDraft, KpiDraft, ReadingDraft
+    from tests.conftest import NOW_DT
+
+    store.add_initiative(InitiativeDraft(name="Flow", objective="Lead time down 50% by Q2 2027"))
+    store.add_kpi(KpiDraft(name="Lead time", unit="d", baseline=10, target=5, direction="down",
+                           initiative="Flow"))  # fmt: skip
+    values = [11.0, 9.0] * 10 + [10.5] * 8 + [9.5, 9.5]  # the run, then two below the line
+    for i, value in enumerate(values):
+        at = NOW_DT - timedelta(days=len(values) - i)
+        store.record_reading(ReadingDraft(kpi="Lead time", value=value), at)
+    (alert,) = store.conn.execute("SELECT raised_at FROM alerts WHERE closed_at IS NULL")
+    day = local_day(alert[0])
+    text = report(cli, "Flow", "--format", "md")
+    assert (
+        f"**↯ signal of {day} (not holding now): 8 readings in a row above the centre line"
+        " · alert 1 waits for"
+    ) in text
+    listed = cli("kpi", "list")
+    assert "was 8 on one side (alert 1)" in listed.stdout
+
+
 def test_an_open_threshold_alert_names_whom_it_waits_for(cli, store: Store, db_path) -> None:
     """The review is where an unanswered alert should be seen: the KPI line said only
     "■ alert" (a tester); it names the alert and its assignee, then who acknowledged it."""

@@ -33,7 +33,7 @@ def test_limits_from_the_baseline() -> None:
     assert c.mr_bar == pytest.approx(2)
     assert c.upper == pytest.approx(10 + 2.66 * 2)
     assert c.lower == pytest.approx(10 - 2.66 * 2)
-    assert c.url == pytest.approx(3.27 * 2)
+    assert c.url == pytest.approx(3.268 * 2)  # Wheeler's D4 for ranges of two
     assert c.sigma == pytest.approx(SIGMA)
     assert c.baseline == (0, 20)  # the reading of 50 is not in the baseline
     assert len(c.points) == 21
