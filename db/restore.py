@@ -57,6 +57,19 @@ _RETRY_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
+class Parted:
+    """What the contents before a restore held that the restored copy lacks. ``shared``:
+    the copy is of the same history (else of another file, and the whole file was replaced);
+    ``changes``: the changes past the history they share (0 for another file's copy);
+    ``parted``: the copy went on past the shared history too (taken before an earlier
+    restore, its own later changes were never in the file)."""
+
+    shared: bool
+    changes: int = 0
+    parted: bool = False
+
+
+@dataclass(frozen=True)
 class RestoreResult:
     database: Path
     source: Path
@@ -68,9 +81,10 @@ class RestoreResult:
     seconds: float  # the whole restore
     held_seconds: float  # how long others waited: all of it alone, writes only under --force
     not_kept: str | None = None  # why the contents before were not kept (--force, damaged)
-    # Changes the contents before held past the copy's newest: only in before_restore now
-    # (None: not known, the copy being of another file or the contents not kept)
-    changes_only_before: int | None = None
+    # Changes the contents before held past the history they share with the copy: only in
+    # before_restore now (None: not known, the copy being of another file or the contents
+    # not kept); ``parted``: the copy's own history went on past the shared one too
+    lost: Parted | None = None
 
 
 @dataclass(frozen=True)
@@ -584,7 +598,7 @@ def restore(
     return RestoreResult(
         database=database,
         source=source,
-        changes_only_before=None if before is None else changes_past_the_copy(before, source),
+        lost=None if before is None else changes_past_the_copy(before, source),
         before_restore=before,
         schema_version=current,
         upgraded_from=version if version < current else None,
@@ -596,42 +610,66 @@ def restore(
     )
 
 
-def changes_past_the_copy(before: Path, source: Path) -> int | None:
+def changes_past_the_copy(before: Path, source: Path) -> Parted | None:
     """How many changes (transactions) ``before`` (the contents a restore replaced) holds
-    past ``source``'s newest event, when ``source`` is a copy of that same history (its
-    newest event is there, alike); None when it is not, or either cannot be read. A restore
-    from a backup 6 s old dropped two readings cron had recorded, and said only where the
-    contents before were kept (a sysadmin's trial)."""
-    newest = "SELECT id, at, summary FROM events ORDER BY id DESC LIMIT 1"
+    past the newest event it shares with ``source``, a copy of the same history (``Parted``,
+    ``shared`` False when they share none: another file's copy); None when either cannot be
+    read. A restore from a backup
+    6 s old dropped two readings cron had recorded, and said only where the contents before
+    were kept (a sysadmin's trial); a backup taken before an earlier restore shares only the
+    history before that one, and the changes made since were dropped without a word (a
+    trial: two adds, then 48 of a colleague's loop)."""
     try:
         copy = copies.open_copy(source)
         try:
-            last = copy.execute(newest).fetchone()
+            kept = copies.open_copy(before)
+            try:
+                shared = _newest_shared_event(copy, kept)
+                if shared is None:
+                    return Parted(shared=False)
+                # Changes that stand: not an undo, not undone, not a whole-file event (an
+                # earlier restore adds nothing the copy lacks); a check-in and its undo, and
+                # that restore, were counted as lost (a retrial)
+                (count,) = kept.execute(
+                    "SELECT count(DISTINCT e.tx) FROM events e WHERE e.id > ?"
+                    " AND e.undo_of IS NULL AND e.entity <> 'database'"
+                    " AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undo_of = e.tx)",
+                    (shared,),
+                ).fetchone()
+                (newest,) = copy.execute("SELECT max(id) FROM events").fetchone()
+                return Parted(shared=True, changes=int(count), parted=newest != shared)
+            finally:
+                kept.close()
         finally:
             copy.close()
-        kept = copies.open_copy(before)
-        try:
-            if last is None:
-                return None
-            same = kept.execute(
-                "SELECT 1 FROM events WHERE id = ? AND at = ? AND summary = ?", tuple(last)
-            ).fetchone()
-            if same is None:
-                return None
-            # Changes that stand: not an undo, not undone, not a whole-file event (an
-            # earlier restore adds nothing the copy lacks); a check-in and its undo, and
-            # that restore, were counted as lost (a retrial)
-            (count,) = kept.execute(
-                "SELECT count(DISTINCT e.tx) FROM events e WHERE e.id > ? AND e.undo_of IS NULL"
-                " AND e.entity <> 'database'"
-                " AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undo_of = e.tx)",
-                (last[0],),
-            ).fetchone()
-            return int(count)
-        finally:
-            kept.close()
     except sqlite3.Error:
         return None
+
+
+def _newest_shared_event(copy: sqlite3.Connection, kept: sqlite3.Connection) -> int | None:
+    """The id of the newest event of ``copy`` that ``kept`` holds alike (as written: its id,
+    time, author, summary and the row it wrote), or None when not even the first is: found by halving the copy's ids, a
+    history's events being alike up to where two files parted. A few indexed reads, on a
+    million events too."""
+    # its row as written, not its summary alone: two files' first "added #1" at one moment
+    # read as one history (a test)
+    alike = "id, tx, at, actor, summary, after"
+    newest_at_most = f"SELECT {alike} FROM events WHERE id <= ? ORDER BY id DESC LIMIT 1"
+    same = (
+        "SELECT 1 FROM events WHERE id = ? AND tx IS ? AND at IS ? AND actor IS ?"
+        " AND summary IS ? AND after IS ?"
+    )
+    (top,) = copy.execute("SELECT max(id) FROM events").fetchone()
+    low, high, shared = 0, top or 0, None
+    while low < high:
+        middle = (low + high + 1) // 2
+        event = copy.execute(newest_at_most, (middle,)).fetchone()
+        if event is None or kept.execute(same, tuple(event)).fetchone() is not None:
+            low = middle
+            shared = None if event is None else event[0]
+        else:
+            high = middle - 1
+    return shared
 
 
 def _check_new_place(database: Path) -> None:

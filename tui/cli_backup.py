@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +15,9 @@ from pdca.db.backup import MOST_KEPT
 from pdca.db.errors import InvalidInput
 from pdca.tui.cli import Session, WholeNumberType, _emit, json_option, pass_session
 from pdca.tui.output import printable
+
+if TYPE_CHECKING:  # imported by restore alone: the other commands start without it
+    from pdca.db.restore import Parted
 
 MOST_WAIT_SECONDS = 86_400
 
@@ -135,14 +139,8 @@ def restore(
         if result.before_restore is not None:
             kept = printable(str(result.before_restore))
             click.echo(f"kept the contents before the restore in {kept}")
-            lost = result.changes_only_before
-            if lost:  # said: two readings cron recorded went without a word (a trial)
-                changes = (
-                    "1 change made since that backup is"
-                    if lost == 1
-                    else (f"{lost} changes made since that backup are")
-                )
-                click.echo(f"pdca: {changes} not in the restored file, only in {kept}", err=True)
+            for line in _lost_words(result.lost, printable(str(result.source)), kept):
+                click.echo(f"pdca: {line}", err=True)
         elif result.not_kept is not None:
             click.echo(
                 "the contents before the restore were not kept: " + printable(result.not_kept)
@@ -166,7 +164,10 @@ def restore(
         "source": str(result.source),
         "before_restore": str(result.before_restore) if result.before_restore else None,
         "not_kept": result.not_kept,
-        "changes_only_before": result.changes_only_before,
+        "changes_only_before": (
+            result.lost.changes if result.lost is not None and result.lost.shared else None
+        ),
+        "same_history": result.lost.shared if result.lost is not None else None,
         "schema_version": result.schema_version,
         "upgraded_from": result.upgraded_from,
         "integrity": result.integrity,
@@ -175,3 +176,30 @@ def restore(
         "held_seconds": round(result.held_seconds, 3),
     }
     _emit(as_json, value, text)
+
+
+def _lost_words(lost: Parted | None, source: str, kept: str) -> list[str]:
+    """What the restore dropped that only the kept contents hold, said on stderr: two
+    readings cron recorded went without a word (a trial), and so did the changes made
+    since an earlier restore, when the backup was taken before it (a trial: 48 adds)."""
+    if lost is None:
+        return []
+    if not lost.shared:
+        return [
+            f"{source} is not a copy of this file's history: the whole file was replaced;"
+            f" what it held is only in {kept}"
+        ]
+    if not lost.changes:
+        return []
+    changes = "1 change is" if lost.changes == 1 else f"{lost.changes} changes are"
+    if lost.parted:  # the backup is older than a restore the file had since
+        return [
+            f"{changes} not in the restored file, only in {kept}: that backup was taken"
+            " before the file was restored from an older copy, and lacks what was written since"
+        ]
+    made = (
+        "1 change made since that backup is"
+        if lost.changes == 1
+        else (f"{lost.changes} changes made since that backup are")
+    )
+    return [f"{made} not in the restored file, only in {kept}"]

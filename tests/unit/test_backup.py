@@ -509,6 +509,46 @@ def test_restore_round_trip_keeps_the_contents_before(cli, db: Path) -> None:
     assert titles(db)[-1] == "written after the restore"
 
 
+def test_a_backup_older_than_an_earlier_restore_says_what_it_drops(
+    cli, db: Path, tmp_path: Path
+) -> None:
+    """A backup taken before the file was restored from an older one shares only the history
+    before that restore: the changes made since were dropped without a word (a trial: two
+    adds, then 48 of a colleague's loop). They are counted from the last change the two
+    share; a backup of another file says the whole file was replaced."""
+    older = make_backup(db, T0)
+    add(db, "x1")
+    add(db, "x2")
+    newer = make_backup(db, T0 + timedelta(minutes=1))
+    add(db, "y1")
+    assert cli("restore", str(older)).exit_code == 0
+    add(db, "v1")
+    add(db, "v2")
+    result = cli("restore", str(newer))
+    assert result.exit_code == 0, result.stderr
+    assert "pdca: 2 changes are not in the restored file, only in " in result.stderr
+    assert "that backup was taken before the file was restored from an older copy" in (
+        result.stderr
+    )
+    assert cli("restore", str(older)).exit_code == 0
+    add(db, "v3")
+    data = json.loads(cli("restore", str(newer), "--json").stdout)
+    assert (data["changes_only_before"], data["same_history"]) == (1, True)
+    assert "v3" in titles(Path(data["before_restore"]))
+    other = tmp_path / "other.db"  # another team's file: its own first change
+    Store.open(other, actor="bob", clock=lambda: NOW_DT, create=True).close()
+    add(other, "theirs")
+    foreign = make_backup(other, T0)
+    replaced = cli("restore", str(foreign))
+    assert replaced.exit_code == 0, replaced.stderr
+    assert (
+        f"pdca: {foreign} is not a copy of this file's history: the whole file was replaced;"
+        " what it held is only in "
+    ) in replaced.stderr
+    again = json.loads(cli("restore", str(newer), "--json").stdout)  # back to ours: same
+    assert again["same_history"] is False and again["changes_only_before"] is None
+
+
 def test_restore_json(cli, db: Path) -> None:
     saved = make_backup(db, T0)
     data = json.loads(cli("restore", str(saved), "--json").stdout)
@@ -518,6 +558,7 @@ def test_restore_json(cli, db: Path) -> None:
     assert data["upgraded_from"] is None and data["others"] == []
     assert {"seconds", "held_seconds"} <= set(data)
     assert data["changes_only_before"] == 0  # nothing written since that backup
+    assert data["same_history"] is True
     # an earlier restore, and a change with its undo, are no changes lost (a retrial)
     add(db, "written, then undone")
     assert cli("undo", "--yes").exit_code == 0
