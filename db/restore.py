@@ -648,9 +648,9 @@ def changes_past_the_copy(before: Path, source: Path) -> Parted | None:
 
 def _newest_shared_event(copy: sqlite3.Connection, kept: sqlite3.Connection) -> int | None:
     """The id of the newest event of ``copy`` that ``kept`` holds alike (as written: its id,
-    time, author, summary and the row it wrote), or None when not even the first is: found by halving the copy's ids, a
-    history's events being alike up to where two files parted. A few indexed reads, on a
-    million events too."""
+    time, author, summary and the row it wrote), or None when not even the first is: found
+    by halving the copy's ids, a history's events being alike up to where two files parted.
+    A few indexed reads, on a million events too."""
     # its row as written, not its summary alone: two files' first "added #1" at one moment
     # read as one history (a test)
     alike = "id, tx, at, actor, summary, after"
