@@ -14,7 +14,7 @@ import pickle
 import stat
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Generic, TextIO, TypeVar
 
@@ -153,6 +153,22 @@ def spool_checked(path: Path, outcomes: Iterable[Outcome[T]], verb: str) -> Spoo
 # --------------------------------------------------------------------------- CSV
 
 Row = tuple[int, dict[str, str] | InvalidInput]
+
+
+def refuse_other_separators(path: Path, header: Sequence[str], column: str) -> None:
+    """A header that holds ``column`` only when split at semicolons or tabs is a spreadsheet
+    saved with them (as in many locales): said so, not as a file with no such column (a
+    tester's actions; a trial's readings, "has no column name, at, value" of a file that
+    had them)."""
+    for mark in (";", "\t"):
+        if any(column in [part.strip().lower() for part in name.split(mark)] for name in header):
+            shown = "semicolons" if mark == ";" else "tabs"
+            raise InvalidInput(
+                "file",
+                str(path),
+                f"is separated by {shown}: pdca reads CSV with commas"
+                " (save it as CSV, comma-separated)",
+            )
 
 
 def read_csv(

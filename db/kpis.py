@@ -18,7 +18,15 @@ from pdca.db import alerts, convert, kpi_rules, signals, xmr
 from pdca.db.clock import iso, parse_timestamp
 from pdca.db.connection import refuse_database_file
 from pdca.db.errors import InvalidInput, NotFound
-from pdca.db.input_files import Outcome, a_few, not_utf8, open_text, read_csv, spool_checked
+from pdca.db.input_files import (
+    Outcome,
+    a_few,
+    not_utf8,
+    open_text,
+    read_csv,
+    refuse_other_separators,
+    spool_checked,
+)
 from pdca.db.models import (
     PERSPECTIVES,
     STATUS_ORDER,
@@ -593,6 +601,7 @@ def _reading_rows(
     header, rows = read_csv(path, stream, lambda column: column.strip().lower(), short_rows=True)
     missing = [c for c in IMPORT_COLUMNS if c not in header]
     if missing:
+        refuse_other_separators(path, header, missing[0])
         raise InvalidInput(
             "file", str(path), f"has no column {', '.join(missing)} (name, at, value[, note])"
         )

@@ -38,6 +38,7 @@ from pdca.db.input_files import (
     not_utf8,
     open_text,
     read_csv,
+    refuse_other_separators,
     spool_checked,
     starts_as_sqlite,
 )
@@ -711,7 +712,14 @@ def _append_csv(
         exported[:] = [(i, title) for i, title in exported if i not in added_meanwhile]
         rows.count -= len(held_since)
     again = _already_here(store, exported, first)
-    alike = 0 if exported else _alike_here(store, first, last)
+    # An export's rows by what they say too: imported twice into a file it did not come
+    # from, its ids were this file's others, and "2 of them were here already" was said of
+    # 30 repeated (a trial). The larger count is said, each in its own words.
+    alike = _alike_here(store, first, last)
+    if again >= alike:
+        alike = 0
+    else:
+        again = 0
     added = f"#{first}" if first == last else f"#{first}..#{last}"
     summary = f"{rows.count} action{'s' if rows.count != 1 else ''} added ({added})"
     lowered = ""
@@ -936,16 +944,7 @@ def _csv_drafts(
     header, rows = read_csv(path, stream, _column_name)
     from_export = {"id", "created_at", "done_at"} <= set(header)  # pdca export's own columns
     if "title" not in header:
-        for mark in (";", "\t"):
-            if any("title" in [part.strip() for part in name.split(mark)] for name in header):
-                # A spreadsheet saved with semicolons (as in many locales) or tabs (a tester)
-                shown = "semicolons" if mark == ";" else "tabs"
-                raise InvalidInput(
-                    "file",
-                    str(path),
-                    f"is separated by {shown}: pdca reads CSV with commas"
-                    " (save it as CSV, comma-separated)",
-                )
+        refuse_other_separators(path, header, "title")
         # The columns it read, and the one meant: a "titel" header got the same vague line
         # as a file that was no CSV at all (a tester).
         import difflib
@@ -1033,5 +1032,7 @@ def _draft_from_row(values: dict[str, str], today: date) -> ActionDraft:
         priority=priority_of(optional("priority") or "normal"),
         initiative=optional("initiative"),
         kpi=optional("kpi"),
-        notes=values.get("notes", ""),
+        # a spreadsheet's line ends inside a cell (Excel's CRLF) as pdca's: a CR kept in the
+        # notes showed as a control character (a trial)
+        notes=values.get("notes", "").replace("\r\n", "\n").replace("\r", "\n"),
     )

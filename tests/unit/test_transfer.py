@@ -243,6 +243,10 @@ def test_a_jira_or_linear_export_trimmed_to_its_columns_is_read(store, cli, ok, 
     )
     assert "edited" in ok("edit", "1", "--priority", "medium").stdout
     assert store.get_action(1).priority == "normal"
+    crlf = tmp_path / "crlf.csv"  # Excel's line ends, inside a quoted cell too
+    crlf.write_bytes(b'Summary,Description\r\nMulti,"line1\r\nline2\rline3"\r\n')
+    assert "1 action added" in ok("import", str(crlf)).stdout
+    assert store.get_action(5).notes == "line1\nline2\nline3"
     dated = tmp_path / "dated.csv"  # Jira's own date form, an ISO day with a time, P1-P5
     dated.write_text(
         "Summary,Due Date,Priority\n"
@@ -266,7 +270,7 @@ def test_a_jira_or_linear_export_trimmed_to_its_columns_is_read(store, cli, ok, 
         wrong.write_text(f"Summary,Due Date\nx,{bad}\n")
         refused = cli("import", str(wrong))
         assert refused.exit_code == 1 and "due" in refused.stderr and bad in refused.stderr
-    assert len(store.list_actions()) == 8
+    assert len(store.list_actions()) == 9
     labelled = tmp_path / "labels.csv"
     labelled.write_text("Summary,Labels\nx,ops\n")
     refused = cli("import", str(labelled))
@@ -422,6 +426,20 @@ def test_a_csv_separated_by_semicolons_or_tabs_says_so(store, cli, tmp_path):
             " comma-separated)\n"
         ), result.stderr
     assert store.list_actions() == []
+    # kpi import too: "has no column name, at, value" of a file that had them (a trial)
+    assert (
+        cli("kpi", "add", "Cost", "--unit", "EUR", "--baseline", "5", "--target", "2").exit_code
+        == 0
+    )
+    for text, said in (("Name;At;Value\nCost;2026-11-20;4\n", "semicolons"),
+                       ("name\tat\tvalue\nCost\t2026-11-20\t4\n", "tabs")):  # fmt: skip
+        sheet = tmp_path / "readings.csv"
+        sheet.write_text(text)
+        result = cli("kpi", "import", str(sheet))
+        assert result.exit_code == 1 and f"is separated by {said}: pdca reads CSV" in (
+            result.stderr
+        ), result.stderr
+    assert store.conn.execute("SELECT count(*) FROM kpi_readings").fetchone()[0] == 0
 
 
 def test_import_of_a_json_that_is_not_an_export(store, cli, tmp_path):
@@ -793,6 +811,12 @@ def test_an_export_imported_twice_says_its_actions_were_here_already(cli, tmp_pa
     assert cli("--db", str(other), "add", "not one").exit_code == 0
     first = cli("--db", str(other), "import", str(exported))
     assert first.stdout == f"imported {exported}: 2 actions added (#2..#3)\n", first.stderr
+    # ... and imported there again: its ids are that file's others, its rows are repeats
+    # ("2 of them were here already" was said of 30 repeated, a trial)
+    second = cli("--db", str(other), "import", str(exported))
+    assert second.stdout.startswith(
+        f"imported {exported}: 2 actions added (#4..#5); 2 of them repeat an open action"
+    ), second.stdout
 
 
 def test_a_hand_made_csv_imported_twice_says_its_rows_were_here_already(cli, tmp_path):
