@@ -36,6 +36,10 @@ class LineList(ScrollView, can_focus=True):
     # they put it when a reload sets the cursor again (each colleague's write snapped a
     # wheeled column back to its cursor, a mouse user's trial). A key or a click ends it.
     wheeled = False
+    # Focus comes with a press of the mouse here: the click that follows picks the row under
+    # the pointer, so taking focus must not scroll the view first (a wheeled column jumped
+    # back to its cursor, and the click landed on another card, a trial: #28 opened for #57).
+    pressed = False
 
     # ------------------------------------------------------------------ the subclass's hooks
 
@@ -176,7 +180,16 @@ class LineList(ScrollView, can_focus=True):
     def on_key(self) -> None:
         self.wheeled = False  # the keyboard again: the cursor is kept on screen
 
+    def focus_on_click(self) -> bool:
+        """Asked by Textual as the mouse goes down here, before it gives focus."""
+        self.pressed = True
+        return super().focus_on_click()
+
+    def on_mouse_up(self) -> None:
+        self.pressed = False
+
     def on_click(self, event: events.Click) -> None:
+        self.pressed = False
         self.wheeled = False
         index = self.row_at(event.y)
         if index is not None:
@@ -186,7 +199,7 @@ class LineList(ScrollView, can_focus=True):
                 self.action_select()
 
     def on_focus(self) -> None:
-        if self.wheeled:  # come to with h or l: its cursor shown, as a key would show it
+        if self.wheeled and not self.pressed:  # come to with h or l: its cursor shown
             self.wheeled = False
             self.scroll_to_row(self.cursor)
         self.refresh()

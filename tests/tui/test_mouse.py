@@ -105,3 +105,34 @@ async def test_a_column_scrolled_by_the_wheel_stays_put_when_others_write(
         await pilot.press("j")  # the keyboard again: the cursor on screen
         await pilot.pause()
         assert plan.cursor == 1 and plan.row_shown(1)
+
+
+async def test_a_click_in_a_wheeled_column_lands_on_the_card_under_it(
+    make_app, board_db: Path, store: Store
+) -> None:
+    """Focus in Do, Plan scrolled by the wheel, a click on a Plan card: the column jumped
+    back to its cursor as it took focus, and the click (and a double click's detail) went
+    to the card that came under the pointer (a trial: #28 opened for #57)."""
+    for n in range(30):
+        store.add_action(ActionDraft(title=f"Idea {n}"))
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("l")
+        await settle_app(app, pilot)
+        plan = board(app).columns["plan"]
+        assert isinstance(plan, PhaseColumn) and not plan.has_focus
+        at = plan.region.offset + Offset(2, 3)
+        for _ in range(8):
+            args = (at.x, at.y, 0, 0, 0, False, False, False)
+            app.post_message(events.MouseScrollDown(None, *args, screen_x=at.x, screen_y=at.y))
+        await settle_app(app, pilot)
+        scrolled = plan.scroll_y
+        assert scrolled > CARD_HEIGHT
+        target = plan.row_at(3)
+        assert target is not None and target > 0
+        await terminal_click(app, at)
+        await settle_app(app, pilot)
+        assert plan.has_focus and plan.cursor == target
+        # the view stayed where the person put it, the clicked card whole on screen
+        assert abs(plan.scroll_y - scrolled) < CARD_HEIGHT and plan.row_shown(target)
