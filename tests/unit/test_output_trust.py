@@ -124,6 +124,10 @@ def test_text_with_nothing_unsafe_is_shown_as_it_is(text: str) -> None:
         ("c1 \x85 \x9b2J", "c1 \\x85 \\x9b2J"),
         ("lone \udcff surrogate", "lone \\udcff surrogate"),
         (FAMILY, FAMILY),  # the command line keeps emoji; only the app's cells split them
+        # what draws nothing: two titles read as one (a trial)
+        ("zero\u200bwidth\u2060wj\u00adshy", "zero\\u200bwidth\\u2060wj\\xadshy"),
+        ("\ufeffBOM title", "\\ufeffBOM title"),
+        ("pay\u200croll", "pay\u200croll"),  # Persian's non-joiner, no cells to anyone
         ("תיקון באג", "תיקון באג"),
     ],
 )  # fmt: skip
