@@ -17,6 +17,13 @@ from hypothesis import HealthCheck, settings
 
 from pdca.db.store import Store
 
+# The apps under test draw in truecolor whatever terminal runs the suite: Rich takes the
+# colours from TERM (a 16-colour TERM, or none, as CI has), and the app gives a terminal of
+# 16 colours its own red, yellow and green (tui/readable_colours.py), so the snapshots and
+# the contrast checks changed with the shell that ran them. The 16-colour tests ask for it.
+textual_constants = __import__("textual.constants", fromlist=["COLOR_SYSTEM"])
+textual_constants.COLOR_SYSTEM = "truecolor"  # type: ignore[misc]
+
 # The files whose tests take longest, with rough seconds on two cores. They start first, one
 # share to each xdist worker: with `-n 2 --dist worksteal` (pyproject) each worker is handed
 # a contiguous slice of the run, and a long test that started last would end the run alone.

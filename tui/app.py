@@ -71,7 +71,7 @@ from pdca.tui.esc_keys import read_esc_digits_as_keys
 from pdca.tui.list_paging import page_only_drawn_lists
 from pdca.tui.niced import at_lowest_priority
 from pdca.tui.paths import NoHome
-from pdca.tui.readable_colours import with_readable_colours
+from pdca.tui.readable_colours import for_sixteen_colours, with_readable_colours
 from pdca.tui.settings import Settings, load_settings, save_settings, settings_path
 from pdca.tui.stop_continue import resume_only_after_suspend
 from pdca.tui.typeahead import LEAVING_KEYS, KeyHold, is_text_field
@@ -526,6 +526,8 @@ class PdcaApp(App[None]):
         """Textual's, with late, stale and alert readable on light themes too (see
         tui/readable_colours.py)."""
         variables = with_readable_colours(super().get_css_variables())
+        if self.console.color_system in ("standard", "windows"):  # 16 colours
+            variables = for_sixteen_colours(variables)
         self.theme_variables = variables
         return variables
 

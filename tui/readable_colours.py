@@ -95,3 +95,29 @@ def with_readable_colours(variables: dict[str, str]) -> dict[str, str]:
             if colour.ansi is None:
                 changed[name] = readable(colour, on).hex
     return changed
+
+
+# On a terminal of 16 colours, the readable colours above fall to the nearest of the 16: on
+# a dark theme late and on-track both became white, "! 9d late" calmer than a yellow "due in
+# 3d" (a trial of TERM=xterm, screen and linux). There each status is the terminal's own red,
+# yellow and green, bright on a dark background, plain on a light one: given as the colours
+# Rich's 16 are (the nearest is then that one), not as ANSI names, which Textual turns into
+# its own theme's colours first (bright red came out magenta).
+SIXTEEN_COLOUR_STATUS = {
+    "text-error": ("#ff5555", "#aa0000"),  # bright red (9), red (1)
+    "text-warning": ("#ffff55", "#aa5500"),  # bright yellow (11), yellow (3)
+    "text-success": ("#55ff55", "#00aa00"),  # bright green (10), green (2)
+}
+
+
+def for_sixteen_colours(variables: dict[str, str]) -> dict[str, str]:
+    """``variables`` with the status colours as the terminal's own red, yellow and green
+    (of a theme whose background is the terminal's own, the dark ones)."""
+    try:
+        light = luminance(Color.parse(variables["background"])) > 0.18
+    except (KeyError, ValueError):
+        light = False
+    changed = dict(variables)
+    for name, (on_dark, on_light) in SIXTEEN_COLOUR_STATUS.items():
+        changed[name] = on_light if light else on_dark
+    return changed

@@ -75,6 +75,32 @@ async def test_a_stale_card_on_the_light_theme_reads_on_its_column(
         assert contrast(Color(*spark.color.triplet), surface) >= LEAST_FOR_GRAPHICS
 
 
+@pytest.mark.parametrize(("theme", "late", "soon"), [
+    ("textual-dark", 9, 11), ("textual-light", 1, 3), ("nord", 9, 11)])  # fmt: skip
+async def test_on_sixteen_colours_late_is_the_terminals_red(
+    make_app, store: Store, db_path: Path, theme: str, late: int, soon: int, monkeypatch
+) -> None:
+    """On TERM=xterm (16 colours) the readable colours fell to the nearest of the 16: late and
+    on-track white, calmer than a yellow "due in 3d" (a trial of plain terminals). They are
+    the terminal's own red, yellow and green, bright on a dark theme."""
+    import textual.constants
+    from rich.color import ColorSystem
+
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "standard")  # as TERM=xterm says
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.console.color_system == "standard"
+        app.theme = theme
+        await settle_app(app, pilot)
+        column = board(app).columns["plan"]
+        numbers = {}
+        for part in ("overdue", "due-soon", "on-track"):
+            style = column.get_component_rich_style(f"phase-column--{part}")
+            assert style.color is not None
+            numbers[part] = style.color.downgrade(ColorSystem.STANDARD).number
+        assert numbers == {"overdue": late, "due-soon": soon, "on-track": late + 1}, numbers
+
+
 async def test_a_placeholder_and_the_option_enter_picks_show_without_colour(
     make_app, store: Store, db_path: Path
 ) -> None:
