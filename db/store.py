@@ -973,6 +973,28 @@ class Store:
         )
         return [row[0] for row in rows]
 
+    def people_meant_by(self, login: str) -> list[str]:
+        """Whom a login new to this file was probably meant for: one differing in case only,
+        else one it was cut short from, else one spelled nearly alike (``a1ice``, ``heldi``,
+        ``dave.``, ``b0b``: each made a person beside alice, heidi, dave and bob with only
+        "a typo?" said, a trial). Read only when a login is new, so every login once."""
+        found = self.people_spelled_alike(login) or self.people_begun_by(login)
+        if found:
+            return found
+        import difflib
+
+        logins = [row[0] for row in self.conn.execute("SELECT login FROM people")]
+        close = difflib.get_close_matches(login, [o for o in logins if o != login], 1, 0.75)
+        if close:
+            return close
+        # one character off in a short login, which the ratio above counts as far (b0b)
+        return [
+            other
+            for other in logins
+            if len(other) == len(login)
+            and sum(a != b for a, b in zip(other, login, strict=True)) == 1
+        ][:1]
+
     def not_a_person_hint(self, login: str) -> str:
         """What follows "is not one of this file's people": the login differing in case only,
         else the people themselves while few. "pdca owners lists them" pointed to a list of

@@ -2118,9 +2118,7 @@ def saying_who_is_new(store: Store, *logins: str | None) -> Iterator[None]:
     from pdca.db.access import why_login_cannot_write
 
     new = [login for login in dict.fromkeys(logins) if login and not store.seen_before(login)]
-    alike = {
-        login: store.people_spelled_alike(login) or store.people_begun_by(login) for login in new
-    }
+    alike = {login: store.people_meant_by(login) for login in new}
     yield
     for login in new:
         if not store.added_person(login):

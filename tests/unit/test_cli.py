@@ -1783,6 +1783,14 @@ def test_no_new_person_note_for_oneself_or_for_someone_with_changes_in_the_file(
     ok("add", "z", "--owner", "dana")
     said = ok("add", "w", "--owner", "dan").stderr
     assert said.rstrip().endswith("once nothing is theirs); did you mean dana?")
+    # spelled nearly alike: each made a person with only "a typo?" said (a trial)
+    for person in ("alice", "heidi", "dave", "bob"):
+        ok("add", f"{person}'s", "--owner", person)
+    for typo, meant in (("a1ice", "alice"), ("heldi", "heidi"), ("dave.", "dave"),
+                        ("b0b", "bob")):  # fmt: skip
+        said = ok("add", "t", "--owner", typo).stderr
+        assert said.rstrip().endswith(f"; did you mean {meant}?"), (typo, said)
+    assert "did you mean" not in ok("add", "t", "--owner", "quentin").stderr
 
 
 def test_an_undo_takes_back_the_person_its_change_made_unless_they_are_used(
