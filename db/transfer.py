@@ -941,7 +941,7 @@ def _csv_drafts(
     """
     # A spreadsheet's "Title,Owner" is pdca's title and owner: refused as "not a CSV with a
     # title column" (a tester), then as not lower case (another, who expected it read).
-    header, rows = read_csv(path, stream, _column_name)
+    header, rows = read_csv(path, stream, _column_name, reads=(*CSV_IMPORT_COLUMNS, *CSV_COLUMNS))
     from_export = {"id", "created_at", "done_at"} <= set(header)  # pdca export's own columns
     if "title" not in header:
         refuse_other_separators(path, header, "title")
@@ -958,7 +958,7 @@ def _csv_drafts(
             str(path),
             f"is neither a pdca JSON export nor a CSV with a title column{read}{meant}",
         )
-    unknown = [name for name in header if name not in (*CSV_IMPORT_COLUMNS, *CSV_COLUMNS)]
+    unknown = list(dict.fromkeys(n for n in header if n not in (*CSV_IMPORT_COLUMNS, *CSV_COLUMNS)))
     if unknown:
         # Which it reads, said first (a whole Jira export's many columns hid it, a retrial);
         # a header of thousands stays a short line (a tester)

@@ -278,6 +278,15 @@ def test_a_jira_or_linear_export_trimmed_to_its_columns_is_read(store, cli, ok, 
         refused.stderr
     )
     assert "leave the others out)" in refused.stderr
+    jira = tmp_path / "jira_labels.csv"  # Jira writes a column per label, all "Labels"
+    jira.write_text("Summary,Labels,Labels,Sprint\nx,ops,db,S1\n")
+    refused = cli("import", str(jira))
+    assert refused.exit_code == 1 and "has unknown columns: labels, sprint (pdca reads" in (
+        refused.stderr
+    ), refused.stderr
+    twice = tmp_path / "twice.csv"  # a column pdca reads, named twice, is still refused so
+    twice.write_text("Summary,Title\nx,y\n")
+    assert "names a column twice: title" in cli("import", str(twice)).stderr
     whole = tmp_path / "whole.csv"  # a whole export: what pdca reads is said all the same
     whole.write_text(
         "Summary,Issue key,Issue id,Issue Type,Status,Reporter,Sprint\nx,A-1,1,Bug,To Do,ann,S1\n"
