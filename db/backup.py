@@ -177,11 +177,19 @@ def good_hint(database: Path) -> str:
 
 def _writable_folder(folder: Path, field_name: str) -> None:
     if not os.access(folder, os.W_OK | os.X_OK):
+        if field_name.startswith("DEST"):
+            # A folder named for one copy: another is named, not this one opened to a team
+            # ("ask its owner root to run: chgrp team /tmp/x && chmod g+ws", a trial)
+            advice = (
+                "name a folder you may write (without DEST, pdca backup keeps it in backups/"
+                " beside the database)"
+            )
+        else:
+            advice = f"{what_to_ask(folder, 'write')}, or name another"
         raise InvalidInput(
             field_name,
             str(folder),
-            f"is a folder {login_name()} may not write ({describe_owner(folder)}): "
-            f"{what_to_ask(folder, 'write')}, or name another",
+            f"is a folder {login_name()} may not write ({describe_owner(folder)}): {advice}",
         )
 
 

@@ -1091,3 +1091,30 @@ def test_ones_own_files_keep_ones_umask_beside_a_team_folder(tmp_path: Path) -> 
     assert mode(home / ".local" / "state" / "pdca") == 0o700
     assert mode(home / "export.json") == 0o644
     assert mode(team / "backups") == 0o770  # made after: the team's umask
+
+
+def test_a_backup_into_a_folder_one_may_not_write_asks_for_another(public_dir: Path) -> None:
+    """``pdca backup /tmp/x/X.db`` into root's folder was told to ask root to open it to the
+    team (chgrp, chmod g+ws) for one copy (a trial): another folder is asked for."""
+    shared = public_dir / "shared"
+    shared.mkdir()
+    path = shared / "pdca.db"
+    _fill(path)
+    closed = public_dir / "closed"
+    closed.mkdir()
+    if os.geteuid() == 0:
+        path.chmod(0o644)
+        closed.chmod(0o755)
+        run = _nobody_runner(path, public_dir)
+    else:
+        closed.chmod(0o555)
+        run = _self_runner(path, public_dir)
+    result = run("backup", str(closed / "X.db"))
+    assert result.returncode == 1, result.stdout
+    (line,) = result.stderr.splitlines()
+    assert "DEST's folder" in line and "may not write" in line
+    assert line.endswith(
+        "name a folder you may write (without DEST, pdca backup keeps it in backups/ beside"
+        " the database)"
+    ), line
+    assert "chmod" not in line and os.listdir(closed) == []
