@@ -65,7 +65,19 @@ async def ask_checkin(
             board,
             lambda store: (save or checkin_alone(action.id))(store, draft),
             what=what,
+            passes=(NotFound,),
         )
+    except NotFound as error:
+        added, refusal = None, error
+        if (error.kind, error.key) == ("action", action.id):
+            # gone while the form was open (a restore, an undo): by whom and how, as an edit
+            # says it, not "no action #12" and a second toast (a trial)
+            from pdca.screens.edit_flow import say_gone
+
+            say_gone(board, action.id, not_saved=f"not saved: {what}")
+            board.context.gone_edits.append(what)  # said again as pdca ends, to be copied
+        else:
+            board.notify(f"{error}; not saved: {what}", severity="warning", timeout=20)
     finally:
         board.saving_checkins[action.id] -= 1
         if not board.saving_checkins[action.id]:
@@ -78,9 +90,11 @@ async def ask_checkin(
         return added
     if isinstance(refusal, NotFound | GateUnmet):
         # Done or gone meanwhile: no c on it will ever send it, and kept it warned at every
-        # q with no way to drop it (a tester). What was typed is said instead.
+        # q with no way to drop it (a tester). What was typed is said instead (of a gone
+        # one, above).
         board.unsent_checkins.pop(action.id, None)
-        board.notify(f"not saved: {what}", severity="warning", timeout=20)
+        if isinstance(refusal, GateUnmet):
+            board.notify(f"not saved: {what}", severity="warning", timeout=20)
         return None
     # Not written (a lock held past the wait, the file gone read-only): what was typed is
     # kept for the next ``c`` on this card, not lost with the form (a tester).

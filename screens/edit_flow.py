@@ -358,10 +358,17 @@ def _still_matches(board: BoardScreen, action_id: int) -> bool:
         return True  # not known: said as before
 
 
-def say_gone(board: BoardScreen, action_id: int, mine: ActionChanges | None = None) -> None:
+def say_gone(
+    board: BoardScreen,
+    action_id: int,
+    mine: ActionChanges | None = None,
+    *,
+    not_saved: str | None = None,
+) -> None:
     """The card went while its form was open (a restore of a copy without it, an undo of
     its creation): say so, by whom and how, rather than "no action #12" (a tester), and
-    what the edit was, to be made again elsewhere (a second tester)."""
+    what the edit was, to be made again elsewhere (a second tester). ``not_saved``: what
+    another form (a check-in) lost, said in its place."""
     board.gone_said.add(action_id)
     gone = board.store.changed_since("action", action_id)
     how = " ".join(part for part in (gone.by, short_time(gone.at) if gone.at else "") if part)
@@ -369,8 +376,9 @@ def say_gone(board: BoardScreen, action_id: int, mine: ActionChanges | None = No
     lost = f" ({edit_words(action_id, mine, cut=None)})" if mine is not None else ""
     if mine is not None:
         board.context.gone_edits.append(edit_words(action_id, mine, cut=None))
+    said = not_saved or f"your edit was not saved{lost}"
     board.notify(
-        f"#{action_id} is gone since you opened it ({how}{what}); your edit was not saved{lost}",
+        f"#{action_id} is gone since you opened it ({how}{what}); {said}",
         severity="error",
         timeout=20,
     )

@@ -159,3 +159,42 @@ async def test_a_board_says_who_restored_the_file_under_it(
             " restored contents; what was written after that backup is not in them"
         ], said
         assert [a.title for a in app.context.store.list_actions()] == ["in the backup"]
+
+
+async def test_a_checkin_form_open_across_a_restore_says_the_action_is_gone(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """A check-in typed on an action a colleague's restore took away said "no action #N",
+    then "not saved: ..." in a second toast (a trial): one line says it is gone, by whose
+    restore, and what was typed, said again as pdca ends."""
+    from pdca.screens.dialogs.checkin import CheckinModal
+
+    store.add_action(ActionDraft(title="in the backup"))
+    saved = backups.backup(db_path, now=NOW_DT).path
+    original = store.add_action(ActionDraft(title="ORIGINAL-ZZ", priority="high"))
+    app = make_app(db_path, actor="bob")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        assert focused(app) == ("plan", original.id)
+        await pilot.press("c")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, CheckinModal)
+        app.screen.query_one("#message", Input).value = "my words"
+        restore(db_path, saved, clock=lambda: NOW_DT, force=True, actor="carol")
+        newest = app.context.store.last_event_id()
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        assert not isinstance(app.screen, CheckinModal)
+        messages = [str(n.message) for n in app._notifications]
+        gone = [m for m in messages if m.startswith(f"#{original.id} is gone")]
+        assert len(gone) == 1, messages
+        assert "(carol " in gone[0] and f": restored from {saved.name}" in gone[0]
+        assert gone[0].endswith(f"not saved: check-in on #{original.id} (on-track): 'my words'")
+        assert not any(m.startswith("no action") for m in messages), messages
+        from pdca.tui.app import _unsaved_lines
+
+        assert _unsaved_lines(app) == [
+            f"pdca: not saved (its action was gone): check-in on #{original.id} (on-track):"
+            " 'my words'"
+        ]
+        assert app.context.store.last_event_id() == newest  # nothing written
