@@ -46,10 +46,23 @@ def heading(widths: list[int], login_width: int = LOGIN_WIDTH, checked_in: bool 
     )
 
 
-def checked_in_fits(widths: list[int], login_width: int, room: int) -> bool:
+def checked_in_fits(widths: list[int], login_width: int, room: int, load_digits: int = 1) -> bool:
     """Whether the "checked in" column fits whole: cut at the edge, "15h ago" read "1…", a
-    different number (a tester at 60 columns). Left out where it does not."""
-    return login_width + sum(widths) + CHECKED_IN <= room
+    different number (a tester at 60 columns). Left out where it does not, and where the
+    load figure after it would not fit whole then (at 70 columns, "123" was cut, a trial)."""
+    return login_width + sum(widths) + CHECKED_IN + 2 + 1 + load_digits <= room
+
+
+def bar_width_for(
+    rows: list[OwnerRow], widths: list[int], login_width: int, checked_in: bool, room: int
+) -> int:
+    """The load bar, as wide as the line has room for beside the figures, up to
+    ``BAR_WIDTH``: at 80 columns a whole bar pushed a load of 10 or more past the edge, cut
+    to "██████████ …" (a trial). Under three cells none is drawn: the figure says it."""
+    digits = max((len(str(row.open)) for row in rows), default=1)
+    used = login_width + sum(widths) + (CHECKED_IN if checked_in else 0) + 2 + 1 + digits
+    left = max(0, min(BAR_WIDTH, room - used))
+    return left if left >= 3 else 0
 
 
 def values_of(row: OwnerRow) -> list[int]:
@@ -98,6 +111,7 @@ def owner_row(
     widths: list[int] | None = None,
     login_width: int = LOGIN_WIDTH,
     checked_in: bool = True,
+    bar_width: int = BAR_WIDTH,
 ) -> Row:
     roles = ["", "", "", "", "bad", "warn", "warn", "bad", "accent"]
     widths = widths or [width for _, width in NUMBERS]
@@ -111,9 +125,9 @@ def owner_row(
             (f"{value}".rjust(width) if value else "·".rjust(width), role if value else "muted")
         )
     # Over the busiest person: the unowned pile's bar, bigger, is full (``heaviest_of``).
-    filled = min(BAR_WIDTH, round(BAR_WIDTH * row.open / heaviest)) if heaviest else 0
-    if row.open and not filled:  # 2 beside 46 drew an empty bar, read as none (a trial)
-        filled = 1
+    filled = min(bar_width, round(bar_width * row.open / heaviest)) if heaviest else 0
+    if row.open and not filled and bar_width:  # 2 beside 46 drew an empty bar, read as none
+        filled = 1  # (a trial)
     if checked_in:
         cells.append(
             (("" if row.unowned else since(row.last_checkin_at, now)).rjust(CHECKED_IN), "muted")
@@ -121,7 +135,7 @@ def owner_row(
     cells += [
         ("  ", ""),
         ("█" * filled, "accent"),
-        ("░" * (BAR_WIDTH - filled), "muted"),
+        ("░" * (bar_width - filled), "muted"),
         (f" {row.open}", "muted"),
     ]
     return cells
@@ -203,9 +217,11 @@ class OwnersScreen(RowView):
         listed = self.query_one(RowList).scrollable_content_region.width
         room = (listed or self.app.size.width - 2) - 1
         login = login_width_for(rows, widths, room)
-        fits = checked_in_fits(widths, login, room)
+        digits = max((len(str(r.open)) for r in rows), default=1)
+        fits = checked_in_fits(widths, login, room, digits)
         self.query_one("#owners-heading", Static).update(Text(heading(widths, login, fits)))
-        rendered = [owner_row(r, now, heaviest, widths, login, fits) for r in rows]
+        bar = bar_width_for(rows, widths, login, fits, room)
+        rendered = [owner_row(r, now, heaviest, widths, login, fits, bar) for r in rows]
         index = next((i for i, r in enumerate(rows) if r.login == keep), None)
         self.query_one(RowList).show(rendered, index)
         late = sum(r.overdue for r in rows)

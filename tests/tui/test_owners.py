@@ -255,3 +255,26 @@ async def test_slash_finds_a_person_among_many(make_app, store: Store, db_path: 
         await pilot.press("escape")  # nothing picked: the cursor stays
         await settle_app(app, pilot)
         assert app.screen is screen and screen.current.login == "tara"
+
+
+@pytest.mark.parametrize("columns", [80, 70, 120])
+async def test_a_load_of_ten_or_more_shows_whole_beside_a_shorter_bar(
+    make_app, store: Store, db_path: Path, columns: int
+) -> None:
+    """At 80 columns a whole bar pushed a load of 10 or more past the edge: "██████████ …"
+    (a trial of terminal sizes). The bar gives way; the figure is always whole."""
+    from pdca.db.models import ActionDraft
+
+    for n in range(123):
+        store.add_action(ActionDraft(title=f"work {n}", owner="heidi"))
+    store.add_action(ActionDraft(title="one", owner="bob"))
+    app = make_app(db_path)
+    async with app.run_test(size=(columns, 20)) as pilot:
+        screen = await open_owners(pilot)
+        listed = screen.query_one(RowList)
+        lines = [listed.render_line(y).text.rstrip() for y in range(2)]
+        assert lines[0].endswith(" 123") and "…" not in lines[0], lines
+        assert lines[1].endswith(" 1"), lines
+        assert "█" in lines[0] and "█" in lines[1]  # a bar still, shorter where it must be
+        bar = lines[0].count("█") + lines[0].count("░")
+        assert 3 <= bar <= 10 and (bar == 10 or columns < 100), (columns, lines[0])
