@@ -18,7 +18,8 @@ The thresholds (documented in the README):
   open alerts are all acknowledged and whose value is back within its thresholds (a
   signal alert stays open until enough readings pass without one: weeks of "off track" for
   a KPI on the mend, a tester); any action
-  late, stale, blocked or reported at risk; nothing planned (no open action, no KPI).
+  late, stale, blocked or reported at risk; a follow-up audit of a done action past its day;
+  nothing planned (no open action, no KPI).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class InitiativeFacts:
     stale_days: tuple[int, ...] = ()  # days since the last check-in of each stale action
     blocked: int = 0
     at_risk: int = 0  # open actions whose last check-in said at-risk
+    followups_late: int = 0  # follow-up audits of its done actions past their day
     days_since_news: int | None = None  # since its last check-in or reading; None: never
     # Since the initiative, or its newest open action or KPI, was created; None: unknown.
     days_since_start: int | None = None
@@ -135,6 +137,10 @@ def health(facts: InitiativeFacts) -> tuple[Health, list[str]]:
         risk.append(f"{_plural(facts.blocked, 'action')} blocked")
     if facts.at_risk:
         risk.append(f"{_plural(facts.at_risk, 'action')} reported at risk")
+    if facts.followups_late:
+        # is the change holding? nobody looked when it was due (a coach)
+        their = "its" if facts.followups_late == 1 else "their"
+        risk.append(f"{_plural(facts.followups_late, 'follow-up audit')} past {their} day")
     quiet = facts.stale_after_days * NO_NEWS_FACTOR
     known = [d for d in (facts.days_since_news, facts.days_since_start) if d is not None]
     silence = min(known) if known else None  # news, or a start, resets the silence

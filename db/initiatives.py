@@ -10,7 +10,7 @@ rules.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -64,6 +64,16 @@ GROUP BY initiative_id
         }.items()
     }
 )
+
+
+# Each initiative's follow-up audits past their day: a standardized change nobody audited
+# did not touch its health (a coach), down the open follow-ups' due index, each to its action.
+# (Counted here, not by GROUP BY: that sorted them in a temporary B-tree.)
+_FOLLOWUPS_LATE = """
+SELECT a.initiative_id
+FROM followups f INDEXED BY idx_followups_due JOIN actions a ON a.id = f.action_id
+WHERE f.done_at IS NULL AND f.due < :today AND a.initiative_id IS NOT NULL
+"""
 
 
 class OpenCounts(NamedTuple):
@@ -159,6 +169,10 @@ def overview(store: Store, slots: int = kpi_reads.RECENT_SLOTS) -> list[Initiati
         row[0]: OpenCounts._make(row)
         for row in store.conn.execute(_OPEN_COUNTS, {"today": today.isoformat(), "cutoff": cutoff})
     }
+    audits_late = Counter(
+        initiative_id
+        for (initiative_id,) in store.conn.execute(_FOLLOWUPS_LATE, {"today": today.isoformat()})
+    )
     result = []
     for initiative in store.list_initiatives():
         key = initiative.id
@@ -184,6 +198,7 @@ def overview(store: Store, slots: int = kpi_reads.RECENT_SLOTS) -> list[Initiati
             stale_days=_stale_days(mine, now),
             blocked=mine.blocked if mine else 0,
             at_risk=mine.at_risk if mine else 0,
+            followups_late=audits_late.get(key, 0),
             days_since_news=rules.days_since_if_known(latest, now),
             days_since_start=rules.days_since_if_known(start, now),
             objective_date=due_by,

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
 from pdca.db import initiative_rules as irules
@@ -120,6 +120,13 @@ def overview(store: Store, slots: int = kpi_reads.RECENT_SLOTS) -> list[Initiati
             news[key] = action["last_at"]
         if action["created_at"] > started.get(key, ""):
             started[key] = action["created_at"]
+    audits_late: dict[int, int] = defaultdict(int)  # every follow-up looked at in Python
+    for due, done_at, initiative_id in store.conn.execute(
+        "SELECT f.due, f.done_at, a.initiative_id FROM followups f JOIN actions a"
+        " ON a.id = f.action_id"
+    ):
+        if done_at is None and initiative_id is not None and date.fromisoformat(due) < today:
+            audits_late[initiative_id] += 1
     result = []
     for initiative in store.list_initiatives():
         key = initiative.id
@@ -146,6 +153,7 @@ def overview(store: Store, slots: int = kpi_reads.RECENT_SLOTS) -> list[Initiati
             stale_days=tuple(stale_days.get(key, [])),
             blocked=reported.get(key, {}).get("blocked", 0),
             at_risk=reported.get(key, {}).get("at-risk", 0),
+            followups_late=audits_late.get(key, 0),
             days_since_news=rules.days_since(latest, now) if latest else None,
             days_since_start=rules.days_since(start, now),
             objective_date=due_by,

@@ -137,6 +137,10 @@ def test_kpis_not_measured_blocked_and_at_risk_reports_are_risks() -> None:
     ]
 
 
+def test_follow_up_audits_past_their_day_are_a_risk() -> None:
+    assert ir.health(facts(followups_late=2)) == ("at-risk", ["2 follow-up audits past their day"])
+
+
 def test_nothing_planned_is_a_risk() -> None:
     assert ir.health(facts(kpi_statuses=(), open_actions=0, days_since_news=None)) == (
         "at-risk",

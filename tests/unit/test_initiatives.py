@@ -158,6 +158,38 @@ def test_adding_an_initiative_or_kpi_notes_what_it_lacks_but_writes_it(cli) -> N
     assert quiet.stderr == ""
 
 
+def test_a_follow_up_audit_past_its_day_puts_the_initiative_at_risk(
+    store: Store, db_path: Path
+) -> None:
+    """A standardized change whose 30-day audit nobody made left its initiative on track
+    (a coach): the audit past its day is a risk, named."""
+    store.add_initiative(InitiativeDraft(name="Flow", objective="Lead time down 50% by Q2 2027"))
+    store.add_kpi(KpiDraft(name="Lead time", unit="d", baseline=10, target=5, initiative="Flow"))
+    store.record_reading(ReadingDraft(kpi="Lead time", value=9))
+    early = open_as(db_path, "alice", NOW_DT - timedelta(days=40))
+    try:
+        action = early.add_action(
+            ActionDraft(title="Pair on reviews", owner="bob", due="2026-10-30", initiative="Flow")
+        )
+        early.move_action(action.id, "do")
+        early.add_checkin(action.id, CheckinDraft(message="going"))
+        early.move_action(action.id, "check")
+        early.move_action(action.id, "act", verdict="worked")
+        early.complete_action(action.id, "standardize")
+    finally:
+        early.close()
+    store.add_action(ActionDraft(title="Next", owner="bob", due="2026-12-20", initiative="Flow"))
+    (flow,) = initiatives.overview(store)
+    assert (flow.health, flow.reasons) == ("at-risk", ["1 follow-up audit past its day"])
+    plan = [
+        row[3]
+        for row in store.conn.execute(
+            "EXPLAIN QUERY PLAN " + initiatives._FOLLOWUPS_LATE, {"today": "2026-11-23"}
+        )
+    ]
+    assert not any(step.startswith(("SCAN", "USE TEMP B-TREE")) for step in plan), plan
+
+
 def test_the_initiative_queries_use_indexes(two: Store) -> None:
     from tests.unit.test_query_plans import _full_scans, _unbind
 
