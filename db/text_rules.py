@@ -8,9 +8,8 @@ here, beside db/'s other pure rules: it imports nothing and touches no SQLite.
 - ``UNSAFE``: anything a terminal acts on or that reorders what is drawn around it: C0 and
   C1 controls and DEL (ANSI escapes start with one), the bidirectional controls (an override
   can make ``exe.txt`` read as ``txt.exe``), the line and paragraph separators, and lone
-  surrogates (which cannot even be written as UTF-8); and what hides in text, drawing
-  nothing (a zero-width space, the word joiner, a soft hyphen, a byte order mark). Shown
-  escaped everywhere.
+  surrogates (which cannot even be written as UTF-8). Shown escaped everywhere; the command
+  line shows what hides in text escaped too (``SHOWN_ESCAPED``).
 - ``UNSAFE_IN_CELLS``: ``UNSAFE`` plus what joins, modifies or hides inside a grapheme.
   Terminals disagree on how wide the sequences these make are (a ZWJ family is one 2-cell
   glyph to Rich and to kitty but four 2-cell emoji to tmux), so text drawn in fixed-width
@@ -34,11 +33,7 @@ _CONTROLS = "\x00-\x09\x0b-\x1f\x7f-\x9f"  # every C0 and C1 control but the new
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _SEPARATORS = "\u2028\u2029"
 _SURROGATES = "\ud800-\udfff"
-# What draws nothing and joins nothing a reader could see: two titles, one with a zero-width
-# space or a byte order mark in it, read as one on the command line (a trial). The joiner
-# (U+200D) is not here: it glues emoji, which the command line draws whole.
-_HIDDEN = "\u00ad\u180e\u200b\u2060-\u2064\ufeff"
-_ALWAYS = _CONTROLS + _BIDI + _SEPARATORS + _SURROGATES + _HIDDEN
+_ALWAYS = _CONTROLS + _BIDI + _SEPARATORS + _SURROGATES
 _INVISIBLE = (
     "\u00ad"  # soft hyphen: one cell to some terminals, none to others
     "\u180b-\u180f"  # Mongolian variation selectors and vowel separator
@@ -62,6 +57,14 @@ _EMOJI_PIECE = re.compile(f"[{_EMOJI_GLUE}]")
 
 UNSAFE = re.compile(f"[\n{_ALWAYS}]")
 UNSAFE_EXCEPT_NEWLINE = re.compile(f"[{_ALWAYS}]")
+# What the command line shows escaped: ``UNSAFE``, and what draws nothing and joins nothing a
+# reader could see (a zero-width space, the word joiner, a soft hyphen, a byte order mark):
+# two titles, one with such a character in it, read as one (a trial). Shown only: text that
+# holds them is taken as before. The joiner (U+200D) glues emoji, which the command line
+# draws whole; the zero-width space pdca puts after an @ (``no_mentions``) stays unseen.
+_HIDDEN = "\u00ad\u180e\u2060-\u2064\ufeff"
+SHOWN_ESCAPED = re.compile(f"[\n{_ALWAYS}{_HIDDEN}]|(?<!@)\u200b")
+SHOWN_ESCAPED_EXCEPT_NEWLINE = re.compile(f"[{_ALWAYS}{_HIDDEN}]|(?<!@)\u200b")
 # A regional-indicator pair matches first (and is kept); one left over is escaped.
 UNSAFE_IN_CELLS = re.compile(
     f"(?P<flag>[{_REGIONAL}]{{2}})|(?P<glue>[{_EMOJI_GLUE}])"

@@ -19,7 +19,13 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from pdca.db.plain import plain
-from pdca.db.text_rules import UNSAFE, UNSAFE_EXCEPT_NEWLINE, escape, no_mentions
+from pdca.db.text_rules import (
+    SHOWN_ESCAPED,
+    SHOWN_ESCAPED_EXCEPT_NEWLINE,
+    UNSAFE_EXCEPT_NEWLINE,
+    escape,
+    no_mentions,
+)
 from pdca.tui.ascii_terminal import NAME as ASCII_TERMINAL
 
 # The string encoders json.dumps uses (their C versions where built): ensure_ascii off, on.
@@ -34,7 +40,7 @@ def printable(text: str | None) -> str:
     """``text`` on one line, every unsafe character (newlines too) shown as its escape."""
     if text is None:
         return ""
-    return escape(text, UNSAFE)
+    return escape(text, SHOWN_ESCAPED)
 
 
 def md_escape(text: str) -> str:
@@ -55,7 +61,7 @@ def md_escape(text: str) -> str:
 def for_terminal(text: str) -> str:
     """Many lines of ``text`` (an export going to a terminal) with unsafe characters escaped
     and the newlines between lines kept."""
-    return escape(text, UNSAFE_EXCEPT_NEWLINE)
+    return escape(text, SHOWN_ESCAPED_EXCEPT_NEWLINE)
 
 
 def _json_escape(match: re.Match[str]) -> str:

@@ -183,6 +183,19 @@ def test_a_signal_counts_its_readings_once_however_many_rules_flag_them(history:
     assert titles == {"beyond a limit; 2 of 3 beyond two sigma"}
 
 
+def test_a_mention_broken_for_chat_is_not_shown_as_an_escape(cli, store: Store) -> None:
+    """The zero-width space pdca puts after an @ (no chat ping) came out as a literal
+    "\\u200b" in every report once the command line showed hidden characters escaped (a
+    reviewer); a zero-width space typed in a title is still shown."""
+    from pdca.db.models import ActionDraft
+
+    store.add_action(ActionDraft(title="ping @here now"))
+    store.add_action(ActionDraft(title="zero\u200bwidth"))
+    text = report(cli, "--format", "md")
+    assert "ping @\u200bhere now" in text and "\\u200bhere" not in text
+    assert "zero\\\\u200bwidth" in text or "zero\\u200bwidth" in text
+
+
 def test_an_open_signal_alert_is_said_on_the_kpi_line(cli, store: Store) -> None:
     from datetime import timedelta
 
