@@ -614,30 +614,16 @@ def changes_past_the_copy(before: Path, source: Path) -> Parted | None:
     """How many changes (transactions) ``before`` (the contents a restore replaced) holds
     past the newest event it shares with ``source``, a copy of the same history (``Parted``,
     ``shared`` False when they share none: another file's copy); None when either cannot be
-    read. A restore from a backup
-    6 s old dropped two readings cron had recorded, and said only where the contents before
-    were kept (a sysadmin's trial); a backup taken before an earlier restore shares only the
-    history before that one, and the changes made since were dropped without a word (a
-    trial: two adds, then 48 of a colleague's loop)."""
+    read. A restore from a backup 6 s old dropped two readings cron had recorded, and said
+    only where the contents before were kept (a sysadmin's trial); a backup taken before an
+    earlier restore shares only the history before that one, and the changes made since were
+    dropped without a word (a trial: two adds, then 48 of a colleague's loop)."""
     try:
         copy = copies.open_copy(source)
         try:
             kept = copies.open_copy(before)
             try:
-                shared = _newest_shared_event(copy, kept)
-                if shared is None:
-                    return Parted(shared=False)
-                # Changes that stand: not an undo, not undone, not a whole-file event (an
-                # earlier restore adds nothing the copy lacks); a check-in and its undo, and
-                # that restore, were counted as lost (a retrial)
-                (count,) = kept.execute(
-                    "SELECT count(DISTINCT e.tx) FROM events e WHERE e.id > ?"
-                    " AND e.undo_of IS NULL AND e.entity <> 'database'"
-                    " AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undo_of = e.tx)",
-                    (shared,),
-                ).fetchone()
-                (newest,) = copy.execute("SELECT max(id) FROM events").fetchone()
-                return Parted(shared=True, changes=int(count), parted=newest != shared)
+                return _parted(copy, kept)
             finally:
                 kept.close()
         finally:
@@ -646,27 +632,58 @@ def changes_past_the_copy(before: Path, source: Path) -> Parted | None:
         return None
 
 
-def _newest_shared_event(copy: sqlite3.Connection, kept: sqlite3.Connection) -> int | None:
-    """The id of the newest event of ``copy`` that ``kept`` holds alike (as written: its id,
-    time, author, summary and the row it wrote), or None when not even the first is: found
-    by halving the copy's ids, a history's events being alike up to where two files parted.
-    A few indexed reads, on a million events too."""
-    # its row as written, not its summary alone: two files' first "added #1" at one moment
-    # read as one history (a test)
-    alike = "id, tx, at, actor, summary, after"
+# Changes that stand: not a whole-file event (an earlier restore adds nothing the copy
+# lacks); not an undo of a change the copy lacks too, nor a change undone since (a check-in
+# and its undo, and that restore, were counted as lost, a retrial); but an undo of a change
+# the copy holds is lost with the restore, which brings that change back (a reviewer).
+_CHANGES_PAST = """
+SELECT count(DISTINCT e.tx) FROM events e WHERE e.id > :shared AND e.entity <> 'database'
+  AND CASE WHEN e.undo_of IS NULL
+    THEN NOT EXISTS (SELECT 1 FROM events u WHERE u.undo_of = e.tx)
+    ELSE e.undo_of <= :shared_tx END
+"""
+
+
+def _parted(copy: sqlite3.Connection, kept: sqlite3.Connection) -> Parted:
+    (kept_newest,) = kept.execute("SELECT max(id) FROM events").fetchone()
+    if kept_newest is None:  # the file held no change (a fresh init): nothing is lost
+        return Parted(shared=True)
+    (copy_newest,) = copy.execute("SELECT max(id) FROM events").fetchone()
+    if copy_newest is None:  # a backup taken before the first change: a shared beginning
+        shared, shared_tx = 0, 0
+    else:
+        found = _newest_shared_event(copy, kept, copy_newest)
+        if found is None:
+            return Parted(shared=False)
+        shared, shared_tx = found
+    (count,) = kept.execute(_CHANGES_PAST, {"shared": shared, "shared_tx": shared_tx}).fetchone()
+    return Parted(shared=True, changes=int(count), parted=(copy_newest or 0) != shared)
+
+
+def _newest_shared_event(
+    copy: sqlite3.Connection, kept: sqlite3.Connection, newest: int
+) -> tuple[int, int] | None:
+    """The id and transaction of the newest event of ``copy`` that ``kept`` holds alike,
+    or None when not even the first is: found by halving the copy's ids, a history's events
+    being alike up to where two files parted. A few indexed reads, on a million events too.
+
+    Alike by what pdca alone writes (its id, transaction, time, author and what it changed),
+    not by its text: one summary edited by hand with sqlite3 split the history there, and
+    7 changes were said lost of 1 (a reviewer)."""
+    alike = "id, tx, at, actor, entity, entity_id, op"
     newest_at_most = f"SELECT {alike} FROM events WHERE id <= ? ORDER BY id DESC LIMIT 1"
     same = (
         "SELECT 1 FROM events WHERE id = ? AND tx IS ? AND at IS ? AND actor IS ?"
-        " AND summary IS ? AND after IS ?"
+        " AND entity IS ? AND entity_id IS ? AND op IS ?"
     )
-    (top,) = copy.execute("SELECT max(id) FROM events").fetchone()
-    low, high, shared = 0, top or 0, None
+    low, high = 0, newest
+    shared: tuple[int, int] | None = None
     while low < high:
         middle = (low + high + 1) // 2
         event = copy.execute(newest_at_most, (middle,)).fetchone()
         if event is None or kept.execute(same, tuple(event)).fetchone() is not None:
             low = middle
-            shared = None if event is None else event[0]
+            shared = None if event is None else (event[0], event[1])
         else:
             high = middle - 1
     return shared

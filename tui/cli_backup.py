@@ -192,10 +192,10 @@ def _lost_words(lost: Parted | None, source: str, kept: str) -> list[str]:
     if not lost.changes:
         return []
     changes = "1 change is" if lost.changes == 1 else f"{lost.changes} changes are"
-    if lost.parted:  # the backup is older than a restore the file had since
+    if lost.parted:  # the backup went on apart from the file (an earlier restore, an import)
         return [
-            f"{changes} not in the restored file, only in {kept}: that backup was taken"
-            " before the file was restored from an older copy, and lacks what was written since"
+            f"{changes} not in the restored file, only in {kept}: that backup and this file"
+            " parted after the last change they share, and it lacks what was written here since"
         ]
     made = (
         "1 change made since that backup is"

@@ -527,17 +527,16 @@ def test_a_backup_older_than_an_earlier_restore_says_what_it_drops(
     result = cli("restore", str(newer))
     assert result.exit_code == 0, result.stderr
     assert "pdca: 2 changes are not in the restored file, only in " in result.stderr
-    assert "that backup was taken before the file was restored from an older copy" in (
-        result.stderr
-    )
+    assert "that backup and this file parted after the last change they share" in result.stderr
     assert cli("restore", str(older)).exit_code == 0
     add(db, "v3")
     data = json.loads(cli("restore", str(newer), "--json").stdout)
     assert (data["changes_only_before"], data["same_history"]) == (1, True)
     assert "v3" in titles(Path(data["before_restore"]))
-    other = tmp_path / "other.db"  # another team's file: its own first change
-    Store.open(other, actor="bob", clock=lambda: NOW_DT, create=True).close()
-    add(other, "theirs")
+    other = tmp_path / "other.db"  # another team's file: its own first change, its own time
+    theirs = Store.open(other, actor="bob", clock=lambda: NOW_DT - timedelta(days=3), create=True)
+    theirs.add_action(ActionDraft(title="theirs"))
+    theirs.close()
     foreign = make_backup(other, T0)
     replaced = cli("restore", str(foreign))
     assert replaced.exit_code == 0, replaced.stderr
@@ -547,6 +546,46 @@ def test_a_backup_older_than_an_earlier_restore_says_what_it_drops(
     ) in replaced.stderr
     again = json.loads(cli("restore", str(newer), "--json").stdout)  # back to ours: same
     assert again["same_history"] is False and again["changes_only_before"] is None
+
+
+def test_what_a_restore_drops_is_counted_whatever_the_histories_hold(
+    cli, env: dict[str, str], tmp_path: Path
+) -> None:
+    """A reviewer's cases: a summary edited by hand with sqlite3 split the history (7 changes
+    said lost of 1); a backup taken before the first change was "another file"; a restore
+    into a fresh file said what it held was kept; an undo made after the backup, which the
+    restore takes back, was not counted."""
+    db = Path(env["PDCA_DB"])
+    assert cli("init").exit_code == 0
+    empty = make_backup(db, T0)
+    for n in range(10):
+        add(db, f"t{n}")
+    copy = make_backup(db, T0 + timedelta(minutes=1))
+    add(db, "after")
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE events SET summary = 'added #5 (fixed by hand)' WHERE id = 5")
+    conn.close()
+    data = json.loads(cli("restore", str(copy), "--json").stdout)
+    assert (data["changes_only_before"], data["same_history"]) == (1, True)
+    result = cli("restore", str(empty))
+    assert result.exit_code == 0, result.stderr
+    assert "pdca: 10 changes made since that backup are not in the restored file" in (
+        result.stderr
+    ), result.stderr
+    fresh = tmp_path / "fresh.db"
+    assert cli("--db", str(fresh), "init").exit_code == 0
+    into_fresh = cli("--db", str(fresh), "restore", str(copy))
+    assert into_fresh.exit_code == 0 and into_fresh.stderr == "", into_fresh.stderr
+    assert cli("--db", str(fresh), "undo", "--yes").exit_code == 1  # a restore is not undone
+    undone = tmp_path / "undone.db"
+    assert cli("--db", str(undone), "init").exit_code == 0
+    add(undone, "one")
+    add(undone, "two")
+    both = make_backup(undone, T0 + timedelta(minutes=2))
+    assert cli("--db", str(undone), "undo", "--yes").exit_code == 0  # takes "two" back
+    back = json.loads(cli("--db", str(undone), "restore", str(both), "--json").stdout)
+    assert back["changes_only_before"] == 1  # the undo: the restore brings "two" back
 
 
 def test_restore_json(cli, db: Path) -> None:
