@@ -30,7 +30,8 @@ _DAY_MONTH = re.compile(r"^([0-9]{1,2}) ([a-z]{3,9})\.?(?: ([0-9]{4}))?$")  # 24
 # export was refused row by row (a trial).
 _EXPORTED_DAY = re.compile(r"^([0-9]{1,2})/([a-z]{3})/([0-9]{2}|[0-9]{4})$")
 _EXPORTED_TIME = re.compile(
-    r"^[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?: ?[ap]m)?(?:z|[+-][0-9]{2}:?[0-9]{2})?$"
+    r"^(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2})(?:\.[0-9]+)?)?"
+    r"(?: ?(?P<half>[ap]m))?(?:z|[+-][0-9]{2}:?[0-9]{2})?$"
 )
 NOT_A_DATE = (
     "is not a date (use YYYY-MM-DD, today, tomorrow, yesterday, +3d, +2w, +1m, +1y,"
@@ -71,18 +72,32 @@ def exported_day(text: str) -> str:
     due being a day); anything else as it is, for ``parse_date`` to take or refuse."""
     raw = " ".join(text.strip().lower().split())
     day, _, time = _ISO_T.sub(r"\1 ", raw).partition(" ")
-    if time and not _EXPORTED_TIME.match(time):
+    if time and not _a_time(time):
         return text
     jira = _EXPORTED_DAY.match(day)
     if jira:
         months = [n for n, name in enumerate(_MONTHS, 1) if name.startswith(jira[2])]
         if len(months) != 1:
             return text
-        year = int(jira[3]) + (2000 if len(jira[3]) == 2 else 0)
+        year = int(jira[3])
+        if len(jira[3]) == 2:  # as Python's %y: 69-99 the 1900s (01/Dec/99 was 2099, a
+            year += 1900 if year >= 69 else 2000  # reviewer), 00-68 the 2000s
         return f"{year:04d}-{months[0]:02d}-{int(jira[1]):02d}"
     if time and _ISO.match(day):
         return day
     return text
+
+
+def _a_time(text: str) -> bool:
+    """Whether ``text`` is a time of day as exports write it: 13:00 PM and 25:00 were taken,
+    their day kept (a retrial)."""
+    found = _EXPORTED_TIME.match(text)
+    if not found:
+        return False
+    hour, minute = int(found["hour"]), int(found["minute"])
+    second = int(found["second"] or 0)
+    hours = range(1, 13) if found["half"] else range(24)
+    return hour in hours and minute < 60 and second < 60
 
 
 def _parse(text: str, today: date, field: str, back: bool = False) -> date:

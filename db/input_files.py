@@ -160,6 +160,8 @@ def refuse_other_separators(path: Path, header: Sequence[str], column: str) -> N
     saved with them (as in many locales): said so, not as a file with no such column (a
     tester's actions; a trial's readings, "has no column name, at, value" of a file that
     had them)."""
+    if len(header) != 1:  # comma-separated already: "name,at;value" is a typo (a reviewer)
+        return
     for mark in (";", "\t"):
         if any(column in [part.strip().lower() for part in name.split(mark)] for name in header):
             shown = "semicolons" if mark == ";" else "tabs"

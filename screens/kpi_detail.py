@@ -239,8 +239,10 @@ class KpiDetailScreen(AcknowledgesAlerts, RecordsReadings, Screen[None]):
             # From the baseline's first reading on: a baseline set later drew its limits over
             # the readings before it, which no rule judges by them (a coach saw October's
             # readings below the new lower limit, unmarked).
-            begin = max(left, days_ago(limits.baseline_first, now))
-            since = f" from {local_day(limits.baseline_first)}" if begin > left else ""
+            first = days_ago(limits.baseline_first, now)
+            earlier = any(x < first for x, _ in points)  # readings the limits do not judge
+            begin = first if earlier else left
+            since = f" from {local_day(limits.baseline_first)}" if earlier else ""
             marker, colour = line("centre")
             centre = f"centre {number(limits.centre)}{since}{off_words(off, 'centre')}"
             self.legend.append((marker, colour, centre))

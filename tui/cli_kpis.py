@@ -757,8 +757,8 @@ def _limits_lines(detail: Any) -> list[str]:
         lines.append("  none: routine variation")
     if unjudged:
         lines.append(
-            f"  (the {unjudged} reading{'s' * (unjudged != 1)} before it are not judged by"
-            " these limits)"
+            f"  (the {unjudged} reading{'s' * (unjudged != 1)} before it"
+            f" {'is' if unjudged == 1 else 'are'} not judged by these limits)"
         )
     return lines
 

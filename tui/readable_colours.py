@@ -111,12 +111,17 @@ SIXTEEN_COLOUR_STATUS = {
 
 
 def for_sixteen_colours(variables: dict[str, str]) -> dict[str, str]:
-    """``variables`` with the status colours as the terminal's own red, yellow and green
-    (of a theme whose background is the terminal's own, the dark ones)."""
+    """``variables`` with the status colours as the terminal's own red, yellow and green.
+    A theme of the terminal's own colours (textual-ansi, ansi-light) is left as it is: its
+    background is the terminal's, light or dark, unknown here (read as dark, ansi-light got
+    bright yellow on a light terminal, a reviewer)."""
     try:
-        light = luminance(Color.parse(variables["background"])) > 0.18
+        background = Color.parse(variables["background"])
     except (KeyError, ValueError):
-        light = False
+        return variables
+    if background.ansi is not None:
+        return variables
+    light = luminance(background) > 0.18
     changed = dict(variables)
     for name, (on_dark, on_light) in SIXTEEN_COLOUR_STATUS.items():
         changed[name] = on_light if light else on_dark

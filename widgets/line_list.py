@@ -179,6 +179,7 @@ class LineList(ScrollView, can_focus=True):
 
     def on_key(self) -> None:
         self.wheeled = False  # the keyboard again: the cursor is kept on screen
+        self.pressed = False
 
     def focus_on_click(self) -> bool:
         """Asked by Textual as the mouse goes down here, before it gives focus."""
@@ -190,9 +191,11 @@ class LineList(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         self.pressed = False
-        self.wheeled = False
         index = self.row_at(event.y)
         if index is not None:
+            # a row chosen: the view follows the cursor again (a click on the header keeps
+            # the wheeled view, else the next colleague's write snapped it back, a reviewer)
+            self.wheeled = False
             self.focus()
             self.set_cursor(index)
             if event.chain >= 2:
@@ -202,7 +205,11 @@ class LineList(ScrollView, can_focus=True):
         if self.wheeled and not self.pressed:  # come to with h or l: its cursor shown
             self.wheeled = False
             self.scroll_to_row(self.cursor)
+        # read once: a press that ended elsewhere (a drag out of the list) left it set, and
+        # focus by h or l later kept the cursor off screen (a reviewer)
+        self.pressed = False
         self.refresh()
 
     def on_blur(self) -> None:
+        self.pressed = False
         self.refresh()

@@ -1172,3 +1172,22 @@ async def test_limits_of_a_later_baseline_are_drawn_from_its_first_reading(
         starts = {round(xs[0]) for xs in drawn_lines}
         assert -15 in starts or -16 in starts, starts  # the limits, from the baseline's first day
         assert -30 in starts  # the KPI's own lines (baseline, target) over every reading
+
+
+async def test_a_default_baseline_says_no_from_day(make_app, store: Store, db_path: Path) -> None:
+    """Every reading within the last day: the chart's left edge (a day back) lay before the
+    first reading, and the legend said "from today" of limits that judge every reading (a
+    reviewer)."""
+    store.add_kpi(KpiDraft(name="Fast", unit="n", baseline=5, target=2, direction="down"))
+    for hours in range(16, 0, -2):
+        store.record_reading(
+            ReadingDraft(kpi="Fast", value=5 + hours % 3), NOW_DT - timedelta(hours=hours)
+        )
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_first_detail(pilot)
+        await wait_until(pilot, lambda: detail.detail is not None)
+        await pilot.pause()
+        assert detail.detail is not None and detail.detail.limits is not None
+        drawn = str(detail.query_one("#kpi-legend").render())
+        assert "centre" in drawn and " from " not in drawn, drawn

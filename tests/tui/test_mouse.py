@@ -136,3 +136,34 @@ async def test_a_click_in_a_wheeled_column_lands_on_the_card_under_it(
         assert plan.has_focus and plan.cursor == target
         # the view stayed where the person put it, the clicked card whole on screen
         assert abs(plan.scroll_y - scrolled) < CARD_HEIGHT and plan.row_shown(target)
+
+
+async def test_a_press_dragged_out_of_a_column_leaves_h_showing_its_cursor(
+    make_app, board_db: Path, store: Store
+) -> None:
+    """A press on a Plan card let go over Do left Plan thinking the mouse was on it: come
+    back to with h after a wheel, its cursor stayed off screen (a reviewer)."""
+    for n in range(30):
+        store.add_action(ActionDraft(title=f"Idea {n}"))
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        plan, do = board(app).columns["plan"], board(app).columns["do"]
+        assert isinstance(plan, PhaseColumn)
+        down = plan.region.offset + Offset(2, 3)
+        up = do.region.offset + Offset(2, 3)
+        for event, at in ((events.MouseDown, down), (events.MouseUp, up)):
+            args = (at.x, at.y, 0, 0, 1, False, False, False)
+            app.post_message(event(None, *args, screen_x=at.x, screen_y=at.y))
+            await asyncio.sleep(0.02)
+        await settle_app(app, pilot)
+        await pilot.press("l")
+        await settle_app(app, pilot)
+        for _ in range(8):
+            args = (down.x, down.y, 0, 0, 0, False, False, False)
+            app.post_message(events.MouseScrollDown(None, *args, screen_x=down.x, screen_y=down.y))
+        await settle_app(app, pilot)
+        assert not plan.row_shown(plan.cursor)
+        await pilot.press("h")
+        await settle_app(app, pilot)
+        assert plan.has_focus and plan.row_shown(plan.cursor)

@@ -101,6 +101,21 @@ async def test_on_sixteen_colours_late_is_the_terminals_red(
         assert numbers == {"overdue": late, "due-soon": soon, "on-track": late + 1}, numbers
 
 
+def test_on_sixteen_colours_a_theme_of_the_terminals_own_colours_is_left_alone() -> None:
+    """ansi-light's background is the terminal's own, read as dark: bright yellow on a light
+    terminal (a reviewer). Such a theme keeps its own colours."""
+    from pdca.tui.readable_colours import for_sixteen_colours
+
+    app = App()
+    for theme in ("ansi-light", "ansi-dark"):
+        app.theme = theme
+        variables = app.get_css_variables()
+        assert for_sixteen_colours(variables) == variables, theme
+    app.theme = "textual-light"
+    made = for_sixteen_colours(app.get_css_variables())
+    assert (made["text-error"], made["text-warning"]) == ("#aa0000", "#aa5500")
+
+
 async def test_a_placeholder_and_the_option_enter_picks_show_without_colour(
     make_app, store: Store, db_path: Path
 ) -> None:

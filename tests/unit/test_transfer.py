@@ -265,7 +265,8 @@ def test_a_jira_or_linear_export_trimmed_to_its_columns_is_read(store, cli, ok, 
         ("2026-12-03", "low"),
         ("2026-12-04", "high"),
     ]
-    for bad in ("01/02/2027", "32/Dec/26", "01/Dec/26 noon"):
+    for bad in ("01/02/2027", "32/Dec/26", "01/Dec/26 noon", "01/Dec/26 13:00 PM",
+                "2026-12-01T25:00:00Z"):  # fmt: skip
         wrong = tmp_path / "wrong.csv"
         wrong.write_text(f"Summary,Due Date\nx,{bad}\n")
         refused = cli("import", str(wrong))
