@@ -973,27 +973,25 @@ class Store:
         )
         return [row[0] for row in rows]
 
-    def people_meant_by(self, login: str) -> list[str]:
-        """Whom a login new to this file was probably meant for: one differing in case only,
-        else one it was cut short from, else one spelled nearly alike (``a1ice``, ``heldi``,
-        ``dave.``, ``b0b``: each made a person beside alice, heidi, dave and bob with only
-        "a typo?" said, a trial). Read only when a login is new, so every login once."""
-        found = self.people_spelled_alike(login) or self.people_begun_by(login)
-        if found:
-            return found
+    def people_meant_by(self, login: str, among: set[str] | None = None) -> list[str]:
+        """Whom a login new to this file was probably meant for (of ``among`` alone, when
+        given: the people before an import): one differing in case only, else one it was
+        cut short from, else one spelled nearly alike (``a1ice``, ``heldi``, ``dave.``: each
+        made a person beside alice, heidi and dave with only "a typo?" said, a trial). The
+        one writing counts too, whether or not they own anything (a retrial: ``a1ice``
+        typed by alice). Read only when a login is new, so every login once."""
         import difflib
 
-        logins = [row[0] for row in self.conn.execute("SELECT login FROM people")]
-        close = difflib.get_close_matches(login, [o for o in logins if o != login], 1, 0.75)
-        if close:
-            return close
-        # one character off in a short login, which the ratio above counts as far (b0b)
-        return [
-            other
-            for other in logins
-            if len(other) == len(login)
-            and sum(a != b for a, b in zip(other, login, strict=True)) == 1
-        ][:1]
+        def known(found: list[str]) -> list[str]:
+            return [other for other in found if among is None or other in among]
+
+        found = known(self.people_spelled_alike(login) or self.people_begun_by(login))
+        if found:
+            return found
+        logins = {row[0] for row in self.conn.execute("SELECT login FROM people")}
+        logins.add(self.actor)
+        logins.discard(login)
+        return difflib.get_close_matches(login, sorted(known(list(logins))), 1, 0.8)
 
     def not_a_person_hint(self, login: str) -> str:
         """What follows "is not one of this file's people": the login differing in case only,

@@ -2343,7 +2343,7 @@ def _say_new_people(store: Store, new: list[str], *, known: set[str]) -> None:
     ``Alice`` beside ``alice`` split her work in two, without a word (a tester)."""
     said = []
     for login in new[:NEW_PEOPLE_NAMED]:
-        alike = [other for other in store.people_spelled_alike(login) if other in known]
+        alike = store.people_meant_by(login, among=known | {store.actor})
         meant = f" (did you mean {printable(alike[0])}?)" if alike else ""
         said.append(printable(login) + meant)
     more = f" and {len(new) - NEW_PEOPLE_NAMED} more" if len(new) > NEW_PEOPLE_NAMED else ""

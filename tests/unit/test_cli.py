@@ -1784,13 +1784,18 @@ def test_no_new_person_note_for_oneself_or_for_someone_with_changes_in_the_file(
     said = ok("add", "w", "--owner", "dan").stderr
     assert said.rstrip().endswith("once nothing is theirs); did you mean dana?")
     # spelled nearly alike: each made a person with only "a typo?" said (a trial)
-    for person in ("alice", "heidi", "dave", "bob"):
+    for person in ("heidi", "dave", "bob", "carol"):  # alice writes: no work of her own
         ok("add", f"{person}'s", "--owner", person)
     for typo, meant in (("a1ice", "alice"), ("heldi", "heidi"), ("dave.", "dave"),
-                        ("b0b", "bob")):  # fmt: skip
+                        ("carrol", "carol")):  # fmt: skip
         said = ok("add", "t", "--owner", typo).stderr
         assert said.rstrip().endswith(f"; did you mean {meant}?"), (typo, said)
     assert "did you mean" not in ok("add", "t", "--owner", "quentin").stderr
+    assert "did you mean" not in ok("add", "t", "--owner", "rob").stderr  # a name of its own
+    hand = Path(os.environ["PDCA_DB"]).parent / "people.csv"  # an import asks it too
+    hand.write_text("title,owner\nX,heldi2\nY,zed\n")
+    said = ok("import", str(hand)).stderr
+    assert "heldi2 (did you mean heldi?), zed (a typo?" in said, said
 
 
 def test_an_undo_takes_back_the_person_its_change_made_unless_they_are_used(
