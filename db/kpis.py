@@ -266,7 +266,7 @@ def kpi_detail(store: Store, name: str) -> KpiDetail:
         if action["id"] not in entered:
             continue  # never reached Do: nothing to compare
         change = kpi_rules.before_after(
-            _around(store, kpi.id, entered[action["id"]], action["done_at"]),
+            readings_around(store, kpi.id, entered[action["id"]], action["done_at"]),
             entered[action["id"]],
             action["done_at"],
             direction=kpi.direction,
@@ -304,7 +304,7 @@ def kpi_detail(store: Store, name: str) -> KpiDetail:
     )
 
 
-def _around(
+def readings_around(
     store: Store, kpi_id: int, entered_do: str, done_at: str | None
 ) -> list[tuple[str, float]]:
     """The readings ``kpi_rules.before_after`` compares for one action: the window before it

@@ -33,7 +33,7 @@ from pdca.db.flow_models import Flow
 from pdca.db.flow_rules import WINDOW_WEEKS as WINDOW
 from pdca.db.flow_rules import window_start
 from pdca.db.kpi_rules import parse_time
-from pdca.db.models import PHASES, Action, Alert, Initiative, KpiRow, record_id
+from pdca.db.models import PHASES, Action, Alert, Initiative, Kpi, KpiRow, record_id
 from pdca.db.pydantic_setup import skip_plugin_discovery
 from pdca.db.store import Store
 
@@ -74,6 +74,22 @@ class ChartMarker(BaseModel):
     label: str
 
 
+class ReportChange(BaseModel):
+    """What a linked action done in the window did to its KPI: the mean of the readings
+    before it entered Do against after it was done, as ``pdca kpi show`` says it. The one
+    line an A3 review needs, which the report did not have (a coach)."""
+
+    action_id: int
+    title: str
+    done_at: str
+    before_mean: float | None
+    after_mean: float | None
+    verdict: str  # better, worse, flat, or why none (kpi_rules.verdict_words)
+
+
+CHANGES_LISTED = 5  # a KPI's done actions said, the latest first
+
+
 class ReportKpi(BaseModel):
     row: KpiRow  # the KPI, its status and trend, as the KPIs view shows them
     readings: list[tuple[str, float]]  # (at, value) of the last year, oldest first
@@ -81,6 +97,7 @@ class ReportKpi(BaseModel):
     # one's actions move it: said, or a reader takes it for this initiative's (a tester).
     moved_here: bool = False
     markers: list[ChartMarker] = []
+    changes: list[ReportChange] = []  # its done actions' before and after, the latest first
     limits: ChartLimits | None = None
     signals: list[ChartSignal] = []
     # Its other open alerts (the row's is the most pressing): an overdue signal alert beside
@@ -209,7 +226,7 @@ def build_report(store: Store, target: str | None) -> Report:
     start = iso(now - timedelta(weeks=CHART_WEEKS))
     bases = signals.baselines(store, [r.kpi for r in rows])
     only = set(part.action_ids) if part.action_ids is not None else None
-    markers = _markers(store, [r.kpi.id for r in rows], start, only)
+    markers, changes = _markers(store, [r.kpi for r in rows], start, only)
     open_alerts = alerts.open_alerts_of_each_kpi(store)
     groups, decisions = _chain_groups(chain) if scope == "action" else _groups(store, part)
     followups, tally = _followups(store, part)
@@ -226,6 +243,7 @@ def build_report(store: Store, target: str | None) -> Report:
                 r, _readings(store, r.kpi.id, start), markers.get(r.kpi.id, []), bases[r.kpi.id]
             ).model_copy(
                 update={
+                    "changes": changes.get(r.kpi.id, []),
                     "moved_here": scope == "initiative" and r.kpi.initiative_id not in chosen_ids,
                     "other_alerts": [
                         a
@@ -472,38 +490,76 @@ def _cycles(store: Store, root: Action) -> list[Action]:
 
 
 def _markers(
-    store: Store, kpi_ids: list[int], start: str, only: set[int] | None
-) -> dict[int, list[ChartMarker]]:
+    store: Store, kpis_shown: list[Kpi], start: str, only: set[int] | None
+) -> tuple[dict[int, list[ChartMarker]], dict[int, list[ReportChange]]]:
     """Each KPI's marks for the actions linked to it (of any initiative, as ``pdca kpi show``
     lists them; ``only``: just these, one action's cycles): ``»`` where one entered Do (from
     the event log, as ``kpi show`` finds it), ``✓`` where it was done if it ever was in Do,
     ``✗`` where it was abandoned (a ``✓`` read as a success, a tester).
     One that never entered Do (dropped in Plan) has no mark: it changed nothing on the chart.
-    Marks before ``start`` (the chart's first day) are left off."""
-    linked: list[tuple[int, int, str | None, str | None]] = []  # id, kpi, done at, decision
-    for kpi_id in kpi_ids:
+    Marks before ``start`` (the chart's first day) are left off. With them, what each of
+    the latest ``CHANGES_LISTED`` done (not abandoned) did to its KPI (``ReportChange``)."""
+    # id, kpi, done at, decision, title
+    linked: list[tuple[int, Kpi, str | None, str | None, str]] = []
+    for kpi in kpis_shown:
         linked += [
-            (r["id"], kpi_id, r["done_at"], r["decision"])
+            (r["id"], kpi, r["done_at"], r["decision"], r["title"])
             for r in store.conn.execute(
-                "SELECT id, done_at, decision FROM actions WHERE kpi_id = ?"
+                "SELECT id, done_at, decision, title FROM actions WHERE kpi_id = ?"
                 " AND (done_at IS NULL OR done_at >= ?) ORDER BY id",
-                (kpi_id, start),
+                (kpi.id, start),
             )
             if only is None or r["id"] in only
         ]
     entered = signals.entered_do(store, [row[0] for row in linked])
     found: dict[int, list[ChartMarker]] = {}
-    for action_id, kpi_id, done_at, decision in linked:
+    done_ones: dict[int, list[tuple[str, int, str, str]]] = {}  # done at, id, title, began
+    for action_id, kpi, done_at, decision, title in linked:
         began = entered.get(action_id)
         if began is None:
             continue
-        marks = found.setdefault(kpi_id, [])
+        marks = found.setdefault(kpi.id, [])
         if began >= start:
             marks.append(ChartMarker(at=began, label=f"» #{action_id}"))
         if done_at is not None:
             done = "✗" if decision == "abandon" else "✓"
             marks.append(ChartMarker(at=done_at, label=f"{done} #{action_id}"))
-    return {kpi_id: sorted(marks, key=lambda m: m.at) for kpi_id, marks in found.items()}
+            if decision != "abandon":
+                done_ones.setdefault(kpi.id, []).append((done_at, action_id, title, began))
+    by_id = {kpi.id: kpi for kpi in kpis_shown}
+    changes = {
+        kpi_id: [
+            _change(store, by_id[kpi_id], action_id, title, began, done_at)
+            for done_at, action_id, title, began in sorted(done, reverse=True)[:CHANGES_LISTED]
+        ]
+        for kpi_id, done in done_ones.items()
+    }
+    marked = {kpi_id: sorted(marks, key=lambda m: m.at) for kpi_id, marks in found.items()}
+    return marked, changes
+
+
+def _change(
+    store: Store, kpi: Kpi, action_id: int, title: str, began: str, done_at: str
+) -> ReportChange:
+    """One done action's before and after on ``kpi``, as ``pdca kpi show`` works it out."""
+    from pdca.db.kpi_rules import before_after, verdict_words
+
+    change = before_after(
+        kpis.readings_around(store, kpi.id, began, done_at),
+        began,
+        done_at,
+        direction=kpi.direction,
+        baseline=kpi.baseline,
+        target=kpi.target,
+    )
+    return ReportChange(
+        action_id=action_id,
+        title=title,
+        done_at=done_at,
+        before_mean=change.before_mean,
+        after_mean=change.after_mean,
+        verdict=verdict_words(change.verdict, change.before_count, change.after_count),
+    )
 
 
 def _readings(store: Store, kpi_id: int, start: str) -> list[tuple[str, float]]:

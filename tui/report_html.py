@@ -370,8 +370,23 @@ def _kpi(item: ReportKpi, now: datetime) -> str:
     return (
         f'<section class="kpi"><h3>{esc(kpi.name)}</h3>\n<p>{" · ".join(facts)}</p>\n{moved}'
         f"<p>Baseline {fmt(kpi.baseline, kpi.unit)} → target {fmt(kpi.target, kpi.unit)}"
-        f"{bench}</p>\n{chart}\n{listed + chr(10) if listed else ''}</section>"
+        f"{bench}</p>\n{chart}\n{listed + chr(10) if listed else ''}{_changes(item)}</section>"
     )
+
+
+def _changes(item: ReportKpi) -> str:
+    """The done actions' before and after under a KPI's chart (``report_md``'s words)."""
+    from pdca.tui.report_md import changes_heading, computed_or_dash
+
+    if not item.changes:
+        return ""
+    unit = f" {esc(item.row.kpi.unit)}" if item.row.kpi.unit else ""
+    rows = "".join(
+        f"<li>#{c.action_id} {esc(c.title)}: {esc(computed_or_dash(c.before_mean))} →"
+        f" {esc(computed_or_dash(c.after_mean))}{unit} ({esc(c.verdict)})</li>"
+        for c in item.changes
+    )
+    return f"<p>{esc(changes_heading(item))}</p>\n<ul>{rows}</ul>\n"
 
 
 def _action_row(action: Action) -> str:

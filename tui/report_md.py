@@ -313,7 +313,34 @@ def _kpi_section(item: ReportKpi, now: datetime) -> list[str]:
         f"{count} reading{'s' if count != 1 else ''} in the last {CHART_WEEKS} weeks"
         f"{shown_as}: {chart}"
     )
+    if item.changes:
+        lines += ["", changes_heading(item)]
+        lines += [
+            f"- #{c.action_id} {md_escape(c.title)}: {computed_or_dash(c.before_mean)} →"
+            f" {computed_or_dash(c.after_mean)}{unit_after(kpi.unit)} ({c.verdict})"
+            for c in item.changes
+        ]
     return lines
+
+
+def changes_heading(item: ReportKpi) -> str:
+    """What the before/after lines under a KPI compare, as the app's detail says it."""
+    from pdca.db.kpi_rules import CHANGE_WINDOW_DAYS
+
+    count = len(item.changes)
+    latest = ", the latest first" if count > 1 else ""
+    return (
+        f"Done actions ({count}{latest}): mean of the {CHANGE_WINDOW_DAYS} days before Do"
+        " against after done"
+    )
+
+
+def computed_or_dash(number: float | None) -> str:
+    return "–" if number is None else computed(number)
+
+
+def unit_after(unit: str) -> str:
+    return f" {md_escape(unit)}" if unit else ""
 
 
 def late_words(action: Action) -> str:

@@ -196,6 +196,42 @@ def test_a_mention_broken_for_chat_is_not_shown_as_an_escape(cli, store: Store) 
     assert "zero\\\\u200bwidth" in text or "zero\\u200bwidth" in text
 
 
+def test_each_done_action_says_what_it_did_to_its_kpi(cli, store: Store, db_path) -> None:
+    """The A3 review's one line, "#2: 30 -> 24 (better)", was in kpi show and not in the
+    report (a coach): under each KPI, its done actions' before and after, the latest first."""
+    from datetime import timedelta
+
+    from pdca.db.models import ActionDraft, CheckinDraft, InitiativeDraft, KpiDraft, ReadingDraft
+    from tests.conftest import NOW_DT, open_as
+
+    store.add_initiative(InitiativeDraft(name="Flow", objective="Lead time down 50% by Q2 2027"))
+    store.add_kpi(KpiDraft(name="Lead time", unit="h", baseline=30, target=20, direction="down",
+                           initiative="Flow"))  # fmt: skip
+    for days in range(60, 0, -1):
+        value = 30.0 if days > 30 else 24.0
+        store.record_reading(
+            ReadingDraft(kpi="Lead time", value=value), NOW_DT - timedelta(days=days)
+        )
+    early = open_as(db_path, "alice", NOW_DT - timedelta(days=35))
+    action = early.add_action(ActionDraft(title="Pair on reviews", owner="bob", kpi="Lead time",
+                                          due="2026-12-20", initiative="Flow"))  # fmt: skip
+    early.move_action(action.id, "do")
+    early.close()
+    late = open_as(db_path, "alice", NOW_DT - timedelta(days=29, hours=12))
+    late.add_checkin(action.id, CheckinDraft(message="done"))
+    late.move_action(action.id, "check")
+    late.move_action(action.id, "act", verdict="worked")
+    late.complete_action(action.id, "standardize")
+    late.close()
+    text = report(cli, "Flow", "--format", "md")
+    assert (
+        "Done actions (1): mean of the 28 days before Do against after done\n"
+        f"- #{action.id} Pair on reviews: 30 → 24 h (better)"
+    ) in text
+    page = report(cli, "Flow", "--format", "html")
+    assert f"<li>#{action.id} Pair on reviews: 30 → 24 h (better)</li>" in page
+
+
 def test_an_open_signal_alert_is_said_on_the_kpi_line(cli, store: Store) -> None:
     from datetime import timedelta
 
