@@ -38,7 +38,13 @@ from pdca.db.accountability_models import (
 from pdca.db.clock import iso
 from pdca.db.connection import LENIENT_TEXT
 from pdca.db.dates import minute_utc
-from pdca.db.errors import GateUnmet, InvalidInput, NotFound, StandupOvertaken
+from pdca.db.errors import (
+    GateUnmet,
+    InvalidInput,
+    NotFound,
+    StandupOvertaken,
+    StandupRecordedAlready,
+)
 from pdca.db.followup_reads import (  # followups_of: for callers of this module
     FOLLOWUP_SELECT,
     followup,
@@ -1194,7 +1200,7 @@ def record_standup(
                 (since,),
             ).fetchone()
             if later is not None:
-                raise StandupOvertaken(
+                raise StandupRecordedAlready(
                     f"stand-up: {later['by']} recorded it already, up to"
                     f" {minute_utc(later['at'])}; not recorded again: the next one starts there"
                 )

@@ -97,6 +97,12 @@ class StandupOvertaken(PdcaError):
     window cannot be ended before: read it again, then record."""
 
 
+class StandupRecordedAlready(StandupOvertaken):
+    """Someone recorded the stand-up after this one was read: it stands recorded, by them;
+    the command line says so and ends well (two leads' crons in one minute exited 1, and
+    cron mailed about nothing wrong: a trial)."""
+
+
 class GateUnmet(PdcaError):
     """A phase move or a completion lacks what the PDCA rules require."""
 

@@ -19,6 +19,7 @@ from pdca.widgets.text import fit
 
 if TYPE_CHECKING:
     from pdca.screens.board import BoardScreen
+    from pdca.screens.dialogs.action_form import ActionFormResult
 
 VERDICT_CHOICES = [
     ("worked", "Worked: the change did what we hoped"),
@@ -135,7 +136,7 @@ async def _owner_and_due(board: BoardScreen, action: Action) -> Action | None:
         form = await board.app.push_screen_wait(
             action_form(
                 board,
-                f"#{action.id} to Do needs an owner and a due date",
+                f"#{action.id} to Do needs {_what_do_needs(initial)}",
                 initial,
                 require_owner_and_due=True,
             )
@@ -150,6 +151,17 @@ async def _owner_and_due(board: BoardScreen, action: Action) -> Action | None:
         if not again_now(board, saved, then=again, reopen="press > on it"):
             return None  # the move is the person's to ask again, once the edit is saved
         action, initial = saved.base, saved.form
+
+
+def _what_do_needs(initial: ActionFormResult) -> str:
+    """What the form must still be given for Do: "an owner and a due date" was said beside
+    an owner already there (a trial)."""
+    missing = [
+        word
+        for word, given in (("an owner", initial.owner), ("a due date", initial.due))
+        if not given
+    ]
+    return " and ".join(missing) or "an owner and a due date"
 
 
 async def _verdict(board: BoardScreen, action: Action) -> Verdict | None:

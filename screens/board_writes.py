@@ -111,7 +111,8 @@ def say_owner_is_new(board: BoardScreen, owner: str) -> None:
     """After the write: a typo (``zedd``) made a new person, in owners and stand-ups from now
     on; one line says so, as the command line's note does, with whom it was probably
     meant for ("Ann" beside ann: the command line asked, the board did not, a tester)."""
-    alike = board.store.people_meant_by(owner)
+    # one it begins was offered by the form already, and saved as typed: not asked again
+    alike = [other for other in board.store.people_meant_by(owner) if not other.startswith(owner)]
     meant = f"; did you mean {literal(alike[0])}?" if alike else ""
     # What to do about a typo, as the command line's note says it (a new user)
     undo = f" (a typo? pdca forget {literal(shell_word(owner))} once nothing is theirs)"

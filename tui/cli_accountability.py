@@ -21,7 +21,7 @@ from pdca.db.accountability_models import (
     more_standing,
 )
 from pdca.db.dates import minute_utc
-from pdca.db.errors import InvalidInput, PdcaError
+from pdca.db.errors import InvalidInput, PdcaError, StandupRecordedAlready
 from pdca.db.models import CHECKIN_STATUSES, ID_MAX, not_an_id, record_id
 from pdca.tui.cli import COUNT, given_moment
 from pdca.tui.cli_params import me_is_you
@@ -373,6 +373,10 @@ def standup(
             recorded = accountability.record_standup(
                 store, digest.since, digest.people, digest.until, seen_event=digest.seen_event
             )
+        except StandupRecordedAlready as already:
+            # recorded, by someone else: what --record asks for is done (a trial's two crons)
+            click.echo(f"note: {already}", err=True)
+            return
         except PdcaError as error:
             if not post:
                 raise

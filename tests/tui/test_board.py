@@ -926,3 +926,26 @@ async def test_a_text_filter_leaves_focus_where_its_cards_are(make_app, board_db
         await pilot.press("enter")
         await settle_app(app, pilot)
         assert focused(app) == ("act", 5)
+
+
+@pytest.mark.parametrize(
+    ("owner", "due", "asked"),
+    [("bob", None, "a due date"), (None, date(2026, 12, 1), "an owner"),
+     (None, None, "an owner and a due date")],
+)  # fmt: skip
+async def test_the_form_into_do_asks_only_for_what_is_missing(
+    make_app, store: Store, db_path: Path, owner: str | None, due: date | None, asked: str
+) -> None:
+    """ "#5238 to Do needs an owner and a due date" was said above an owner already there (a
+    trial): the heading names what is missing."""
+    from pdca.screens.dialogs import ActionFormModal
+
+    action = store.add_action(ActionDraft(title="Half planned", owner=owner, due=due))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        assert focused(app) == ("plan", action.id)
+        await pilot.press("greater_than_sign")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ActionFormModal)
+        assert app.screen._heading == f"#{action.id} to Do needs {asked}"

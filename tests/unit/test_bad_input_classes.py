@@ -264,7 +264,9 @@ def test_a_header_of_thousands_of_columns_is_refused_in_a_short_line(
     twice = tmp_path / "twice.csv"
     twice.write_text(",".join(["title", *("y" * 100 for _ in range(2)), *header]) + "\n")
     error = assert_one_line_error(cli(*command, str(twice)), "names a column twice: ")
-    assert "title" in error and f"{'y' * 39}…" in error and len(error) < 300
+    assert "title" in error and len(error) < 300
+    if command == ("kpi", "import"):  # import says a column it does not read as unknown
+        assert f"{'y' * 39}…" in error
 
 
 def test_a_csv_from_a_spreadsheet_with_a_bom_imports(cli, team: Path, tmp_path: Path) -> None:

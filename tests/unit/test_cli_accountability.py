@@ -560,3 +560,40 @@ def test_log_initiative_none_lists_the_check_ins_of_no_initiative(ok, js) -> Non
     ok("checkin", "2", "on the loose one")
     listed = js("log", "--initiative", "none", "--json")
     assert [entry["message"] for entry in listed] == ["on the loose one"]
+
+
+def test_a_standup_a_colleague_recorded_meanwhile_ends_well(ok, cli, monkeypatch) -> None:
+    """Two leads' crons recorded the stand-up in one minute: the second exited 1 with the
+    stand-up printed, and cron mailed about nothing wrong (a trial). It is recorded, by the
+    other: said on stderr, exit 0, nothing written twice."""
+    import os
+
+    from pdca.db import accountability
+    from pdca.db.store import Store
+    from tests.conftest import NOW_DT
+
+    ok("add", "rota", "--owner", "bob")
+    read = accountability.standup_digest
+
+    def read_then_colleague_records(store, *args, **kwargs):  # type: ignore[no-untyped-def]
+        digest = read(store, *args, **kwargs)
+        colleague = Store.open(Path(os.environ["PDCA_DB"]), actor="carol", clock=lambda: NOW_DT)
+        theirs = read(colleague)
+        accountability.record_standup(
+            colleague, theirs.since, [], theirs.until, seen_event=theirs.seen_event
+        )
+        colleague.close()
+        return digest
+
+    monkeypatch.setattr(accountability, "standup_digest", read_then_colleague_records)
+    result = cli("standup", "--record")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith("note: stand-up: carol recorded it already, up to ")
+    assert "rota" in result.stdout  # the stand-up, as it was read
+    import sqlite3
+
+    conn = sqlite3.connect(os.environ["PDCA_DB"])
+    try:
+        assert conn.execute("SELECT by FROM standups").fetchall() == [("carol",)]
+    finally:
+        conn.close()
