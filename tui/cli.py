@@ -2539,7 +2539,19 @@ def _stopped(signum: int) -> NoReturn:
         from pdca.tui.entry import say_aborted
 
         say_aborted()
+    _let_go_of_stdout()
     sys.exit(128 + signum)
+
+
+def _let_go_of_stdout() -> None:
+    """What stdout still holds, given to it once more; where it has gone (the reader of a
+    pipe hung up with the terminal), nothing: Python's own flush as it ends printed
+    "Exception ignored ... BrokenPipeError" under the one line a stop says (a trial)."""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError, AttributeError):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _say(line: str) -> None:

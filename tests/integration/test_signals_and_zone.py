@@ -463,3 +463,37 @@ def test_a_stop_once_the_command_has_said_all_finds_nothing_to_stop(
         timeout=60,
     )
     assert done.stdout.splitlines()[-1] == "True", (done.stdout, done.stderr)
+
+
+# stdout a pipe whose reader has gone (it hung up with the terminal), something still held
+# in its buffer, and the stop's way out
+LET_GO = """
+import io, os, sys
+from pdca.tui import cli
+
+read_end, write_end = os.pipe()
+os.dup2(write_end, 1)
+os.close(read_end)
+sys.stdout = io.TextIOWrapper(open(1, "wb", closefd=False))  # buffered, whatever the env says
+sys.stdout.write("held in the buffer")
+if sys.argv[1] == "let go":
+    cli._let_go_of_stdout()
+sys.exit(129)
+"""
+
+
+@pytest.mark.parametrize("how", ["let go", "as before"])
+def test_a_stop_with_its_pipe_gone_says_one_line(env, how: str) -> None:
+    """A SIGHUP'd export into a pipe whose reader went with the terminal said its one line,
+    then "Exception ignored ... BrokenPipeError" from Python's flush as it ended (a trial),
+    and ended 120: the stop lets go of stdout first ("as before": what it was)."""
+    done = subprocess.run(
+        [sys.executable, "-c", LET_GO, how],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=60,
+    )
+    # and Python's failed flush made the status 120, not the stop's 129
+    assert done.returncode == (129 if how == "let go" else 120)
+    assert ("BrokenPipeError" in done.stderr) is (how == "as before"), done.stderr
