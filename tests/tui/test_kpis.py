@@ -13,7 +13,7 @@ from textual.widgets import Label, Static
 from textual_plotext import PlotextPlot
 
 from pdca.db import alerts, kpis
-from pdca.db.models import ActionDraft, KpiChanges, KpiDraft, ReadingDraft
+from pdca.db.models import ActionDraft, KpiChanges, KpiDetail, KpiDraft, ReadingDraft
 from pdca.db.store import Store
 from pdca.screens.dialogs.ack import AckModal
 from pdca.screens.kpi_detail import KpiDetailScreen
@@ -62,6 +62,16 @@ async def key_on_first_kpi(pilot: Pilot, key: str, opens: type[T]) -> T:
 async def open_first_detail(pilot: Pilot) -> KpiDetailScreen:
     """The KPIs view, then enter on its first row: the KPI's detail."""
     return await key_on_first_kpi(pilot, "enter", KpiDetailScreen)
+
+
+async def first_detail_with_limits(pilot: Pilot) -> tuple[KpiDetailScreen, KpiDetail, str]:
+    """The first KPI's detail once read, with process limits, and its chart's legend."""
+    detail = await open_first_detail(pilot)
+    await wait_until(pilot, lambda: detail.detail is not None)
+    await pilot.pause()  # the legend, under the chart, follows its first paint
+    read = detail.detail
+    assert read is not None and read.limits is not None
+    return detail, read, str(detail.query_one("#kpi-legend").render())
 
 
 async def test_key_3_lists_kpis_worst_first_with_sparklines(make_app, kpi_db: Path) -> None:
@@ -1151,12 +1161,9 @@ async def test_limits_of_a_later_baseline_are_drawn_from_its_first_reading(
         store.record_reading(ReadingDraft(kpi="FCR", value=58 + (days % 2) + (days < 16) * 5), at)
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        detail = await open_first_detail(pilot)
-        await wait_until(pilot, lambda: detail.detail is not None)
-        await pilot.pause()
-        assert detail.detail is not None and detail.detail.limits is not None
-        began = local_day(detail.detail.limits.baseline_first)
-        drawn = str(detail.query_one("#kpi-legend").render())
+        detail, read, drawn = await first_detail_with_limits(pilot)
+        assert read.limits is not None
+        began = local_day(read.limits.baseline_first)
         assert f"from {began}" in drawn and "centre" in drawn, drawn
         plt = detail.query_one(PlotextPlot).plt
         drawn_lines: list[list[float]] = []
@@ -1168,7 +1175,7 @@ async def test_limits_of_a_later_baseline_are_drawn_from_its_first_reading(
             plot(xs, ys, **kwargs)
 
         plt.plot = recorded
-        detail.draw_chart(detail.detail)  # as it was drawn, its lines seen
+        detail.draw_chart(read)  # as it was drawn, its lines seen
         starts = {round(xs[0]) for xs in drawn_lines}
         assert -15 in starts or -16 in starts, starts  # the limits, from the baseline's first day
         assert -30 in starts  # the KPI's own lines (baseline, target) over every reading
@@ -1185,9 +1192,5 @@ async def test_a_default_baseline_says_no_from_day(make_app, store: Store, db_pa
         )
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        detail = await open_first_detail(pilot)
-        await wait_until(pilot, lambda: detail.detail is not None)
-        await pilot.pause()
-        assert detail.detail is not None and detail.detail.limits is not None
-        drawn = str(detail.query_one("#kpi-legend").render())
+        _detail, _read, drawn = await first_detail_with_limits(pilot)
         assert "centre" in drawn and " from " not in drawn, drawn

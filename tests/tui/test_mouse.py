@@ -29,6 +29,13 @@ def footer_key(screen: Screen[object], key: str) -> Offset:
     return found.region.offset + Offset(1, 0)
 
 
+def wheel_down(app: App[None], at: Offset, notches: int = 8) -> None:
+    """The wheel turned down ``notches`` times over ``at``, as a terminal sends it."""
+    for _ in range(notches):
+        args = (at.x, at.y, 0, 0, 0, False, False, False)
+        app.post_message(events.MouseScrollDown(None, *args, screen_x=at.x, screen_y=at.y))
+
+
 async def terminal_click(app: App[None], at: Offset, button: int = 1) -> None:
     """A press and a release at ``at``, as a terminal sends them (1: the left button)."""
     for event in (events.MouseDown, events.MouseUp):
@@ -92,9 +99,7 @@ async def test_a_column_scrolled_by_the_wheel_stays_put_when_others_write(
         plan = board(app).columns["plan"]
         assert isinstance(plan, PhaseColumn) and plan.cursor == 0
         at = plan.region.offset + Offset(2, 3)
-        for _ in range(8):
-            args = (at.x, at.y, 0, 0, 0, False, False, False)
-            app.post_message(events.MouseScrollDown(None, *args, screen_x=at.x, screen_y=at.y))
+        wheel_down(app, at)
         await settle_app(app, pilot)
         scrolled = plan.scroll_y
         assert scrolled > CARD_HEIGHT and not plan.row_shown(0)
@@ -123,9 +128,7 @@ async def test_a_click_in_a_wheeled_column_lands_on_the_card_under_it(
         plan = board(app).columns["plan"]
         assert isinstance(plan, PhaseColumn) and not plan.has_focus
         at = plan.region.offset + Offset(2, 3)
-        for _ in range(8):
-            args = (at.x, at.y, 0, 0, 0, False, False, False)
-            app.post_message(events.MouseScrollDown(None, *args, screen_x=at.x, screen_y=at.y))
+        wheel_down(app, at)
         await settle_app(app, pilot)
         scrolled = plan.scroll_y
         assert scrolled > CARD_HEIGHT
@@ -159,9 +162,7 @@ async def test_a_press_dragged_out_of_a_column_leaves_h_showing_its_cursor(
         await settle_app(app, pilot)
         await pilot.press("l")
         await settle_app(app, pilot)
-        for _ in range(8):
-            args = (down.x, down.y, 0, 0, 0, False, False, False)
-            app.post_message(events.MouseScrollDown(None, *args, screen_x=down.x, screen_y=down.y))
+        wheel_down(app, down)
         await settle_app(app, pilot)
         assert not plan.row_shown(plan.cursor)
         await pilot.press("h")
