@@ -991,7 +991,7 @@ def _csv_drafts(
         else:
             lowered = False
         try:
-            draft = _draft_from_row(values, today)
+            draft = _draft_from_row(values, today, from_export)
             startable(draft)
         except PdcaError as error:
             yield line, error
@@ -1015,13 +1015,14 @@ def _due_of(text: str, today: date) -> date:
         raise InvalidInput("due", text, refused.why) from None
 
 
-def _draft_from_row(values: dict[str, str], today: date) -> ActionDraft:
+def _draft_from_row(values: dict[str, str], today: date, from_export: bool = False) -> ActionDraft:
     def optional(name: str) -> str | None:
         text = values.get(name, "").strip()
         return text or None
 
     due_text = optional("due")
     owner = optional("owner")
+    notes = values.get("notes", "")
     return validated(
         ActionDraft,
         title=values.get("title", ""),
@@ -1033,6 +1034,7 @@ def _draft_from_row(values: dict[str, str], today: date) -> ActionDraft:
         initiative=optional("initiative"),
         kpi=optional("kpi"),
         # a spreadsheet's line ends inside a cell (Excel's CRLF) as pdca's: a CR kept in the
-        # notes showed as a control character (a trial)
-        notes=values.get("notes", "").replace("\r\n", "\n").replace("\r", "\n"),
+        # notes showed as a control character (a trial); an export's notes come back as
+        # they were, a bare CR too (a tester)
+        notes=notes if from_export else notes.replace("\r\n", "\n"),
     )
