@@ -66,6 +66,7 @@ class Parted:
 
     shared: bool
     changes: int = 0
+    actions: int = 0  # the actions those changes touched
     parted: bool = False
 
 
@@ -636,8 +637,12 @@ def changes_past_the_copy(before: Path, source: Path) -> Parted | None:
 # lacks); not an undo of a change the copy lacks too, nor a change undone since (a check-in
 # and its undo, and that restore, were counted as lost, a retrial); but an undo of a change
 # the copy holds is lost with the restore, which brings that change back (a reviewer).
+# With them, the actions they touched: "2 changes" were a reassign of 4 and an import of
+# 50 (a retrial).
 _CHANGES_PAST = """
-SELECT count(DISTINCT e.tx) FROM events e WHERE e.id > :shared AND e.entity <> 'database'
+SELECT count(DISTINCT e.tx),
+  count(DISTINCT CASE WHEN e.entity = 'action' THEN e.entity_id END)
+FROM events e WHERE e.id > :shared AND e.entity <> 'database'
   AND CASE WHEN e.undo_of IS NULL
     THEN NOT EXISTS (SELECT 1 FROM events u WHERE u.undo_of = e.tx)
     ELSE e.undo_of <= :shared_tx END
@@ -656,8 +661,11 @@ def _parted(copy: sqlite3.Connection, kept: sqlite3.Connection) -> Parted:
         if found is None:
             return Parted(shared=False)
         shared, shared_tx = found
-    (count,) = kept.execute(_CHANGES_PAST, {"shared": shared, "shared_tx": shared_tx}).fetchone()
-    return Parted(shared=True, changes=int(count), parted=(copy_newest or 0) != shared)
+    count, actions = kept.execute(
+        _CHANGES_PAST, {"shared": shared, "shared_tx": shared_tx}
+    ).fetchone()
+    parted = (copy_newest or 0) != shared
+    return Parted(shared=True, changes=int(count), actions=int(actions), parted=parted)
 
 
 def _newest_shared_event(
@@ -667,14 +675,15 @@ def _newest_shared_event(
     or None when not even the first is: found by halving the copy's ids, a history's events
     being alike up to where two files parted. A few indexed reads, on a million events too.
 
-    Alike by what pdca alone writes (its id, transaction, time, author and what it changed),
-    not by its text: one summary edited by hand with sqlite3 split the history there, and
-    7 changes were said lost of 1 (a reviewer)."""
-    alike = "id, tx, at, actor, entity, entity_id, op"
+    Alike by what pdca writes of a change (its id, transaction, time, author, what it
+    changed and the row as it made it), not by its summary: one summary edited by hand with
+    sqlite3 split the history there, and 7 changes were said lost of 1 (a reviewer); the row
+    it made tells two files begun in one second apart (a retrial's two teams)."""
+    alike = "id, tx, at, actor, entity, entity_id, op, after"
     newest_at_most = f"SELECT {alike} FROM events WHERE id <= ? ORDER BY id DESC LIMIT 1"
     same = (
         "SELECT 1 FROM events WHERE id = ? AND tx IS ? AND at IS ? AND actor IS ?"
-        " AND entity IS ? AND entity_id IS ? AND op IS ?"
+        " AND entity IS ? AND entity_id IS ? AND op IS ? AND after IS ?"
     )
     low, high = 0, newest
     shared: tuple[int, int] | None = None

@@ -191,15 +191,16 @@ def _lost_words(lost: Parted | None, source: str, kept: str) -> list[str]:
         ]
     if not lost.changes:
         return []
-    changes = "1 change is" if lost.changes == 1 else f"{lost.changes} changes are"
+    # the actions touched, where more than the changes ("2 changes" were 54 actions' work)
+    touching = f" (to {lost.actions} actions)" if lost.actions > lost.changes else ""
+    plural = lost.changes != 1
+    changes, are = f"{lost.changes} change{'s' * plural}", "are" if plural else "is"
     if lost.parted:  # the backup went on apart from the file (an earlier restore, an import)
         return [
-            f"{changes} not in the restored file, only in {kept}: that backup and this file"
-            " parted after the last change they share, and it lacks what was written here since"
+            f"{changes}{touching} {are} not in the restored file, only in {kept}: that backup"
+            " and this file parted after the last change they share, and it lacks what was"
+            " written here since"
         ]
-    made = (
-        "1 change made since that backup is"
-        if lost.changes == 1
-        else (f"{lost.changes} changes made since that backup are")
-    )
-    return [f"{made} not in the restored file, only in {kept}"]
+    return [
+        f"{changes} made since that backup{touching} {are} not in the restored file, only in {kept}"
+    ]

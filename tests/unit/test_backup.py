@@ -533,8 +533,16 @@ def test_a_backup_older_than_an_earlier_restore_says_what_it_drops(
     data = json.loads(cli("restore", str(newer), "--json").stdout)
     assert (data["changes_only_before"], data["same_history"]) == (1, True)
     assert "v3" in titles(Path(data["before_restore"]))
-    other = tmp_path / "other.db"  # another team's file: its own first change, its own time
-    theirs = Store.open(other, actor="bob", clock=lambda: NOW_DT - timedelta(days=3), create=True)
+    assert cli("restore", str(older)).exit_code == 0
+    many = tmp_path / "many.csv"  # one change, 5 actions: said (a retrial's "2 changes")
+    many.write_text("title\n" + "".join(f"row {n}\n" for n in range(5)))
+    assert cli("import", str(many)).exit_code == 0
+    said = cli("restore", str(older)).stderr
+    assert "pdca: 1 change made since that backup (to 5 actions) is not in the restored" in (
+        said
+    ), said
+    other = tmp_path / "other.db"  # another team's file, begun in the same second by alice
+    theirs = Store.open(other, actor="alice", clock=lambda: NOW_DT, create=True)
     theirs.add_action(ActionDraft(title="theirs"))
     theirs.close()
     foreign = make_backup(other, T0)
