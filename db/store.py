@@ -453,6 +453,18 @@ def _action_touched(event: sqlite3.Row) -> int | None:
     return _recorded(event, "action_id", int)
 
 
+def _an_account(login: str) -> bool:
+    """Whether ``login`` is an account on this machine: "ann" beside "anne" is no typo when
+    ann logs in here (asked "did you mean anne?", a retrial)."""
+    import pwd
+
+    try:
+        pwd.getpwnam(login)
+    except (KeyError, ValueError, OSError):
+        return False
+    return True
+
+
 class Store:
     """Reads and writes on one connection, as one actor, by one clock."""
 
@@ -981,6 +993,9 @@ class Store:
         one writing counts too, whether or not they own anything (a retrial: ``a1ice``
         typed by alice). Read only when a login is new, so every login once."""
         import difflib
+
+        if _an_account(login):  # a person of their own on this machine (a retrial's ann)
+            return []
 
         def known(found: list[str]) -> list[str]:
             return [other for other in found if among is None or other in among]

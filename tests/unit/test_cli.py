@@ -1792,6 +1792,8 @@ def test_no_new_person_note_for_oneself_or_for_someone_with_changes_in_the_file(
         assert said.rstrip().endswith(f"; did you mean {meant}?"), (typo, said)
     assert "did you mean" not in ok("add", "t", "--owner", "quentin").stderr
     assert "did you mean" not in ok("add", "t", "--owner", "rob").stderr  # a name of its own
+    ok("add", "t", "--owner", "roots")  # beside a login of this machine, root: no question
+    assert "did you mean" not in ok("add", "t", "--owner", "root").stderr
     hand = Path(os.environ["PDCA_DB"]).parent / "people.csv"  # an import asks it too
     hand.write_text("title,owner\nX,heldi2\nY,zed\n")
     said = ok("import", str(hand)).stderr
