@@ -143,6 +143,7 @@ class FollowupTally(BaseModel):
     holding: int = 0
     slipped: int = 0
     waiting: int = 0  # fell due, no result recorded yet
+    past_day: int = 0  # of them, due before today: late (the report never said so, a retrial)
     total: int = 0
     ahead: int = 0  # scheduled, not due yet
     next_due: str | None = None  # the first of those
@@ -602,8 +603,9 @@ def _followups(store: Store, part: _Part) -> tuple[list[ReportFollowup], Followu
     params: list[object] = [today, *scoped]
     counted = store.conn.execute(
         "SELECT count(*), sum(f.result = 'holding'), sum(f.result = 'slipped'),"
-        f" sum(f.result IS NULL) FROM followups f WHERE {where}",
-        params,
+        " sum(f.result IS NULL), sum(f.result IS NULL AND f.due < ?)"
+        f" FROM followups f WHERE {where}",
+        [today, *params],
     ).fetchone()
     ahead, next_due = store.conn.execute(
         "SELECT count(*), min(f.due) FROM followups f"
@@ -615,6 +617,7 @@ def _followups(store: Store, part: _Part) -> tuple[list[ReportFollowup], Followu
         holding=counted[1] or 0,
         slipped=counted[2] or 0,
         waiting=counted[3] or 0,
+        past_day=counted[4] or 0,
         ahead=ahead,
         next_due=next_due,
     )

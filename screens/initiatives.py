@@ -189,7 +189,9 @@ class InitiativesScreen(RowView):
             count = sum(i.health == level for i in items)
             mark, _, words = HEALTH[level]
             summary.append(f" · {mark} {count} {words}")
-        summary.append(" · health from the data: KPIs, late and stale actions", style="dim")
+        summary.append(
+            " · health from the data: KPIs, late and stale actions, follow-ups", style="dim"
+        )
         self.query_one("#initiatives-summary", Static).update(summary)
 
     @property

@@ -27,6 +27,7 @@ from pdca.tui.report_md import (
     KPI_ORDER,
     MARKS_LISTED,
     PHASE_TITLES,
+    audit_result,
     decision_words,
     followup_words,
     group_heading,
@@ -405,9 +406,11 @@ def _action_row(action: Action) -> str:
     )
 
 
-def _audit_result(result: str | None, done_at: str | None) -> str:
-    """A follow-up audit's result and the (local) day it was recorded, or waiting."""
-    return esc(f"{result} {local_day(done_at)}") if result and done_at else "<em>waiting</em>"
+def _audit_result(result: str | None, done_at: str | None, due: str, today: str) -> str:
+    """A follow-up audit's result and the (local) day it was recorded, or waiting (past its
+    day when it is: ``report_md.audit_result``)."""
+    shown = esc(audit_result(result, done_at, due, today))
+    return shown if result and done_at else f"<em>{shown}</em>"
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int = 1) -> str:
@@ -514,9 +517,10 @@ def html_page(report: Report) -> str:
     if report.followups or tally.ahead:
         body.append(f"<p>{esc(followup_words(tally))}</p>")
     if report.followups:
+        today = local_day(report.generated_at)
         rows = [
             [f"#{f.action_id} {esc(f.title)}", f"+{f.offset_days}d", esc(f.due),
-             _audit_result(f.result, f.done_at)]
+             _audit_result(f.result, f.done_at, f.due, today)]
             for f in report.followups
         ]  # fmt: skip
         body.append(_table(["Action", "Audit", "Due", "Result"], rows, numeric_from=4))

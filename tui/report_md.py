@@ -180,10 +180,20 @@ def followup_words(tally: FollowupTally) -> str:
     # The share only of audits recorded: "0 slipped (– holding)" read as a typo (a new user).
     share = f" ({percent(tally.holding / recorded)} holding)" if recorded else ""
     ahead = f"; {grouped(tally.ahead)} ahead, the next due {tally.next_due}" if tally.ahead else ""
+    # past their day: late, which "1 waiting" never said (a retrial)
+    late = f" ({grouped(tally.past_day)} past their day)" if tally.past_day else ""
     return (
         f"Follow-up audits: {grouped(tally.holding)} holding, {grouped(tally.slipped)}"
-        f" slipped{share}, {grouped(tally.waiting)} waiting{ahead}."
+        f" slipped{share}, {grouped(tally.waiting)} waiting{late}{ahead}."
     )
+
+
+def audit_result(result: str | None, done_at: str | None, due: str, today: str) -> str:
+    """A follow-up audit's result and the (local) day it was recorded; waiting, and past its
+    day when it is."""
+    if result and done_at:
+        return f"{result} {local_day(done_at)}"
+    return "waiting, past its day" if due < today else "waiting"
 
 
 KPI_ORDER = "in a better state; pdca kpi list shows them all"
@@ -422,8 +432,10 @@ def markdown(report: Report) -> str:
     lines.append(followup_words(tally))
     if report.followups:
         lines += ["", "| action | audit | due | result |", "| --- | ---: | --- | --- |"]
+        today = local_day(report.generated_at)
         for f in report.followups:
-            result = f"{f.result} {local_day(f.done_at)}" if f.result and f.done_at else "*waiting*"
+            result = audit_result(f.result, f.done_at, f.due, today)
+            result = result if f.result and f.done_at else f"*{result}*"
             lines.append(
                 f"| #{f.action_id} {md_escape(f.title)} | +{f.offset_days}d | {f.due} | {result} |"
             )

@@ -232,6 +232,29 @@ def test_each_done_action_says_what_it_did_to_its_kpi(cli, store: Store, db_path
     assert f"<li>#{action.id} Pair on reviews: 30 → 24 h (better)</li>" in page
 
 
+def test_a_follow_up_audit_past_its_day_is_said_late(cli, store: Store, db_path) -> None:
+    """ "1 waiting" never said that the 30-day audit was 10 days late (a retrial): the tally
+    and the table say it is past its day."""
+    from datetime import timedelta
+
+    from pdca.db.models import ActionDraft, CheckinDraft
+    from tests.conftest import NOW_DT, open_as
+
+    early = open_as(db_path, "alice", NOW_DT - timedelta(days=40))
+    action = early.add_action(ActionDraft(title="Std", owner="bob", due="2026-10-30"))
+    early.move_action(action.id, "do")
+    early.add_checkin(action.id, CheckinDraft(message="going"))
+    early.move_action(action.id, "check")
+    early.move_action(action.id, "act", verdict="worked")
+    early.complete_action(action.id, "standardize")
+    early.close()
+    text = report(cli, "--format", "md")
+    assert "0 holding, 0 slipped, 1 waiting (1 past their day); 2 ahead" in text
+    assert f"| #{action.id} Std | +30d | 2026-11-13 | *waiting, past its day* |" in text
+    page = report(cli, "--format", "html")
+    assert "<em>waiting, past its day</em>" in page
+
+
 def test_an_open_signal_alert_is_said_on_the_kpi_line(cli, store: Store) -> None:
     from datetime import timedelta
 
