@@ -410,11 +410,19 @@ def before_after(
     return Change(before_mean, len(before), after_mean, len(after), delta, verdict)
 
 
-def verdict_words(verdict: Trend, before_count: int, after_count: int, done: bool = True) -> str:
+def verdict_words(
+    verdict: Trend,
+    before_count: int,
+    after_count: int,
+    done: bool = True,
+    window_over: bool = False,
+) -> str:
     """A before/after verdict as said: ``better``, ..., or why there is none yet
     (``too early to tell: 1 reading after done``; ``too few readings before Do to tell: 2``;
     ``not done``; ``no readings before Do``).
-    ``(unknown)`` after a done action with no reading since told nothing (a retrial)."""
+    ``(unknown)`` after a done action with no reading since told nothing (a retrial).
+    ``window_over``: the days after done it compares have passed, so no wait brings more
+    readings: "too early to tell" two months on read as a wait (a retrial)."""
     if verdict != "unknown":
         return verdict
     if not done:
@@ -427,9 +435,16 @@ def verdict_words(verdict: Trend, before_count: int, after_count: int, done: boo
             if not after_count
             else f"{after_count} reading" + "s" * (after_count != 1)
         )
+        if window_over:
+            return f"too few readings after done to tell: {count} in the {CHANGE_WINDOW_DAYS} days"
         return f"too early to tell: {count} after done"
     # Too few before Do: waiting will not bring more ("too early" said it would, a coach).
     return f"too few readings before Do to tell: {before_count}"
+
+
+def change_window_over(done_at: str | None, now: datetime) -> bool:
+    """Whether the days after done that a before/after compares have all passed."""
+    return done_at is not None and now - parse_time(done_at) > timedelta(days=CHANGE_WINDOW_DAYS)
 
 
 def target_missed(kpi: Kpi, today: date) -> bool:

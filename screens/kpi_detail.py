@@ -24,7 +24,13 @@ from textual.worker import get_current_worker
 from pdca.db import alerts, kpis, xmr
 from pdca.db.clock import local_day
 from pdca.db.errors import PdcaError, shell_word
-from pdca.db.kpi_rules import CHANGE_WINDOW_DAYS, parse_time, target_by_words, verdict_words
+from pdca.db.kpi_rules import (
+    CHANGE_WINDOW_DAYS,
+    change_window_over,
+    parse_time,
+    target_by_words,
+    verdict_words,
+)
 from pdca.db.models import KpiDetail, number_problem
 from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry, context_of
 from pdca.screens.footer import PdcaFooter
@@ -148,7 +154,7 @@ class KpiDetailScreen(AcknowledgesAlerts, RecordsReadings, Screen[None]):
         self.query_one("#kpi-facts", Static).update(
             facts(detail, self.for_person or context_of(self.app).store.actor, self.for_alert)
         )
-        self.query_one("#kpi-changes", Static).update(changes(detail))
+        self.query_one("#kpi-changes", Static).update(changes(detail, context_of(self.app).clock()))
         self.draw_chart(detail)
 
     def on_database_changed(self) -> None:
@@ -555,7 +561,7 @@ def facts(detail: KpiDetail, person: str | None = None, alert_id: int | None = N
     return text
 
 
-def changes(detail: KpiDetail) -> Text:
+def changes(detail: KpiDetail, now: datetime) -> Text:
     """The linked actions that entered Do, the latest to do so first; their count leads."""
     count = f" ({len(detail.changes)}, the latest first)" if len(detail.changes) > 1 else ""
     text = Text(
@@ -577,7 +583,13 @@ def changes(detail: KpiDetail) -> Text:
         text.append(f"#{c.action_id} ")
         text.append(literal(c.title))
         text.append(f": {before} → {after}")
-        said = verdict_words(c.verdict, c.before_count, c.after_count, c.done_at is not None)
+        said = verdict_words(
+            c.verdict,
+            c.before_count,
+            c.after_count,
+            c.done_at is not None,
+            change_window_over(c.done_at, now),
+        )
         if c.delta is not None:
             text.append(f" ({c.delta:+.3g}, {said})")
         elif c.done_at is not None:  # "- → 13.5" alone told nothing of why (a new lead)

@@ -1104,11 +1104,16 @@ def test_a_linked_action_without_a_before_and_after_says_why() -> None:
             "after_mean": 13.5, "after_count": 1, "delta": None, "verdict": "unknown",
         }  # fmt: skip
         detail = SimpleNamespace(changes=[ActionChange(**{**fields, **kwargs})])
-        return changes(detail).plain.splitlines()[1]  # type: ignore[arg-type]
+        return changes(detail, NOW_DT).plain.splitlines()[1]  # type: ignore[arg-type]
 
     assert line() == "#5 Walkthrough: - → 13.5 (no readings before Do)"
     assert line(before_mean=12.0, before_count=4, after_mean=None, after_count=0) == (
         "#5 Walkthrough: 12 → - (too early to tell: no readings after done)"
+    )
+    # two months after done, no wait brings the readings: said so (a retrial)
+    long_ago = {"done_at": "2026-09-10T09:00:00Z", "entered_do": "2026-09-01"}
+    assert line(before_mean=12.0, before_count=4, after_mean=20.0, after_count=1, **long_ago) == (
+        "#5 Walkthrough: 12 → 20 (too few readings after done to tell: 1 reading in the 28 days)"
     )
     assert line(done_at=None, phase="do", after_mean=None, after_count=0) == (
         "#5 Walkthrough: - → not done"
