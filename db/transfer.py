@@ -751,6 +751,24 @@ def _append_csv(
     return summary + skipped + left_out + lowered + twice
 
 
+def last_action_id(store: Store) -> int:
+    """The highest action id now: what an import adds comes after it."""
+    (found,) = store.conn.execute("SELECT max(id) FROM actions").fetchone()
+    return int(found or 0)
+
+
+def added_overdue(store: Store, after_id: int, today: date) -> tuple[int, str | None]:
+    """How many open actions after ``after_id`` (an import's) are due before ``today``, and
+    the earliest of their dues: a Jira file's 01/Dec/99 came in as 1999 without a word,
+    where pdca add says a past due (a retrial, a programme lead)."""
+    count, earliest = store.conn.execute(
+        "SELECT count(*), min(due) FROM actions WHERE id > ? AND done_at IS NULL"
+        " AND nullif(due, '') < ?",
+        (after_id, today.isoformat()),
+    ).fetchone()
+    return int(count), earliest
+
+
 def _held_here(
     store: Store, held: list[int], keys: list[tuple[Any, ...]]
 ) -> Callable[[dict[str, str], ActionDraft], bool]:
