@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -20,7 +20,6 @@ from pdca.db.accountability_models import (
     flag_words,
     more_standing,
 )
-from pdca.db.clock import stored_moment
 from pdca.db.dates import minute_utc
 from pdca.db.errors import InvalidInput, PdcaError, StandupRecordedAlready
 from pdca.db.models import CHECKIN_STATUSES, ID_MAX, not_an_id, record_id
@@ -356,15 +355,6 @@ def standup(
     digest = accountability.standup_digest(
         store, _since(session, since), most=most, standing_most=standing_most
     )
-    if record and since is None and _just_recorded(store, digest):
-        # Two leads' crons in one minute: the second, read after the first was recorded,
-        # recorded (and posted) an empty stand-up of its own (a retrial)
-        click.echo(
-            f"note: stand-up: {printable(digest.since_by or '')} recorded it at"
-            f" {minute_utc(digest.since)}, nothing changed since; not recorded again",
-            err=True,
-        )
-        record = post = False
     if post:
         _post(store, markdown(digest))  # before recording: a failed post records nothing
     if fmt == "json":
@@ -400,17 +390,6 @@ def standup(
             ) from None
         # On stderr: stdout stays the digest (a pipe, --json); silence read as nothing done.
         click.echo(f"recorded: the next stand-up starts from {minute_utc(recorded.at)}", err=True)
-
-
-JUST_RECORDED = timedelta(minutes=5)  # a stand-up this recent, with nothing since, stands
-
-
-def _just_recorded(store: Store, digest: Digest) -> bool:
-    """Whether the stand-up the digest starts from was recorded moments ago and nothing has
-    changed since: another record would be an empty stand-up beside it."""
-    if digest.since_by is None or digest.items:
-        return False
-    return store.clock() - stored_moment(digest.since) < JUST_RECORDED
 
 
 def _post(store: Store, text: str) -> None:
