@@ -1199,6 +1199,15 @@ def record_standup(
                 "SELECT by, at FROM standups WHERE at > ? ORDER BY at DESC, id DESC LIMIT 1",
                 (since,),
             ).fetchone()
+            if later is None and seen_event is not None:
+                # ... or in the second it was read: times are kept to the second, and two
+                # crons' records of one window in one second both stood (a retrial)
+                later = store.conn.execute(
+                    "SELECT s.by, s.at FROM events e JOIN standups s ON s.id = e.entity_id"
+                    " WHERE e.id > ? AND e.entity = 'standup' AND e.op = 'create'"
+                    " AND e.undo_of IS NULL ORDER BY e.id DESC LIMIT 1",
+                    (seen_event,),
+                ).fetchone()
             if later is not None:
                 raise StandupRecordedAlready(
                     f"stand-up: {later['by']} recorded it already, up to"
