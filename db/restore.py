@@ -664,7 +664,14 @@ def _parted(copy: sqlite3.Connection, kept: sqlite3.Connection) -> Parted:
     count, actions = kept.execute(
         _CHANGES_PAST, {"shared": shared, "shared_tx": shared_tx}
     ).fetchone()
-    parted = (copy_newest or 0) != shared
+    # The copy went on apart only by changes of its own: its whole-file events alone (the
+    # import that made it of this file's export) are no parting (a retrial)
+    parted = (
+        copy.execute(
+            "SELECT 1 FROM events WHERE id > ? AND entity <> 'database' LIMIT 1", (shared,)
+        ).fetchone()
+        is not None
+    )
     return Parted(shared=True, changes=int(count), actions=int(actions), parted=parted)
 
 
@@ -695,7 +702,23 @@ def _newest_shared_event(
             shared = None if event is None else (event[0], event[1])
         else:
             high = middle - 1
+    # Shared up to a whole change: two files begun in one second by one person, each with an
+    # owner new to it, shared the import's first event (that person's) and nothing else (a
+    # retrial and a reviewer: another team's file was said to part from this one).
+    while shared is not None and not _same_change(copy, kept, shared[1]):
+        before = copy.execute(
+            f"SELECT {alike} FROM events WHERE tx < ? ORDER BY id DESC LIMIT 1", (shared[1],)
+        ).fetchone()
+        if before is None or kept.execute(same, tuple(before)).fetchone() is None:
+            return None
+        shared = (before[0], before[1])
     return shared
+
+
+def _same_change(copy: sqlite3.Connection, kept: sqlite3.Connection, tx: int) -> bool:
+    """Whether change ``tx`` is the same in both files, every event of it as written."""
+    rows = "SELECT id, at, actor, entity, entity_id, op, after FROM events WHERE tx = ? ORDER BY id"
+    return copy.execute(rows, (tx,)).fetchall() == kept.execute(rows, (tx,)).fetchall()
 
 
 def _check_new_place(database: Path) -> None:

@@ -168,6 +168,9 @@ def restore(
             result.lost.changes if result.lost is not None and result.lost.shared else None
         ),
         "same_history": result.lost.shared if result.lost is not None else None,
+        "actions_only_before": (
+            result.lost.actions if result.lost is not None and result.lost.shared else None
+        ),
         "schema_version": result.schema_version,
         "upgraded_from": result.upgraded_from,
         "integrity": result.integrity,

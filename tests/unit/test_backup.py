@@ -586,6 +586,25 @@ def test_what_a_restore_drops_is_counted_whatever_the_histories_hold(
     into_fresh = cli("--db", str(fresh), "restore", str(copy))
     assert into_fresh.exit_code == 0 and into_fresh.stderr == "", into_fresh.stderr
     assert cli("--db", str(fresh), "undo", "--yes").exit_code == 1  # a restore is not undone
+    # two teams' files begun in one second by one person, each action with an owner new to
+    # it: the first event (that person) alike, the change not (a retrial, a reviewer)
+    ours, theirs = tmp_path / "ours.db", tmp_path / "theirs.db"
+    for path, title in ((ours, "ours"), (theirs, "theirs")):
+        assert cli("--db", str(path), "init").exit_code == 0
+        assert cli("--db", str(path), "add", f"team {title}", "--owner", "bob").exit_code == 0
+    their_copy = make_backup(theirs, T0)
+    replaced = json.loads(cli("--db", str(ours), "restore", str(their_copy), "--json").stdout)
+    assert replaced["same_history"] is False
+    # a file made by importing this file's export, then restored: its import is no parting
+    exported = tmp_path / "ours.json"
+    assert cli("--db", str(ours), "export", "--out", str(exported)).exit_code == 0
+    twin = tmp_path / "twin.db"
+    assert cli("--db", str(twin), "import", str(exported)).exit_code == 0
+    assert cli("--db", str(ours), "add", "only here").exit_code == 0
+    back_from_twin = cli("--db", str(ours), "restore", str(twin))
+    assert "pdca: 1 change made since that backup is not in the restored file" in (
+        back_from_twin.stderr
+    ), back_from_twin.stderr
     undone = tmp_path / "undone.db"
     assert cli("--db", str(undone), "init").exit_code == 0
     add(undone, "one")
@@ -594,6 +613,7 @@ def test_what_a_restore_drops_is_counted_whatever_the_histories_hold(
     assert cli("--db", str(undone), "undo", "--yes").exit_code == 0  # takes "two" back
     back = json.loads(cli("--db", str(undone), "restore", str(both), "--json").stdout)
     assert back["changes_only_before"] == 1  # the undo: the restore brings "two" back
+    assert back["actions_only_before"] == 1
 
 
 def test_restore_json(cli, db: Path) -> None:
