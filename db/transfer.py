@@ -748,25 +748,27 @@ def _append_csv(
             " takes this import back)"
         )
     left_out = f", {held[0]} here already skipped" if held[0] else ""
-    return summary + skipped + left_out + lowered + twice
+    return (
+        summary + skipped + left_out + lowered + twice + _overdue_words(store, first, last, today)
+    )
 
 
-def last_action_id(store: Store) -> int:
-    """The highest action id now: what an import adds comes after it."""
-    (found,) = store.conn.execute("SELECT max(id) FROM actions").fetchone()
-    return int(found or 0)
-
-
-def added_overdue(store: Store, after_id: int, today: date) -> tuple[int, str | None]:
-    """How many open actions after ``after_id`` (an import's) are due before ``today``, and
-    the earliest of their dues: a Jira file's 01/Dec/99 came in as 1999 without a word,
-    where pdca add says a past due (a retrial, a programme lead)."""
+def _overdue_words(store: Store, first: int, last: int, today: date) -> str:
+    """How many of the actions just added are due before today, and the earliest: a Jira
+    file's 01/Dec/99 came in as 1999 without a word, where pdca add says a past due (a
+    retrial, a programme lead). Read by their ids, so a colleague's add is not counted."""
     count, earliest = store.conn.execute(
-        "SELECT count(*), min(due) FROM actions WHERE id > ? AND done_at IS NULL"
-        " AND nullif(due, '') < ?",
-        (after_id, today.isoformat()),
+        "SELECT count(*), min(due) FROM actions WHERE id BETWEEN ? AND ? AND nullif(due, '') < ?",
+        (first, last, today.isoformat()),
     ).fetchone()
-    return int(count), earliest
+    if not count:
+        return ""
+    if count == 1:
+        return f"; 1 of them due {earliest}, before today ({today.isoformat()}): overdue already"
+    return (
+        f"; {count} of them due before today ({today.isoformat()}), the earliest {earliest}:"
+        " overdue already"
+    )
 
 
 def _held_here(

@@ -2306,23 +2306,14 @@ def _in_blocks(parts: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
 def import_(session: Session, file: str, skip_existing: bool) -> None:
     """Load a JSON export into an empty database, or add actions from a CSV file."""
     from pdca.db.input_files import refuse_no_file_name
-    from pdca.db.transfer import added_overdue, import_file, import_into_new, last_action_id
+    from pdca.db.transfer import import_file, import_into_new
 
     refuse_no_file_name(file)
     resolved = session.resolved
     if os.path.lexists(resolved.path):
         store = session.store(create=True)
         before = {person.login for person in store.list_people()}
-        last = last_action_id(store)
         summary = import_file(store, Path(file), session.today(), skip_existing=skip_existing)
-        late, earliest = added_overdue(store, last, session.today())
-        if late:  # said as pdca add says one (a retrial: 01/Dec/99 came in as 1999)
-            were = "is" if late == 1 else "are"
-            click.echo(
-                f"note: {late} of the actions added {were} due before today"
-                f" ({session.today().isoformat()}), the earliest {earliest}: overdue already",
-                err=True,
-            )
         new = [p.login for p in store.list_people() if p.login not in before]
         if new and before:  # into a file with nobody yet, everyone is new: no typo to ask
             # about (a whole team's export loaded into a fresh init read as 8 typos, a tester)
