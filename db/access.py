@@ -472,6 +472,19 @@ RESTART_TO_WRITE = (
 )
 
 
+FIRST_PERSONS_UID = 1000  # login.defs' UID_MIN: the accounts below are the system's
+
+
+def a_persons_account(login: str) -> bool:
+    """Whether ``login`` is a person's account on this machine: "ann" beside "anne" is no
+    typo when ann logs in here (asked "did you mean anne?", a retrial); bin, sys or mail,
+    the system's own, are no one's (bin beside ben is a typo, a reviewer)."""
+    try:
+        return pwd.getpwnam(login).pw_uid >= FIRST_PERSONS_UID
+    except (KeyError, ValueError, OSError):
+        return False
+
+
 def why_login_cannot_write(login: str, path: Path) -> str | None:
     """Why the Unix login ``login`` could not write the file at ``path`` (its modes, its
     folder's), or None: they may, or ``login`` is no login on this machine (a name on work,

@@ -453,18 +453,6 @@ def _action_touched(event: sqlite3.Row) -> int | None:
     return _recorded(event, "action_id", int)
 
 
-def _an_account(login: str) -> bool:
-    """Whether ``login`` is an account on this machine: "ann" beside "anne" is no typo when
-    ann logs in here (asked "did you mean anne?", a retrial)."""
-    import pwd
-
-    try:
-        pwd.getpwnam(login)
-    except (KeyError, ValueError, OSError):
-        return False
-    return True
-
-
 class Store:
     """Reads and writes on one connection, as one actor, by one clock."""
 
@@ -994,7 +982,9 @@ class Store:
         typed by alice). Read only when a login is new, so every login once."""
         import difflib
 
-        if _an_account(login):  # a person of their own on this machine (a retrial's ann)
+        from pdca.db.access import a_persons_account
+
+        if a_persons_account(login):  # a person of their own here (a retrial's ann)
             return []
 
         def known(found: list[str]) -> list[str]:

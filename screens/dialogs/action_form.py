@@ -385,6 +385,10 @@ class ActionFormModal(FormDialog[ActionFormResult | None]):
         it is saved as typed: "ann" may be new beside "anna"."""
         if owner is None or owner == self.owner_asked:
             return False
+        from pdca.db.access import a_persons_account
+
+        if a_persons_account(owner):  # ann beside anne: a person of their own (a retrial)
+            return False
         if self.names_now is not None and completion(owner, self.people) is not None:
             self.people = self.names_now()[0]  # someone may be new since the form opened
         offered = completion(owner, self.people)

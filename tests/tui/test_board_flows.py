@@ -1138,3 +1138,28 @@ def test_a_refusal_on_the_board_writes_its_times_as_the_app_does() -> None:
     board = SimpleNamespace(notify=lambda text, **_: notes.append(text))
     refused(board, UndoRefused("cannot undo 'x': bob moved #1 since, at 2026-11-23T09:10:00Z"))  # type: ignore[arg-type]
     assert notes == ["cannot undo 'x': bob moved #1 since, at 2026-11-23 09:10 UTC"]
+
+
+async def test_an_owner_who_logs_in_here_is_not_asked_about(
+    make_app, board_db: Path, monkeypatch
+) -> None:
+    """ "ann" beside "anne" was asked "did you mean 'anne'?" in the form, though ann logs in
+    on this machine (a retrial): a person's own account is saved as typed at once."""
+    import pwd
+
+    real = pwd.getpwnam
+
+    def accounts(login: str) -> pwd.struct_passwd:
+        if login == "car":
+            return pwd.struct_passwd(("car", "x", 1050, 1050, "", "/home/car", "/bin/sh"))
+        return real(login)
+
+    monkeypatch.setattr(pwd, "getpwnam", accounts)
+    app = make_app(board_db)
+    store = app.context.store
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"For car", "tab", "ctrl+u", *"car", "ctrl+s")
+        await settle_app(app, pilot)
+        assert not isinstance(app.screen, ActionFormModal)
+        assert store.get_action(6).owner == "car"
+        assert new_person_notes(app) == [said_new("car")]  # no "did you mean carol?" either

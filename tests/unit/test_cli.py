@@ -1792,8 +1792,21 @@ def test_no_new_person_note_for_oneself_or_for_someone_with_changes_in_the_file(
         assert said.rstrip().endswith(f"; did you mean {meant}?"), (typo, said)
     assert "did you mean" not in ok("add", "t", "--owner", "quentin").stderr
     assert "did you mean" not in ok("add", "t", "--owner", "rob").stderr  # a name of its own
-    ok("add", "t", "--owner", "roots")  # beside a login of this machine, root: no question
-    assert "did you mean" not in ok("add", "t", "--owner", "root").stderr
+    import pwd
+
+    real = pwd.getpwnam
+
+    def accounts(login: str) -> pwd.struct_passwd:  # anne logs in here; heidl is a system's
+        uid = {"anne": 1042, "heidl": 2}.get(login)
+        if uid is None:
+            return real(login)
+        return pwd.struct_passwd((login, "x", uid, uid, "", "/home/" + login, "/bin/sh"))
+
+    monkeypatch.setattr(pwd, "getpwnam", accounts)
+    ok("add", "t", "--owner", "annette")
+    assert "did you mean" not in ok("add", "t", "--owner", "anne").stderr
+    said = ok("add", "t", "--owner", "heidl").stderr  # a system account is no one's: asked
+    assert "is new to this file" in said and "did you mean heidi?" in said, said
     hand = Path(os.environ["PDCA_DB"]).parent / "people.csv"  # an import asks it too
     hand.write_text("title,owner\nX,heldi2\nY,zed\n")
     said = ok("import", str(hand)).stderr
