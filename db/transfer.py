@@ -1053,8 +1053,8 @@ def _draft_from_row(values: dict[str, str], today: date, from_export: bool = Fal
         priority=priority_of(optional("priority") or "normal"),
         initiative=optional("initiative"),
         kpi=optional("kpi"),
-        # a spreadsheet's line ends inside a cell (Excel's CRLF) as pdca's: a CR kept in the
-        # notes showed as a control character (a trial); an export's notes come back as
-        # they were, a bare CR too (a tester)
-        notes=notes if from_export else notes.replace("\r\n", "\n"),
+        # a spreadsheet's line ends inside a cell (Excel's CRLF, an old Mac's CR) as pdca's: a
+        # CR kept in the notes showed as a control character (a trial); an export's notes
+        # come back as they were, a bare CR too (a tester)
+        notes=notes if from_export else notes.replace("\r\n", "\n").replace("\r", "\n"),
     )
