@@ -1209,8 +1209,10 @@ def record_standup(
                     (seen_event,),
                 ).fetchone()
             if later is not None:
+                # "ben recorded it already" said to ben, of his own other run (a retrial)
+                who = "you" if later["by"] == store.actor else later["by"]
                 raise StandupRecordedAlready(
-                    f"stand-up: {later['by']} recorded it already, up to"
+                    f"stand-up: {who} recorded it already, up to"
                     f" {minute_utc(later['at'])}; not recorded again: the next one starts there"
                 )
         unseen = None
