@@ -29,7 +29,7 @@ from pdca.db.models import (
 from pdca.db.unknown_names import UnknownName
 
 if TYPE_CHECKING:  # a pydantic model: the board's sparklines use these rules without it
-    from pdca.db.models import Kpi, KpiDraft
+    from pdca.db.models import ActionChange, Kpi, KpiDraft
 
 __all__ = ["STATUS_ORDER", "KpiStatus", "Trend"]
 
@@ -445,6 +445,18 @@ def verdict_words(
 def change_window_over(done_at: str | None, now: datetime) -> bool:
     """Whether the days after done that a before/after compares have all passed."""
     return done_at is not None and now - parse_time(done_at) > timedelta(days=CHANGE_WINDOW_DAYS)
+
+
+def change_words(change: ActionChange, now: datetime) -> str:
+    """``verdict_words`` of one linked action's before and after, as ``kpi show`` and the
+    app's detail say it at ``now``."""
+    return verdict_words(
+        change.verdict,
+        change.before_count,
+        change.after_count,
+        change.done_at is not None,
+        change_window_over(change.done_at, now),
+    )
 
 
 def target_missed(kpi: Kpi, today: date) -> bool:

@@ -26,10 +26,9 @@ from pdca.db.clock import local_day
 from pdca.db.errors import PdcaError, shell_word
 from pdca.db.kpi_rules import (
     CHANGE_WINDOW_DAYS,
-    change_window_over,
+    change_words,
     parse_time,
     target_by_words,
-    verdict_words,
 )
 from pdca.db.models import KpiDetail, number_problem
 from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry, context_of
@@ -583,13 +582,7 @@ def changes(detail: KpiDetail, now: datetime) -> Text:
         text.append(f"#{c.action_id} ")
         text.append(literal(c.title))
         text.append(f": {before} → {after}")
-        said = verdict_words(
-            c.verdict,
-            c.before_count,
-            c.after_count,
-            c.done_at is not None,
-            change_window_over(c.done_at, now),
-        )
+        said = change_words(c, now)
         if c.delta is not None:
             text.append(f" ({c.delta:+.3g}, {said})")
         elif c.done_at is not None:  # "- → 13.5" alone told nothing of why (a new lead)

@@ -644,19 +644,13 @@ def kpi_show(session: Session, name: str, as_json: bool) -> None:
         f"linked actions that entered Do ({len(detail.changes)}): mean {28} days before Do"
         " against after done",
     ]
-    from pdca.db.kpi_rules import change_window_over, verdict_words
+    from pdca.db.kpi_rules import change_words
 
     now = store.clock()
     for c in detail.changes:
         before = "-" if c.before_mean is None else f"{c.before_mean:.4g}"
         after = "-" if c.after_mean is None else f"{c.after_mean:.4g}"
-        said = verdict_words(
-            c.verdict,
-            c.before_count,
-            c.after_count,
-            c.done_at is not None,
-            change_window_over(c.done_at, now),
-        )
+        said = change_words(c, now)
         lines.append(f"  #{c.action_id} {c.title}: {before} -> {after} ({said})")
     lines += ["", f"alerts ({len(detail.alerts)}):"]
     from pdca.db import alerts as alert_store
