@@ -472,7 +472,8 @@ RESTART_TO_WRITE = (
 )
 
 
-FIRST_PERSONS_UID = 1000  # login.defs' UID_MIN: the accounts below are the system's
+# login.defs' UID_MIN and UID_MAX: the accounts outside are the system's (nobody: 65534)
+PERSONS_UIDS = range(1000, 60001)
 
 
 def a_persons_account(login: str) -> bool:
@@ -480,7 +481,7 @@ def a_persons_account(login: str) -> bool:
     typo when ann logs in here (asked "did you mean anne?", a retrial); bin, sys or mail,
     the system's own, are no one's (bin beside ben is a typo, a reviewer)."""
     try:
-        return pwd.getpwnam(login).pw_uid >= FIRST_PERSONS_UID
+        return pwd.getpwnam(login).pw_uid in PERSONS_UIDS
     except (KeyError, ValueError, OSError):
         return False
 

@@ -706,6 +706,20 @@ def standup_digest(
     most: int | None = None,
     standing_most: int | None = None,
 ) -> Digest:
+    """``read_digest`` in one read transaction: the last stand-up and the newest event it
+    saw are of one moment. Read apart, a colleague's record between them went unseen by
+    this one's record, and one check-in stood in two recorded stand-ups (a retrial)."""
+    with store.reading():
+        return read_digest(store, since, most=most, standing_most=standing_most)
+
+
+def read_digest(
+    store: Store,
+    since: str | None = None,
+    *,
+    most: int | None = None,
+    standing_most: int | None = None,
+) -> Digest:
     """Where work stands now, and what changed since ``since`` (else the last stand-up, else
     24 hours ago) from the event log; the rules are ``accountability_rules.digest``.
 

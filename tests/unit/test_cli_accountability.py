@@ -607,3 +607,48 @@ def test_a_standup_a_colleague_recorded_meanwhile_ends_well(
         assert by == ([("ann",)] if after_one else []) + [("carol",)]
     finally:
         conn.close()
+
+
+def test_a_record_between_a_digests_reads_is_seen(ok, cli, monkeypatch) -> None:
+    """ben's digest read the last stand-up, carol recorded hers, then ben's digest read the
+    newest event: carol's record was "seen", and ben recorded the same check-in again in
+    the same second (a retrial). The digest is one read: carol's record comes after it."""
+    import os
+    import sqlite3
+
+    from pdca.db import accountability
+    from pdca.db.store import Store
+    from tests.conftest import NOW_DT
+
+    ok("add", "rota", "--owner", "bob")
+    monkeypatch.setenv("PDCA_USER", "ann")
+    ok("standup", "--record")
+    ok("checkin", "1", "news")
+    real = accountability.last_standup
+    done = []
+
+    def then_carol_records(store):  # type: ignore[no-untyped-def]
+        previous = real(store)
+        if not done:
+            done.append(True)
+            carol = Store.open(Path(os.environ["PDCA_DB"]), actor="carol", clock=lambda: NOW_DT)
+            theirs = accountability.standup_digest(carol)
+            accountability.record_standup(
+                carol, theirs.since, [], theirs.until, seen_event=theirs.seen_event
+            )
+            carol.close()
+        return previous
+
+    monkeypatch.setattr(accountability, "last_standup", then_carol_records)
+    monkeypatch.setenv("PDCA_USER", "ben")
+    result = cli("standup", "--record")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith("note: stand-up: carol recorded it already"), result.stderr
+    conn = sqlite3.connect(os.environ["PDCA_DB"])
+    try:
+        assert conn.execute("SELECT by FROM standups ORDER BY id").fetchall() == [
+            ("ann",),
+            ("carol",),
+        ]
+    finally:
+        conn.close()
