@@ -447,15 +447,15 @@ def change_window_over(done_at: str | None, now: datetime) -> bool:
     return done_at is not None and now - parse_time(done_at) > timedelta(days=CHANGE_WINDOW_DAYS)
 
 
-def change_words(change: ActionChange, now: datetime) -> str:
-    """``verdict_words`` of one linked action's before and after, as ``kpi show`` and the
-    app's detail say it at ``now``."""
+def change_words(change: ActionChange | Change, done_at: str | None, now: datetime) -> str:
+    """``verdict_words`` of one linked action's before and after (done at ``done_at``), as
+    ``kpi show``, the app's detail and the report say it at ``now``."""
     return verdict_words(
         change.verdict,
         change.before_count,
         change.after_count,
-        change.done_at is not None,
-        change_window_over(change.done_at, now),
+        done_at is not None,
+        change_window_over(done_at, now),
     )
 
 

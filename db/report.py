@@ -543,7 +543,7 @@ def _change(
     store: Store, kpi: Kpi, action_id: int, title: str, began: str, done_at: str
 ) -> ReportChange:
     """One done action's before and after on ``kpi``, as ``pdca kpi show`` works it out."""
-    from pdca.db.kpi_rules import before_after, change_window_over, verdict_words
+    from pdca.db.kpi_rules import before_after, change_words
 
     change = before_after(
         kpis.readings_around(store, kpi.id, began, done_at),
@@ -559,12 +559,7 @@ def _change(
         done_at=done_at,
         before_mean=change.before_mean,
         after_mean=change.after_mean,
-        verdict=verdict_words(
-            change.verdict,
-            change.before_count,
-            change.after_count,
-            window_over=change_window_over(done_at, store.clock()),
-        ),
+        verdict=change_words(change, done_at, store.clock()),
     )
 
 

@@ -675,6 +675,11 @@ def _parted(copy: sqlite3.Connection, kept: sqlite3.Connection) -> Parted:
     return Parted(shared=True, changes=int(count), actions=int(actions), parted=parted)
 
 
+# What pdca writes of a change, beside its id and transaction: two events alike in these
+# are one event of one history.
+_AS_WRITTEN = "at, actor, entity, entity_id, op, after"
+
+
 def _newest_shared_event(
     copy: sqlite3.Connection, kept: sqlite3.Connection, newest: int
 ) -> tuple[int, int] | None:
@@ -686,7 +691,7 @@ def _newest_shared_event(
     changed and the row as it made it), not by its summary: one summary edited by hand with
     sqlite3 split the history there, and 7 changes were said lost of 1 (a reviewer); the row
     it made tells two files begun in one second apart (a retrial's two teams)."""
-    alike = "id, tx, at, actor, entity, entity_id, op, after"
+    alike = f"id, tx, {_AS_WRITTEN}"
     newest_at_most = f"SELECT {alike} FROM events WHERE id <= ? ORDER BY id DESC LIMIT 1"
     same = (
         "SELECT 1 FROM events WHERE id = ? AND tx IS ? AND at IS ? AND actor IS ?"
@@ -717,7 +722,7 @@ def _newest_shared_event(
 
 def _same_change(copy: sqlite3.Connection, kept: sqlite3.Connection, tx: int) -> bool:
     """Whether change ``tx`` is the same in both files, every event of it as written."""
-    rows = "SELECT id, at, actor, entity, entity_id, op, after FROM events WHERE tx = ? ORDER BY id"
+    rows = f"SELECT id, {_AS_WRITTEN} FROM events WHERE tx = ? ORDER BY id"
     return copy.execute(rows, (tx,)).fetchall() == kept.execute(rows, (tx,)).fetchall()
 
 

@@ -86,6 +86,8 @@ CSV_COLUMNS = (
     "notes",
 )
 CSV_IMPORT_COLUMNS = ("title", "owner", "phase", "due", "priority", "initiative", "kpi", "notes")
+# Every column an import reads: a hand-made file's and an export's own.
+_READ_COLUMNS = frozenset((*CSV_IMPORT_COLUMNS, *CSV_COLUMNS))
 # Other tools' names for those columns: a Jira or Linear export's Summary and Assignee were
 # refused as no title column (a programme lead moving over).
 CSV_COLUMN_ALIASES = {
@@ -961,7 +963,7 @@ def _csv_drafts(
     """
     # A spreadsheet's "Title,Owner" is pdca's title and owner: refused as "not a CSV with a
     # title column" (a tester), then as not lower case (another, who expected it read).
-    header, rows = read_csv(path, stream, _column_name, reads=(*CSV_IMPORT_COLUMNS, *CSV_COLUMNS))
+    header, rows = read_csv(path, stream, _column_name, reads=_READ_COLUMNS)
     from_export = {"id", "created_at", "done_at"} <= set(header)  # pdca export's own columns
     if "title" not in header:
         refuse_other_separators(path, header, "title")
@@ -978,7 +980,7 @@ def _csv_drafts(
             str(path),
             f"is neither a pdca JSON export nor a CSV with a title column{read}{meant}",
         )
-    unknown = list(dict.fromkeys(n for n in header if n not in (*CSV_IMPORT_COLUMNS, *CSV_COLUMNS)))
+    unknown = list(dict.fromkeys(n for n in header if n not in _READ_COLUMNS))
     if unknown:
         # Which it reads, said first (a whole Jira export's many columns hid it, a retrial);
         # a header of thousands stays a short line (a tester)

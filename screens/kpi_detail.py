@@ -582,7 +582,7 @@ def changes(detail: KpiDetail, now: datetime) -> Text:
         text.append(f"#{c.action_id} ")
         text.append(literal(c.title))
         text.append(f": {before} → {after}")
-        said = change_words(c, now)
+        said = change_words(c, c.done_at, now)
         if c.delta is not None:
             text.append(f" ({c.delta:+.3g}, {said})")
         elif c.done_at is not None:  # "- → 13.5" alone told nothing of why (a new lead)

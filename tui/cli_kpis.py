@@ -650,7 +650,7 @@ def kpi_show(session: Session, name: str, as_json: bool) -> None:
     for c in detail.changes:
         before = "-" if c.before_mean is None else f"{c.before_mean:.4g}"
         after = "-" if c.after_mean is None else f"{c.after_mean:.4g}"
-        said = change_words(c, now)
+        said = change_words(c, c.done_at, now)
         lines.append(f"  #{c.action_id} {c.title}: {before} -> {after} ({said})")
     lines += ["", f"alerts ({len(detail.alerts)}):"]
     from pdca.db import alerts as alert_store

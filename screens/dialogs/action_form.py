@@ -385,14 +385,15 @@ class ActionFormModal(FormDialog[ActionFormResult | None]):
         it is saved as typed: "ann" may be new beside "anna"."""
         if owner is None or owner == self.owner_asked:
             return False
-        from pdca.db.access import a_persons_account
-
-        if a_persons_account(owner):  # ann beside anne: a person of their own (a retrial)
-            return False
         if self.names_now is not None and completion(owner, self.people) is not None:
             self.people = self.names_now()[0]  # someone may be new since the form opened
         offered = completion(owner, self.people)
         if offered is None:
+            return False
+        from pdca.db.access import a_persons_account
+
+        # looked up only when there is something to ask (not at every save)
+        if a_persons_account(owner):  # ann beside anne: a person of their own (a retrial)
             return False
         self.owner_asked = owner
         self.query_one("#row-owner", FormRow).show_error(
