@@ -66,6 +66,16 @@ def parse_date(text: str, today: date, field: str = "due", *, back: bool = False
         raise InvalidInput(field, text, OUT_OF_RANGE) from None
 
 
+def nearer_last_year(text: str, taken: date, today: date) -> bool:
+    """Whether ``text`` named a day without its year (``dec 3``) whose last occurrence lies
+    nearer today than the next one it was ``taken`` as: to be said where it is taken (a lead's
+    spreadsheet said "Dec 3" three days after it, and the action came in due a year later
+    without a word). ``jan 15`` in December is next month's, and not said."""
+    raw = " ".join(text.strip().lower().split())
+    named = _MONTH_DAY.match(raw) or _DAY_MONTH.match(raw)
+    return named is not None and not named[3] and (taken - today).days > 183
+
+
 def exported_day(text: str) -> str:
     """``text`` as a day pdca reads when another tool's export wrote it (``01/Dec/26 5:00 PM``,
     ``2026-12-01 17:00``, ``2026-12-01T17:00:00Z``: the day as written, its time left out, a

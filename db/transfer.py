@@ -23,7 +23,7 @@ from typing import Any, TextIO
 from pdca.db import rules, schema
 from pdca.db.clock import Clock, iso
 from pdca.db.connection import refuse_database_file
-from pdca.db.dates import exported_day, parse_date
+from pdca.db.dates import exported_day, nearer_last_year, parse_date
 from pdca.db.errors import (
     DatabaseProblem,
     GateUnmet,
@@ -686,7 +686,10 @@ def _append_csv(
     held = [0]  # how many rows the file held already (``skip_existing``)
     keys: list[tuple[Any, ...]] = []  # each new row's key, for the look again (below)
     here = _held_here(store, held, keys) if skip_existing else None
-    drafts = _csv_drafts(path, stream, today, _startable(store), entered_in_do, exported, here)
+    next_year: list[tuple[int, str, date]] = []  # (line, cell, day) of "Dec 3" taken a year on
+    drafts = _csv_drafts(
+        path, stream, today, _startable(store), entered_in_do, exported, here, next_year
+    )
     with spool_checked(path, _as_values(drafts), "written") as rows:
         rows_word = "row" if rows.skipped == 1 else "rows"
         skipped = f", {rows.skipped} done {rows_word} skipped" if rows.skipped else ""
@@ -751,7 +754,33 @@ def _append_csv(
         )
     left_out = f", {held[0]} here already skipped" if held[0] else ""
     return (
-        summary + skipped + left_out + lowered + twice + _overdue_words(store, first, last, today)
+        summary
+        + skipped
+        + left_out
+        + lowered
+        + twice
+        + _overdue_words(store, first, last, today)
+        + _next_year_words(next_year, today)
+    )
+
+
+def _next_year_words(next_year: list[tuple[int, str, date]], today: date) -> str:
+    """The dues written without a year that were taken as next year's, their last one
+    nearer (``dates.nearer_last_year``): a lead's "Dec 3", three days gone, came in due a
+    year later without a word (a trial)."""
+    if not next_year:
+        return ""
+    line, cell, day = next_year[0]
+    last = parse_date(cell, today, back=True).isoformat()
+    if len(next_year) == 1:
+        return (
+            f"; 1 due without a year was taken as next year's (line {line}: {cell!r} as"
+            f" {day.isoformat()}; write {last} for the one gone by, pdca edit changes it)"
+        )
+    lines = a_few([str(found[0]) for found in next_year])
+    return (
+        f"; {len(next_year)} dues without a year were taken as next year's (lines {lines};"
+        f" the first, {cell!r}, as {day.isoformat()}): write the year for one gone by"
     )
 
 
@@ -952,9 +981,11 @@ def _csv_drafts(
     entered_in_do: list[int],
     exported: list[tuple[int, str]],
     held_here: Callable[[dict[str, str], ActionDraft], bool] | None = None,
+    next_year: list[tuple[int, str, date]] | None = None,
 ) -> Iterator[Outcome[ActionDraft]]:
     """Each row's line and its draft, the error that refused it, or None for a done row.
-    ``held_here``: a row it says the file holds already is left out whole.
+    ``held_here``: a row it says the file holds already is left out whole. ``next_year``
+    gets each due written without a year that was taken as its next one, its last nearer.
 
     An export's open action in Check or Act comes in as Do, its place among the written rows
     added to ``entered_in_do``: the check-in and the verdict that let it past Do stay behind in the
@@ -1022,6 +1053,9 @@ def _csv_drafts(
                 continue
             if lowered:
                 entered_in_do.append(drafts)
+            due_text = values.get("due", "").strip()
+            if next_year is not None and draft.due and nearer_last_year(due_text, draft.due, today):
+                next_year.append((line, due_text, draft.due))
             if from_export and (number := _exported_id(values)) is not None:
                 exported.append((number, draft.title))  # imported before? (below)
             drafts += 1

@@ -123,6 +123,7 @@ class Session:
     command: str | None = None  # the subcommand, which decides whether repeats are caught up
     demo: Path | None = None  # pdca demo's own file, whatever --db and $PDCA_DB say
     notices: list[str] = field(default_factory=list)  # what opening the file found, said
+    due_typed: str | None = None  # --due as typed, for what a write's note says of it
     _store: Store | None = None
 
     @property
@@ -313,6 +314,8 @@ def _date(session: Session, field_name: str, text: str | None) -> date | None:
         return None
     from pdca.db.dates import parse_date
 
+    if field_name == "due":
+        session.due_typed = text
     return parse_date(text, session.today(), field_name)
 
 
@@ -1440,6 +1443,16 @@ def _say_overdue_already(session: Session, action_id: int | list[int], due: date
     several actions, one line: a line each was 1 000 lines for a bulk edit (a reviewer)."""
     today = session.today()
     ids = [action_id] if isinstance(action_id, int) else action_id
+    if due is not None and ids and session.due_typed is not None:
+        from pdca.db.dates import nearer_last_year, parse_date
+
+        if nearer_last_year(session.due_typed, due, today):
+            last = parse_date(session.due_typed, today, back=True).isoformat()
+            click.echo(
+                f"note: due {printable(session.due_typed)!r} is taken as {due.isoformat()},"
+                f" the next one (write {last} for the one gone by)",
+                err=True,
+            )
     if due is not None and due < today and ids:
         from pdca.db.input_files import a_few  # only when said
 

@@ -1724,6 +1724,21 @@ def test_a_due_date_before_today_is_taken_and_said(ok, cli, shape) -> None:
     assert ok("edit", "1", "--title", "late, done", *shape).stderr == ""
 
 
+@pytest.mark.parametrize("shape", [(), ("--json",)])
+def test_a_due_without_its_year_taken_as_next_years_is_said(ok, shape) -> None:
+    """``--due "nov 20"`` three days after it is next year's, as the README says a day without
+    its year is: said, with the date to write for the one gone by (a lead's "Dec 3" came in
+    a year later without a word). The clock is 2026-11-23."""
+    note = (
+        "note: due 'nov 20' is taken as 2027-11-20, the next one (write 2026-11-20 for the"
+        " one gone by)\n"
+    )
+    assert ok("add", "x", "--due", "nov 20", *shape).stderr == note
+    assert ok("add", "y", "--due", "dec 20", *shape).stderr == ""  # next month's
+    assert ok("edit", "2", "--due", "nov 20", *shape).stderr == note
+    assert ok("edit", "1", "--due", "2026-11-20", *shape).stderr.startswith("note: due 2026-11-20")
+
+
 def test_forget_takes_a_typo_out_of_the_people_once_nothing_is_theirs(ok, cli, monkeypatch) -> None:
     """``--owner bne`` then the fix ``--owner ben``: bne stayed a person for good, offered by
     the picker and taken by list --owner and reassign without a word (a new user)."""

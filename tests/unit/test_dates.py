@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pdca.db.dates import EARLIEST, LATEST, parse_date
+from pdca.db.dates import EARLIEST, LATEST, nearer_last_year, parse_date
 from pdca.db.errors import InvalidInput
 
 MONDAY = date(2026, 11, 23)  # a Monday
@@ -81,6 +81,28 @@ def test_a_month_and_day_looking_back_is_its_last_one() -> None:
     assert parse_date("nov 23", MONDAY, back=True) == MONDAY
     assert parse_date("feb 29", MONDAY, back=True) == date(2024, 2, 29)
     assert parse_date("sow", date(2026, 11, 29)) == MONDAY  # a Sunday: its week's Monday
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("nov 20", True),  # three days gone: its next is a year on
+        ("20 Nov", True),
+        ("nov 23", False),  # today
+        ("nov 24", False),  # tomorrow
+        ("jan 15", False),  # next month but one, its last ten months gone
+        ("may 20", False),  # 178 days ahead: the nearer still
+        ("may 30", True),  # 188 days ahead, its last 177 days gone
+        ("nov 20 2027", False),  # the year written
+        ("+360d", False),  # not a day named without its year
+        ("fri", False),
+    ],
+)
+def test_a_day_without_its_year_is_said_when_its_last_is_nearer(text: str, said: bool) -> None:
+    """A lead's "Dec 3", three days after it, came in due a year later without a word: which
+    such days are said where they are taken."""
+    taken = parse_date(text, MONDAY)
+    assert nearer_last_year(text, taken, MONDAY) is said
 
 
 @pytest.mark.parametrize(

@@ -290,6 +290,24 @@ def test_a_jira_or_linear_export_trimmed_to_its_columns_is_read(store, cli, ok, 
         refused.stderr
     )
     assert "leave the others out)" in refused.stderr
+    # A day without its year, its last nearer than its next: taken as next year's, and said
+    # with its line (a lead's "Dec 3", three days gone, came in a year on without a word).
+    yearless = tmp_path / "yearless.csv"
+    yearless.write_text("title,due\nGone by,Nov 20\nNext month,Dec 20\n")
+    said = cli("import", str(yearless))
+    assert said.exit_code == 0 and said.stdout.rstrip().endswith(
+        "2 actions added (#12..#13); 1 due without a year was taken as next year's (line 2:"
+        " 'Nov 20' as 2027-11-20; write 2026-11-20 for the one gone by, pdca edit changes it)"
+    ), said.stdout
+    dues = {a.title: a.due for a in store.list_actions()}
+    assert (dues["Gone by"], dues["Next month"]) == ("2027-11-20", "2026-12-20")
+    yearless.write_text("title,due\nA,Nov 20\nB,ok\n")  # a refused row: nothing written
+    assert cli("import", str(yearless)).exit_code == 1
+    yearless.write_text("title,due\nA,Nov 20\nB,20 nov\nC,today\n")
+    said = cli("import", str(yearless))
+    assert "2 dues without a year were taken as next year's (lines 2, 3; the first, 'Nov 20'," in (
+        said.stdout
+    ), said.stdout
     jira = tmp_path / "jira_labels.csv"  # Jira writes a column per label, all "Labels"
     jira.write_text("Summary,Labels,Labels,Sprint\nx,ops,db,S1\n")
     refused = cli("import", str(jira))
