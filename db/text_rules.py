@@ -263,8 +263,9 @@ def escape(text: str, pattern: re.Pattern[str] = UNSAFE) -> str:
     return pattern.sub(_shown, text)
 
 
-# @here, @dana, _@here_ (italic in Markdown: a reviewer); not an address (a@b.c, a.b@c.d)
-_MENTION = re.compile(r"(?<![^\W_])(?<!\.)@(?=\w)")
+# @here, @dana, _@here_ (italic in Markdown: a reviewer), .@channel (Mattermost trims
+# ":.-_" before a mention: a tester); not an address (a@b.c, a.b@c.d: a letter before the @)
+_MENTION = re.compile(r"(?<![^\W_])@(?=\w)")
 
 
 def no_mentions(text: str) -> str:

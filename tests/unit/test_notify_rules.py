@@ -219,6 +219,10 @@ def test_terminal_text_has_no_live_control_or_bidi_character() -> None:
     assert nr.for_chat("[click](http://e.x) ![i](http://e.x/i.png) @here a@b.c") == (
         "[click]\u200b(http://e.x) ![i]\u200b(http://e.x/i.png) @\u200bhere a@b.c"
     )
+    # Mattermost trims ":.-_" off a word before it looks for a mention: each is broken too
+    for before in (".", ":", "-", "_", ":.", "("):
+        assert nr.for_chat(f"x {before}@channel") == f"x {before}@\u200bchannel"
+    assert nr.for_chat("ann.b@c.d a_1@b.c") == "ann.b@c.d a_1@b.c"  # addresses stay
 
 
 def test_mesg_is_the_group_write_bit() -> None:
