@@ -705,12 +705,15 @@ def standup_digest(
     *,
     most: int | None = None,
     standing_most: int | None = None,
+    window_of: Digest | None = None,
 ) -> Digest:
     """``read_digest`` in one read transaction: the last stand-up and the newest event it
     saw are of one moment. Read apart, a colleague's record between them went unseen by
     this one's record, and one check-in stood in two recorded stand-ups (a retrial)."""
     with store.reading():
-        return read_digest(store, since, most=most, standing_most=standing_most)
+        return read_digest(
+            store, since, most=most, standing_most=standing_most, window_of=window_of
+        )
 
 
 def read_digest(
@@ -719,9 +722,14 @@ def read_digest(
     *,
     most: int | None = None,
     standing_most: int | None = None,
+    window_of: Digest | None = None,
 ) -> Digest:
     """Where work stands now, and what changed since ``since`` (else the last stand-up, else
     24 hours ago) from the event log; the rules are ``accountability_rules.digest``.
+    ``window_of``: an earlier digest whose window this one keeps, read again, with the
+    stand-up it began from (a meeting under way: a lead's own check-in read the window
+    again as a bare time, "(lena's stand-up)" left the header, a trial, and a change of
+    that stand-up's last second came back).
 
     Each person's first ``most`` changes are listed (``standup_changes`` gives more), and
     ``changes_more`` and ``change_counts`` tell all of them: what it holds does not grow
@@ -734,7 +742,10 @@ def read_digest(
     now = store.clock()
     after_event = None
     since_by = None
-    if since is None:
+    if window_of is not None:
+        since = window_of.since
+        after_event, since_by = window_of.after_event, window_of.since_by
+    elif since is None:
         previous = last_standup(store)
         since = arules.standup_since(previous.at if previous else None, now)
         if previous is not None:

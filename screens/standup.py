@@ -383,13 +383,12 @@ class StandupScreen(RowView):
         # too: a colleague's ``standup --record`` moved it under the lead, mid-turn, and what
         # bob had done went off the screen (a stand-up's lead).
         meeting = shown is not None and bool(self.stepped) and shown is not self.recorded
-        kept = shown.since if shown is not None and (none_recorded or meeting) else None
+        kept = shown if shown is not None and (none_recorded or meeting) else None
 
         def read(reader: Store) -> tuple[Digest, dict[str, list[DigestItem]]]:
-            since = (
-                kept if kept and (meeting or accountability.last_standup(reader) is None) else None
-            )
-            digest = accountability.standup_digest(reader, since)
+            keep = kept and (meeting or accountability.last_standup(reader) is None)
+            # The window kept with the stand-up it began from (``window_of``)
+            digest = accountability.standup_digest(reader, window_of=kept if keep else None)
             # The longer lists someone opened stay open, read again in the new window.
             return digest, {
                 who: accountability.standup_changes(reader, digest, who, n)

@@ -887,6 +887,45 @@ async def test_the_header_names_whose_stand_up_the_window_starts_at(
         assert "(lena's stand-up)" in header, header
 
 
+async def test_a_meeting_read_again_keeps_the_stand_up_its_window_began_at(
+    make_app, team, db_path: Path
+) -> None:
+    """Mid-meeting, a write read the window again as a bare time: "(lena's stand-up)" left the
+    header for good (a trial's fortnight), and a check-in of that stand-up's last second,
+    told by it, came back."""
+    from datetime import timedelta
+
+    from pdca.db.models import CheckinDraft
+    from tests.conftest import NOW_DT, open_as
+
+    lena = open_as(db_path, "lena", NOW_DT - timedelta(hours=2))
+    bobs = next(a.id for a in lena.list_actions() if a.owner == "bob")
+    try:
+        lena.add_checkin(bobs, CheckinDraft(message="told at lena's stand-up"))
+        digest = accountability.standup_digest(lena)
+        accountability.record_standup(lena, digest.since, [], digest.until)
+    finally:
+        lena.close()
+    app = make_app(team)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await bobs_turn(pilot)
+        colleague = open_as(db_path, "carol")
+        try:
+            colleague.add_checkin(bobs, CheckinDraft(message="said in the meeting"))
+        finally:
+            colleague.close()
+        screen.reload()  # as the file's change brings it
+
+        def details() -> list[str]:
+            return [item.detail for item in screen.digest.items]
+
+        await wait_until(pilot, lambda: any("said in the meeting" in d for d in details()))
+        assert any("said in the meeting" in d for d in details()), details()
+        assert not any("told at lena's" in d for d in details()), details()
+        header = str(screen.query_one("#standup-header", Static).render())
+        assert "(lena's stand-up)" in header and screen.person == "bob", header
+
+
 async def test_c_checks_in_on_the_rows_action_as_each_person_speaks(
     make_app, team, store: Store
 ) -> None:
