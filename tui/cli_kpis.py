@@ -499,8 +499,18 @@ def kpi_import(session: Session, file: str, as_json: bool) -> None:
 
 # How the import's summary says its JSON keys, and one of each (snake_case keys as every
 # other JSON has: "alerts raised" held a space, a tester).
-_WORDS = {"alerts_raised": "alerts raised", "skipped": "already there (skipped)"}
-_ONE = {**_WORDS, "readings": "reading", "kpis": "KPI", "alerts_raised": "alert raised"}
+_WORDS = {
+    "alerts_raised": "alerts raised",
+    "alerts_closed": "alerts closed",
+    "skipped": "already there (skipped)",
+}
+_ONE = {
+    **_WORDS,
+    "readings": "reading",
+    "kpis": "KPI",
+    "alerts_raised": "alert raised",
+    "alerts_closed": "alert closed",
+}
 
 
 def _counted(n: int, what: str) -> str:

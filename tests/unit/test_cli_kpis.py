@@ -710,6 +710,26 @@ def test_an_import_run_again_adds_no_reading_twice(ok, js, kpi, tmp_path: Path) 
     ]  # fmt: skip
 
 
+def test_an_import_counts_each_alert_it_raised_and_says_those_it_closed(
+    ok, js, kpi, tmp_path: Path
+) -> None:
+    """A breach and the signal its reading made were said as "1 alert raised", and an alert
+    the import closed went unsaid, where kpi record names each (a tester)."""
+    readings = tmp_path / "readings.csv"
+    steady = "".join(f"{KPI},2026-10-{day:02d},{30 + day % 2}\n" for day in range(1, 21))
+    readings.write_text("name,at,value\n" + steady)
+    assert js("kpi", "import", str(readings))["alerts_raised"] == 0
+    readings.write_text(f"name,at,value\n{KPI},2026-11-21,60\n")
+    said = js("kpi", "import", str(readings))
+    open_alerts = js("alerts")
+    assert len(open_alerts) == 2 and said["alerts_raised"] == 2, (said, open_alerts)
+    assert "alerts_closed" not in said
+    readings.write_text(f"name,at,value\n{KPI},2026-11-22,31\n")
+    shown = ok("kpi", "import", str(readings)).stdout
+    assert shown.endswith(": 1 reading, 1 KPI, 0 alerts raised, 1 alert closed\n"), shown
+    assert len(js("alerts")) == 1  # the threshold's closed, the signal's waits
+
+
 @pytest.mark.parametrize(
     ("args", "fragments"),
     [
