@@ -980,8 +980,6 @@ class Store:
         made a person beside alice, heidi and dave with only "a typo?" said, a trial). The
         one writing counts too, whether or not they own anything (a retrial: ``a1ice``
         typed by alice). Read only when a login is new, so every login once."""
-        import difflib
-
         from pdca.db.access import a_persons_account
 
         if a_persons_account(login):  # a person of their own here (a retrial's ann)
@@ -990,13 +988,14 @@ class Store:
         def known(found: list[str]) -> list[str]:
             return [other for other in found if among is None or other in among]
 
+        if login != self.actor and login.lower() == self.actor.lower():
+            return [self.actor]  # ben's own Ben, in a file that had no ben yet (a lead's day one)
         found = known(self.people_spelled_alike(login) or self.people_begun_by(login))
         if found:
             return found
         logins = {row[0] for row in self.conn.execute("SELECT login FROM people")}
         logins.add(self.actor)
-        logins.discard(login)
-        return difflib.get_close_matches(login, sorted(known(list(logins))), 1, 0.8)
+        return spelled_nearly(login, known(list(logins)))
 
     def not_a_person_hint(self, login: str) -> str:
         """What follows "is not one of this file's people": the login differing in case only,
@@ -2945,3 +2944,20 @@ def _with_the_rest(said: str, event: sqlite3.Row, events: list[sqlite3.Row]) -> 
         return said
     more = f"{len(others)} more" if len(others) > 3 else ", ".join(repr(o) for o in others)
     return f"{said}; made as one with {more}, which stay{'s' if len(others) == 1 else ''} too"
+
+
+def spelled_nearly(login: str, logins: Iterable[str]) -> list[str]:
+    """The one of ``logins`` that ``login`` was probably a slip of: spelled nearly alike
+    (a1ice, heldi, dave.), else with two letters swapped (bne for ben, which difflib rates
+    0.67: a lead's import made bne without a word)."""
+    import difflib
+
+    others = sorted(set(logins) - {login})
+    swapped = [
+        other
+        for other in others
+        if len(other) == len(login)
+        and sorted(other) == sorted(login)
+        and sum(a != b for a, b in zip(other, login, strict=True)) == 2
+    ]
+    return difflib.get_close_matches(login, others, 1, 0.8) or swapped[:1]

@@ -2328,9 +2328,12 @@ def import_(session: Session, file: str, skip_existing: bool) -> None:
         before = {person.login for person in store.list_people()}
         summary = import_file(store, Path(file), session.today(), skip_existing=skip_existing)
         new = [p.login for p in store.list_people() if p.login not in before]
-        if new and before:  # into a file with nobody yet, everyone is new: no typo to ask
-            # about (a whole team's export loaded into a fresh init read as 8 typos, a tester)
+        if new and before:
             _say_new_people(store, new, known=before)
+        elif new:  # into a file with nobody yet, everyone is new: only a login like another
+            # of them, or the importer's, is asked about (a whole team's export loaded into a
+            # fresh init read as 8 typos, a tester; a lead's Ben beside his own ben went unsaid)
+            _say_new_people(store, new, known=set(new), only_alike=True)
     else:  # made for this import, and only if it succeeds
         from pdca.tui.identity import current_user
 
@@ -2351,21 +2354,55 @@ def import_(session: Session, file: str, skip_existing: bool) -> None:
 NEW_PEOPLE_NAMED = 10  # in the note after an import; the rest counted
 
 
-def _say_new_people(store: Store, new: list[str], *, known: set[str]) -> None:
+def _say_new_people(
+    store: Store, new: list[str], *, known: set[str], only_alike: bool = False
+) -> None:
     """The people an import made, in a note, as ``add --owner`` notes one: a spreadsheet's
-    ``Alice`` beside ``alice`` split her work in two, without a word (a tester)."""
+    ``Alice`` beside ``alice`` split her work in two, without a word (a tester).
+    ``only_alike``: into a file that had nobody, only a login the importer's, or another's
+    in lower case, differs from in case, or that is spelled nearly as the importer's."""
     said = []
-    for login in new[:NEW_PEOPLE_NAMED]:
-        alike = store.people_meant_by(login, among=known | {store.actor})
-        meant = f" (did you mean {printable(alike[0])}?)" if alike else ""
-        said.append(printable(login) + meant)
-    more = f" and {len(new) - NEW_PEOPLE_NAMED} more" if len(new) > NEW_PEOPLE_NAMED else ""
+    for login in new:
+        if only_alike:
+            alike = _like_another(login, store.actor, set(new))
+        else:
+            alike = store.people_meant_by(login, among=known | {store.actor})
+        if alike or not only_alike:
+            meant = f" (did you mean {printable(alike[0])}?)" if alike else ""
+            said.append(printable(login) + meant)
+        if len(said) == NEW_PEOPLE_NAMED:
+            break
+    if not said:
+        return
     people = "person" if len(new) == 1 else "people"
+    if only_alike:
+        what = f"of the {len(new)} {people} the import made, some look like another:"
+        more = ""
+    else:
+        what = f"the import made {len(new)} {people} new to this file:"
+        more = f" and {len(new) - len(said)} more" if len(new) > len(said) else ""
+    # The question after all of them: "(a typo? ...)" after the last read as of it alone
     click.echo(
-        f"note: the import made {len(new)} {people} new to this file: {', '.join(said)}{more}"
-        " (a typo? pdca reassign LOGIN RIGHT-LOGIN moves their work, then pdca forget LOGIN)",
+        f"note: {what} {', '.join(said)}{more}; a typo? pdca reassign LOGIN RIGHT-LOGIN moves"
+        " their work, then pdca forget LOGIN",
         err=True,
     )
+
+
+def _like_another(login: str, actor: str, new: set[str]) -> list[str]:
+    """Whom ``login`` was probably meant for, of an import into a file that had nobody: the
+    importer, or another login it made in lower case, when they differ in case only (a
+    lead's Ben beside his own ben); else the importer's, spelled nearly alike (bne). Never
+    one of two new logins for the other (bob and bbo both asked about each other)."""
+    from pdca.db.access import a_persons_account
+    from pdca.db.store import spelled_nearly
+
+    if a_persons_account(login):
+        return []
+    lower = login.lower()
+    if login != lower and (lower == actor.lower() or lower in new):
+        return [actor if lower == actor.lower() else lower]
+    return spelled_nearly(login, [actor])
 
 
 @cli.command()

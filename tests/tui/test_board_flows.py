@@ -742,7 +742,7 @@ async def test_an_owner_new_to_the_file_is_said_after_adding(make_app, board_db:
         await pilot.press("n", *"Typo owner", "tab", "ctrl+u", *"bbo", "ctrl+s")
         await settle_app(app, pilot)
         assert store.get_action(7).owner == "bbo"
-        assert new_person_notes(app) == [said_new("bbo")]
+        assert new_person_notes(app) == [said_new("bbo", meant="bob")]  # two letters swapped
         await pilot.press("n", *"Case owner", "tab", "ctrl+u", *"Bob", "ctrl+s")
         await settle_app(app, pilot)
         assert store.get_action(8).owner == "Bob"  # a login of its own, as Unix has it

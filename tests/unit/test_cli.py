@@ -1697,7 +1697,11 @@ def test_an_owner_new_to_the_file_is_said_after_the_write(ok, cli, db_path, shap
     )
     assert ok("add", "first", "--owner", "bob", *shape).stderr == new
     assert ok("add", "second", "--owner", "bob", *shape).stderr == ""
-    assert ok("edit", "2", "--owner", "bbo", *shape).stderr == new.replace("bob", "bbo")
+    assert ok("edit", "2", "--owner", "zed", *shape).stderr == new.replace("bob", "zed")
+    # two letters swapped: asked about (a lead's bne beside ben went without a word)
+    assert ok("edit", "2", "--owner", "bbo", *shape).stderr == new.replace("bob", "bbo")[:-1] + (
+        "; did you mean bob?\n"
+    )
     assert ok("edit", "2", "--owner", "none", *shape).stderr == ""
     assert ok("add", "third", *shape).stderr == ""
     # A login that differs only in case is another person (Unix logins are case-sensitive):
@@ -1802,7 +1806,8 @@ def test_no_new_person_note_for_oneself_or_for_someone_with_changes_in_the_file(
     for person in ("heidi", "dave", "bob", "carol"):  # alice writes: no work of her own
         ok("add", f"{person}'s", "--owner", person)
     for typo, meant in (("a1ice", "alice"), ("heldi", "heidi"), ("dave.", "dave"),
-                        ("carrol", "carol")):  # fmt: skip
+                        ("carrol", "carol"), ("daev", "dave"), ("obb", "bob"),
+                        ("ALICE", "alice")):  # fmt: skip
         said = ok("add", "t", "--owner", typo).stderr
         assert said.rstrip().endswith(f"; did you mean {meant}?"), (typo, said)
     assert "did you mean" not in ok("add", "t", "--owner", "quentin").stderr
@@ -1825,7 +1830,7 @@ def test_no_new_person_note_for_oneself_or_for_someone_with_changes_in_the_file(
     hand = Path(os.environ["PDCA_DB"]).parent / "people.csv"  # an import asks it too
     hand.write_text("title,owner\nX,heldi2\nY,zed\n")
     said = ok("import", str(hand)).stderr
-    assert "heldi2 (did you mean heldi?), zed (a typo?" in said, said
+    assert "heldi2 (did you mean heldi?), zed; a typo?" in said, said
 
 
 def test_an_undo_takes_back_the_person_its_change_made_unless_they_are_used(

@@ -334,8 +334,8 @@ def test_a_csv_import_names_the_people_it_made_and_whom_they_look_like(store, cl
     result = cli("import", str(csv_file))
     assert result.exit_code == 0, result.stderr
     assert result.stderr == (
-        "note: the import made 2 people new to this file: Alice (did you mean alice?), zed"
-        " (a typo? pdca reassign LOGIN RIGHT-LOGIN moves their work, then pdca forget LOGIN)\n"
+        "note: the import made 2 people new to this file: Alice (did you mean alice?), zed;"
+        " a typo? pdca reassign LOGIN RIGHT-LOGIN moves their work, then pdca forget LOGIN\n"
     )
     again = tmp_path / "again.csv"
     again.write_text("title,owner\nMore,zed\n")
@@ -348,6 +348,17 @@ def test_a_csv_import_names_the_people_it_made_and_whom_they_look_like(store, cl
     assert cli("--db", str(fresh), "init").exit_code == 0
     loaded = cli("--db", str(fresh), "import", str(exported))
     assert loaded.exit_code == 0 and "people new" not in loaded.stderr, loaded.stderr
+    # A lead's first import into the team's new file: his own login in capitals, and with two
+    # letters swapped, are asked about; a team of names alike among themselves is not.
+    first = tmp_path / "first.db"
+    assert cli("--db", str(first), "init").exit_code == 0
+    csv_file.write_text("title,owner\nA,Alice\nB,laice\nC,bob\nD,bbo\nE,DANA\nF,dana\nG,alicia\n")
+    said = cli("--db", str(first), "import", str(csv_file))
+    assert said.exit_code == 0 and said.stderr == (
+        "note: of the 7 people the import made, some look like another: Alice (did you mean"
+        " alice?), DANA (did you mean dana?), laice (did you mean alice?); a typo? pdca reassign"
+        " LOGIN RIGHT-LOGIN moves their work, then pdca forget LOGIN\n"
+    ), said.stderr
 
 
 def test_nameless_columns_a_spreadsheet_leaves_at_the_end_are_left_out(store, cli, tmp_path):
