@@ -1621,7 +1621,8 @@ def newer_than_known(path: Path | str, version: int) -> str:
     newer pdca upgraded under it to ``version``: one line, nothing written."""
     return (
         f"{path}: the file was upgraded to schema {version} by a newer pdca (this one knows "
-        f"up to {schema_version()}); restart pdca; nothing written"
+        f"up to {schema_version()}); nothing written: use the newer pdca (install it, or"
+        " restart this one if it was installed since it started)"
     )
 
 

@@ -354,7 +354,8 @@ def write_banner(store: Store, newer: int | None, unreadable: str | None) -> str
         # current while it showed the file as it was (a team's soak).
         return (
             f"out of date: a newer pdca upgraded the file to schema {newer}; this board shows"
-            " it as it was and saves nothing: quit (q) and start pdca again"
+            " it as it was and saves nothing: quit (q) and start the newer pdca (pdca"
+            " --version says the schema each knows)"
         )
     if unreadable is not None:
         # The open connection reads on, the views' own readers cannot open the file: the

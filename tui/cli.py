@@ -97,6 +97,10 @@ ENVIRONMENT = (
 # most of what ``pdca --version`` cost beyond the imports); tests/unit/test_cli.py holds
 # the two equal.
 VERSION = "0.1.0"
+# The schema this pdca knows (db/schema.py ``schema_version()``, held equal by the same
+# test): --version says it, so a team can tell which of two installs opens a file (two
+# versions said "0.1.0" alike, and one refused the file the other had upgraded, a trial).
+SCHEMA_KNOWN = 30
 
 # The commands that make a file named by --db or $PDCA_DB when none is there.
 MAKE_THEIR_FILE = {"init", "seed", "demo", "import"}
@@ -849,7 +853,9 @@ HELP_FLOOR = 50  # click's narrowest help (click.formatting.HelpFormatter)
     metavar="PATH",
     help="Database file (else $PDCA_DB, else the nearest pdca.db above, else your default).",
 )
-@click.version_option(VERSION, prog_name="pdca")
+@click.version_option(
+    VERSION, prog_name="pdca", message=f"%(prog)s, version %(version)s (schema {SCHEMA_KNOWN})"
+)
 @click.pass_context
 def cli(ctx: click.Context, db_option: str | None) -> None:
     """Plan-Do-Check-Act improvement work: actions, owners, KPIs and check-ins in one

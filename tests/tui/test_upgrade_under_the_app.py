@@ -68,7 +68,8 @@ async def test_an_app_whose_file_a_newer_pdca_upgraded_writes_nothing(
         await settle_app(app, pilot)
         assert _notes(app)[-1] == (
             f"{board_db}: the file was upgraded to schema {NEWER} by a newer pdca (this one "
-            f"knows up to {schema.schema_version()}); restart pdca; nothing written"
+            f"knows up to {schema.schema_version()}); nothing written: use the newer pdca"
+            " (install it, or restart this one if it was installed since it started)"
         )
         assert app.context.store.last_event_id() == before
         assert app.context.store.get_action(1).phase == "do"

@@ -1679,10 +1679,13 @@ def test_json_array_falls_back_to_json_dumps_for_other_values(
 
 def test_the_version_pdca_prints_is_the_installed_packages(ok) -> None:
     """--version is written in tui/cli.py (no importlib.metadata at run time): it must be
-    pyproject's."""
+    pyproject's, and the schema it names the one this pdca makes and opens."""
     from importlib.metadata import version
 
-    assert ok("--version").stdout == f"pdca, version {version('pdca')}\n"
+    from pdca.db.schema import schema_version
+
+    said = f"pdca, version {version('pdca')} (schema {schema_version()})\n"
+    assert ok("--version").stdout == said
 
 
 @pytest.mark.parametrize("shape", [(), ("--json",)])

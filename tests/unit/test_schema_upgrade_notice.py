@@ -188,7 +188,8 @@ def test_a_store_open_across_a_newer_upgrade_writes_nothing(
         write(store)
     assert str(refused.value) == (
         f"{db_path}: the file was upgraded to schema {NEWER} by a newer pdca (this one knows "
-        f"up to {schema.schema_version()}); restart pdca; nothing written"
+        f"up to {schema.schema_version()}); nothing written: use the newer pdca (install it, or"
+        " restart this one if it was installed since it started)"
     )
     assert not store.conn.in_transaction  # the lock is let go at once
     assert _events(db_path) == before
@@ -246,7 +247,8 @@ def test_a_long_lived_process_writes_nothing_after_a_newer_pdca_upgraded_the_fil
     assert bob.returncode == 0, err
     assert out == (
         f"{path}: the file was upgraded to schema {NEWER} by a newer pdca (this one knows up "
-        f"to {schema.schema_version()}); restart pdca; nothing written\n"
+        f"to {schema.schema_version()}); nothing written: use the newer pdca (install it, or"
+        " restart this one if it was installed since it started)\n"
     )
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
         titles = [t for (t,) in conn.execute("SELECT title FROM actions ORDER BY id")]
