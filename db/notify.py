@@ -166,18 +166,22 @@ def set_channel(store: Store, name: str, text: str) -> nrules.ChannelSettings:
     return channel_settings(store)
 
 
-def quiet_made_up_people(store: Store) -> bool:
+def quiet_made_up_people(store: Store, tx: Transaction | None = None) -> bool:
     """The terminal channel off in a seeded or demo file, unless set there already (its
     people are made up, and a board wrote their alerts to real logins of those names: a new
     user's trial; a demo made by an older pdca went on doing so after its upgrade, a trial).
-    Whether it wrote."""
+    Whether it wrote. ``tx``: in that write (the seed's: in its own, a seed stopped between
+    the two said "nothing written" of 10 000 actions written, a trial)."""
     set_already = store.conn.execute(
         "SELECT 1 FROM notify_settings WHERE key = 'terminal'"
     ).fetchone()
     if set_already is not None:
         return False
     # pdca's change, as the seed's alerts are: not the person's first undo (a new user's u)
-    _put(store, "terminal", "off", turned_off="terminal", actor=PDCA_ACTOR)
+    if tx is not None:
+        put_in(store, tx, "terminal", "off", turned_off="terminal")
+    else:
+        _put(store, "terminal", "off", turned_off="terminal", actor=PDCA_ACTOR)
     return True
 
 
@@ -209,54 +213,58 @@ def _put(
     with store.write() as tx:
         if actor is not None:
             tx.actor = actor
-        if turned_off is not None:
-            _skip_waiting_on(store, tx, turned_off)
-        before = store.conn.execute(
-            "SELECT * FROM notify_settings WHERE key = ?", (key,)
-        ).fetchone()
-        if value is None:
-            if before is None:
-                return  # nothing to clear: nothing written
-            store.conn.execute("DELETE FROM notify_settings WHERE id = ?", (before["id"],))
-            tx.log(
-                "notify_setting",
-                before["id"],
-                "delete",
-                f"cleared notify {key}",
-                snapshot(before),
-                None,
-            )
-            return
-        if before is None and key in _DEFAULTS and _DEFAULTS[key] == (value == "on"):
-            return  # so already, by default: "terminal on" logged a change an undo took back
-        same = before is not None and before["value"] == value
-        if same and (key != "command" or before["updated_by"] == tx.actor):
-            # As it was: no write, no event in everyone's history (a tester). Not a hook
-            # set again by someone else: it runs as whoever set it, now them (a reviewer).
-            return
+        put_in(store, tx, key, value, turned_off)
+
+
+def put_in(
+    store: Store, tx: Transaction, key: str, value: str | None, turned_off: str | None = None
+) -> None:
+    """``_put`` inside a write under way (``tx``): the seed's own, so a seed lands whole."""
+    if turned_off is not None:
+        _skip_waiting_on(store, tx, turned_off)
+    before = store.conn.execute("SELECT * FROM notify_settings WHERE key = ?", (key,)).fetchone()
+    if value is None:
         if before is None:
-            cursor = store.conn.execute(
-                "INSERT INTO notify_settings (key, value, updated_at, updated_by)"
-                " VALUES (?, ?, ?, ?)",
-                (key, value, tx.at, tx.actor),
-            )
-            row_id, op, old = cursor.lastrowid or 0, "create", None
-        else:
-            row_id, op, old = before["id"], "update", snapshot(before)
-            store.conn.execute(
-                "UPDATE notify_settings SET value = ?, updated_at = ?, updated_by = ?,"
-                " version = version + 1 WHERE id = ?",
-                (value, tx.at, tx.actor, row_id),
-            )
-        after = store.conn.execute("SELECT * FROM notify_settings WHERE id = ?", (row_id,))
+            return  # nothing to clear: nothing written
+        store.conn.execute("DELETE FROM notify_settings WHERE id = ?", (before["id"],))
         tx.log(
             "notify_setting",
-            row_id,
-            op,
-            f"set notify {key} to {value}",
-            old,
-            snapshot(after.fetchone()),
+            before["id"],
+            "delete",
+            f"cleared notify {key}",
+            snapshot(before),
+            None,
         )
+        return
+    if before is None and key in _DEFAULTS and _DEFAULTS[key] == (value == "on"):
+        return  # so already, by default: "terminal on" logged a change an undo took back
+    same = before is not None and before["value"] == value
+    if same and (key != "command" or before["updated_by"] == tx.actor):
+        # As it was: no write, no event in everyone's history (a tester). Not a hook
+        # set again by someone else: it runs as whoever set it, now them (a reviewer).
+        return
+    if before is None:
+        cursor = store.conn.execute(
+            "INSERT INTO notify_settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)",
+            (key, value, tx.at, tx.actor),
+        )
+        row_id, op, old = cursor.lastrowid or 0, "create", None
+    else:
+        row_id, op, old = before["id"], "update", snapshot(before)
+        store.conn.execute(
+            "UPDATE notify_settings SET value = ?, updated_at = ?, updated_by = ?,"
+            " version = version + 1 WHERE id = ?",
+            (value, tx.at, tx.actor, row_id),
+        )
+    after = store.conn.execute("SELECT * FROM notify_settings WHERE id = ?", (row_id,))
+    tx.log(
+        "notify_setting",
+        row_id,
+        op,
+        f"set notify {key} to {value}",
+        old,
+        snapshot(after.fetchone()),
+    )
 
 
 def _skip_waiting_on(store: Store, tx: Transaction, channel: str) -> None:

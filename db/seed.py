@@ -919,7 +919,7 @@ def seed_with_spec(
             tx.actor = PDCA_ACTOR
             _raise_signal_alerts(store, tx)
             report(0.97)
-        notify.quiet_made_up_people(store)  # its people are made up: no terminal messages
+            notify.quiet_made_up_people(store, tx)  # its people are made up: no terminal messages
         counts = _counts(store.conn)
     finally:
         store.conn.execute("DROP TABLE IF EXISTS temp.seed_events")

@@ -531,3 +531,20 @@ def test_the_alerts_a_seed_raises_are_pdcas_not_the_seeders_to_undo(
         assert conn.execute("SELECT count(*) FROM alerts").fetchone()[0] == alerts
     finally:
         conn.close()
+
+
+def test_a_seed_failing_at_its_last_step_writes_nothing(store: Store, monkeypatch) -> None:
+    """The terminal channel was turned off in a write of its own after the seed's: a seed
+    refused there (a newer pdca upgraded the file meanwhile) said "nothing written" of
+    10 000 actions written (a trial). One write: all of it, or nothing."""
+    from pdca.db import notify
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise DatabaseProblem("the file was upgraded by a newer pdca; nothing written")
+
+    monkeypatch.setattr(notify, "put_in", refused)
+    monkeypatch.setattr(notify, "_put", refused)
+    with pytest.raises(DatabaseProblem):
+        seed_with_spec(store, MEDIUM, seed=3)
+    assert store.conn.execute("SELECT count(*) FROM actions").fetchone()[0] == 0
+    assert store.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 0
