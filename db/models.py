@@ -100,10 +100,20 @@ PRIORITY_WORDS: dict[str, Priority] = {
 
 
 def priority_of(text: str) -> str:
-    """``text`` as pdca's priority when it is one of ``PRIORITY_WORDS`` (any case), else
-    as typed, lower-cased, for the rules to take or refuse."""
+    """``text`` as pdca's priority when it is one of ``PRIORITY_WORDS`` (any case) or the
+    start of exactly one of pdca's (``h``, as ``--priority`` takes it: an import refused the
+    ``h`` the command line took, a tester), else as typed, lower-cased, for the rules to
+    take or refuse."""
     word = " ".join(text.split()).lower()
-    return PRIORITY_WORDS.get(word, word)
+    if word in PRIORITY_WORDS:
+        return PRIORITY_WORDS[word]
+    starting = [choice for choice in PRIORITIES if word and choice.startswith(word)]
+    return starting[0] if len(starting) == 1 else word
+
+
+# What a priority outside them is told: the other tools' words are taken too (a tester's P6
+# was told only of high, normal and low, though P1 and Urgent come in)
+OTHER_PRIORITY_WORDS = "or h, n, l, P0-P5, Urgent, Highest, Medium, Minor, Lowest …"
 
 
 Verdict = Literal["worked", "partly", "did-not"]

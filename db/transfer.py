@@ -42,7 +42,16 @@ from pdca.db.input_files import (
     spool_checked,
     starts_as_sqlite,
 )
-from pdca.db.models import ID_MAX, ActionDraft, number_problem, priority_of, validated
+from pdca.db.models import (
+    ID_MAX,
+    OTHER_PRIORITY_WORDS,
+    PRIORITIES,
+    ActionDraft,
+    not_one_of,
+    number_problem,
+    priority_of,
+    validated,
+)
 from pdca.db.row_rules import row_problem
 from pdca.db.spreadsheet import neutralise, restore
 from pdca.db.store import TABLES, Store
@@ -1071,6 +1080,16 @@ def _due_of(text: str, today: date) -> date:
         raise InvalidInput("due", text, refused.why) from None
 
 
+def _priority_of(text: str) -> str:
+    """A row's priority, pdca's or another tool's word for one; a refusal names the cell as
+    the file has it, and the other words taken (a tester's P6 was told 'p6' is not one of
+    high, normal or low, though P1 comes in)."""
+    taken = priority_of(text)
+    if taken not in PRIORITIES:
+        raise InvalidInput("priority", text, f"{not_one_of(PRIORITIES)} ({OTHER_PRIORITY_WORDS})")
+    return taken
+
+
 def _draft_from_row(values: dict[str, str], today: date, from_export: bool = False) -> ActionDraft:
     def optional(name: str) -> str | None:
         text = values.get(name, "").strip()
@@ -1086,7 +1105,7 @@ def _draft_from_row(values: dict[str, str], today: date, from_export: bool = Fal
         # "DO" and "High", as a spreadsheet's cells say them, are do and high (a tester)
         phase=(optional("phase") or "plan").lower(),
         due=_due_of(due_text, today) if due_text else None,
-        priority=priority_of(optional("priority") or "normal"),
+        priority=_priority_of(optional("priority") or "normal"),
         initiative=optional("initiative"),
         kpi=optional("kpi"),
         # a spreadsheet's line ends inside a cell (Excel's CRLF, an old Mac's CR) as pdca's: a

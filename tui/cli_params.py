@@ -45,9 +45,8 @@ class PriorityChoice(click.Choice):
 
         if isinstance(value, str) and value.strip():
             word = priority_of(value)
-            starting = [c for c in self.choices if str(c).startswith(word)]
-            if len(starting) == 1:
-                return starting[0]
+            if word in self.choices:
+                return word
         return super().convert(value, param, ctx)
 
 

@@ -290,13 +290,26 @@ def test_a_jira_or_linear_export_trimmed_to_its_columns_is_read(store, cli, ok, 
         refused.stderr
     )
     assert "leave the others out)" in refused.stderr
+    # Priorities as --priority takes them (h, n, l), and a refusal as the cell has it,
+    # with the other tools' words taken (a tester's P6 was told 'p6', of high, normal, low)
+    ranked = tmp_path / "ranked.csv"
+    ranked.write_text("title,priority\nH,h\nN,N\nL,lo\n")
+    assert cli("import", str(ranked)).exit_code == 0
+    got = {a.title: a.priority for a in store.list_actions()}
+    assert (got["H"], got["N"], got["L"]) == ("high", "normal", "low")
+    ranked.write_text("title,priority\nX,P6\n")
+    refused = cli("import", str(ranked))
+    assert refused.exit_code == 1 and refused.stderr.rstrip().endswith(
+        "line 2: priority: 'P6' is not one of 'high', 'normal' or 'low' (or h, n, l, P0-P5,"
+        " Urgent, Highest, Medium, Minor, Lowest …)"
+    ), refused.stderr
     # A day without its year, its last nearer than its next: taken as next year's, and said
     # with its line (a lead's "Dec 3", three days gone, came in a year on without a word).
     yearless = tmp_path / "yearless.csv"
     yearless.write_text("title,due\nGone by,Nov 20\nNext month,Dec 20\n")
     said = cli("import", str(yearless))
     assert said.exit_code == 0 and said.stdout.rstrip().endswith(
-        "2 actions added (#12..#13); 1 due without a year was taken as next year's (line 2:"
+        "2 actions added (#15..#16); 1 due without a year was taken as next year's (line 2:"
         " 'Nov 20' as 2027-11-20; write 2026-11-20 for the one gone by, pdca edit changes it)"
     ), said.stdout
     dues = {a.title: a.due for a in store.list_actions()}
