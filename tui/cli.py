@@ -1720,7 +1720,10 @@ def list_actions(
     header = next(lines)
     first = next(lines, None)
     if first is None:
-        click.echo("no actions match", err=True)
+        if store.any_action(ActionFilter(include_done=True)):
+            click.echo("no actions match", err=True)
+        else:  # a new team's file: "match" read as if a filter were on (a lead's day one)
+            click.echo("no actions yet: pdca add TITLE adds one", err=True)
         return
     _echo_streamed(line + "\n" for line in itertools.chain([header, first], lines))
     found.say_more()

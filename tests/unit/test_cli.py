@@ -731,10 +731,17 @@ def test_list_text_table(board, ok) -> None:
 
 
 def test_list_with_nothing_to_show(ok, cli) -> None:
+    """A new file says it has none yet, and how to add one ("no actions match" read as if a
+    filter were on, a lead's day one); a filter that shows none says so."""
     ok("init")
     result = cli("list")
-    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "no actions match\n")
+    said = "no actions yet: pdca add TITLE adds one\n"
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", said)
     assert ok("list", "--json").stdout == "[]\n"
+    ok("add", "x")
+    ok("done", "1", "--decision", "abandon")
+    result = cli("list")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "no actions match\n")
 
 
 def test_list_owner_must_be_one_of_the_files_people(board, cli, ok) -> None:
