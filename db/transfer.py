@@ -1015,19 +1015,19 @@ def _csv_drafts(
         near = difflib.get_close_matches("title", [n.lstrip("\ufeff") for n in header], 1, 0.6)
         meant = f" (is {near[0]!r} meant to be 'title'?)" if near else ""
         read = f"; its first line names {a_few([repr(n) for n in named])}" if named else ""
+        # The columns it reads, said here too: a lead named his own (task, status) and
+        # learnt pdca's only at the next refusal
         raise InvalidInput(
             "file",
             str(path),
-            f"is neither a pdca JSON export nor a CSV with a title column{read}{meant}",
+            f"is neither a pdca JSON export nor a CSV with a title column{read}{meant}"
+            + ("" if meant else f" ({_READS_COLUMNS})"),
         )
     unknown = list(dict.fromkeys(n for n in header if n not in _READ_COLUMNS))
     if unknown:
         # Which it reads, said first (a whole Jira export's many columns hid it, a retrial);
         # a header of thousands stays a short line (a tester)
-        reads = (
-            f"pdca reads {', '.join(CSV_IMPORT_COLUMNS)}, and Summary, Assignee, Due Date and"
-            " Description as title, owner, due and notes: leave the others out"
-        )
+        reads = f"{_READS_COLUMNS}: leave the others out"
         if len(unknown) <= 3:
             raise InvalidInput(
                 "file", str(path), f"has unknown columns: {a_few(unknown)} ({reads})"
@@ -1080,6 +1080,12 @@ def _due_of(text: str, today: date) -> date:
         raise InvalidInput("due", text, refused.why) from None
 
 
+_READS_COLUMNS = (
+    f"pdca reads {', '.join(CSV_IMPORT_COLUMNS)}, and Summary, Assignee, Due Date and"
+    " Description as title, owner, due and notes"
+)
+
+
 def _priority_of(text: str) -> str:
     """A row's priority, pdca's or another tool's word for one; a refusal names the cell as
     the file has it, and the other words taken (a tester's P6 was told 'p6' is not one of
@@ -1098,6 +1104,8 @@ def _draft_from_row(values: dict[str, str], today: date, from_export: bool = Fal
     due_text = optional("due")
     owner = optional("owner")
     notes = values.get("notes", "")
+    if (optional("phase") or "").lower() == "done":  # told what to do (a lead's day one)
+        raise InvalidInput("phase", values["phase"], "is not an open action's: leave done rows out")
     return validated(
         ActionDraft,
         title=values.get("title", ""),

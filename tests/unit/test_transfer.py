@@ -1152,6 +1152,17 @@ def test_a_csv_without_a_title_column_names_what_it_read_and_the_one_meant(cli, 
         " to be 'title'?)\n"
     )
     other = tmp_path / "other.csv"
-    other.write_text("owner,phase\nbob,plan\n", encoding="utf-8")
-    assert cli("import", str(other)).stderr.endswith("its first line names 'owner', 'phase'\n")
+    other.write_text("task,owner,phase\nx,bob,plan\n", encoding="utf-8")
+    # and the columns pdca reads (a lead learnt them only at the next refusal)
+    assert cli("import", str(other)).stderr.endswith(
+        "its first line names 'task', 'owner', 'phase' (pdca reads title, owner, phase, due,"
+        " priority, initiative, kpi, notes, and Summary, Assignee, Due Date and Description as"
+        " title, owner, due and notes)\n"
+    )
+    # A spreadsheet's done row is told to be left out, not only that done is no phase
+    done = tmp_path / "done.csv"
+    done.write_text("title,phase\nShipped,Done\nOpen,plan\n", encoding="utf-8")
+    assert cli("import", str(done)).stderr.endswith(
+        "line 2: phase: 'Done' is not an open action's: leave done rows out\n"
+    )
     assert json.loads(cli("list", "--json").stdout) == []
