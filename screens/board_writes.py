@@ -122,6 +122,19 @@ def say_owner_is_new(board: BoardScreen, owner: str) -> None:
         timeout=8,
         markup=False,
     )
+    if board.store.path is None:
+        return
+    from pdca.db.access import why_login_cannot_write
+
+    shut_out = why_login_cannot_write(owner, board.store.path)
+    if shut_out:  # as the command line's note says it (the board said nothing, a lead's day one)
+        board.notify(
+            f"{literal(owner)} cannot write this file ({shut_out}): what is theirs here, they"
+            " cannot answer (check in, acknowledge)",
+            severity="warning",
+            timeout=10,
+            markup=False,
+        )
 
 
 def say_overdue_already(board: BoardScreen, action: Action) -> None:

@@ -749,6 +749,32 @@ async def test_an_owner_new_to_the_file_is_said_after_adding(make_app, board_db:
         assert new_person_notes(app)[-1] == (said_new("Bob", meant="bob"))
 
 
+async def test_an_owner_who_cannot_write_the_file_is_said_as_the_command_line_says(
+    make_app, board_db: Path
+) -> None:
+    """``pdca add --owner carl`` notes that carl, outside the file's group, cannot answer for
+    what is his; the board's form said only that he was new (a lead's day one)."""
+    from tests.unit.test_access_advice import _a_login_outside
+
+    outside = _a_login_outside(board_db)
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"Pager", "tab", "ctrl+u", *outside, "ctrl+s")
+        await settle_app(app, pilot)
+        assert app.context.store.get_action(6).owner == outside
+        said = [n.message for n in app._notifications if "cannot write this file" in n.message]
+        assert said == [
+            f"{outside} cannot write this file (not in group {_group_of(board_db)}): what is"
+            " theirs here, they cannot answer (check in, acknowledge)"
+        ], [n.message for n in app._notifications]
+
+
+def _group_of(path: Path) -> str:
+    import grp
+
+    return grp.getgrgid(path.stat().st_gid).gr_name
+
+
 async def test_an_owner_begun_as_a_known_login_is_asked_about_once(
     make_app, board_db: Path
 ) -> None:
