@@ -42,6 +42,7 @@ from pdca.db.errors import (
     GateUnmet,
     InvalidInput,
     NotFound,
+    PdcaError,
     StandupOvertaken,
     StandupRecordedAlready,
 )
@@ -1217,6 +1218,13 @@ def record_standup(
     people = [person for person in people if person != UNOWNED]
     with store.write() as tx:
         at = tx.at if until is None else until
+        if at < since:
+            # A clock behind the last stand-up: recorded, it ended before it began, said the
+            # next starts from it, and counted for nothing (a trial's fortnight)
+            raise PdcaError(
+                f"stand-up: it would end ({minute_utc(at)}) before it began"
+                f" ({minute_utc(since)}); not recorded: is this machine's clock right?"
+            )
         if until is not None:
             # Someone recorded a stand-up after this one was read (from the shell, beside the
             # lead's open view): a second record of it was written, empty, as if news.

@@ -587,6 +587,27 @@ def test_a_standup_someone_recorded_meanwhile_is_not_recorded_again(
     assert last_event_id(timed) == mark  # nothing written
 
 
+def test_a_standup_recorded_by_a_clock_behind_the_last_one_is_refused(
+    timed: Store, ticker: Ticker
+) -> None:
+    """A clock a day behind the last stand-up recorded one that ended before it began, said
+    the next would start from it, and counted for nothing (a trial's fortnight)."""
+    from pdca.db.errors import PdcaError
+
+    timed.add_action(ActionDraft(title="rota", owner="bob"))
+    ticker.advance(hours=1)
+    digest = acc.standup_digest(timed)
+    acc.record_standup(timed, digest.since, ["bob"], until=digest.until)
+    ticker.advance(days=-1)
+    behind = acc.standup_digest(timed)
+    mark = last_event_id(timed)
+    with pytest.raises(PdcaError, match=r"it would end \(2026-11-22 10:00 UTC\) before it began"):
+        acc.record_standup(timed, behind.since, ["bob"], until=behind.until)
+    with pytest.raises(PdcaError, match="is this machine's clock right"):
+        acc.record_standup(timed, behind.since, ["bob"])  # no digest shown: now
+    assert last_event_id(timed) == mark  # nothing written
+
+
 def test_a_change_in_the_second_a_standup_was_recorded_is_in_the_next(
     timed: Store, ticker: Ticker
 ) -> None:
