@@ -94,6 +94,11 @@ def is_empty(changes: ActionChanges) -> bool:
     return not changes.model_dump(exclude_defaults=True)
 
 
+def fields_of(changes: ActionChanges) -> set[str]:
+    """The fields ``changes`` sets or clears, by their names in ``comparable``."""
+    return {name.removeprefix("clear_") for name in changes.model_dump(exclude_defaults=True)}
+
+
 def comparable(item: Action | ActionFormResult) -> dict[str, str]:
     """The fields a person edits, as text, for the conflict dialog."""
     due = item.due.isoformat() if isinstance(item.due, date) else item.due
@@ -210,6 +215,21 @@ async def save_edit(
                 board.notify(f"#{base.id} already holds your change{who}")
                 board.place(theirs)
                 return theirs
+            if theirs.done_at is None and not (then_move and theirs.phase != seen.phase):
+                # Each change its own fields: both stand, nothing to choose (a moved card
+                # asked "#5 changed while you edited it" over a due date, a lead's day one).
+                before, now = comparable(seen), comparable(theirs)
+                touched = {name for name in now if now[name] != before[name]}
+                if not touched & fields_of(mine):
+                    who = f" by {conflict.by}" if conflict.by else ""
+                    what = f" ({conflict.what})" if conflict.what else ""
+                    board.notify(
+                        f"#{base.id} was changed{who} meanwhile{what}: your"
+                        f" {', '.join(sorted(fields_of(mine)))} saved with it, as neither"
+                        " changed the other's"
+                    )
+                    seen = theirs
+                    continue
             # A card finished meanwhile leaves the board when done cards are hidden, taking
             # the focus with it: that is no going on to other work (its edit was kept, with
             # nothing asked, a retrial), so the choice is asked here.

@@ -801,11 +801,12 @@ async def test_an_owner_begun_as_a_known_login_is_asked_about_once(
 
 
 async def _owner_zedd_over_bobs_title(app: Any, pilot: Any, board_db: Path) -> None:
-    """Edit #1's owner to zedd (new to the file) while bob saves a title first: a conflict."""
+    """Edit #1's owner to zedd (new to the file) while bob saves a title and another owner
+    first: a conflict."""
     await pilot.press("e", "tab", "ctrl+u", *"zedd")
     await settle_app(app, pilot)
     bob = open_as(board_db, "bob")
-    bob.edit_action(1, ActionChanges(title="bob's"))
+    bob.edit_action(1, ActionChanges(title="bob's", owner="erin"))
     bob.close()
     await pilot.press("ctrl+s")
     await settle_app(app, pilot)
@@ -821,7 +822,7 @@ async def test_an_edit_kept_as_theirs_says_no_one_is_new(make_app, board_db: Pat
         await pilot.press("t")  # keep theirs
         await settle_app(app, pilot)
         assert not isinstance(app.screen, ConflictModal)
-        assert store.get_action(1).owner == "bob" and not store.has_person("zedd")
+        assert store.get_action(1).owner == "erin" and not store.has_person("zedd")
         assert new_person_notes(app) == []
 
 
@@ -832,7 +833,8 @@ async def test_an_edit_written_over_a_conflict_says_the_owner_is_new(
     store = app.context.store
     async with app.run_test(size=SIZE) as pilot:
         await _owner_zedd_over_bobs_title(app, pilot, board_db)
-        await pilot.press("m")  # write mine: my owner over their title
+        assert isinstance(app.screen, ConflictModal)
+        await pilot.press("m")  # write mine: my owner over theirs, their title kept
         await settle_app(app, pilot)
         saved = store.get_action(1)
         assert (saved.title, saved.owner) == ("bob's", "zedd")
