@@ -36,6 +36,16 @@ def kpi(ok) -> str:
     return KPI
 
 
+def test_kpi_add_names_every_missing_option_at_once(cli, ok) -> None:
+    """--unit, then --baseline, came one refusal at a time (a lead ran kpi add three times)."""
+    said = cli("kpi", "add", "Lead time", "--target", "10")
+    assert said.exit_code != 0 and "Missing options '--unit', '--baseline'." in said.stderr
+    said = cli("kpi", "add", "Lead time", "--unit", "h", "--baseline", "12")
+    assert said.exit_code != 0 and "Missing option '--target'." in said.stderr
+    assert json.loads(ok("kpi", "list", "--json").stdout) == []  # nothing written
+    ok("kpi", "add", "Lead time", "--unit", "h", "--baseline", "12", "--target", "10")
+
+
 def test_kpi_add_takes_every_field(js, kpi) -> None:
     [made] = js("kpi", "list")
     assert (made["cadence"], made["perspective"], made["escalation"]) == (
