@@ -79,8 +79,28 @@ def open_text(path: Path, field: str = "file", *, encoding: str = "utf-8") -> Te
 def not_utf8(
     path: Path, field: str = "file", *, wanted: str = "a JSON export or a CSV"
 ) -> InvalidInput:
-    """``wanted``: what the command reads, said in brackets (``kpi import`` takes a CSV only)."""
-    return InvalidInput(field, str(path), f"is not UTF-8 text ({wanted})")
+    """``wanted``: what the command reads, said in brackets (``kpi import`` takes a CSV only);
+    with the first line that is not, when the file can be read again to find it (a tester
+    was given no line of a sheet of thousands)."""
+    line = _first_line_not_utf8(path)
+    where = f", from line {line}" if line is not None else ""
+    return InvalidInput(field, str(path), f"is not UTF-8 text{where} ({wanted})")
+
+
+def _first_line_not_utf8(path: Path) -> int | None:
+    """The number of the first line of ``path`` that is not UTF-8 (a byte 0x0a is a line end
+    in UTF-8 alone, never part of a character), or None. Read again, a line at a time: only
+    when the import failed on it."""
+    try:
+        with open(path, "rb") as raw:
+            for number, line in enumerate(raw, start=1):
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError:
+                    return number
+    except OSError:
+        return None
+    return None
 
 
 # --------------------------------------------------------------------------- checked rows
@@ -200,6 +220,8 @@ def read_csv(
         said = str(error)
         if said.startswith("field larger than field limit"):
             said = "a field is longer than 128 KiB (a quote left open?)"
+        elif said == "unexpected end of data":  # the line it is opened on is the one to look at
+            said = "a quote left open: the file ends inside it"
         return InvalidInput("file", str(path), f"line {line or reader.line_num}: {said}")
 
     try:

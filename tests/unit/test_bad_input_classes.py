@@ -218,14 +218,17 @@ def test_a_csv_field_past_128_kib_is_one_line(cli, team: Path, tmp_path: Path) -
 def test_a_csv_that_is_not_utf8_is_one_line(cli, team: Path, tmp_path: Path) -> None:
     latin = tmp_path / "latin.csv"
     latin.write_bytes("title\ncaf\xe9\n".encode("latin-1"))
-    assert_one_line_error(cli("import", str(latin)), "is not UTF-8 text (a JSON export or a CSV)")
-    assert_one_line_error(cli("kpi", "import", str(latin)), "is not UTF-8 text (a CSV of readings)")
+    # with the first line that is not (a tester was given no line of a sheet of thousands)
+    said = "is not UTF-8 text, from line 2 (a JSON export or a CSV)"
+    assert_one_line_error(cli("import", str(latin)), said)
+    said = "is not UTF-8 text, from line 2 (a CSV of readings)"
+    assert_one_line_error(cli("kpi", "import", str(latin)), said)
 
 
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [
-        ('title\n"a quote left open\nx\n', "line 3: unexpected end of data"),
+        ('title\n"a quote left open\nx\n', "line 2: a quote left open: the file ends inside it"),
         (
             "title,owner\nx,dana,extra\n",
             "line 2: row: 'x,dana,extra' has 3 fields; the header names 2",
