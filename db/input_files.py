@@ -179,11 +179,16 @@ def refuse_other_separators(path: Path, header: Sequence[str], column: str) -> N
     """A header that holds ``column`` only when split at semicolons or tabs is a spreadsheet
     saved with them (as in many locales): said so, not as a file with no such column (a
     tester's actions; a trial's readings, "has no column name, at, value" of a file that
-    had them)."""
+    had them). ``column`` empty: any header split by them into names."""
     if len(header) != 1:  # comma-separated already: "name,at;value" is a typo (a reviewer)
         return
     for mark in (";", "\t"):
-        if any(column in [part.strip().lower() for part in name.split(mark)] for name in header):
+        if any(
+            (column in parts) if column else len(parts) > 1
+            for parts in (
+                [part.strip('\ufeff "').lower() for part in n.split(mark)] for n in header
+            )
+        ):
             shown = "semicolons" if mark == ";" else "tabs"
             raise InvalidInput(
                 "file",
@@ -191,6 +196,15 @@ def refuse_other_separators(path: Path, header: Sequence[str], column: str) -> N
                 f"is separated by {shown}: pdca reads CSV with commas"
                 " (save it as CSV, comma-separated)",
             )
+
+
+def _first_line_split(path: Path) -> list[str]:
+    """The first line of ``path``, whole, as a one-name header (nothing when unreadable)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as stream:
+            return [stream.readline().rstrip("\r\n")]
+    except OSError:
+        return []
 
 
 def read_csv(
@@ -227,6 +241,9 @@ def read_csv(
     try:
         header = [name(column) for column in next(reader, [])]
     except csv.Error as error:
+        # '"Title";"Owner"' met the strict reader first: said as the unquoted one is (a
+        # tester was told "',' expected after '\"'")
+        refuse_other_separators(path, _first_line_split(path), "")
         raise failed(error) from None
     # Columns with no name at the end, as spreadsheets save them ("title,owner,,"): left out,
     # with the empty fields under them. "names a column twice: " named nothing (a tester).

@@ -238,6 +238,9 @@ def test_a_csv_that_is_not_utf8_is_one_line(cli, team: Path, tmp_path: Path) -> 
             "line 3: row: 'N2 bob' has 1 field; the header names 2",
         ),
         ("title,title\nx,y\n", "names a column twice: title"),
+        # a quoted header saved with semicolons: said as the unquoted one is (a tester was
+        # told "',' expected after '\"'")
+        ('"Title";"Owner"\n"A";"ann"\n', "is separated by semicolons: pdca reads CSV with commas"),
         (  # a row is named by the line it starts on, not its last (a note of three lines)
             'title,notes,owner\n"one","a\nb\nc",dana\n\n"two",,dana,extra\n',
             "line 6: row: 'two,,dana,extra' has 4 fields",
