@@ -304,6 +304,9 @@ def _others(database: Path, filesystem: str, now: datetime) -> list[str]:
     except sqlite3.Error:
         return []
     try:
+        # A file a newer pdca wrote is refused for that first: "ask them to quit" sent its
+        # team away for a restore this pdca would refuse anyway (a two-version trial)
+        _check_live(connection, database)
         rows = connection.execute(
             "SELECT DISTINCT login, host, pid FROM sessions WHERE seen_at >= ?", (cutoff,)
         ).fetchall()

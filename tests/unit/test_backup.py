@@ -743,6 +743,21 @@ def test_restore_refuses_a_live_file_a_newer_pdca_wrote(cli, db: Path) -> None:
     one_line_error(result, "newer pdca (schema 999")
     assert "nothing restored" in result.stderr
     assert dump(db) == before
+    # said first, with a board open on it: "open elsewhere (ann on vm): ask them to quit"
+    # sent the team away for a restore refused anyway (a two-version trial)
+    from pdca.db.schema import schema_version
+
+    conn = sqlite3.connect(db)
+    conn.execute(f"PRAGMA user_version = {schema_version()}")  # as this pdca knows it, to join
+    conn.close()
+    board = Store.open(db, actor="ann", clock=lambda: NOW_DT)
+    Presence(board, host="vm", pid=4242).join()
+    try:
+        board.conn.execute("PRAGMA user_version = 999")
+        result = cli("--db", str(db), "restore", str(saved))
+        one_line_error(result, "newer pdca (schema 999")
+    finally:
+        board.close()
 
 
 def test_a_restore_refused_for_ones_own_board_says_so(cli, db: Path) -> None:
