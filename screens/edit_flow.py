@@ -99,6 +99,23 @@ def fields_of(changes: ActionChanges) -> set[str]:
     return {name.removeprefix("clear_") for name in changes.model_dump(exclude_defaults=True)}
 
 
+def both_changed(seen: Action, theirs: Action, mine: ActionChanges) -> set[str]:
+    """The fields ``mine`` changes that the other version changed too, since ``seen``."""
+    before, now = comparable(seen), comparable(theirs)
+    return {name for name in now if now[name] != before[name]} & fields_of(mine)
+
+
+def without_fields(changes: ActionChanges, names: set[str]) -> ActionChanges:
+    """``changes`` less those of the fields ``names`` (set or cleared)."""
+    dropped = {f"{prefix}{name}": None for name in names for prefix in ("", "clear_")}
+    kept = {
+        key: value
+        for key, value in changes.model_dump(exclude_defaults=True).items()
+        if key not in dropped
+    }
+    return validated(models.ActionChanges, **kept)
+
+
 def comparable(item: Action | ActionFormResult) -> dict[str, str]:
     """The fields a person edits, as text, for the conflict dialog."""
     due = item.due.isoformat() if isinstance(item.due, date) else item.due
@@ -167,14 +184,20 @@ async def save_edit(
     mine = changes_between(base, form)
     seen = base
     chosen_mine = False  # "Write mine" was chosen and met another change
+    merged: str | None = None  # said once the edit is saved beside another's change
     while True:
         if is_empty(mine):
+            if merged:  # theirs kept where both changed, and nothing else was mine
+                board.notify(merged)
             return seen
         try:
-            return await board.context.write(
+            saved = await board.context.write(
                 _edit(base.id, mine, seen.version, then_move),
                 edit_words(base.id, mine, cut=None),
             )
+            if merged:  # after the write: one a rule refused was said as saved (a retrial)
+                board.notify(merged)
+            return saved
         except Conflict as conflict:
             theirs = board.read_action(base.id)
             if theirs is None:
@@ -215,21 +238,23 @@ async def save_edit(
                 board.notify(f"#{base.id} already holds your change{who}")
                 board.place(theirs)
                 return theirs
-            if theirs.done_at is None and not (then_move and theirs.phase != seen.phase):
+            clashing = both_changed(seen, theirs, mine)
+            # A move asked for from a phase it left, or a card finished: Keep theirs keeps
+            # theirs whole, as it always did
+            moved_away = (bool(then_move) and theirs.phase != seen.phase) or bool(theirs.done_at)
+            if not moved_away and not clashing:
                 # Each change its own fields: both stand, nothing to choose (a moved card
                 # asked "#5 changed while you edited it" over a due date, a lead's day one).
-                before, now = comparable(seen), comparable(theirs)
-                touched = {name for name in now if now[name] != before[name]}
-                if not touched & fields_of(mine):
-                    who = f" by {conflict.by}" if conflict.by else ""
-                    what = f" ({conflict.what})" if conflict.what else ""
-                    board.notify(
-                        f"#{base.id} was changed{who} meanwhile{what}: your"
-                        f" {', '.join(sorted(fields_of(mine)))} saved with it, as neither"
-                        " changed the other's"
-                    )
-                    seen = theirs
-                    continue
+                who = f" by {conflict.by}" if conflict.by else ""
+                what = f" ({conflict.what})" if conflict.what else ""
+                moved = f" and the move to {then_move.capitalize()}" if then_move else ""
+                merged = (
+                    f"#{base.id} was changed{who} meanwhile{what}: your"
+                    f" {', '.join(sorted(fields_of(mine)))}{moved} saved with it, as"
+                    " neither changed the other's"
+                )
+                seen = theirs
+                continue
             # A card finished meanwhile leaves the board when done cards are hidden, taking
             # the focus with it: that is no going on to other work (its edit was kept, with
             # nothing asked, a retrial), so the choice is asked here.
@@ -259,6 +284,9 @@ async def save_edit(
                     what=conflict.what,
                     again=chosen_mine,
                     me=board.context.actor,
+                    clashing=tuple(sorted(clashing)),
+                    # saved whichever is chosen: not when Keep theirs drops the move's edit
+                    mine_alone=() if moved_away else tuple(sorted(fields_of(mine) - clashing)),
                     pending=edit_words(base.id, mine, cut=None)
                     + (f", then the move to {then_move.capitalize()}" if then_move else ""),
                 )
@@ -278,8 +306,19 @@ async def save_edit(
                 return EditAgain(
                     theirs, with_changes(form_of(theirs), mine), later=True, then_move=then_move
                 )
-            board.place(theirs)  # keep theirs: my changes go, as chosen
-            return None
+            # Keep theirs: theirs where both changed; my other fields, which they did not
+            # touch, are saved beside it (a retrial's new title went without a word with the
+            # due date both had changed)
+            rest = without_fields(mine, clashing)
+            if is_empty(rest) or moved_away:
+                board.place(theirs)  # my changes go, as chosen
+                return None
+            merged = (
+                f"#{base.id}: theirs kept for {', '.join(sorted(clashing))}; your"
+                f" {', '.join(sorted(fields_of(rest)))} saved with it"
+            )
+            mine, seen = rest, theirs
+            continue
         except PdcaError as error:
             if isinstance(error, NotFound) and (error.kind, error.key) == ("action", base.id):
                 raise  # the action itself went: said by save_edit_shown

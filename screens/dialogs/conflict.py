@@ -68,6 +68,7 @@ class ConflictModal(Dialog[str | None]):
            were cut before the words that differed, and choosing was a guess (a tester). */
         & > .dialog--frame { width: 96%; max-width: 140; }
         & #conflict-by { color: $text-warning; width: 1fr; margin-bottom: 1; }
+        & #conflict-both { width: 1fr; margin-top: 1; }
         & #conflict-table {
             grid-size: 4;
             grid-columns: 2 11 1fr 1fr;
@@ -117,11 +118,17 @@ class ConflictModal(Dialog[str | None]):
         again: bool = False,
         pending: str | None = None,
         me: str | None = None,
+        clashing: tuple[str, ...] = (),
+        mine_alone: tuple[str, ...] = (),
     ) -> None:
         """``again``: "Write mine" met yet another change: said in the heading, else the
         dialog came back looking the same, and m seemed to do nothing (a tester).
-        ``pending``: the edit waiting on the choice, in words (``edit of #27: title ...``)."""
+        ``pending``: the edit waiting on the choice, in words (``edit of #27: title ...``).
+        ``clashing``: the fields both changed; ``mine_alone``: those only mine changed,
+        saved whichever is chosen (Keep theirs seemed to drop them, a retrial)."""
         super().__init__()
+        self.clashing = clashing
+        self.mine_alone = mine_alone
         self.again = again
         self.pending = pending
         self.action_id = action_id
@@ -168,6 +175,13 @@ class ConflictModal(Dialog[str | None]):
                     yours, others = from_the_difference(yours, others)
                     yield Label(plain(yours or "—", one_line=True), classes=differs)
                     yield Label(plain(others or "—", one_line=True), classes=differs)
+            if self.clashing and self.mine_alone:
+                yield Label(
+                    f"Both changed {', '.join(self.clashing)}: that is the choice. Your"
+                    f" {', '.join(self.mine_alone)} is saved either way.",
+                    id="conflict-both",
+                    markup=False,
+                )
             with HorizontalGroup(classes="dialog--buttons"):
                 yield Button("Keep theirs (t)", id="theirs", compact=True)
                 yield Button("Write mine (m)", id="mine", variant="warning", compact=True)

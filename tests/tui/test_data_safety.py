@@ -358,6 +358,8 @@ async def test_write_mine_refused_by_a_phase_rule_is_kept_as_typed_for_e(
         # the rule of the phase he moved it to refuses them
         assert not isinstance(app.screen, ConflictModal | ActionFormModal)
         assert any("needs a due date" in note for note in _notes(app))
+        # refused: not said as saved beside his move (a retrial read "saved with it")
+        assert not any("saved with it" in note for note in _notes(app)), _notes(app)
         assert "your edit of #1 is kept: press e on it" in _notes(app)[-1]
         await pilot.press("e")
         await settle_app(app, pilot)
@@ -712,6 +714,52 @@ async def _gate_form_saved_after_bob(app, pilot, board_db: Path, bob_does) -> No
     app.screen.query_one("#owner", Input).value = "alice"
     app.screen.query_one("#due", Input).value = "2026-12-01"
     await _saved_after_bob(app, pilot, board_db, bob_does)
+
+
+async def test_a_gate_form_saved_beside_another_change_says_the_move_too(
+    make_app, board_db: Path
+) -> None:
+    """bob edits #2's notes while alice fills its owner and due for >: both stand, and the
+    note says the move was made too (it named only her due, a retrial)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _gate_form_saved_after_bob(
+            app, pilot, board_db, lambda bob: bob.edit_action(2, ActionChanges(notes="from bob"))
+        )
+        assert not isinstance(app.screen, ConflictModal)
+        stored = app.context.store.get_action(2)
+        assert (stored.owner, stored.phase, stored.notes) == ("alice", "do", "from bob")
+        assert _notes(app)[-1].endswith(
+            ": your due, owner and the move to Do saved with it, as neither changed the other's"
+        ), _notes(app)
+
+
+async def test_keep_theirs_keeps_theirs_where_both_changed_and_saves_my_other_fields(
+    make_app, board_db: Path
+) -> None:
+    """alice changed #1's title and due, bob its due and notes: Keep theirs dropped her new
+    title without a word, though bob never touched it (a retrial). The dialog says what both
+    changed, and t keeps bob's due, saving her title beside it."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        app.screen.query_one("#title", Input).value = "Alice's title"
+        app.screen.query_one("#due", Input).value = "2026-12-31"
+        await _saved_after_bob(
+            app,
+            pilot,
+            board_db,
+            lambda bob: bob.edit_action(1, ActionChanges(due="2026-12-20", notes="bob's")),
+        )
+        assert isinstance(app.screen, ConflictModal)
+        both = str(app.screen.query_one("#conflict-both", Label).render())
+        assert both == "Both changed due: that is the choice. Your title is saved either way."
+        await pilot.press("t")
+        await settle_app(app, pilot)
+        stored = app.context.store.get_action(1)
+        assert (stored.title, stored.due, stored.notes) == ("Alice's title", "2026-12-20", "bob's")
+        assert _notes(app)[-1] == "#1: theirs kept for due; your title saved with it"
 
 
 async def test_write_mine_on_a_gate_form_still_in_plan_moves_as_one_change(
