@@ -73,7 +73,14 @@ def nearer_last_year(text: str, taken: date, today: date) -> bool:
     without a word). ``jan 15`` in December is next month's, and not said."""
     raw = " ".join(text.strip().lower().split())
     named = _MONTH_DAY.match(raw) or _DAY_MONTH.match(raw)
-    return named is not None and not named[3] and (taken - today).days > 183
+    if named is None or named[3] or taken <= today:
+        return False
+    try:
+        last = _parse(text, today, "due", back=True)
+    except InvalidInput:
+        return False
+    # feb 29 in 2026: 2028's is nearer than 2024's, and not said (a retrial)
+    return (today - last) < (taken - today)
 
 
 def exported_day(text: str) -> str:

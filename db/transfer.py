@@ -783,12 +783,12 @@ def _next_year_words(next_year: list[tuple[int, str, date]], today: date) -> str
     last = parse_date(cell, today, back=True).isoformat()
     if len(next_year) == 1:
         return (
-            f"; 1 due without a year was taken as next year's (line {line}: {cell!r} as"
+            f"; 1 due without a year was taken as its next one (line {line}: {cell!r} as"
             f" {day.isoformat()}; write {last} for the one gone by, pdca edit changes it)"
         )
     lines = a_few([str(found[0]) for found in next_year])
     return (
-        f"; {len(next_year)} dues without a year were taken as next year's (lines {lines};"
+        f"; {len(next_year)} dues without a year were taken as their next ones (lines {lines};"
         f" the first, {cell!r}, as {day.isoformat()}): write the year for one gone by"
     )
 

@@ -96,6 +96,7 @@ def test_a_month_and_day_looking_back_is_its_last_one() -> None:
         ("nov 20 2027", False),  # the year written
         ("+360d", False),  # not a day named without its year
         ("fri", False),
+        ("feb 29", False),  # 2028's, nearer than 2024's (a retrial: "write 2024-02-29")
     ],
 )
 def test_a_day_without_its_year_is_said_when_its_last_is_nearer(text: str, said: bool) -> None:

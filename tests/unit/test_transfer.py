@@ -309,7 +309,7 @@ def test_a_jira_or_linear_export_trimmed_to_its_columns_is_read(store, cli, ok, 
     yearless.write_text("title,due\nGone by,Nov 20\nNext month,Dec 20\n")
     said = cli("import", str(yearless))
     assert said.exit_code == 0 and said.stdout.rstrip().endswith(
-        "2 actions added (#15..#16); 1 due without a year was taken as next year's (line 2:"
+        "2 actions added (#15..#16); 1 due without a year was taken as its next one (line 2:"
         " 'Nov 20' as 2027-11-20; write 2026-11-20 for the one gone by, pdca edit changes it)"
     ), said.stdout
     dues = {a.title: a.due for a in store.list_actions()}
@@ -318,8 +318,9 @@ def test_a_jira_or_linear_export_trimmed_to_its_columns_is_read(store, cli, ok, 
     assert cli("import", str(yearless)).exit_code == 1
     yearless.write_text("title,due\nA,Nov 20\nB,20 nov\nC,today\n")
     said = cli("import", str(yearless))
-    assert "2 dues without a year were taken as next year's (lines 2, 3; the first, 'Nov 20'," in (
-        said.stdout
+    assert (
+        "2 dues without a year were taken as their next ones (lines 2, 3; the first, 'Nov 20',"
+        in (said.stdout)
     ), said.stdout
     jira = tmp_path / "jira_labels.csv"  # Jira writes a column per label, all "Labels"
     jira.write_text("Summary,Labels,Labels,Sprint\nx,ops,db,S1\n")
