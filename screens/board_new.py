@@ -10,6 +10,7 @@ from pdca.screens.board_writes import (
     action_form,
     owner_is_new,
     save,
+    say_if_owner_cannot_write,
     say_overdue_already,
     say_owner_is_new,
 )
@@ -112,5 +113,7 @@ async def _add(board: BoardScreen, form: ActionFormResult) -> bool:
     board.notify(said, markup=False)
     if new_owner and added.owner is not None:
         say_owner_is_new(board, added.owner)
+    if added.owner is not None:
+        say_if_owner_cannot_write(board, added.owner)
     say_overdue_already(board, added)
     return True

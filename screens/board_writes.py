@@ -122,12 +122,18 @@ def say_owner_is_new(board: BoardScreen, owner: str) -> None:
         timeout=8,
         markup=False,
     )
+
+
+def say_if_owner_cannot_write(board: BoardScreen, owner: str) -> None:
+    """Each time work is given to someone who cannot write the file (outside its group), as
+    the command line's note says it: the board said nothing (a lead's day one), then only
+    for a person new to the file (a retrial)."""
     if board.store.path is None:
         return
     from pdca.db.access import why_login_cannot_write
 
     shut_out = why_login_cannot_write(owner, board.store.path)
-    if shut_out:  # as the command line's note says it (the board said nothing, a lead's day one)
+    if shut_out:
         board.notify(
             f"{literal(owner)} cannot write this file ({shut_out}): what is theirs here, they"
             " cannot answer (check in, acknowledge)",

@@ -27,6 +27,7 @@ from pdca.screens.board_writes import (
     changes_a_card,
     owner_is_new,
     refused,
+    say_if_owner_cannot_write,
     say_overdue_already,
     say_owner_is_new,
 )
@@ -462,6 +463,8 @@ async def save_edit_shown(
         board.place(outcome)
         if new_owner is not None and outcome.owner == new_owner:
             say_owner_is_new(board, new_owner)
+        if outcome.owner is not None and outcome.owner != base.owner:
+            say_if_owner_cannot_write(board, outcome.owner)
         if outcome.due != base.due and outcome.done_at is None:
             say_overdue_already(board, outcome)
     return outcome

@@ -2139,20 +2139,24 @@ def saying_who_is_new(store: Store, *logins: str | None) -> Iterator[None]:
     and stand-ups from then on, who would get a KPI's alerts unseen."""
     from pdca.db.access import why_login_cannot_write
 
-    new = [login for login in dict.fromkeys(logins) if login and not store.seen_before(login)]
+    given = [login for login in dict.fromkeys(logins) if login]
+    new = [login for login in given if not store.seen_before(login)]
     alike = {login: store.people_meant_by(login) for login in new}
     yield
-    for login in new:
-        if not store.added_person(login):
-            # The write made nobody (a reassign of no work), or someone else's write, at the
-            # same moment, made them: theirs to say.
-            continue
-        meant = f"; did you mean {printable(alike[login][0])}?" if alike[login] else ""
-        click.echo(
-            f"note: {printable(login)} is new to this file: now one of its people"
-            f" (a typo? pdca forget {printable(shell_word(login))} once nothing is theirs){meant}",
-            err=True,
-        )
+    for login in given:
+        if login in new:
+            if not store.added_person(login):
+                # The write made nobody (a reassign of no work), or someone else's write, at
+                # the same moment, made them: theirs to say.
+                continue
+            meant = f"; did you mean {printable(alike[login][0])}?" if alike[login] else ""
+            click.echo(
+                f"note: {printable(login)} is new to this file: now one of its people (a typo?"
+                f" pdca forget {printable(shell_word(login))} once nothing is theirs){meant}",
+                err=True,
+            )
+        # Each time work is theirs, not only the first: a later add, edit or reassign to
+        # carl, outside the group, went without a word (a retrial)
         shut_out = None if store.path is None else why_login_cannot_write(login, store.path)
         if shut_out:
             click.echo(
@@ -2337,6 +2341,7 @@ def import_(session: Session, file: str, skip_existing: bool) -> None:
         before = {person.login for person in store.list_people()}
         summary = import_file(store, Path(file), session.today(), skip_existing=skip_existing)
         new = [p.login for p in store.list_people() if p.login not in before]
+        _say_shut_out(store, new)
         if new and before:
             _say_new_people(store, new, known=before)
         elif new:  # into a file with nobody yet, everyone is new: only a login like another
@@ -2394,6 +2399,27 @@ def _say_new_people(
     click.echo(
         f"note: {what} {', '.join(said)}{more}; a typo? pdca reassign LOGIN RIGHT-LOGIN moves"
         " their work, then pdca forget LOGIN",
+        err=True,
+    )
+
+
+def _say_shut_out(store: Store, logins: list[str]) -> None:
+    """Which of the people an import made cannot write the file (outside its group), in one
+    note: a CSV's carl came in without the word pdca add says (a retrial)."""
+    from pdca.db.access import why_login_cannot_write
+
+    if store.path is None:
+        return
+    path = store.path
+    shut = [(login, why) for login in logins if (why := why_login_cannot_write(login, path))]
+    if not shut:
+        return
+    from pdca.db.input_files import a_few
+
+    names = a_few([printable(login) for login, _ in shut])
+    click.echo(
+        f"note: {names} cannot write this file ({shut[0][1]}): what is theirs here, they"
+        " cannot answer (check in, acknowledge)",
         err=True,
     )
 

@@ -767,6 +767,12 @@ async def test_an_owner_who_cannot_write_the_file_is_said_as_the_command_line_sa
             f"{outside} cannot write this file (not in group {_group_of(board_db)}): what is"
             " theirs here, they cannot answer (check in, acknowledge)"
         ], [n.message for n in app._notifications]
+        # each time work becomes theirs, not only when they are new (a retrial)
+        await pilot.press("n", *"Rota", "tab", "ctrl+u", *outside, "ctrl+s")
+        await settle_app(app, pilot)
+        # (Textual keeps one of two notes alike: the newest, after the second add's)
+        notes = [n.message for n in app._notifications]
+        assert notes.index("added #7") < notes.index(said[0]), notes
 
 
 def _group_of(path: Path) -> str:

@@ -338,6 +338,20 @@ def test_naming_an_owner_who_cannot_write_the_file_says_so(ok, db_path: Path) ->
     said = ok("add", "Fix the pager", "--owner", outside).stderr
     assert f"note: {outside} cannot write this file (not in group " in said
     assert "cannot write" not in ok("add", "Another", "--owner", "someone-not-a-login").stderr
+    # each time work is theirs, not only when they are new (a retrial: a later add, an edit,
+    # a reassign to carl went without a word)
+    note = f"note: {outside} cannot write this file (not in group "
+    assert note in ok("add", "Second", "--owner", outside).stderr
+    assert note in ok("edit", "2", "--owner", outside).stderr
+    ok("add", "Third", "--owner", "dana")
+    assert note in ok("reassign", "dana", outside).stderr
+    # and an import that makes them one of the file's people (a retrial's CSV carl)
+    sheet = db_path.parent / "in.csv"
+    sheet.write_text(f"title,owner\nFrom a sheet,{outside}\nOurs,dana\n")
+    other = db_path.parent / "other.db"
+    ok("--db", str(other), "init")
+    said = ok("--db", str(other), "import", str(sheet)).stderr
+    assert said.startswith(note), said
 
 
 def _with_carl(monkeypatch: pytest.MonkeyPatch, names: dict[int, str], carl: int) -> dict[int, str]:
