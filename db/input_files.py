@@ -82,9 +82,22 @@ def not_utf8(
     """``wanted``: what the command reads, said in brackets (``kpi import`` takes a CSV only);
     with the first line that is not, when the file can be read again to find it (a tester
     was given no line of a sheet of thousands)."""
+    if _starts_as_utf16(path):  # a spreadsheet's "Unicode text": said what it is (a retrial)
+        return InvalidInput(
+            field, str(path), "is UTF-16 text, where pdca reads UTF-8: save it as CSV UTF-8"
+        )
     line = _first_line_not_utf8(path)
     where = f", from line {line}" if line is not None else ""
     return InvalidInput(field, str(path), f"is not UTF-8 text{where} ({wanted})")
+
+
+def _starts_as_utf16(path: Path) -> bool:
+    """Whether ``path`` begins with UTF-16's byte order mark."""
+    try:
+        with open(path, "rb") as raw:
+            return raw.read(2) in (b"\xff\xfe", b"\xfe\xff")
+    except OSError:
+        return False
 
 
 def _first_line_not_utf8(path: Path) -> int | None:

@@ -968,14 +968,15 @@ def refuse_unless_empty(store: Store) -> None:
     where = store.path or "the database"
     actions = store.conn.execute("SELECT count(*) FROM actions").fetchone()[0]
     if actions:
-        raise DatabaseProblem(
-            f"seed: {where} already holds {actions} actions; seed a new file (--db new.db)"
-        )
-    for table in ("people", "kpis", "initiatives", "events"):
+        said = "1 action" if actions == 1 else f"{actions} actions"  # "1 actions" (a retrial)
+        raise DatabaseProblem(f"seed: {where} already holds {said}; seed a new file (--db new.db)")
+    for table, one in (("people", "person"), ("kpis", "KPI"), ("initiatives", "initiative"),
+                       ("events", "event")):  # fmt: skip
         rows = store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         if rows:
+            said = f"1 {one}" if rows == 1 else f"{rows} {table}"
             raise DatabaseProblem(
-                f"seed: {where} already holds {rows} {table}; seed a new file (--db new.db)"
+                f"seed: {where} already holds {said}; seed a new file (--db new.db)"
             )
 
 

@@ -110,7 +110,7 @@ CSV_COLUMN_ALIASES = {
 
 def _column_name(name: str) -> str:
     """A CSV header's name as pdca reads it: any case, other tools' names as pdca's."""
-    said = name.strip().lower()
+    said = name.strip().lstrip("\ufeff").strip().lower()  # a BOM written twice (a retrial)
     return CSV_COLUMN_ALIASES.get(said, said)
 
 

@@ -368,7 +368,7 @@ def test_refuses_a_database_that_holds_actions(store: Store, db_path: Path) -> N
     with pytest.raises(DatabaseProblem) as caught:
         seed_database(store, size="small", seed=1)
     assert str(caught.value) == (
-        f"seed: {db_path} already holds 1 actions; seed a new file (--db new.db)"
+        f"seed: {db_path} already holds 1 action; seed a new file (--db new.db)"
     )
     assert _table_dump(db_path) == before
 
