@@ -1270,6 +1270,10 @@ class Store:
                 changes.actions.add(action_id)
             else:
                 changes.other = True
+                if entity in ("initiative", "kpi"):
+                    # A rename shows on every card of it: the columns on screen are read
+                    # again (a screenful each; boards kept the old name, a retrial)
+                    changes.phases.update(PHASES)
         missing = sorted(changes.actions)
         if missing:  # a check-in changes its action's card, in the phase it is in now
             found = self.conn.execute(

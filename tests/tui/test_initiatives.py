@@ -180,3 +180,36 @@ def test_a_kpi_line_keeps_its_status_at_80_columns() -> None:
     )  # fmt: skip
     line = "".join(text for text, _ in kpi_row(kpi))
     assert line.index("alert") < line.index("→ 10 %") and line.index("alert") < 78
+
+
+async def test_a_board_shows_an_initiative_renamed_elsewhere(
+    make_app,  # type: ignore[no-untyped-def]
+    store: Store,
+    db_path: Path,
+) -> None:
+    """Two boards kept "Faster support" on the cards after a colleague's pdca initiative edit
+    renamed it (a retrial): the rename reads the columns on screen again."""
+    from pdca.db.initiative_edit import edit_initiative
+    from pdca.db.records import InitiativeChanges
+    from pdca.widgets.phase_column import PhaseColumn
+
+    store.add_initiative(InitiativeDraft(name="Faster support", objective="Tickets down 20%"))
+    store.add_action(ActionDraft(title="Tune", owner="bob", initiative="Faster support"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(pilot.app, pilot)
+        assert isinstance(app.screen, BoardScreen)
+
+        def shown() -> str:
+            columns = app.screen.query(PhaseColumn)
+            return " ".join(str(a.initiative) for column in columns for a in column.actions)
+
+        assert "Faster support" in shown()
+        other = open_as(db_path, "bob")
+        try:
+            edit_initiative(other, "Faster support", InitiativeChanges(name="Fast support"))
+        finally:
+            other.close()
+        app.check_for_changes()
+        await settle_app(pilot.app, pilot)
+        assert "Fast support" in shown() and "Faster support" not in shown(), shown()
