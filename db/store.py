@@ -990,6 +990,8 @@ class Store:
 
         if login != self.actor and login.lower() == self.actor.lower():
             return [self.actor]  # ben's own Ben, in a file that had no ben yet (a lead's day one)
+        if login != login.lower() and a_persons_account(login.lower()):
+            return [login.lower()]  # ANN for ann, a person of this machine (a retrial)
         found = known(self.people_spelled_alike(login) or self.people_begun_by(login))
         if found:
             return found

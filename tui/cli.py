@@ -2435,8 +2435,8 @@ def _like_another(login: str, actor: str, new: set[str]) -> list[str]:
     if a_persons_account(login):
         return []
     lower = login.lower()
-    if login != lower and (lower == actor.lower() or lower in new):
-        return [actor if lower == actor.lower() else lower]
+    if login != lower and (lower == actor.lower() or lower in new or a_persons_account(lower)):
+        return [actor if lower == actor.lower() else lower]  # ANN for ann, a person here too
     return spelled_nearly(login, [actor])
 
 

@@ -1841,6 +1841,9 @@ def test_no_new_person_note_for_oneself_or_for_someone_with_changes_in_the_file(
     hand.write_text("title,owner\nX,heldi2\nY,zed\n")
     said = ok("import", str(hand)).stderr
     assert "heldi2 (did you mean heldi?), zed; a typo?" in said, said
+    # ANNE for anne, a person of this machine not yet in the file (a retrial's ANN)
+    said = ok("add", "t", "--owner", "ANNE").stderr
+    assert said.rstrip().endswith("; did you mean anne?"), said
 
 
 def test_an_undo_takes_back_the_person_its_change_made_unless_they_are_used(

@@ -339,7 +339,9 @@ def test_a_jira_or_linear_export_trimmed_to_its_columns_is_read(store, cli, ok, 
     assert many.exit_code == 1 and "has 6 unknown columns (pdca reads title, owner," in many.stderr
 
 
-def test_a_csv_import_names_the_people_it_made_and_whom_they_look_like(store, cli, tmp_path):
+def test_a_csv_import_names_the_people_it_made_and_whom_they_look_like(
+    store, cli, tmp_path, monkeypatch
+):
     """A spreadsheet's ``Alice`` beside the file's ``alice`` made a second person, her work
     split in two, and nothing said so, where ``add --owner`` notes a new person (a tester)."""
     store.add_action(ActionDraft(title="first", owner="alice"))
@@ -366,12 +368,25 @@ def test_a_csv_import_names_the_people_it_made_and_whom_they_look_like(store, cl
     # letters swapped, are asked about; a team of names alike among themselves is not.
     first = tmp_path / "first.db"
     assert cli("--db", str(first), "init").exit_code == 0
-    csv_file.write_text("title,owner\nA,Alice\nB,laice\nC,bob\nD,bbo\nE,DANA\nF,dana\nG,alicia\n")
+    csv_file.write_text(
+        "title,owner\nA,Alice\nB,laice\nC,bob\nD,bbo\nE,DANA\nF,dana\nG,alicia\nH,ZOE\n"
+    )
+    import pwd
+
+    real = pwd.getpwnam
+
+    def accounts(login: str) -> pwd.struct_passwd:  # zoe logs in here (a retrial's ann)
+        if login != "zoe":
+            return real(login)
+        return pwd.struct_passwd((login, "x", 1042, 1042, "", "/home/zoe", "/bin/sh"))
+
+    monkeypatch.setattr(pwd, "getpwnam", accounts)
     said = cli("--db", str(first), "import", str(csv_file))
     assert said.exit_code == 0 and said.stderr == (
-        "note: of the 7 people the import made, some look like another: Alice (did you mean"
-        " alice?), DANA (did you mean dana?), laice (did you mean alice?); a typo? pdca reassign"
-        " LOGIN RIGHT-LOGIN moves their work, then pdca forget LOGIN\n"
+        "note: of the 8 people the import made, some look like another: Alice (did you mean"
+        " alice?), DANA (did you mean dana?), ZOE (did you mean zoe?), laice (did you mean"
+        " alice?); a typo? pdca reassign LOGIN RIGHT-LOGIN moves their work, then pdca forget"
+        " LOGIN\n"
     ), said.stderr
 
 
