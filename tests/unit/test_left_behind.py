@@ -45,9 +45,11 @@ def test_nothing_is_left_behind_when_the_disk_is_full(tmp_path: Path, monkeypatc
         def write(self, text: str) -> int:
             raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(os, "fdopen", FullDisk)
-    assert write_left_behind(["pdca: not saved: x"], environ, tmp_path / "team.db") is None
-    monkeypatch.undo()
+    # Only this patch is undone after (undo() took the conftest's stand-in home too, and the
+    # notice read the real one's files: a run beside boards a helper hung up)
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "fdopen", FullDisk)
+        assert write_left_behind(["pdca: not saved: x"], environ, tmp_path / "team.db") is None
     assert list((tmp_path / "state" / "pdca").glob("unsaved-*")) == []
     assert left_behind_notice(environ) is None
 
