@@ -1720,10 +1720,14 @@ def list_actions(
     header = next(lines)
     first = next(lines, None)
     if first is None:
-        if store.any_action(ActionFilter(include_done=True)):
-            click.echo("no actions match", err=True)
-        else:  # a new team's file: "match" read as if a filter were on (a lead's day one)
+        filtered = where != ActionFilter(include_done=include_done, limit=where.limit)
+        if not store.any_action(ActionFilter(include_done=True)):
+            # a new team's file: "match" read as if a filter were on (a lead's day one)
             click.echo("no actions yet: pdca add TITLE adds one", err=True)
+        elif not filtered and not include_done:  # all done: said so (a retrial)
+            click.echo("no open actions (pdca list --all shows the done ones)", err=True)
+        else:
+            click.echo("no actions match", err=True)
         return
     _echo_streamed(line + "\n" for line in itertools.chain([header, first], lines))
     found.say_more()
