@@ -1221,9 +1221,13 @@ def record_standup(
         if at < since:
             # A clock behind the last stand-up: recorded, it ended before it began, said the
             # next starts from it, and counted for nothing (a trial's fortnight)
+            # to the second when the minutes read alike ("09:00 before 09:00", a retrial)
+            end, start = minute_utc(at), minute_utc(since)
+            if end == start:
+                end, start = (f"{t[:19].replace('T', ' ')} UTC" for t in (at, since))
             raise PdcaError(
-                f"stand-up: it would end ({minute_utc(at)}) before it began"
-                f" ({minute_utc(since)}); not recorded: is this machine's clock right?"
+                f"stand-up: it would end ({end}) before it began ({start}); not recorded:"
+                " is this machine's clock right?"
             )
         if until is not None:
             # Someone recorded a stand-up after this one was read (from the shell, beside the

@@ -605,6 +605,14 @@ def test_a_standup_recorded_by_a_clock_behind_the_last_one_is_refused(
         acc.record_standup(timed, behind.since, ["bob"], until=behind.until)
     with pytest.raises(PdcaError, match="is this machine's clock right"):
         acc.record_standup(timed, behind.since, ["bob"])  # no digest shown: now
+    # seconds behind: said to the second ("09:00 before 09:00" read as no reason, a retrial)
+    ticker.advance(days=1, seconds=30)
+    recorded = acc.standup_digest(timed)
+    acc.record_standup(timed, recorded.since, ["bob"], until=recorded.until)
+    mark = last_event_id(timed)
+    ticker.advance(seconds=-20)
+    with pytest.raises(PdcaError, match=r"\(2026-11-23 10:00:10 UTC\) before it began \(2026"):
+        acc.record_standup(timed, recorded.until, ["bob"])
     assert last_event_id(timed) == mark  # nothing written
 
 
