@@ -108,7 +108,11 @@ def priority_of(text: str) -> str:
     if word in PRIORITY_WORDS:
         return PRIORITY_WORDS[word]
     starting = [choice for choice in PRIORITIES if word and choice.startswith(word)]
-    return starting[0] if len(starting) == 1 else word
+    if len(starting) == 1:
+        return starting[0]
+    # Jira's "P1 - Highest": each part a word for the same one (a tester had it refused)
+    parts = {PRIORITY_WORDS.get(part.strip(), part.strip()) for part in word.split(" - ")}
+    return parts.pop() if len(parts) == 1 and parts <= set(PRIORITIES) else word
 
 
 # What a priority outside them is told: the other tools' words are taken too (a tester's P6

@@ -293,10 +293,11 @@ def test_a_jira_or_linear_export_trimmed_to_its_columns_is_read(store, cli, ok, 
     # Priorities as --priority takes them (h, n, l), and a refusal as the cell has it,
     # with the other tools' words taken (a tester's P6 was told 'p6', of high, normal, low)
     ranked = tmp_path / "ranked.csv"
-    ranked.write_text("title,priority\nH,h\nN,N\nL,lo\n")
+    ranked.write_text("title,priority\nH,h\nN,N\nL,lo\nJ,P1 - Highest\nK,P3 - Medium\n")
     assert cli("import", str(ranked)).exit_code == 0
     got = {a.title: a.priority for a in store.list_actions()}
     assert (got["H"], got["N"], got["L"]) == ("high", "normal", "low")
+    assert (got["J"], got["K"]) == ("high", "normal")  # Jira's "P1 - Highest" (a tester)
     ranked.write_text("title,priority\nX,P6\n")
     refused = cli("import", str(ranked))
     assert refused.exit_code == 1 and refused.stderr.rstrip().endswith(
@@ -309,7 +310,7 @@ def test_a_jira_or_linear_export_trimmed_to_its_columns_is_read(store, cli, ok, 
     yearless.write_text("title,due\nGone by,Nov 20\nNext month,Dec 20\n")
     said = cli("import", str(yearless))
     assert said.exit_code == 0 and said.stdout.rstrip().endswith(
-        "2 actions added (#15..#16); 1 due without a year was taken as its next one (line 2:"
+        "2 actions added (#17..#18); 1 due without a year was taken as its next one (line 2:"
         " 'Nov 20' as 2027-11-20; write 2026-11-20 for the one gone by, pdca edit changes it)"
     ), said.stdout
     dues = {a.title: a.due for a in store.list_actions()}
