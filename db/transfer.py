@@ -1006,7 +1006,7 @@ def _csv_drafts(
     header, rows = read_csv(path, stream, _column_name, reads=_READ_COLUMNS)
     from_export = {"id", "created_at", "done_at"} <= set(header)  # pdca export's own columns
     if "title" not in header:
-        refuse_other_separators(path, header, "title")
+        refuse_other_separators(path, header, "")  # any names: Summary;Assignee too
         # The columns it read, and the one meant: a "titel" header got the same vague line
         # as a file that was no CSV at all (a tester).
         import difflib

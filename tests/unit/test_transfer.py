@@ -496,7 +496,8 @@ def test_a_csv_with_capitalised_column_names_and_values_is_read_as_pdcas(store, 
 def test_a_csv_separated_by_semicolons_or_tabs_says_so(store, cli, tmp_path):
     """A spreadsheet saved with semicolons was "neither a pdca JSON export nor a CSV with a
     title column", nothing said of the separator (a tester)."""
-    for text, said in (("title;owner\nx;bob\n", "semicolons"), ("Title\tOwner\nx\tbob\n", "tabs")):
+    for text, said in (("title;owner\nx;bob\n", "semicolons"), ("Title\tOwner\nx\tbob\n", "tabs"),
+                       ("Summary;Assignee\nx;bob\n", "semicolons")):  # fmt: skip
         sheet = tmp_path / "sheet.csv"
         sheet.write_text(text)
         result = cli("import", str(sheet))
