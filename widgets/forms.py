@@ -185,6 +185,10 @@ def due_hint(text: str, today: date) -> str:
         resolved = parse_date(text, today)
     except InvalidInput:
         return f"? {DATE_FORMS}"
+    from pdca.db.dates import nearer_last_year
+
+    if nearer_last_year(text, resolved, today):  # "Dec 3" three days gone (a retrial)
+        return f"→ {resolved:%a %Y-%m-%d}, not the past one"
     return f"→ {resolved:%a %Y-%m-%d}"
 
 

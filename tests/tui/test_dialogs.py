@@ -499,6 +499,9 @@ def test_a_priority_begun_is_the_one_offered(typed: str, taken: str) -> None:
 def test_due_hint_is_quiet_while_half_typed() -> None:
     assert due_hint("", TODAY) == ""
     assert due_hint("tomorrow", TODAY) == "→ Tue 2026-11-24"
+    # a day without its year, its last nearer: said, as the command line's note says it
+    assert due_hint("nov 20", TODAY) == "→ Sat 2027-11-20, not the past one"
+    assert due_hint("dec 20", TODAY) == "→ Sun 2026-12-20"
     assert due_hint("fr", TODAY).startswith("?")
 
 
