@@ -1097,27 +1097,54 @@ def _priority_of(text: str) -> str:
 
 
 def _draft_from_row(values: dict[str, str], today: date, from_export: bool = False) -> ActionDraft:
+    """The row as a new action; refused, with every cell that is wrong said at once (one a
+    try, a lead fixed a sheet over as many imports as it had mistakes)."""
+
     def optional(name: str) -> str | None:
         text = values.get(name, "").strip()
         return text or None
 
+    problems: list[str] = []
+
+    def checked(read: Callable[[], Any]) -> Any:
+        try:
+            return read()
+        except InvalidInput as refused:
+            problems.append(str(refused))
+            return None
+
     due_text = optional("due")
     owner = optional("owner")
     notes = values.get("notes", "")
-    if (optional("phase") or "").lower() == "done":  # told what to do (a lead's day one)
-        raise InvalidInput("phase", values["phase"], "is not an open action's: leave done rows out")
-    return validated(
-        ActionDraft,
-        title=values.get("title", ""),
-        owner=None if owner is not None and owner.lower() == "none" else owner,  # as --owner
-        # "DO" and "High", as a spreadsheet's cells say them, are do and high (a tester)
-        phase=(optional("phase") or "plan").lower(),
-        due=_due_of(due_text, today) if due_text else None,
-        priority=_priority_of(optional("priority") or "normal"),
-        initiative=optional("initiative"),
-        kpi=optional("kpi"),
-        # a spreadsheet's line ends inside a cell (Excel's CRLF, an old Mac's CR) as pdca's: a
-        # CR kept in the notes showed as a control character (a trial); an export's notes
-        # come back as they were, a bare CR too (a tester)
-        notes=notes if from_export else notes.replace("\r\n", "\n").replace("\r", "\n"),
+    phase = (optional("phase") or "plan").lower()
+    if phase == "done":  # told what to do (a lead's day one)
+        problems.append(
+            str(
+                InvalidInput(
+                    "phase", values["phase"], "is not an open action's: leave done rows out"
+                )
+            )
+        )
+        phase = "plan"
+    due = checked(lambda: _due_of(due_text, today)) if due_text else None
+    priority = checked(lambda: _priority_of(optional("priority") or "normal")) or "normal"
+    draft = checked(
+        lambda: validated(
+            ActionDraft,
+            title=values.get("title", ""),
+            owner=None if owner is not None and owner.lower() == "none" else owner,  # as --owner
+            # "DO" and "High", as a spreadsheet's cells say them, are do and high (a tester)
+            phase=phase,
+            due=due,
+            priority=priority,
+            initiative=optional("initiative"),
+            kpi=optional("kpi"),
+            # a spreadsheet's line ends inside a cell (Excel's CRLF, an old Mac's CR) as
+            # pdca's: a CR kept in the notes showed as a control character (a trial); an
+            # export's notes come back as they were, a bare CR too (a tester)
+            notes=notes if from_export else notes.replace("\r\n", "\n").replace("\r", "\n"),
+        )
     )
+    if problems:
+        raise PdcaError("; ".join(problems))
+    return draft

@@ -493,6 +493,22 @@ def test_a_csv_with_capitalised_column_names_and_values_is_read_as_pdcas(store, 
     assert refused.exit_code == 1 and "names a column twice: title" in refused.stderr
 
 
+def test_a_csv_row_is_refused_with_every_cell_that_is_wrong(store, cli, tmp_path):
+    """Only a row's first mistake was said: a lead fixed the due, imported again, and only
+    then learnt of the phase (a lead's day one). Every wrong cell of a row is said at once."""
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(
+        "title,owner,due,phase,priority\nA,ann,03/12/2026,In progress,High\nB,ann,,done,P9\n"
+    )
+    result = cli("import", str(sheet))
+    assert result.exit_code == 1 and result.stdout == ""
+    said = result.stderr
+    assert "line 2: due: '03/12/2026' is not a date" in said, said
+    assert "; phase: 'in progress' is not one of 'plan', 'do', 'check' or 'act'; line 3:" in said
+    assert "line 3: phase: 'done' is not an open action's: leave done rows out; priority:" in said
+    assert store.list_actions() == []
+
+
 def test_a_csv_separated_by_semicolons_or_tabs_says_so(store, cli, tmp_path):
     """A spreadsheet saved with semicolons was "neither a pdca JSON export nor a CSV with a
     title column", nothing said of the separator (a tester)."""
