@@ -864,21 +864,32 @@ async def test_a_count_is_never_parted_from_its_words_at_40_columns(make_app, te
             assert not line.split()[0].isdigit(), drawn  # no number begins a line
 
 
+def lenas_standup(db_path: Path, told: str | None = None) -> int:
+    """lena records a stand-up two hours ago, ``told`` first as her check-in on one of bob's
+    actions (its id is returned)."""
+    from datetime import timedelta
+
+    from pdca.db.models import CheckinDraft
+    from tests.conftest import open_as
+
+    lena = open_as(db_path, "lena", NOW_DT - timedelta(hours=2))
+    try:
+        bobs = next(a.id for a in lena.list_actions() if a.owner == "bob")
+        if told is not None:
+            lena.add_checkin(bobs, CheckinDraft(message=told))
+        digest = accountability.standup_digest(lena)
+        accountability.record_standup(lena, digest.since, [], digest.until)
+    finally:
+        lena.close()
+    return bobs
+
+
 async def test_the_header_names_whose_stand_up_the_window_starts_at(
     make_app, team, db_path: Path
 ) -> None:
     """A second lead's window began at a colleague's stand-up and looked like their own (a
     lead's weeks): the header names who recorded it."""
-    from datetime import timedelta
-
-    from tests.conftest import NOW_DT, open_as
-
-    lena = open_as(db_path, "lena", NOW_DT - timedelta(hours=2))
-    try:
-        digest = accountability.standup_digest(lena)
-        accountability.record_standup(lena, digest.since, [], digest.until)
-    finally:
-        lena.close()
+    lenas_standup(db_path)
     app = make_app(team)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("5")
@@ -893,19 +904,10 @@ async def test_a_meeting_read_again_keeps_the_stand_up_its_window_began_at(
     """Mid-meeting, a write read the window again as a bare time: "(lena's stand-up)" left the
     header for good (a trial's fortnight), and a check-in of that stand-up's last second,
     told by it, came back."""
-    from datetime import timedelta
-
     from pdca.db.models import CheckinDraft
-    from tests.conftest import NOW_DT, open_as
+    from tests.conftest import open_as
 
-    lena = open_as(db_path, "lena", NOW_DT - timedelta(hours=2))
-    bobs = next(a.id for a in lena.list_actions() if a.owner == "bob")
-    try:
-        lena.add_checkin(bobs, CheckinDraft(message="told at lena's stand-up"))
-        digest = accountability.standup_digest(lena)
-        accountability.record_standup(lena, digest.since, [], digest.until)
-    finally:
-        lena.close()
+    bobs = lenas_standup(db_path, told="told at lena's stand-up")
     app = make_app(team)
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await bobs_turn(pilot)
