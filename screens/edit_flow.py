@@ -101,9 +101,13 @@ def fields_of(changes: ActionChanges) -> set[str]:
 
 
 def both_changed(seen: Action, theirs: Action, mine: ActionChanges) -> set[str]:
-    """The fields ``mine`` changes that the other version changed too, since ``seen``."""
+    """The fields ``mine`` changes that the other version changed too, since ``seen``, to
+    another value than mine (the same due set by both asked which, a reviewer)."""
     before, now = comparable(seen), comparable(theirs)
-    return {name for name in now if now[name] != before[name]} & fields_of(mine)
+    wanted = comparable(with_changes(form_of(theirs), mine))
+    return {
+        name for name in fields_of(mine) if now[name] != before[name] and now[name] != wanted[name]
+    }
 
 
 def without_fields(changes: ActionChanges, names: set[str]) -> ActionChanges:
@@ -185,19 +189,19 @@ async def save_edit(
     mine = changes_between(base, form)
     seen = base
     chosen_mine = False  # "Write mine" was chosen and met another change
-    merged: str | None = None  # said once the edit is saved beside another's change
+    merged: list[str] = []  # said once the edit is saved beside another's change
     while True:
         if is_empty(mine):
-            if merged:  # theirs kept where both changed, and nothing else was mine
-                board.notify(merged)
+            for said in merged:  # theirs kept where both changed, and nothing else was mine
+                board.notify(said)
             return seen
         try:
             saved = await board.context.write(
                 _edit(base.id, mine, seen.version, then_move),
                 edit_words(base.id, mine, cut=None),
             )
-            if merged:  # after the write: one a rule refused was said as saved (a retrial)
-                board.notify(merged)
+            for said in merged:  # after the write: one a rule refused was said saved (a retrial)
+                board.notify(said)
             return saved
         except Conflict as conflict:
             theirs = board.read_action(base.id)
@@ -243,13 +247,15 @@ async def save_edit(
             # A move asked for from a phase it left, or a card finished: Keep theirs keeps
             # theirs whole, as it always did
             moved_away = (bool(then_move) and theirs.phase != seen.phase) or bool(theirs.done_at)
+            # nor with a move asked for: Keep theirs makes none (it moved the card, a reviewer)
+            theirs_whole = moved_away or then_move is not None
             if not moved_away and not clashing:
                 # Each change its own fields: both stand, nothing to choose (a moved card
                 # asked "#5 changed while you edited it" over a due date, a lead's day one).
                 who = f" by {conflict.by}" if conflict.by else ""
                 what = f" ({conflict.what})" if conflict.what else ""
                 moved = f" and the move to {then_move.capitalize()}" if then_move else ""
-                merged = (
+                merged.append(
                     f"#{base.id} was changed{who} meanwhile{what}: your"
                     f" {', '.join(sorted(fields_of(mine)))}{moved} saved with it, as"
                     " neither changed the other's"
@@ -287,7 +293,7 @@ async def save_edit(
                     me=board.context.actor,
                     clashing=tuple(sorted(clashing)),
                     # saved whichever is chosen: not when Keep theirs drops the move's edit
-                    mine_alone=() if moved_away else tuple(sorted(fields_of(mine) - clashing)),
+                    mine_alone=() if theirs_whole else tuple(sorted(fields_of(mine) - clashing)),
                     pending=edit_words(base.id, mine, cut=None)
                     + (f", then the move to {then_move.capitalize()}" if then_move else ""),
                 )
@@ -295,6 +301,7 @@ async def save_edit(
             if choice == "mine":
                 seen = theirs  # only my fields, over their version, checked by its version
                 chosen_mine = True
+                merged.clear()  # "neither changed the other's" no longer holds (a reviewer)
                 # The move asked for was from the phase seen: moved on meanwhile (bob took
                 # it on to Check), the caller's own move of it meets the change; still there,
                 # it goes with the edit, one change still (a reviewer's u left it half).
@@ -311,10 +318,10 @@ async def save_edit(
             # touch, are saved beside it (a retrial's new title went without a word with the
             # due date both had changed)
             rest = without_fields(mine, clashing)
-            if is_empty(rest) or moved_away:
+            if is_empty(rest) or theirs_whole:
                 board.place(theirs)  # my changes go, as chosen
                 return None
-            merged = (
+            merged.append(
                 f"#{base.id}: theirs kept for {', '.join(sorted(clashing))}; your"
                 f" {', '.join(sorted(fields_of(rest)))} saved with it"
             )

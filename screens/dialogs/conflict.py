@@ -177,8 +177,8 @@ class ConflictModal(Dialog[str | None]):
                     yield Label(plain(others or "—", one_line=True), classes=differs)
             if self.clashing and self.mine_alone:
                 yield Label(
-                    f"Both changed {', '.join(self.clashing)}: that is the choice. Your"
-                    f" {', '.join(self.mine_alone)} is saved either way.",
+                    f"Both changed {', '.join(self.clashing)}: that is the choice. Keep theirs"
+                    f" and Write mine both save your {', '.join(self.mine_alone)}.",
                     id="conflict-both",
                     markup=False,
                 )

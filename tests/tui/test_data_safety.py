@@ -754,12 +754,85 @@ async def test_keep_theirs_keeps_theirs_where_both_changed_and_saves_my_other_fi
         )
         assert isinstance(app.screen, ConflictModal)
         both = str(app.screen.query_one("#conflict-both", Label).render())
-        assert both == "Both changed due: that is the choice. Your title is saved either way."
+        assert both == (
+            "Both changed due: that is the choice. Keep theirs and Write mine both save your title."
+        )
         await pilot.press("t")
         await settle_app(app, pilot)
         stored = app.context.store.get_action(1)
         assert (stored.title, stored.due, stored.notes) == ("Alice's title", "2026-12-20", "bob's")
         assert _notes(app)[-1] == "#1: theirs kept for due; your title saved with it"
+
+
+async def test_keep_theirs_on_a_gate_form_makes_no_move(make_app, board_db: Path) -> None:
+    """> on #2, owner and due filled; bob set its owner meanwhile: Keep theirs saved her due
+    and moved the card to Do, unsaid (a reviewer). It keeps theirs whole, as it did."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _gate_form_saved_after_bob(
+            app, pilot, board_db, lambda bob: bob.edit_action(2, ActionChanges(owner="bob"))
+        )
+        assert isinstance(app.screen, ConflictModal)
+        assert not app.screen.query("#conflict-both")  # nothing is saved either way
+        await pilot.press("t")
+        await settle_app(app, pilot)
+        stored = app.context.store.get_action(2)
+        assert (stored.owner, stored.due, stored.phase) == ("bob", None, "plan")
+
+
+async def test_a_merge_then_write_mine_over_a_clash_says_no_merge(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """bob's notes merged beside alice's title, then carol's title met it: Write mine wrote
+    over carol's, and the note said "as neither changed the other's" (a reviewer)."""
+    from pdca.screens.board import BoardScreen
+
+    app = make_app(board_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        app.screen.query_one("#title", Input).value = "Alice's title"
+        bob = open_as(board_db, "bob")
+        bob.edit_action(1, ActionChanges(notes="bob's"))
+        bob.close()
+        read = BoardScreen.read_action
+        third: list[int] = []
+
+        def read_then_carol(self: BoardScreen, action_id: int):  # type: ignore[no-untyped-def]
+            found = read(self, action_id)
+            if not third:  # carol's title right after the first conflict was read
+                third.append(1)
+                carol = open_as(board_db, "carol")
+                carol.edit_action(1, ActionChanges(title="Carol's"))
+                carol.close()
+            return found
+
+        monkeypatch.setattr(BoardScreen, "read_action", read_then_carol)
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ConflictModal)
+        await pilot.press("m")
+        await settle_app(app, pilot)
+        stored = app.context.store.get_action(1)
+        assert (stored.title, stored.notes) == ("Alice's title", "bob's")
+        assert not any("neither changed the other's" in n for n in _notes(app)), _notes(app)
+
+
+async def test_the_same_value_set_by_both_is_no_choice(make_app, board_db: Path) -> None:
+    """alice set #1's title and due, bob the same due: the dialog asked which due (a
+    reviewer). Saved, hers beside his."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        app.screen.query_one("#title", Input).value = "Alice's title"
+        app.screen.query_one("#due", Input).value = "2026-12-31"
+        await _saved_after_bob(
+            app, pilot, board_db, lambda bob: bob.edit_action(1, ActionChanges(due="2026-12-31"))
+        )
+        assert not isinstance(app.screen, ConflictModal)
+        stored = app.context.store.get_action(1)
+        assert (stored.title, stored.due) == ("Alice's title", "2026-12-31")
 
 
 async def test_write_mine_on_a_gate_form_still_in_plan_moves_as_one_change(
