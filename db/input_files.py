@@ -82,22 +82,26 @@ def not_utf8(
     """``wanted``: what the command reads, said in brackets (``kpi import`` takes a CSV only);
     with the first line that is not, when the file can be read again to find it (a tester
     was given no line of a sheet of thousands)."""
-    if _starts_as_utf16(path):  # a spreadsheet's "Unicode text": said what it is (a retrial)
+    wide = _wide_encoding(path)
+    if wide:  # a spreadsheet's "Unicode text": said what it is (a retrial)
         return InvalidInput(
-            field, str(path), "is UTF-16 text, where pdca reads UTF-8: save it as CSV UTF-8"
+            field, str(path), f"is {wide} text, where pdca reads UTF-8: save it as CSV UTF-8"
         )
     line = _first_line_not_utf8(path)
     where = f", from line {line}" if line is not None else ""
     return InvalidInput(field, str(path), f"is not UTF-8 text{where} ({wanted})")
 
 
-def _starts_as_utf16(path: Path) -> bool:
-    """Whether ``path`` begins with UTF-16's byte order mark."""
+def _wide_encoding(path: Path) -> str | None:
+    """UTF-16 or UTF-32, when ``path`` begins with its byte order mark."""
     try:
         with open(path, "rb") as raw:
-            return raw.read(2) in (b"\xff\xfe", b"\xfe\xff")
+            start = raw.read(4)
     except OSError:
-        return False
+        return None
+    if start in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return "UTF-32"
+    return "UTF-16" if start[:2] in (b"\xff\xfe", b"\xfe\xff") else None
 
 
 def _first_line_not_utf8(path: Path) -> int | None:

@@ -305,8 +305,10 @@ def _others(database: Path, filesystem: str, now: datetime) -> list[str]:
         return []
     try:
         # A file a newer pdca wrote is refused for that first: "ask them to quit" sent its
-        # team away for a restore this pdca would refuse anyway (a two-version trial)
-        _check_live(connection, database)
+        # team away for a restore this pdca would refuse anyway (a two-version trial). Only
+        # that: any other failure here is for the restore's own checks (a busy read in a
+        # --wait loop ended it, a reviewer).
+        _refuse_newer(connection, database)
         rows = connection.execute(
             "SELECT DISTINCT login, host, pid FROM sessions WHERE seen_at >= ?", (cutoff,)
         ).fetchall()
@@ -342,19 +344,28 @@ def _connect_writer(database: Path, filesystem: str) -> sqlite3.Connection:
     return connection
 
 
+def _refuse_newer(connection: sqlite3.Connection, database: Path) -> None:
+    """Refused when the live file is at a schema this pdca does not know: its users' pdca
+    writes it, and a copy put in under them by this one would be written on as if it were
+    theirs (a tester restored over schema 999; SQLITE.md: a newer schema is refused). A
+    file that cannot be read so far is left to the caller's checks."""
+    try:
+        application_id, version = schema.read_versions(connection)
+    except sqlite3.Error:
+        return
+    if application_id == schema.APPLICATION_ID and version > schema.schema_version():
+        raise DatabaseProblem(
+            f"{database}: written by a newer pdca (schema {version}; this one knows up to"
+            f" {schema.schema_version()}); nothing restored: restore with the newer pdca"
+        )
+
+
 def _check_live(connection: sqlite3.Connection, database: Path) -> None:
     """The live file must be pdca's (or an empty file): restore never writes over someone
     else's database. A damaged pdca file is fine: that is what restore is for."""
     try:
+        _refuse_newer(connection, database)
         application_id, version = schema.read_versions(connection)
-        if application_id == schema.APPLICATION_ID and version > schema.schema_version():
-            # Its users' pdca writes a schema this one does not know: a copy put in under
-            # them by this one would be written on as if it were theirs (a tester restored
-            # over schema 999). SQLITE.md: a newer schema than the code knows is refused.
-            raise DatabaseProblem(
-                f"{database}: written by a newer pdca (schema {version}; this one knows up to"
-                f" {schema.schema_version()}); nothing restored: restore with the newer pdca"
-            )
         if application_id == schema.APPLICATION_ID:
             return
         if application_id == 0 and version == 0:

@@ -2366,6 +2366,10 @@ def import_(session: Session, file: str, skip_existing: bool) -> None:
             actor=current_user(session.environ),
             clock=session.clock,
         )
+        # as into a file made by init: a login like the importer's asked about (a reviewer)
+        store = session.store()
+        new = [person.login for person in store.list_people()]
+        _say_new_people(store, new, known=set(new), only_alike=True)
     click.echo(f"imported {printable(file)}: {summary}")
 
 
@@ -2394,7 +2398,8 @@ def _say_new_people(
         return
     people = "person" if len(new) == 1 else "people"
     if only_alike:
-        what = f"of the {len(new)} {people} the import made, some look like another:"
+        some = "one looks" if len(said) == 1 else "some look"
+        what = f"of the {len(new)} {people} the import made, {some} like another:"
         more = ""
     else:
         what = f"the import made {len(new)} {people} new to this file:"

@@ -227,6 +227,8 @@ def test_a_csv_that_is_not_utf8_is_one_line(cli, team: Path, tmp_path: Path) -> 
     latin.write_bytes("title\ncafé\n".encode("utf-16"))
     said = "is UTF-16 text, where pdca reads UTF-8: save it as CSV UTF-8"
     assert_one_line_error(cli("import", str(latin)), said)
+    latin.write_bytes("title\ncafé\n".encode("utf-32"))
+    assert_one_line_error(cli("import", str(latin)), said.replace("UTF-16", "UTF-32"))
     # a BOM written twice is no part of the first column's name (a retrial)
     latin.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbftitle,owner\r\nx,ann\r\n")
     assert cli("import", str(latin)).exit_code == 0

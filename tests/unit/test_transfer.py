@@ -389,6 +389,14 @@ def test_a_csv_import_names_the_people_it_made_and_whom_they_look_like(
         " alice?); a typo? pdca reassign LOGIN RIGHT-LOGIN moves their work, then pdca forget"
         " LOGIN\n"
     ), said.stderr
+    # into a file the import makes, the same (it said nothing, a reviewer); one is one
+    csv_file.write_text("title,owner\nA,Alice\nB,bob\n")
+    made = tmp_path / "made.db"
+    said = cli("--db", str(made), "import", str(csv_file))
+    assert said.exit_code == 0 and said.stderr.startswith(
+        "note: of the 2 people the import made, one looks like another: Alice (did you mean"
+        " alice?); a typo?"
+    ), said.stderr
 
 
 def test_nameless_columns_a_spreadsheet_leaves_at_the_end_are_left_out(store, cli, tmp_path):
