@@ -1145,6 +1145,6 @@ def _draft_from_row(values: dict[str, str], today: date, from_export: bool = Fal
             notes=notes if from_export else notes.replace("\r\n", "\n").replace("\r", "\n"),
         )
     )
-    if problems:
+    if problems or not isinstance(draft, ActionDraft):
         raise PdcaError("; ".join(problems))
     return draft

@@ -255,10 +255,12 @@ async def save_edit(
                 who = f" by {conflict.by}" if conflict.by else ""
                 what = f" ({conflict.what})" if conflict.what else ""
                 moved = f" and the move to {then_move.capitalize()}" if then_move else ""
+                # the fields that differ from theirs: one both set alike is no more mine
+                now, wanted = comparable(theirs), comparable(with_changes(form_of(theirs), mine))
+                own = sorted(name for name in fields_of(mine) if wanted[name] != now[name])
                 merged.append(
                     f"#{base.id} was changed{who} meanwhile{what}: your"
-                    f" {', '.join(sorted(fields_of(mine)))}{moved} saved with it, as"
-                    " neither changed the other's"
+                    f" {', '.join(own)}{moved} saved with it, as neither changed the other's"
                 )
                 seen = theirs
                 continue
@@ -294,6 +296,10 @@ async def save_edit(
                     clashing=tuple(sorted(clashing)),
                     # saved whichever is chosen: not when Keep theirs drops the move's edit
                     mine_alone=() if theirs_whole else tuple(sorted(fields_of(mine) - clashing)),
+                    # the move Write mine makes (a moved-on card takes none)
+                    move_to=then_move.capitalize()
+                    if then_move and theirs.phase == seen.phase and theirs.done_at is None
+                    else None,
                     pending=edit_words(base.id, mine, cut=None)
                     + (f", then the move to {then_move.capitalize()}" if then_move else ""),
                 )
@@ -311,21 +317,23 @@ async def save_edit(
             if choice == "edit":
                 return EditAgain(theirs, with_changes(form_of(theirs), mine), then_move=then_move)
             if choice is None:  # esc: put off, not thrown away (a tester's notes went so)
+                # on the version it was made on: the choice put off is asked again at the
+                # next save (kept on theirs, it wrote over ben's title unasked, a retrial)
                 return EditAgain(
-                    theirs, with_changes(form_of(theirs), mine), later=True, then_move=then_move
+                    seen, with_changes(form_of(seen), mine), later=True, then_move=then_move
                 )
             # Keep theirs: theirs where both changed; my other fields, which they did not
             # touch, are saved beside it (a retrial's new title went without a word with the
             # due date both had changed)
-            rest = without_fields(mine, clashing)
-            if is_empty(rest) or theirs_whole:
+            mine_only = without_fields(mine, clashing)
+            if is_empty(mine_only) or theirs_whole:
                 board.place(theirs)  # my changes go, as chosen
                 return None
             merged.append(
                 f"#{base.id}: theirs kept for {', '.join(sorted(clashing))}; your"
-                f" {', '.join(sorted(fields_of(rest)))} saved with it"
+                f" {', '.join(sorted(fields_of(mine_only)))} saved with it"
             )
-            mine, seen = rest, theirs
+            mine, seen = mine_only, theirs
             continue
         except PdcaError as error:
             if isinstance(error, NotFound) and (error.kind, error.key) == ("action", base.id):

@@ -2369,6 +2369,7 @@ def import_(session: Session, file: str, skip_existing: bool) -> None:
         # as into a file made by init: a login like the importer's asked about (a reviewer)
         store = session.store()
         new = [person.login for person in store.list_people()]
+        _say_shut_out(store, new)
         _say_new_people(store, new, known=set(new), only_alike=True)
     click.echo(f"imported {printable(file)}: {summary}")
 

@@ -120,6 +120,7 @@ class ConflictModal(Dialog[str | None]):
         me: str | None = None,
         clashing: tuple[str, ...] = (),
         mine_alone: tuple[str, ...] = (),
+        move_to: str | None = None,
     ) -> None:
         """``again``: "Write mine" met yet another change: said in the heading, else the
         dialog came back looking the same, and m seemed to do nothing (a tester).
@@ -129,6 +130,7 @@ class ConflictModal(Dialog[str | None]):
         super().__init__()
         self.clashing = clashing
         self.mine_alone = mine_alone
+        self.move_to = move_to  # the form's move: said, which choice makes it (a retrial)
         self.again = again
         self.pending = pending
         self.action_id = action_id
@@ -175,7 +177,14 @@ class ConflictModal(Dialog[str | None]):
                     yours, others = from_the_difference(yours, others)
                     yield Label(plain(yours or "—", one_line=True), classes=differs)
                     yield Label(plain(others or "—", one_line=True), classes=differs)
-            if self.clashing and self.mine_alone:
+            if self.move_to is not None:
+                yield Label(
+                    f"Write mine also moves it to {self.move_to}; Keep theirs saves none of"
+                    " yours and leaves it where it is.",
+                    id="conflict-both",
+                    markup=False,
+                )
+            elif self.clashing and self.mine_alone:
                 yield Label(
                     f"Both changed {', '.join(self.clashing)}: that is the choice. Keep theirs"
                     f" and Write mine both save your {', '.join(self.mine_alone)}.",

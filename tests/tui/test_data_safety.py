@@ -265,7 +265,11 @@ async def test_esc_on_the_conflict_keeps_the_edit_for_e(make_app, board_db: Path
         await pilot.press("e")
         await settle_app(app, pilot)
         assert app.screen.query_one("#title", Input).value == "Alice's title"
-        await pilot.press("ctrl+s")  # my changes over the version the dialog showed
+        await pilot.press("ctrl+s")  # the choice put off is asked again (a retrial: it wrote
+        await settle_app(app, pilot)  # over bob's title unasked)
+        assert isinstance(app.screen, ConflictModal)
+        assert app.context.store.get_action(1).title == "Bob's title"
+        await pilot.press("m")
         await settle_app(app, pilot)
         stored = app.context.store.get_action(1)
         assert (stored.title, stored.owner) == ("Alice's title", "dave")
@@ -773,7 +777,11 @@ async def test_keep_theirs_on_a_gate_form_makes_no_move(make_app, board_db: Path
             app, pilot, board_db, lambda bob: bob.edit_action(2, ActionChanges(owner="bob"))
         )
         assert isinstance(app.screen, ConflictModal)
-        assert not app.screen.query("#conflict-both")  # nothing is saved either way
+        said = str(app.screen.query_one("#conflict-both", Label).render())  # the move, named
+        assert said == (
+            "Write mine also moves it to Do; Keep theirs saves none of yours and leaves it"
+            " where it is."
+        )
         await pilot.press("t")
         await settle_app(app, pilot)
         stored = app.context.store.get_action(2)

@@ -352,6 +352,9 @@ def test_naming_an_owner_who_cannot_write_the_file_says_so(ok, db_path: Path) ->
     ok("--db", str(other), "init")
     said = ok("--db", str(other), "import", str(sheet)).stderr
     assert said.startswith(note), said
+    made = db_path.parent / "made.db"  # and one the import makes (a retrial)
+    said = ok("--db", str(made), "import", str(sheet)).stderr
+    assert f"note: {outside} cannot write this file (" in said, said
 
 
 def _with_carl(monkeypatch: pytest.MonkeyPatch, names: dict[int, str], carl: int) -> dict[int, str]:
