@@ -26,7 +26,6 @@ from pdca.db.connection import refuse_database_file
 from pdca.db.dates import exported_day, nearer_last_year, parse_date
 from pdca.db.errors import (
     DatabaseProblem,
-    GateUnmet,
     InvalidInput,
     PdcaError,
     RowChangedOutside,
@@ -956,19 +955,25 @@ def _as_drafts(rows: Iterable[tuple[Any, ...]]) -> Iterator[ActionDraft]:
         yield ActionDraft.model_construct(**dict(zip(_DRAFT_FIELDS, values, strict=True)))
 
 
-def _startable(store: Store) -> Callable[[ActionDraft], None]:
-    """Refuses a draft the write would refuse (its phase's gate, an initiative or KPI that is
-    not in the file), so the first pass names its line with the other bad rows. Each name is
-    looked up once; the write checks again in its transaction."""
+def _startable(
+    store: Store,
+) -> Callable[[ActionDraft | None, str | None, str | None], list[str]]:
+    """What the write would refuse of a row: its phase's gate (of ``draft``, when the row
+    made one), an initiative or KPI that is not in the file; so the first pass names its line
+    with the other bad rows, every problem of the row at once (a retrial learnt of a row's
+    KPI only after its initiative was put right). Each name is looked up once; the write
+    checks again in its transaction."""
     found: dict[tuple[str, str], PdcaError | None] = {}
 
-    def check(draft: ActionDraft) -> None:
-        problem = rules.start_problem(draft.phase, draft.owner, draft.due, "owner, due columns")
-        if problem:
-            raise GateUnmet(f"phase: {problem}")
+    def problems(draft: ActionDraft | None, initiative: str | None, kpi: str | None) -> list[str]:
+        said = []
+        if draft is not None:
+            gate = rules.start_problem(draft.phase, draft.owner, draft.due, "owner, due columns")
+            if gate:
+                said.append(f"phase: {gate}")
         for kind, name, lookup in (
-            ("initiative", draft.initiative, store.initiative_id),
-            ("kpi", draft.kpi, store.kpi_id),
+            ("initiative", initiative, store.initiative_id),
+            ("kpi", kpi, store.kpi_id),
         ):
             if name is not None and (kind, name) not in found:
                 try:
@@ -977,16 +982,17 @@ def _startable(store: Store) -> Callable[[ActionDraft], None]:
                 except PdcaError as error:
                     found[kind, name] = error
             if name is not None and (refused := found[kind, name]) is not None:
-                raise refused
+                said.append(str(refused))
+        return said
 
-    return check
+    return problems
 
 
 def _csv_drafts(
     path: Path,
     stream: TextIO,
     today: date,
-    startable: Callable[[ActionDraft], None],
+    startable: Callable[[ActionDraft | None, str | None, str | None], list[str]],
     entered_in_do: list[int],
     exported: list[tuple[int, str]],
     held_here: Callable[[dict[str, str], ActionDraft], bool] | None = None,
@@ -1052,11 +1058,15 @@ def _csv_drafts(
             lowered = True
         else:
             lowered = False
+        refused: list[str] = []
         try:
-            draft = _draft_from_row(values, today, from_export)
-            startable(draft)
+            draft: ActionDraft | None = _draft_from_row(values, today, from_export)
         except PdcaError as error:
-            yield line, error
+            draft, refused = None, [str(error)]
+        initiative, kpi = (values.get(key, "").strip() or None for key in ("initiative", "kpi"))
+        refused += startable(draft, initiative, kpi)
+        if refused or draft is None:
+            yield line, PdcaError("; ".join(refused))
         else:
             if held_here is not None and held_here(values, draft):
                 continue

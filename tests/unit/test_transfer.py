@@ -515,6 +515,12 @@ def test_a_csv_row_is_refused_with_every_cell_that_is_wrong(store, cli, tmp_path
     assert "; phase: 'in progress' is not one of 'plan', 'do', 'check' or 'act'; line 3:" in said
     assert "line 3: phase: 'done' is not an open action's: leave done rows out; priority:" in said
     assert store.list_actions() == []
+    # the initiative and KPI too, beside the rest (a retrial fixed one a run)
+    sheet.write_text("title,phase,initiative,kpi\nX,xyz,Nope,NoKPI\n")
+    said = cli("import", str(sheet)).stderr
+    assert "line 2: phase: 'xyz' is not one of" in said, said
+    assert "; initiative: “Nope” is not a known initiative" in said, said
+    assert "; kpi: “NoKPI” is not a known KPI" in said, said
 
 
 def test_a_csv_separated_by_semicolons_or_tabs_says_so(store, cli, tmp_path):
