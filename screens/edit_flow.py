@@ -100,14 +100,14 @@ def fields_of(changes: ActionChanges) -> set[str]:
     return {name.removeprefix("clear_") for name in changes.model_dump(exclude_defaults=True)}
 
 
-def both_changed(seen: Action, theirs: Action, mine: ActionChanges) -> set[str]:
-    """The fields ``mine`` changes that the other version changed too, since ``seen``, to
-    another value than mine (the same due set by both asked which, a reviewer)."""
+def compared(seen: Action, theirs: Action, mine: ActionChanges) -> tuple[set[str], set[str]]:
+    """Of the fields ``mine`` changes: those whose value differs from theirs (one both set
+    alike is no more mine), and of them those the other version changed too since ``seen``
+    (the same due set by both asked which, a reviewer)."""
     before, now = comparable(seen), comparable(theirs)
     wanted = comparable(with_changes(form_of(theirs), mine))
-    return {
-        name for name in fields_of(mine) if now[name] != before[name] and now[name] != wanted[name]
-    }
+    own = {name for name in fields_of(mine) if wanted[name] != now[name]}
+    return own, {name for name in own if now[name] != before[name]}
 
 
 def without_fields(changes: ActionChanges, names: set[str]) -> ActionChanges:
@@ -243,7 +243,7 @@ async def save_edit(
                 board.notify(f"#{base.id} already holds your change{who}")
                 board.place(theirs)
                 return theirs
-            clashing = both_changed(seen, theirs, mine)
+            own, clashing = compared(seen, theirs, mine)
             # A move asked for from a phase it left, or a card finished: Keep theirs keeps
             # theirs whole, as it always did
             moved_away = (bool(then_move) and theirs.phase != seen.phase) or bool(theirs.done_at)
@@ -255,12 +255,10 @@ async def save_edit(
                 who = f" by {conflict.by}" if conflict.by else ""
                 what = f" ({conflict.what})" if conflict.what else ""
                 moved = f" and the move to {then_move.capitalize()}" if then_move else ""
-                # the fields that differ from theirs: one both set alike is no more mine
-                now, wanted = comparable(theirs), comparable(with_changes(form_of(theirs), mine))
-                own = sorted(name for name in fields_of(mine) if wanted[name] != now[name])
                 merged.append(
                     f"#{base.id} was changed{who} meanwhile{what}: your"
-                    f" {', '.join(own)}{moved} saved with it, as neither changed the other's"
+                    f" {', '.join(sorted(own))}{moved} saved with it, as neither changed the"
+                    " other's"
                 )
                 seen = theirs
                 continue
@@ -295,11 +293,9 @@ async def save_edit(
                     me=board.context.actor,
                     clashing=tuple(sorted(clashing)),
                     # saved whichever is chosen: not when Keep theirs drops the move's edit
-                    mine_alone=() if theirs_whole else tuple(sorted(fields_of(mine) - clashing)),
-                    # the move Write mine makes (a moved-on card takes none)
-                    move_to=then_move.capitalize()
-                    if then_move and theirs.phase == seen.phase and theirs.done_at is None
-                    else None,
+                    mine_alone=() if theirs_whole else tuple(sorted(own - clashing)),
+                    # the move Write mine makes (a moved-on or finished card takes none)
+                    move_to=then_move.capitalize() if then_move and not moved_away else None,
                     pending=edit_words(base.id, mine, cut=None)
                     + (f", then the move to {then_move.capitalize()}" if then_move else ""),
                 )

@@ -16,7 +16,7 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Label
 
-from pdca.db.dates import parse_date
+from pdca.db.dates import nearer_last_year, parse_date
 from pdca.db.errors import InvalidInput
 from pdca.widgets.literal_fields import in_place
 from pdca.widgets.text import plain
@@ -185,8 +185,6 @@ def due_hint(text: str, today: date) -> str:
         resolved = parse_date(text, today)
     except InvalidInput:
         return f"? {DATE_FORMS}"
-    from pdca.db.dates import nearer_last_year
-
     if nearer_last_year(text, resolved, today):  # "Dec 3" three days gone (a retrial)
         return f"→ {resolved:%a %Y-%m-%d}, not the past one"
     return f"→ {resolved:%a %Y-%m-%d}"
