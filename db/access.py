@@ -486,6 +486,15 @@ def a_persons_account(login: str) -> bool:
         return False
 
 
+def cannot_write_words(who: str, why: str) -> str:
+    """What is said of people given work in a file they cannot write: the command line's
+    note, the board's notice and an import's say it alike."""
+    return (
+        f"{who} cannot write this file ({why}): what is theirs here, they cannot answer"
+        " (check in, acknowledge)"
+    )
+
+
 def why_login_cannot_write(login: str, path: Path) -> str | None:
     """Why the Unix login ``login`` could not write the file at ``path`` (its modes, its
     folder's), or None: they may, or ``login`` is no login on this machine (a name on work,

@@ -130,13 +130,12 @@ def say_if_owner_cannot_write(board: BoardScreen, owner: str) -> None:
     for a person new to the file (a retrial)."""
     if board.store.path is None:
         return
-    from pdca.db.access import why_login_cannot_write
+    from pdca.db.access import cannot_write_words, why_login_cannot_write
 
     shut_out = why_login_cannot_write(owner, board.store.path)
     if shut_out:
         board.notify(
-            f"{literal(owner)} cannot write this file ({shut_out}): what is theirs here, they"
-            " cannot answer (check in, acknowledge)",
+            cannot_write_words(literal(owner), shut_out),
             severity="warning",
             timeout=10,
             markup=False,

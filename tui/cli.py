@@ -2141,7 +2141,7 @@ def saying_who_is_new(store: Store, *logins: str | None) -> Iterator[None]:
     """After a write that names an owner (or a KPI's escalation path) this file has never
     seen, a note says so: a typo (``--owner bbo``) makes a new person, with a line in owners
     and stand-ups from then on, who would get a KPI's alerts unseen."""
-    from pdca.db.access import why_login_cannot_write
+    from pdca.db.access import cannot_write_words, why_login_cannot_write
 
     given = [login for login in dict.fromkeys(logins) if login]
     new = [login for login in given if not store.seen_before(login)]
@@ -2163,11 +2163,7 @@ def saying_who_is_new(store: Store, *logins: str | None) -> Iterator[None]:
         # carl, outside the group, went without a word (a retrial)
         shut_out = None if store.path is None else why_login_cannot_write(login, store.path)
         if shut_out:
-            click.echo(
-                f"note: {printable(login)} cannot write this file ({shut_out}): what is"
-                " theirs here, they cannot answer (check in, acknowledge)",
-                err=True,
-            )
+            click.echo(f"note: {cannot_write_words(printable(login), shut_out)}", err=True)
 
 
 def refuse_unknown_owner(store: Store, owner: str | None) -> None:
@@ -2416,7 +2412,7 @@ def _say_new_people(
 def _say_shut_out(store: Store, logins: list[str]) -> None:
     """Which of the people an import made cannot write the file (outside its group), in one
     note: a CSV's carl came in without the word pdca add says (a retrial)."""
-    from pdca.db.access import why_login_cannot_write
+    from pdca.db.access import cannot_write_words, why_login_cannot_write
 
     if store.path is None:
         return
@@ -2427,11 +2423,7 @@ def _say_shut_out(store: Store, logins: list[str]) -> None:
     from pdca.db.input_files import a_few
 
     names = a_few([printable(login) for login, _ in shut])
-    click.echo(
-        f"note: {names} cannot write this file ({shut[0][1]}): what is theirs here, they"
-        " cannot answer (check in, acknowledge)",
-        err=True,
-    )
+    click.echo(f"note: {cannot_write_words(names, shut[0][1])}", err=True)
 
 
 def _like_another(login: str, actor: str, new: set[str]) -> list[str]:
