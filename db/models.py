@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from pdca.db.errors import InvalidInput
+from pdca.db.errors import InvalidInput, PdcaError
 from pdca.db.text_rules import shows_nothing
 
 if TYPE_CHECKING:
@@ -376,14 +376,30 @@ def validated(model: type[T], **values: Any) -> T:
     try:
         return model(**values)
     except ValidationError as error:
-        first = error.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else model.__name__
-        message = first["msg"].removeprefix("Value error, ")
-        if first["type"] == "literal_error":
-            message = "is not one of " + message.removeprefix("Input should be ")
-        elif message[:1].isupper() and not message.startswith("is "):
-            message = message[0].lower() + message[1:]
-        raise InvalidInput(field.replace("_", "-"), values.get(field), message) from None
+        raise _invalid(model, values, error.errors()[0]) from None
+
+
+def validated_whole(model: type[T], **values: Any) -> T:
+    """``validated``, its refusal naming every bad field at once (an import's row: a bad
+    owner hid a bad phase, and a sheet took an import per mistake, a retrial)."""
+    from pydantic import ValidationError
+
+    try:
+        return model(**values)
+    except ValidationError as error:
+        said = [str(_invalid(model, values, each)) for each in error.errors()]
+        raise PdcaError("; ".join(said)) from None
+
+
+def _invalid(model: type[BaseModel], values: dict[str, Any], problem: Any) -> InvalidInput:
+    """One of pydantic's errors as pdca says it: the field, the value, why."""
+    field = str(problem["loc"][0]) if problem["loc"] else model.__name__
+    message = problem["msg"].removeprefix("Value error, ")
+    if problem["type"] == "literal_error":
+        message = "is not one of " + message.removeprefix("Input should be ")
+    elif message[:1].isupper() and not message.startswith("is "):
+        message = message[0].lower() + message[1:]
+    return InvalidInput(field.replace("_", "-"), values.get(field), message)
 
 
 def checked_text(field: str, text: str, limit: int = MESSAGE_MAX) -> str:

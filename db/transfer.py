@@ -49,7 +49,7 @@ from pdca.db.models import (
     not_one_of,
     number_problem,
     priority_of,
-    validated,
+    validated_whole,
 )
 from pdca.db.row_rules import row_problem
 from pdca.db.spreadsheet import neutralise, restore
@@ -1119,7 +1119,7 @@ def _draft_from_row(values: dict[str, str], today: date, from_export: bool = Fal
     def checked(read: Callable[[], Any]) -> Any:
         try:
             return read()
-        except InvalidInput as refused:
+        except PdcaError as refused:
             problems.append(str(refused))
             return None
 
@@ -1139,7 +1139,7 @@ def _draft_from_row(values: dict[str, str], today: date, from_export: bool = Fal
     due = checked(lambda: _due_of(due_text, today)) if due_text else None
     priority = checked(lambda: _priority_of(optional("priority") or "normal")) or "normal"
     draft = checked(
-        lambda: validated(
+        lambda: validated_whole(
             ActionDraft,
             title=values.get("title", ""),
             owner=None if owner is not None and owner.lower() == "none" else owner,  # as --owner

@@ -515,6 +515,11 @@ def test_a_csv_row_is_refused_with_every_cell_that_is_wrong(store, cli, tmp_path
     assert "; phase: 'in progress' is not one of 'plan', 'do', 'check' or 'act'; line 3:" in said
     assert "line 3: phase: 'done' is not an open action's: leave done rows out; priority:" in said
     assert store.list_actions() == []
+    # a bad owner with a bad phase: both (the owner hid the phase, a retrial)
+    sheet.write_text("title,owner,phase\nX,o'brien,chk\n")
+    said = cli("import", str(sheet)).stderr
+    assert "line 2: owner: \"o'brien\" is not a login" in said, said
+    assert "; phase: 'chk' is not one of 'plan', 'do', 'check' or 'act'" in said, said
     # the initiative and KPI too, beside the rest (a retrial fixed one a run)
     sheet.write_text("title,phase,initiative,kpi\nX,xyz,Nope,NoKPI\n")
     said = cli("import", str(sheet)).stderr
