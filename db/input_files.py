@@ -130,6 +130,9 @@ def _first_line_not_utf8(path: Path) -> int | None:
 # None for a row deliberately skipped.
 Outcome = tuple[int, T | PdcaError | None]
 SHOWN_PROBLEMS = 5  # bad rows named in the one-line message; the rest are counted
+# ... and no more than fit this many characters whole: the line's middle was cut, and a row's
+# errors read under another's number (a retrial's sheet of six rows, each wrong thrice)
+SHOWN_CHARACTERS = 1400
 
 
 class Spool(Generic[T]):
@@ -166,8 +169,10 @@ def spool_checked(path: Path, outcomes: Iterable[Outcome[T]], verb: str) -> Spoo
         for line, outcome in outcomes:
             if isinstance(outcome, PdcaError):
                 bad += 1
-                if len(problems) < SHOWN_PROBLEMS:
-                    problems.append(f"line {line}: {outcome}")
+                said = f"line {line}: {outcome}"
+                room = SHOWN_CHARACTERS - sum(len(shown) + 2 for shown in problems)
+                if len(problems) < SHOWN_PROBLEMS and (not problems or len(said) <= room):
+                    problems.append(said)
             elif outcome is None:
                 spool.skipped += 1
             elif not bad:  # once a row is bad nothing will be written: stop keeping rows
