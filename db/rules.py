@@ -79,7 +79,11 @@ def start_problem(
     Check and Act are reached only through their gates: a check-in since Do, a verdict.
     """
     if phase == "do" and not (owner and due):
-        return f"a new action in Do needs an owner and a due date ({fields})"
+        # what is missing alone: "an owner and a due date" beside a due given (a retrial)
+        wanted = " and ".join(
+            words for words, given in (("an owner", owner), ("a due date", due)) if not given
+        )
+        return f"a new action in Do needs {wanted} ({fields})"
     if phase == "check":
         return (
             "a new action cannot start in Check: add it in Do, check in, "

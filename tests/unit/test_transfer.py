@@ -462,7 +462,7 @@ def test_csv_rows_the_write_would_refuse_are_named_by_line_with_the_others(store
     assert result.exit_code == 1
     message = result.stderr.strip()
     assert "\n" not in message and "5 bad rows, nothing written" in message, message
-    assert "line 3: phase: a new action in Do needs an owner and a due date" in message
+    assert "line 3: phase: a new action in Do needs an owner (owner, due columns)" in message
     assert "(owner, due columns)" in message and "--owner" not in message
     assert "line 4: due: '2026-02-30'" in message
     assert "line 5: phase: a new action cannot start in Check" in message
