@@ -101,6 +101,16 @@ async def _saved_after_bob(app, pilot, board_db: Path, bob_does) -> None:  # typ
     await settle_app(app, pilot)
 
 
+async def _title_and_due_saved_after_bob(app, pilot, board_db: Path, bob_change: ActionChanges):  # type: ignore[no-untyped-def]
+    """e on #1, alice's title and due 2026-12-31 typed; bob's ``bob_change`` to #1 meanwhile;
+    then her ctrl+s."""
+    await pilot.press("e")
+    await settle_app(app, pilot)
+    app.screen.query_one("#title", Input).value = "Alice's title"
+    app.screen.query_one("#due", Input).value = "2026-12-31"
+    await _saved_after_bob(app, pilot, board_db, lambda bob: bob.edit_action(1, bob_change))
+
+
 async def _edit_title_while_bob_changes(app, pilot, board_db: Path, bob_change: ActionChanges):  # type: ignore[no-untyped-def]
     """alice edits #1's title while bob changes it too (and ``bob_change``'s fields): a
     conflict to settle (a change of other fields alone is saved beside hers)."""
@@ -746,15 +756,8 @@ async def test_keep_theirs_keeps_theirs_where_both_changed_and_saves_my_other_fi
     changed, and t keeps bob's due, saving her title beside it."""
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("e")
-        await settle_app(app, pilot)
-        app.screen.query_one("#title", Input).value = "Alice's title"
-        app.screen.query_one("#due", Input).value = "2026-12-31"
-        await _saved_after_bob(
-            app,
-            pilot,
-            board_db,
-            lambda bob: bob.edit_action(1, ActionChanges(due="2026-12-20", notes="bob's")),
+        await _title_and_due_saved_after_bob(
+            app, pilot, board_db, ActionChanges(due="2026-12-20", notes="bob's")
         )
         assert isinstance(app.screen, ConflictModal)
         both = str(app.screen.query_one("#conflict-both", Label).render())
@@ -831,13 +834,7 @@ async def test_the_same_value_set_by_both_is_no_choice(make_app, board_db: Path)
     reviewer). Saved, hers beside his."""
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("e")
-        await settle_app(app, pilot)
-        app.screen.query_one("#title", Input).value = "Alice's title"
-        app.screen.query_one("#due", Input).value = "2026-12-31"
-        await _saved_after_bob(
-            app, pilot, board_db, lambda bob: bob.edit_action(1, ActionChanges(due="2026-12-31"))
-        )
+        await _title_and_due_saved_after_bob(app, pilot, board_db, ActionChanges(due="2026-12-31"))
         assert not isinstance(app.screen, ConflictModal)
         stored = app.context.store.get_action(1)
         assert (stored.title, stored.due) == ("Alice's title", "2026-12-31")
