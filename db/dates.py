@@ -71,16 +71,22 @@ def nearer_last_year(text: str, taken: date, today: date) -> bool:
     nearer today than the next one it was ``taken`` as: to be said where it is taken (a lead's
     spreadsheet said "Dec 3" three days after it, and the action came in due a year later
     without a word). ``jan 15`` in December is next month's, and not said."""
+    return past_one_nearer(text, taken, today) is not None
+
+
+def past_one_nearer(text: str, taken: date, today: date) -> date | None:
+    """The last occurrence of the day ``text`` names without its year, when it lies nearer
+    today than the next one it was ``taken`` as (``nearer_last_year``); else None."""
     raw = " ".join(text.strip().lower().split())
     named = _MONTH_DAY.match(raw) or _DAY_MONTH.match(raw)
     if named is None or named[3] or taken <= today:
-        return False
+        return None
     try:
         last = _parse(text, today, "due", back=True)
     except InvalidInput:
-        return False
+        return None
     # feb 29 in 2026: 2028's is nearer than 2024's, and not said (a retrial)
-    return (today - last) < (taken - today)
+    return last if (today - last) < (taken - today) else None
 
 
 def exported_day(text: str) -> str:

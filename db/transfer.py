@@ -23,7 +23,7 @@ from typing import Any, TextIO
 from pdca.db import rules, schema
 from pdca.db.clock import Clock, iso
 from pdca.db.connection import refuse_database_file
-from pdca.db.dates import exported_day, nearer_last_year, parse_date
+from pdca.db.dates import exported_day, parse_date, past_one_nearer
 from pdca.db.errors import (
     DatabaseProblem,
     InvalidInput,
@@ -694,7 +694,7 @@ def _append_csv(
     held = [0]  # how many rows the file held already (``skip_existing``)
     keys: list[tuple[Any, ...]] = []  # each new row's key, for the look again (below)
     here = _held_here(store, held, keys) if skip_existing else None
-    next_year: list[tuple[int, str, date]] = []  # (line, cell, day) of "Dec 3" taken a year on
+    next_year: list[tuple[int, str, date, date]] = []  # (line, cell, day, its last) a year on
     drafts = _csv_drafts(
         path, stream, today, _startable(store), entered_in_do, exported, here, next_year
     )
@@ -768,22 +768,22 @@ def _append_csv(
         + lowered
         + twice
         + _overdue_words(store, first, last, today)
-        + _next_year_words(next_year, today)
+        + _next_year_words(next_year)
     )
 
 
-def _next_year_words(next_year: list[tuple[int, str, date]], today: date) -> str:
-    """The dues written without a year that were taken as next year's, their last one
-    nearer (``dates.nearer_last_year``): a lead's "Dec 3", three days gone, came in due a
+def _next_year_words(next_year: list[tuple[int, str, date, date]]) -> str:
+    """The dues written without a year that were taken as their next ones, their last one
+    nearer (``dates.past_one_nearer``): a lead's "Dec 3", three days gone, came in due a
     year later without a word (a trial)."""
     if not next_year:
         return ""
-    line, cell, day = next_year[0]
-    last = parse_date(cell, today, back=True).isoformat()
+    line, cell, day, last = next_year[0]
     if len(next_year) == 1:
         return (
             f"; 1 due without a year was taken as its next one (line {line}: {cell!r} as"
-            f" {day.isoformat()}; write {last} for the one gone by, pdca edit changes it)"
+            f" {day.isoformat()}; write {last.isoformat()} for the one gone by, pdca edit"
+            " changes it)"
         )
     lines = a_few([str(found[0]) for found in next_year])
     return (
@@ -996,7 +996,7 @@ def _csv_drafts(
     entered_in_do: list[int],
     exported: list[tuple[int, str]],
     held_here: Callable[[dict[str, str], ActionDraft], bool] | None = None,
-    next_year: list[tuple[int, str, date]] | None = None,
+    next_year: list[tuple[int, str, date, date]] | None = None,
 ) -> Iterator[Outcome[ActionDraft]]:
     """Each row's line and its draft, the error that refused it, or None for a done row.
     ``held_here``: a row it says the file holds already is left out whole. ``next_year``
@@ -1073,8 +1073,10 @@ def _csv_drafts(
             if lowered:
                 entered_in_do.append(drafts)
             due_text = values.get("due", "").strip()
-            if next_year is not None and draft.due and nearer_last_year(due_text, draft.due, today):
-                next_year.append((line, due_text, draft.due))
+            if next_year is not None and draft.due:
+                gone_by = past_one_nearer(due_text, draft.due, today)
+                if gone_by is not None:
+                    next_year.append((line, due_text, draft.due, gone_by))
             if from_export and (number := _exported_id(values)) is not None:
                 exported.append((number, draft.title))  # imported before? (below)
             drafts += 1

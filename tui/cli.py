@@ -1450,13 +1450,13 @@ def _say_overdue_already(session: Session, action_id: int | list[int], due: date
     today = session.today()
     ids = [action_id] if isinstance(action_id, int) else action_id
     if due is not None and ids and session.due_typed is not None:
-        from pdca.db.dates import nearer_last_year, parse_date
+        from pdca.db.dates import past_one_nearer
 
-        if nearer_last_year(session.due_typed, due, today):
-            last = parse_date(session.due_typed, today, back=True).isoformat()
+        last = past_one_nearer(session.due_typed, due, today)
+        if last is not None:
             click.echo(
                 f"note: due {printable(session.due_typed)!r} is taken as {due.isoformat()},"
-                f" the next one (write {last} for the one gone by)",
+                f" the next one (write {last.isoformat()} for the one gone by)",
                 err=True,
             )
     if due is not None and due < today and ids:
