@@ -70,6 +70,7 @@ from pdca.screens.cursor_change import (
 )
 from pdca.screens.edit_flow import EditAgain, edit_flow
 from pdca.screens.footer import footer_after_first_paint
+from pdca.screens.from_thread import land
 from pdca.widgets.lane_divider import LaneDivider
 from pdca.widgets.lanes import Lanes
 from pdca.widgets.phase_column import (
@@ -634,7 +635,7 @@ class BoardScreen(Screen[None]):
             raise  # the app stops on it
         except PdcaError:
             return  # the cards keep what they have; the next refresh tries again
-        self.app.call_from_thread(self.show_sparklines, sparklines)
+        land(self, self.show_sparklines, sparklines)
 
     @work(thread=True, exclusive=True, group="board-reload")
     def _reload(
@@ -673,11 +674,9 @@ class BoardScreen(Screen[None]):
         except DatabaseBroken:
             raise  # the app stops on it
         except PdcaError as error:
-            self.app.call_from_thread(self._reload_failed, wanted, str(error))
+            land(self, self._reload_failed, wanted, str(error))
             return
-        self.app.call_from_thread(
-            self._apply_reload, wanted, placed, read, around, (windows, since)
-        )
+        land(self, self._apply_reload, wanted, placed, read, around, (windows, since))
 
     def _moved_on(
         self, windows: dict[Phase, tuple[int, int]], pages: dict[Phase, tuple[int, list[Action]]]
@@ -777,8 +776,6 @@ class BoardScreen(Screen[None]):
     ) -> None:
         """Show what ``_reload`` read; ``asked``: the windows it read, and the event it read
         from (None: everything)."""
-        if not (self.is_attached and self.app.is_running):
-            return  # the app is ending, its widgets going: a read that landed now is moot
         if wanted != self.filter:
             return  # the filter changed while reading; a newer reload is on its way
         if placed != self.placed:

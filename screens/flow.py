@@ -36,6 +36,7 @@ from pdca.db.flow_rules import (
 )
 from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry, services
 from pdca.screens.footer import footer_after_first_paint
+from pdca.screens.from_thread import land
 from pdca.screens.row_view import RowView
 from pdca.widgets.row_list import Row, RowList
 from pdca.widgets.sparkline import sparkline
@@ -269,10 +270,10 @@ class FlowScreen(RowView):
                 reader.close()
         except PdcaError as error:
             if not worker.is_cancelled:  # cancelled: the view is gone
-                self.app.call_from_thread(self._read_done, None, str(error))
+                land(self, self._read_done, None, str(error))
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._read_done, figures, None)
+            land(self, self._read_done, figures, None)
 
     def _read_done(self, figures: Flow | None, problem: str | None) -> None:
         """Show what was read (newer than what is shown, even when more changes came while

@@ -24,6 +24,7 @@ from pdca.db.kpi_rules import target_by_words
 from pdca.db.models import InitiativeKpi, InitiativeOverview
 from pdca.db.store import Store
 from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry
+from pdca.screens.from_thread import land
 from pdca.screens.row_view import RowView
 from pdca.widgets.kpi_table import number
 from pdca.widgets.marks import status_mark
@@ -155,10 +156,10 @@ class InitiativesScreen(RowView):
         try:
             items = self.context.read(shown_overview)
         except PdcaError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            land(self, self.notify, str(error), severity="error")
             return
         if not get_current_worker().is_cancelled:  # a newer read is on its way: not this one
-            self.app.call_from_thread(self.show, items)
+            land(self, self.show, items)
 
     def on_resize(self) -> None:
         if self.items:  # the KPI names' width follows the terminal's

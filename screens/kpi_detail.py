@@ -33,6 +33,7 @@ from pdca.db.kpi_rules import (
 from pdca.db.models import KpiDetail, number_problem
 from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry, context_of
 from pdca.screens.footer import PdcaFooter
+from pdca.screens.from_thread import land
 from pdca.screens.kpi_reading import RecordsReadings
 from pdca.screens.kpis import AcknowledgesAlerts, refresh_header
 from pdca.widgets.kpi_chart import KpiChart
@@ -142,10 +143,10 @@ class KpiDetailScreen(AcknowledgesAlerts, RecordsReadings, Screen[None]):
         try:
             detail = context_of(self.app).read(lambda store: kpis.kpi_detail(store, name))
         except PdcaError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            land(self, self.notify, str(error), severity="error")
             return
         if not get_current_worker().is_cancelled:  # a newer read is on its way: not this one
-            self.app.call_from_thread(self.show, detail)
+            land(self, self.show, detail)
 
     def show(self, detail: KpiDetail) -> None:
         self.detail = detail

@@ -32,6 +32,7 @@ from pdca.screens.context import (
     write_banner_widget,
 )
 from pdca.screens.footer import footer_after_first_paint
+from pdca.screens.from_thread import land
 from pdca.screens.kpi_reading import RecordsReadings
 from pdca.screens.row_view import BACK_TO_BOARD, back_to_board
 from pdca.widgets.kpi_table import KpiTable
@@ -350,10 +351,10 @@ class KpisScreen(KpiRowsActions, Screen[None]):
         try:
             rows, left_out = self.context.read(_readable_rows)
         except PdcaError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            land(self, self.notify, str(error), severity="error")
             return
         if not get_current_worker().is_cancelled:  # a newer read is on its way: not this one
-            self.app.call_from_thread(self.show_rows, rows, keep_id, left_out)
+            land(self, self.show_rows, rows, keep_id, left_out)
 
     def on_database_changed(self) -> None:
         self.reload()

@@ -15,6 +15,7 @@ from pdca.db.errors import PdcaError
 from pdca.db.models import Alert, KpiRow
 from pdca.screens.context import UNDO_ON_THE_BOARD, context_of, services
 from pdca.screens.dialogs.base import THE_APPS_KEYS, Dialog
+from pdca.screens.from_thread import land
 from pdca.screens.kpis import KpiRowsActions
 from pdca.widgets.kpi_table import KpiTable
 from pdca.widgets.when import short_time
@@ -101,11 +102,11 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
             waiting = alerts.most_pressing_first(alerts.list_alerts(reader, assignee=self.whose))
             rows = waiting_for(kpis.kpi_rows(reader), waiting)
         except PdcaError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            land(self, self.notify, str(error), severity="error")
             return
         finally:
             reader.close()
-        self.app.call_from_thread(self._show, asked, rows)
+        land(self, self._show, asked, rows)
 
     def _show(self, asked: int, rows: list[KpiRow]) -> None:
         # Only the newest read: a thread worker that "exclusive" cancelled still ends, and

@@ -21,6 +21,7 @@ from pdca.db.accountability_models import OwnerRow
 from pdca.db.errors import PdcaError
 from pdca.db.store import Store
 from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry
+from pdca.screens.from_thread import land
 from pdca.screens.row_view import RowView
 from pdca.widgets.row_list import Row, RowList
 from pdca.widgets.status_bar import StatusBar
@@ -200,10 +201,10 @@ class OwnersScreen(RowView):
         try:
             rows, cadence = self.context.read(read)
         except PdcaError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            land(self, self.notify, str(error), severity="error")
             return
         if not get_current_worker().is_cancelled:  # a newer read is on its way
-            self.app.call_from_thread(self.show, rows, cadence)
+            land(self, self.show, rows, cadence)
 
     def show(self, rows: list[OwnerRow], cadence: int) -> None:
         keep = self.current.login if self.current else None

@@ -39,6 +39,7 @@ from pdca.db.accountability_models import (
 from pdca.db.errors import DatabaseBroken, PdcaError
 from pdca.db.store import Store
 from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry, services
+from pdca.screens.from_thread import land
 from pdca.screens.row_view import RowView
 from pdca.widgets.marks import status_mark
 from pdca.widgets.row_list import Row, RowList
@@ -398,10 +399,10 @@ class StandupScreen(RowView):
         try:
             digest, extra = self.context.read(read)
         except PdcaError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            land(self, self.notify, str(error), severity="error")
             return
         if not get_current_worker().is_cancelled:  # a newer read is on its way
-            self.app.call_from_thread(self.loaded, digest, extra)
+            land(self, self.loaded, digest, extra)
 
     def loaded(self, digest: Digest, extra: dict[str, list[DigestItem]] | None = None) -> None:
         first = self.digest is None
