@@ -313,14 +313,33 @@ COUNT = WholeNumberType(1, ID_MAX)
 pass_session = click.make_pass_decorator(Session)
 
 
-def _date(session: Session, field_name: str, text: str | None) -> date | None:
+def _date(
+    session: Session, field_name: str, text: str | None, *, back: bool = False
+) -> date | None:
+    """``text`` as a date; ``back``: a day of the past (a baseline's), so ``nov 1`` is the last
+    one (it was next year's, refused as in the future: a retrial)."""
     if text is None:
         return None
-    from pdca.db.dates import parse_date
+    from pdca.db.dates import parse_date, past_one_nearer
 
+    today = session.today()
+    taken = parse_date(text, today, field_name, back=back)
     if field_name == "due":
-        session.due_typed = text
-    return parse_date(text, session.today(), field_name)
+        session.due_typed = text  # said after the write lands (``_say_overdue_already``)
+    elif (last := past_one_nearer(text, taken, today)) is not None:
+        # a filter's or a KPI's day without its year, three days gone: next year's, said as
+        # an action's due is (``--due-by "dec 3"`` listed a year of work without a word)
+        _say_next_one(field_name, text, taken, last)
+    return taken
+
+
+def _say_next_one(field_name: str, text: str, taken: date, last: date) -> None:
+    """A day written without its year taken as its next one while its last one is nearer."""
+    click.echo(
+        f"note: {field_name} {printable(text)!r} is taken as {taken.isoformat()},"
+        f" the next one (write {last.isoformat()} for the one gone by)",
+        err=True,
+    )
 
 
 def given_moment(session: Session, field_name: str, text: str) -> datetime:
@@ -1454,11 +1473,7 @@ def _say_overdue_already(session: Session, action_id: int | list[int], due: date
 
         last = past_one_nearer(session.due_typed, due, today)
         if last is not None:
-            click.echo(
-                f"note: due {printable(session.due_typed)!r} is taken as {due.isoformat()},"
-                f" the next one (write {last.isoformat()} for the one gone by)",
-                err=True,
-            )
+            _say_next_one("due", session.due_typed, due, last)
     if due is not None and due < today and ids:
         from pdca.db.input_files import a_few  # only when said
 

@@ -228,8 +228,8 @@ def _kpi_add(session: Session, name: str, as_json: bool, given: dict[str, Any]) 
         "initiative": given["initiative"],
         "benchmark": _number("--benchmark", given["benchmark"]),
         "benchmark_source": given["benchmark_source"],
-        "baseline_from": _date(session, "--baseline-from", given["baseline_from"]),
-        "baseline_to": _date(session, "--baseline-to", given["baseline_to"]),
+        "baseline_from": _date(session, "--baseline-from", given["baseline_from"], back=True),
+        "baseline_to": _date(session, "--baseline-to", given["baseline_to"], back=True),
     }
     if given["alerts_mode"]:
         values["alerts_mode"] = given["alerts_mode"]
@@ -324,8 +324,8 @@ def _kpi_edit(session: Session, name: str, new_name, as_json: bool, given: dict[
         "benchmark": _number("--benchmark", given["benchmark"]),
         "benchmark_source": given["benchmark_source"],
         "alerts_mode": given["alerts_mode"],
-        "baseline_from": _date(session, "--baseline-from", given["baseline_from"]),
-        "baseline_to": _date(session, "--baseline-to", given["baseline_to"]),
+        "baseline_from": _date(session, "--baseline-from", given["baseline_from"], back=True),
+        "baseline_to": _date(session, "--baseline-to", given["baseline_to"], back=True),
         "clear": frozenset(clear),
     }
     changes = validated(KpiChanges, **values)

@@ -1757,6 +1757,18 @@ def test_a_due_without_its_year_taken_as_next_years_is_said(ok, shape) -> None:
     assert ok("edit", "1", "--due", "2026-11-20", *shape).stderr.startswith("note: due 2026-11-20")
 
 
+def test_a_due_filter_without_its_year_taken_as_next_years_is_said(ok) -> None:
+    """``list --due-by "nov 20"`` three days after it listed a year of work without a word."""
+    ok("add", "x", "--due", "2026-11-30")
+    listed = ok("list", "--due-by", "nov 20")
+    assert listed.stderr == (
+        "note: --due-by 'nov 20' is taken as 2027-11-20, the next one (write 2026-11-20 for"
+        " the one gone by)\n"
+    )
+    assert "2026-11-30" in listed.stdout  # due in a week: within next year's nov 20
+    assert "the next one" not in ok("list", "--due-by", "2026-11-20").stderr
+
+
 def test_forget_takes_a_typo_out_of_the_people_once_nothing_is_theirs(ok, cli, monkeypatch) -> None:
     """``--owner bne`` then the fix ``--owner ben``: bne stayed a person for good, offered by
     the picker and taken by list --owner and reassign without a word (a new user)."""

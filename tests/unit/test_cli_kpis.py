@@ -855,6 +855,27 @@ def test_a_baseline_from_today_or_before_is_taken(ok, js, kpi) -> None:
     assert js("kpi", "edit", KPI, "--baseline-from", "2026-01-01")["baseline_from"] == "2026-01-01"
 
 
+def test_a_baseline_day_without_its_year_is_the_past_one(ok, js, kpi) -> None:
+    """A baseline is readings taken: ``nov 1`` is this month's first, not next year's refused
+    as in the future (a retrial). The clock is 2026-11-23."""
+    assert js("kpi", "edit", KPI, "--baseline-from", "nov 1")["baseline_from"] == "2026-11-01"
+    edited = js("kpi", "edit", KPI, "--baseline-from", "oct 1", "--baseline-to", "fri")
+    assert (edited["baseline_from"], edited["baseline_to"]) == ("2026-10-01", "2026-11-20")
+
+
+def test_a_target_date_without_its_year_taken_as_next_years_is_said(cli) -> None:
+    """``--target-date "nov 20"`` three days after it is next year's, said as an action's due
+    is; a day ahead is said nothing of."""
+    added = cli("kpi", "add", "Gone", "--unit", "h", "--baseline", "9", "--target", "5",
+                "--target-date", "nov 20")  # fmt: skip
+    assert added.exit_code == 0 and added.stderr.startswith(
+        "note: --target-date 'nov 20' is taken as 2027-11-20, the next one (write 2026-11-20"
+        " for the one gone by)\n"
+    )
+    ahead = cli("kpi", "edit", "Gone", "--target-date", "dec 20")
+    assert ahead.exit_code == 0 and "the next one" not in ahead.stderr
+
+
 def test_a_target_on_the_bad_side_of_the_baseline_gets_a_smart_note(cli) -> None:
     added = cli("kpi", "add", "Backwards2", "--baseline", "10", "--target", "20", "--direction",
                 "down", "--unit", "x", "--target-date", "2027-01-01")  # fmt: skip
