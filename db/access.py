@@ -486,6 +486,31 @@ def a_persons_account(login: str) -> bool:
         return False
 
 
+def group_members(gid: int) -> set[str]:
+    """The logins in group ``gid``: its listed members and those whose own group it is, whom
+    ``gr_mem`` leaves out (a reviewer). Empty for a group the system does not know."""
+    try:
+        members = set(grp.getgrgid(gid).gr_mem)
+    except KeyError:
+        return set()
+    return members | {user.pw_name for user in pwd.getpwall() if user.pw_gid == gid}
+
+
+def team_accounts(path: Path | None) -> set[str]:
+    """The persons' accounts in the group of the file at ``path`` (none for a file of one's
+    own group, or none at all): logins a name in an import or ``--owner`` may be a slip of
+    (``bne`` for ben, whom the file did not know yet: a lead's import made bne unasked)."""
+    if path is None:
+        return set()
+    try:
+        info = path.stat()
+    except OSError:
+        return set()
+    if not info.st_mode & stat.S_IWGRP:
+        return set()  # not a file shared with a group
+    return {login for login in group_members(info.st_gid) if a_persons_account(login)}
+
+
 def cannot_write_words(who: str, why: str) -> str:
     """What is said of people given work in a file they cannot write: the command line's
     note, the board's notice and an import's say it alike."""

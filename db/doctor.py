@@ -8,7 +8,6 @@ on a broken or foreign file leaves it exactly as it was.
 from __future__ import annotations
 
 import glob
-import grp
 import os
 import pwd
 import sqlite3
@@ -23,6 +22,7 @@ from pdca.db.access import (
     describe_owner,
     file_lets_me_write,
     files_report,
+    group_members,
     group_name,
     group_to_share,
     in_its_owners_own_group,
@@ -377,13 +377,10 @@ def _meant_for_a_team(path: Path, dir_mode: int) -> bool:
     if not info.st_mode & stat.S_IWGRP or not dir_mode & stat.S_IXGRP:
         return False
     try:
-        members = set(grp.getgrgid(info.st_gid).gr_mem)
         owner = pwd.getpwuid(info.st_uid).pw_name
     except KeyError:
         return False
-    # Those whose own group it is are members too, and gr_mem leaves them out (a reviewer).
-    members |= {user.pw_name for user in pwd.getpwall() if user.pw_gid == info.st_gid}
-    return bool(members - {owner})
+    return bool(group_members(info.st_gid) - {owner})
 
 
 def _check_permissions(path: Path) -> list[Check]:

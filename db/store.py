@@ -980,7 +980,7 @@ class Store:
         made a person beside alice, heidi and dave with only "a typo?" said, a trial). The
         one writing counts too, whether or not they own anything (a retrial: ``a1ice``
         typed by alice). Read only when a login is new, so every login once."""
-        from pdca.db.access import a_persons_account
+        from pdca.db.access import a_persons_account, team_accounts
 
         if a_persons_account(login):  # a person of their own here (a retrial's ann)
             return []
@@ -997,7 +997,8 @@ class Store:
             return found
         logins = {row[0] for row in self.conn.execute("SELECT login FROM people")}
         logins.add(self.actor)
-        return spelled_nearly(login, known(list(logins)))
+        # and the accounts of the file's group, people here whom it does not know yet
+        return spelled_nearly(login, known(list(logins)) + sorted(team_accounts(self.path)))
 
     def not_a_person_hint(self, login: str) -> str:
         """What follows "is not one of this file's people": the login differing in case only,

@@ -2398,7 +2398,7 @@ def _say_new_people(
     said = []
     for login in new:
         if only_alike:
-            alike = _like_another(login, store.actor, set(new))
+            alike = _like_another(login, store.actor, set(new), store.path)
         else:
             alike = store.people_meant_by(login, among=known | {store.actor})
         if alike or not only_alike:
@@ -2441,12 +2441,13 @@ def _say_shut_out(store: Store, logins: list[str]) -> None:
     click.echo(f"note: {cannot_write_words(names, shut[0][1])}", err=True)
 
 
-def _like_another(login: str, actor: str, new: set[str]) -> list[str]:
+def _like_another(login: str, actor: str, new: set[str], path: Path | None) -> list[str]:
     """Whom ``login`` was probably meant for, of an import into a file that had nobody: the
     importer, or another login it made in lower case, when they differ in case only (a
-    lead's Ben beside his own ben); else the importer's, spelled nearly alike (bne). Never
-    one of two new logins for the other (bob and bbo both asked about each other)."""
-    from pdca.db.access import a_persons_account
+    lead's Ben beside his own ben); else the importer's or an account of the file's group,
+    spelled nearly alike (bne). Never one of two new logins for the other (bob and bbo both
+    asked about each other)."""
+    from pdca.db.access import a_persons_account, team_accounts
     from pdca.db.store import spelled_nearly
 
     if a_persons_account(login):
@@ -2454,7 +2455,7 @@ def _like_another(login: str, actor: str, new: set[str]) -> list[str]:
     lower = login.lower()
     if login != lower and (lower == actor.lower() or lower in new or a_persons_account(lower)):
         return [actor if lower == actor.lower() else lower]  # ANN for ann, a person here too
-    return spelled_nearly(login, [actor])
+    return spelled_nearly(login, [actor, *sorted(team_accounts(path))])
 
 
 @cli.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import grp
 import hashlib
 import os
 import pwd
@@ -190,9 +191,7 @@ def test_a_group_writable_file_in_a_folder_its_group_may_not_write_is_reported(
     """A tester's 2750 folder holding a 0664 file: everyone else's writes were refused, and
     doctor said "ok, private directory". A user's own group (umask 002) has no one else in
     it: that file is private, as before."""
-    import grp
 
-    from pdca.db import doctor
     from pdca.db.store import Store
 
     folder = tmp_path / "nogw"
@@ -203,8 +202,8 @@ def test_a_group_writable_file_in_a_folder_its_group_may_not_write_is_reported(
     os.chmod(path, 0o664)
     real = grp.getgrgid(path.stat().st_gid)
     found = grp.struct_group((real.gr_name, real.gr_passwd, real.gr_gid, members))
-    monkeypatch.setattr(doctor.grp, "getgrgid", lambda gid: found)
-    monkeypatch.setattr(doctor.pwd, "getpwall", list)  # nobody's own group it is
+    monkeypatch.setattr(grp, "getgrgid", lambda gid: found)
+    monkeypatch.setattr(pwd, "getpwall", list)  # nobody's own group it is
     ok, detail = _by_name(path)["group"]
     if members:
         assert not ok

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -397,6 +398,63 @@ def test_a_csv_import_names_the_people_it_made_and_whom_they_look_like(
         "note: of the 2 people the import made, one looks like another: Alice (did you mean"
         " alice?); a typo?"
     ), said.stderr
+
+
+def test_a_login_spelled_nearly_as_an_account_of_the_files_group_is_asked_about(
+    cli, tmp_path, monkeypatch
+) -> None:
+    """ann imports the team's sheet into its new shared file: ``bne`` (for ben, an account in
+    the file's group, not yet one of its people) came in unasked (a lead's trial). Asked now,
+    in a first import and a later one, and by ``add --owner``; a file of no group's is not."""
+    import grp
+    import pwd
+
+    team = {"ben": 1043, "dana": 1044}
+    real_account, real_group, real_all = pwd.getpwnam, grp.getgrgid, pwd.getpwall
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    gid = shared.stat().st_gid
+
+    def account(login: str) -> pwd.struct_passwd:
+        uid = team.get(login)
+        if uid is None:
+            return real_account(login)
+        own = gid if login == "dana" else uid  # dana's own group is the file's
+        return pwd.struct_passwd((login, "x", uid, own, "", f"/home/{login}", "/bin/sh"))
+
+    def group(asked: int) -> grp.struct_group:
+        found = real_group(asked)
+        if asked != gid:
+            return found
+        return grp.struct_group((found.gr_name, found.gr_passwd, gid, ["ben"]))
+
+    monkeypatch.setattr(pwd, "getpwnam", account)
+    monkeypatch.setattr(grp, "getgrgid", group)
+    # gr_mem leaves out those whose own group it is (dana): getpwall has her
+    monkeypatch.setattr(pwd, "getpwall", lambda: [*real_all(), account("dana")])
+    sheet = tmp_path / "team.csv"
+    sheet.write_text("title,owner\nA,bne\nB,daan\nC,quinn\n")
+    path = shared / "pdca.db"
+    assert cli("--db", str(path), "init").exit_code == 0
+    os.chmod(path, 0o660)
+    said = cli("--db", str(path), "import", str(sheet))
+    assert said.exit_code == 0 and said.stderr.startswith(
+        "note: of the 3 people the import made, some look like another: bne (did you mean"
+        " ben?), daan (did you mean dana?); a typo?"
+    ), said.stderr
+    later = tmp_path / "later.csv"
+    later.write_text("title,owner\nD,ebn\n")
+    said = cli("--db", str(path), "import", str(later))
+    assert "ebn (did you mean ben?)" in said.stderr, said.stderr
+    added = cli("--db", str(path), "add", "E", "--owner", "bne")
+    assert added.exit_code == 0 and "did you mean" not in added.stderr  # bne is a person now
+    added = cli("--db", str(path), "add", "F", "--owner", "adna")
+    assert added.exit_code == 0 and added.stderr.rstrip().endswith("; did you mean dana?")
+    # a file of one's own (not group-writable): its group's accounts are nobody's here
+    os.chmod(path, 0o600)
+    added = cli("--db", str(path), "add", "G", "--owner", "nada")
+    assert added.exit_code == 0 and "did you mean" not in added.stderr, added.stderr
 
 
 def test_nameless_columns_a_spreadsheet_leaves_at_the_end_are_left_out(store, cli, tmp_path):
