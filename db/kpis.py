@@ -455,8 +455,9 @@ def edit_kpi(
             kpi_rules.check_escalation(merged["owner"], path)
         if wanted.get("baseline_from") is not None:  # only as it is set: older files may hold one
             kpi_rules.refuse_future_baseline(draft.baseline_from, tx.now.date())
-        for login in (wanted.get("owner"), *(changes.escalation or ())):
-            store.ensure_person(tx, login)
+        store.ensure_person(tx, wanted.get("owner"))
+        for login in changes.escalation or ():
+            store.ensure_person(tx, login, field="escalate-to")
         changed = {k: v for k, v in wanted.items() if before[k] != v}
         # Before any change: an alert open already is none of this edit's raising (a tester
         # was told "raised alert 2" by every edit, one that changed nothing included).

@@ -962,6 +962,21 @@ class Store:
         )
         return [row[0] for row in rows]
 
+    def case_slip_of(self, login: str) -> str | None:
+        """The login ``login`` differs from only in case: a person of this file, the one
+        writing, or a person's account on this machine (not one of its own); else None."""
+        from pdca.db.access import a_persons_account
+
+        if a_persons_account(login):
+            return None
+        alike = self.people_spelled_alike(login)
+        if alike:
+            return alike[0]
+        if login != self.actor and login.lower() == self.actor.lower():
+            return self.actor
+        lower = login.lower()
+        return lower if lower != login and a_persons_account(lower) else None
+
     def people_begun_by(self, login: str) -> list[str]:
         """This file's logins that begin with ``login`` and go on (``dana`` for ``dan``), the
         shortest first: a login cut short made a new person, where the board's form asks
@@ -1016,13 +1031,27 @@ class Store:
             return " (pdca owners lists those with work)"
         return f" (its people: {', '.join(str(row[0]) for row in logins)})"
 
-    def ensure_person(self, tx: Transaction, login: str | None) -> None:
-        """Owners are people; the first mention of a login registers them."""
+    def ensure_person(
+        self, tx: Transaction, login: str | None, *, typed: bool = True, field: str = "owner"
+    ) -> None:
+        """Owners are people; the first mention of a login registers them. One ``typed`` by
+        hand that differs only in case from a person of the file, the one writing, or an
+        account here (``Ann`` for ann) is refused: it made a person of its own and the work
+        left ann's list, told after (a Taskwarrior user's trial); ``list --owner Ann`` and
+        ``reassign`` refused it already. An import's (``typed=False``) is said after it."""
         if login is None or login in tx.people:
             return
-        tx.people.add(login)
         if self.conn.execute("SELECT 1 FROM people WHERE login = ?", (login,)).fetchone():
+            tx.people.add(login)
             return
+        if typed and (meant := self.case_slip_of(login)) is not None:
+            raise InvalidInput(
+                field,
+                login,
+                f"is not one of this file's people; did you mean {meant}? (logins are"
+                " case-sensitive)",
+            )
+        tx.people.add(login)
         cursor = self.conn.execute(
             "INSERT INTO people (login, created_at) VALUES (?, ?)", (login, tx.at)
         )
@@ -1582,7 +1611,7 @@ class Store:
                 problem = rules.start_problem(draft.phase, draft.owner, draft.due)
                 if problem:
                     raise GateUnmet(f"phase: {problem}")
-                self.ensure_person(tx, draft.owner)
+                self.ensure_person(tx, draft.owner, typed=False)  # said after it
                 yield self._action_values(tx, draft, resolved)
 
         with self.write() as tx:
@@ -2263,8 +2292,9 @@ class Store:
 
             kpi_rules.check_kpi(draft)
             kpi_rules.check_escalation(draft.owner, draft.escalation)
-            for login in (draft.owner, *draft.escalation):
-                self.ensure_person(tx, login)
+            self.ensure_person(tx, draft.owner)
+            for login in draft.escalation:
+                self.ensure_person(tx, login, field="escalate-to")
             cursor = self.conn.execute(
                 "INSERT INTO kpis (name, unit, direction, baseline, target, target_date, warn,"
                 " alert, cadence, owner, perspective, initiative_id, created_at, updated_at,"

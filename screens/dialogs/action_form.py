@@ -374,9 +374,25 @@ class ActionFormModal(FormDialog[ActionFormResult | None]):
         if result is None:
             self.query_one(f"#{next(iter(errors))}").focus()
             return
-        if self._asked_about_new_owner(result.owner):
+        if self._refused_as_a_case_slip(result.owner) or self._asked_about_new_owner(result.owner):
             return
         self.dismiss(result)
+
+    def _refused_as_a_case_slip(self, owner: str | None) -> bool:
+        """An owner new to the file that differs from one of its people only in case (``Bob``
+        beside bob) is refused under its field, as the store refuses it: saved, it made a
+        person of its own and the work left bob's list (a Taskwarrior user's trial)."""
+        if owner is None or owner in self.people:
+            return False
+        alike = sorted((p for p in self.people if p.lower() == owner.lower()), key=_lower_first)
+        if not alike:
+            return False
+        self.query_one("#row-owner", FormRow).show_error(
+            f"owner: {shown_value(owner)} is not one of this file's people; did you mean"
+            f" {alike[0]}? (logins are case-sensitive)"
+        )
+        self.query_one("#owner", Input).focus()
+        return True
 
     def _asked_about_new_owner(self, owner: str | None) -> bool:
         """Ask once before an owner new to the file who begins a known person's login is
@@ -402,3 +418,8 @@ class ActionFormModal(FormDialog[ActionFormResult | None]):
         )
         self.query_one("#owner", Input).focus()
         return True
+
+
+def _lower_first(login: str) -> tuple[bool, str]:
+    """A login in lower case before one alike in capitals, as logins are (the store's order)."""
+    return login != login.lower(), login

@@ -743,10 +743,21 @@ async def test_an_owner_new_to_the_file_is_said_after_adding(make_app, board_db:
         await settle_app(app, pilot)
         assert store.get_action(7).owner == "bbo"
         assert new_person_notes(app) == [said_new("bbo", meant="bob")]  # two letters swapped
+        # A login differing in case only is refused: it made a person of its own, and the
+        # work left bob's list (a Taskwarrior user's trial); the form stays, words kept.
         await pilot.press("n", *"Case owner", "tab", "ctrl+u", *"Bob", "ctrl+s")
         await settle_app(app, pilot)
-        assert store.get_action(8).owner == "Bob"  # a login of its own, as Unix has it
-        assert new_person_notes(app)[-1] == (said_new("Bob", meant="bob"))
+        assert isinstance(app.screen, ActionFormModal)
+        said = app.screen.query_one("#owner-error", FieldError).message
+        assert said == (
+            "owner: 'Bob' is not one of this file's people; did you mean bob? (logins are"
+            " case-sensitive)"
+        )
+        await pilot.press("ctrl+s")  # not taken when saved again unchanged
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ActionFormModal)
+        assert [a.id for a in store.list_actions() if a.title == "Case owner"] == []
+        assert not store.has_person("Bob")
 
 
 async def test_an_owner_who_cannot_write_the_file_is_said_as_the_command_line_says(
