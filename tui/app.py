@@ -462,11 +462,28 @@ class PdcaApp(App[None]):
         self.left_typed = typed
         self.exit()
 
-    def exit_on_signal(self, return_code: int) -> None:
+    def exit_on_signal(self, return_code: int, since: float | None = None) -> None:
         """SIGHUP or SIGTERM: end as q does, what is typed in an open form printed at exit
-        (it went without a word, a reviewer's kill)."""
+        (it went without a word, a reviewer's kill).
+
+        Not while a screen is still opening or keys typed are held for it, for a while: a
+        check-in's on_mount met its fields removed by the quit (a crash report, exit 1), a
+        view's mount its own screen gone (MountError), and the words typed ahead of the form
+        went without a word (a crash hunter's trial). Opened, it takes them; then it ends."""
+        if since is None:
+            # Behind the keys already read (queued before the signal came): a c there opens
+            # its form first, and the wait below sees it opening.
+            self.call_later(self.exit_on_signal, return_code, time.monotonic())
+            return
+        if self._still_opening() and time.monotonic() - since < SIGNAL_WAITS_FOR_OPENING_SECONDS:
+            self.set_timer(OPENING_LOOK_SECONDS, partial(self.exit_on_signal, return_code, since))
+            return
         self._keep_typed()
         self.exit(return_code=return_code)
+
+    def _still_opening(self) -> bool:
+        """A screen of the stack not mounted yet, or typed keys held for what is opening."""
+        return self.key_hold.holding or not all(s.is_mounted for s in self.screen_stack)
 
     def action_suspend_process(self) -> None:
         """ctrl+z: to the shell, when there is one to come back from. Started straight by
@@ -1439,6 +1456,11 @@ def typed_words(screen: Screen[Any]) -> str | None:
 
     return screen.typed_words() if isinstance(screen, Dialog) else None
 
+
+# How long a signal's quit waits for a screen that is opening (and the keys held for it):
+# less than a hang-up's grace (HUNG_UP_GRACE_SECONDS), after which the process ends anyway.
+SIGNAL_WAITS_FOR_OPENING_SECONDS = 1.5
+OPENING_LOOK_SECONDS = 0.02
 
 # How long a hung-up board keeps trying a save that meets someone's lock, where it would
 # give up after the busy wait (10 s) and nobody would ever read why (a tester's 16 s lock).

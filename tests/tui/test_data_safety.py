@@ -1452,6 +1452,35 @@ async def test_text_typed_ahead_of_the_form_or_before_a_kill_is_said_at_exit(
         assert app.left_typed == ["New action in Plan: title 'Rota for on-call'"]
 
 
+@pytest.mark.parametrize(
+    ("burst", "typed"),
+    [
+        ("nRota", "New action in Plan: title 'Rota'"),
+        ("cA63", "Check-in on #1: message 'A63'"),
+        ("e", None),
+        ("o", None),
+    ],
+)
+async def test_a_signal_while_a_form_is_opening_waits_for_it(
+    make_app, board_db: Path, burst: str, typed: str | None
+) -> None:
+    """A hang-up or SIGTERM just after c: the check-in's on_mount met its fields removed by
+    the quit (NoMatches, a crash report, exit 1), and the words typed ahead of it went
+    without a word (a crash hunter's trial, 9 of 14). The quit now waits for the form (and
+    the keys held for it), then prints what it holds."""
+    from textual import events
+
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        for char in burst:  # one burst, then the signal at once, before any of it ran
+            app.post_message(events.Key(char, char))
+        app.exit_on_signal(143)
+        await wait_until(pilot, lambda: not app.is_running)
+    assert app.return_code == 143 and app.crash_log is None
+    assert app.left_typed == ([typed] if typed else [])
+
+
 async def test_a_kpi_added_while_the_form_is_open_is_known_on_save(
     make_app, store: Store, board_db: Path
 ) -> None:
