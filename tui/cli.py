@@ -1635,6 +1635,14 @@ def checkin(
 ) -> None:
     """Log progress on an action."""
     checked_text("message", message)  # refused before the file is opened
+    if status is None and (meant := _a_status_word(message)) is not None:
+        # ``pdca checkin 1 blocked`` saved an on-track check-in saying "blocked" (a
+        # Taskwarrior user's trial): the status is an option, the message what happened.
+        raise InvalidInput(
+            "message",
+            message,
+            f"is a status, not what happened: pdca checkin {action_id} MESSAGE --status {meant}",
+        )
     store = session.store()
     # As the board's form does: the last status stands until said otherwise. "still waiting
     # on DBA access" without --status marked a blocked action on-track, and it left the
@@ -1646,6 +1654,13 @@ def checkin(
         click.echo(said)
         return
     _emit(as_json, store.checkin(checkin_id), lambda: click.echo(said))
+
+
+def _a_status_word(message: str) -> str | None:
+    """The check-in status ``message`` is the whole of (``blocked``, ``at risk``), or None."""
+    words = "-".join(message.lower().replace("_", " ").replace("-", " ").split())
+    spelled = {"ontrack": "on-track", "atrisk": "at-risk"}.get(words, words)
+    return spelled if spelled in CHECKIN_STATUSES else None
 
 
 @cli.command("list")

@@ -620,6 +620,20 @@ def test_checkin_status_defaults_to_on_track(team, js) -> None:
     assert js("checkin", "1", "fine", "--json")["status"] == "on-track"
 
 
+@pytest.mark.parametrize(("typed", "meant"), [("blocked", "blocked"), ("At risk", "at-risk"),
+                                              ("on_track", "on-track"), ("ONTRACK", "on-track")])  # fmt: skip
+def test_a_message_that_is_only_a_status_is_refused(team, cli, ok, js, typed, meant) -> None:
+    """``pdca checkin 1 blocked`` saved an on-track check-in saying "blocked" (a Taskwarrior
+    user's trial): refused, the option named; nothing written."""
+    assert one_line_error(cli("checkin", "1", typed)) == (
+        f"message: {typed!r} is a status, not what happened: pdca checkin 1 MESSAGE --status"
+        f" {meant}"
+    )
+    assert js("list", "--json")[0]["last_checkin_at"] is None
+    assert ok("checkin", "1", typed, "--status", meant).stdout.startswith("checked in on #1")
+    assert ok("checkin", "1", "blocked on DBA access").stdout.startswith("checked in on #1")
+
+
 # --------------------------------------------------------------------------- list
 
 
