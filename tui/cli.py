@@ -59,7 +59,7 @@ from pdca.db.models import (
     parse_number,
     record_id,
 )
-from pdca.tui.cli_params import PriorityChoice, me_is_you
+from pdca.tui.cli_params import PhaseChoice, PriorityChoice, me_is_you
 from pdca.tui.columns import Cut, table, table_lines
 from pdca.tui.completion import DB_AFTER, attach_completers
 from pdca.tui.entry import NOTHING_WRITTEN
@@ -1238,7 +1238,7 @@ def demo(session: Session, size: str, fresh: bool) -> None:
 )
 @click.option(
     "--phase",
-    type=click.Choice(PHASES),  # all four: check or act is refused saying why, not only no
+    type=PhaseChoice(),  # all four: check or act is refused saying why, not only no
     metavar="[plan|do]",
     default="plan",
     show_default=True,
@@ -1504,7 +1504,7 @@ def _nothing_to_undo() -> None:
 
 @cli.command()
 @click.argument("action_id", metavar="ID", type=ACTION_ID)
-@click.argument("phase", type=click.Choice(PHASES), metavar="PHASE")
+@click.argument("phase", type=PhaseChoice(), metavar="PHASE")
 @click.option("--verdict", type=click.Choice(VERDICTS), help="Needed to enter Act.")
 @if_version_option
 @json_option
@@ -1667,7 +1667,7 @@ def _a_status_word(message: str) -> str | None:
 @click.option(
     "--owner", metavar="LOGIN", callback=me_is_you, help="Only this person's ('none': nobody's)."
 )
-@click.option("--phase", type=click.Choice(PHASES), help="Only this phase.")
+@click.option("--phase", type=PhaseChoice(), help="Only this phase.")
 @click.option("--initiative", metavar="NAME", help="Only this one's ('none': of no initiative).")
 @click.option("--priority", type=PriorityChoice(), help="Only actions of this priority.")
 @click.option("--overdue", is_flag=True, help="Only open actions past their due date.")

@@ -59,3 +59,24 @@ class ShortChoice(click.Choice):
             if len(starting) == 1 and value.strip():
                 return starting[0]
         return super().convert(value, param, ctx)
+
+
+class PhaseChoice(click.Choice):
+    """plan, do, check or act, in any case (``Do``, as a CSV import takes ``DO``); ``done``,
+    no phase, is refused naming the command that ends an action (a Taskwarrior user's
+    ``move 9 done``)."""
+
+    def __init__(self) -> None:
+        from pdca.db.models import PHASES
+
+        super().__init__(PHASES, case_sensitive=False)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value.strip().lower() in ("done", "closed", "finished"):
+            self.fail(
+                f"{value!r} is not a phase (plan, do, check, act): pdca done ID --decision"
+                " standardize|adjust|abandon ends an action",
+                param,
+                ctx,
+            )
+        return super().convert(value.strip() if isinstance(value, str) else value, param, ctx)

@@ -520,6 +520,18 @@ def test_move_refusals_name_the_missing_gate(team, ok, cli) -> None:
         )
 
 
+def test_a_phase_in_any_case_is_taken_and_done_is_pointed_to_pdca_done(team, ok, js, cli) -> None:
+    """``move 1 Do`` and ``list --phase Do`` were refused for the capital (an import takes
+    ``DO``); ``move 1 done`` named only the four phases (a Taskwarrior user's trial)."""
+    assert js("move", "1", "Do", "--json")["phase"] == "do"
+    assert [a["id"] for a in js("list", "--phase", " DO", "--json")] == [1]
+    assert one_line_error(cli("move", "1", "done")) == (
+        "Invalid value for 'PHASE': 'done' is not a phase (plan, do, check, act): pdca done ID"
+        " --decision standardize|adjust|abandon ends an action"
+    )
+    assert js("list", "--json")[0]["phase"] == "do"  # nothing written
+
+
 def test_move_backwards_is_free(team, ok, js) -> None:
     ok("move", "1", "do")
     assert js("move", "1", "plan", "--json")["phase"] == "plan"
@@ -620,8 +632,15 @@ def test_checkin_status_defaults_to_on_track(team, js) -> None:
     assert js("checkin", "1", "fine", "--json")["status"] == "on-track"
 
 
-@pytest.mark.parametrize(("typed", "meant"), [("blocked", "blocked"), ("At risk", "at-risk"),
-                                              ("on_track", "on-track"), ("ONTRACK", "on-track")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("blocked", "blocked"),
+        ("At risk", "at-risk"),
+        ("on_track", "on-track"),
+        ("ONTRACK", "on-track"),
+    ],
+)
 def test_a_message_that_is_only_a_status_is_refused(team, cli, ok, js, typed, meant) -> None:
     """``pdca checkin 1 blocked`` saved an on-track check-in saying "blocked" (a Taskwarrior
     user's trial): refused, the option named; nothing written."""
