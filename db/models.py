@@ -83,6 +83,8 @@ PRIORITY_WORDS: dict[str, Priority] = {
     "blocker": "high",
     "critical": "high",
     "medium": "normal",
+    "med": "normal",
+    "m": "normal",  # Taskwarrior's priority:M (H and L are the start of high and low)
     "major": "normal",
     "no priority": "normal",
     "none": "normal",

@@ -20,7 +20,7 @@ from textual.widgets import Button, Footer, Input, Label, TextArea
 
 from pdca.db.dates import parse_date
 from pdca.db.errors import InvalidInput
-from pdca.db.models import PRIORITIES, ActionDraft, validated
+from pdca.db.models import PRIORITIES, ActionDraft, priority_of, validated
 from pdca.db.plain import shown_value
 from pdca.db.recurrence_rules import EXPECTED as RULE_EXPECTED
 from pdca.db.recurrence_rules import parse as parse_rule
@@ -113,10 +113,10 @@ def check_action_form(
             else:  # a rule, but N out of range or a day twice: said, as the command line does
                 why = error.why.split(" (expected one of:")[0]
                 errors["every"] = str(InvalidInput("repeat", every.strip(), why))
-    typed = priority.strip().lower()
-    # What the field offers greyed is what saving takes: "hig" showed "high" and was refused.
-    offered = [p for p in PRIORITIES if typed and p.startswith(typed)]
-    chosen_priority = offered[0] if len(offered) == 1 else typed or "normal"
+    # What the field offers greyed is what saving takes ("hig" showed "high" and was
+    # refused), and what the command line takes: urgent, medium, P1 (the form refused
+    # "urgent" that --priority took, a Taskwarrior user's trial).
+    chosen_priority = priority_of(priority) if priority.strip() else "normal"
     check("priority", priority=chosen_priority)
 
     names: dict[str, str | None] = {}

@@ -183,12 +183,12 @@ async def test_action_form_refuses_an_unknown_priority_beside_the_field() -> Non
     app = Harness(form())
     async with app.run_test(size=SIZE) as pilot:
         set_value(app, "title", "T")
-        set_value(app, "priority", "urgent")
+        set_value(app, "priority", "pressing")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.result is MISSING
         message = error_of(app, "priority")
-        assert message is not None and message.startswith("priority: 'urgent' is not one of")
+        assert message is not None and message.startswith("priority: 'pressing' is not one of")
         assert app.focused is not None and app.focused.id == "priority"
 
 
@@ -486,9 +486,14 @@ def test_check_action_form_is_pure_and_reports_in_form_order() -> None:
     assert list(errors) == ["title", "owner", "due", "kpi"]
 
 
-@pytest.mark.parametrize(("typed", "taken"), [("hig", "high"), ("L", "low"), ("", "normal")])
+@pytest.mark.parametrize(
+    ("typed", "taken"),
+    [("hig", "high"), ("L", "low"), ("", "normal"), ("Urgent", "high"), ("M", "normal"),
+     ("P4", "low"), ("medium", "normal")],
+)  # fmt: skip
 def test_a_priority_begun_is_the_one_offered(typed: str, taken: str) -> None:
-    """The field showed "high" greyed after "hig", and saving refused 'hig' (a tester)."""
+    """The field showed "high" greyed after "hig", and saving refused 'hig' (a tester); it
+    refused "urgent" that ``--priority`` takes (a Taskwarrior user's trial)."""
     result, errors = check_action_form(
         title="Rota", owner="", due="", initiative="", kpi="", notes="", priority=typed,
         today=TODAY, initiatives=INITIATIVES, kpis=KPIS,
