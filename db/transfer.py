@@ -104,7 +104,26 @@ CSV_COLUMN_ALIASES = {
     "due date": "due",
     "due_date": "due",
     "description": "notes",
+    # Linear's and Jira's Status: their workflow's states, read as phases (STATUS_PHASES)
+    "status": "phase",
 }
+# Other tools' workflow states as PDCA phases: a Linear export's Status was refused as an
+# unknown column, and left out as told, its Done and Canceled issues came in as open work
+# (a Linear user's trial). Not yet started is Plan, under way (or in review) Do.
+STATUS_PHASES = {
+    **dict.fromkeys(
+        ("backlog", "todo", "to do", "triage", "unstarted", "open", "new", "selected for"
+         " development", "planned", "ready"), "plan"),
+    # under review is still being done: Check studies the results of work done, and no
+    # action starts there (it is moved there after a check-in)
+    **dict.fromkeys(("in progress", "started", "doing", "in development", "active", "in review",
+                     "review", "in qa", "qa", "testing"), "do"),
+}  # fmt: skip
+# ... and those of work that is over: a row in them is refused, to be left out
+FINISHED_STATUSES = frozenset(
+    ("done", "completed", "closed", "resolved", "canceled", "cancelled", "duplicate",
+     "won't do", "wont do", "won't fix")
+)  # fmt: skip
 
 
 def _column_name(name: str) -> str:
@@ -1093,8 +1112,8 @@ def _due_of(text: str, today: date) -> date:
 
 
 _READS_COLUMNS = (
-    f"pdca reads {', '.join(CSV_IMPORT_COLUMNS)}, and Summary, Assignee, Due Date and"
-    " Description as title, owner, due and notes"
+    f"pdca reads {', '.join(CSV_IMPORT_COLUMNS)}, and Summary, Assignee, Status, Due Date"
+    " and Description as title, owner, phase, due and notes"
 )
 
 
@@ -1128,8 +1147,8 @@ def _draft_from_row(values: dict[str, str], today: date, from_export: bool = Fal
     due_text = optional("due")
     owner = optional("owner")
     notes = values.get("notes", "")
-    phase = (optional("phase") or "plan").lower()
-    if phase == "done":  # told what to do (a lead's day one)
+    phase = " ".join((optional("phase") or "plan").lower().split())
+    if phase in FINISHED_STATUSES:  # told what to do (a lead's day one)
         problems.append(
             str(
                 InvalidInput(
@@ -1138,6 +1157,7 @@ def _draft_from_row(values: dict[str, str], today: date, from_export: bool = Fal
             )
         )
         phase = "plan"
+    phase = STATUS_PHASES.get(phase, phase)
     due = checked(lambda: _due_of(due_text, today)) if due_text else None
     priority = checked(lambda: _priority_of(optional("priority") or "normal")) or "normal"
     draft = checked(

@@ -338,7 +338,7 @@ def test_a_jira_or_linear_export_trimmed_to_its_columns_is_read(store, cli, ok, 
         "Summary,Issue key,Issue id,Issue Type,Status,Reporter,Sprint\nx,A-1,1,Bug,To Do,ann,S1\n"
     )
     many = cli("import", str(whole))
-    assert many.exit_code == 1 and "has 6 unknown columns (pdca reads title, owner," in many.stderr
+    assert many.exit_code == 1 and "has 5 unknown columns (pdca reads title, owner," in many.stderr
 
 
 def test_a_csv_import_names_the_people_it_made_and_whom_they_look_like(
@@ -564,13 +564,13 @@ def test_a_csv_row_is_refused_with_every_cell_that_is_wrong(store, cli, tmp_path
     then learnt of the phase (a lead's day one). Every wrong cell of a row is said at once."""
     sheet = tmp_path / "sheet.csv"
     sheet.write_text(
-        "title,owner,due,phase,priority\nA,ann,03/12/2026,In progress,High\nB,ann,,done,P9\n"
+        "title,owner,due,phase,priority\nA,ann,03/12/2026,Underway,High\nB,ann,,done,P9\n"
     )
     result = cli("import", str(sheet))
     assert result.exit_code == 1 and result.stdout == ""
     said = result.stderr
     assert "line 2: due: '03/12/2026' is not a date" in said, said
-    assert "; phase: 'in progress' is not one of 'plan', 'do', 'check' or 'act'; line 3:" in said
+    assert "; phase: 'underway' is not one of 'plan', 'do', 'check' or 'act'; line 3:" in said
     assert "line 3: phase: 'done' is not an open action's: leave done rows out; priority:" in said
     assert store.list_actions() == []
     # a bad owner with a bad phase: both (the owner hid the phase, a retrial)
@@ -1275,8 +1275,8 @@ def test_a_csv_without_a_title_column_names_what_it_read_and_the_one_meant(cli, 
     # and the columns pdca reads (a lead learnt them only at the next refusal)
     assert cli("import", str(other)).stderr.endswith(
         "its first line names 'task', 'owner', 'phase' (pdca reads title, owner, phase, due,"
-        " priority, initiative, kpi, notes, and Summary, Assignee, Due Date and Description as"
-        " title, owner, due and notes)\n"
+        " priority, initiative, kpi, notes, and Summary, Assignee, Status, Due Date and"
+        " Description as title, owner, phase, due and notes)\n"
     )
     # A spreadsheet's done row is told to be left out, not only that done is no phase
     done = tmp_path / "done.csv"
@@ -1285,3 +1285,19 @@ def test_a_csv_without_a_title_column_names_what_it_read_and_the_one_meant(cli, 
         "line 2: phase: 'Done' is not an open action's: leave done rows out\n"
     )
     assert json.loads(cli("list", "--json").stdout) == []
+    # Linear's and Jira's Status, their states as phases; finished ones refused, each named
+    # (a Linear export's Done and Canceled issues came in as open work, a Linear user's trial)
+    linear = tmp_path / "linear.csv"
+    linear.write_text(
+        "Title,Status,Assignee,Due Date\nA,Backlog,ann,\nB,In Progress,ann,2026-12-01\n"
+        "C,in  review,ann,2026-12-01\nD,Todo,,\nE,Canceled,ann,\nF,Duplicate,,\n",
+        encoding="utf-8",
+    )
+    said = cli("import", str(linear)).stderr
+    assert "line 6: phase: 'Canceled' is not an open action's: leave done rows out" in said
+    assert "line 7: phase: 'Duplicate' is not an open action's" in said
+    assert json.loads(cli("list", "--json").stdout) == []
+    linear.write_text(linear.read_text().rsplit("E,", 1)[0], encoding="utf-8")
+    assert cli("import", str(linear)).exit_code == 0
+    phases = {a["title"]: a["phase"] for a in json.loads(cli("list", "--json").stdout)}
+    assert phases == {"A": "plan", "B": "do", "C": "do", "D": "plan"}
