@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from pdca.db import models
 from pdca.db.models import validated
+from pdca.db.other_tools_syntax import fields_in_title
 from pdca.screens.board_writes import (
     action_form,
     owner_is_new,
@@ -15,7 +16,7 @@ from pdca.screens.board_writes import (
     say_owner_is_new,
 )
 from pdca.screens.context import services
-from pdca.widgets.text import quoted
+from pdca.widgets.text import literal, quoted
 
 if TYPE_CHECKING:
     from pdca.screens.board import BoardScreen
@@ -116,4 +117,13 @@ async def _add(board: BoardScreen, form: ActionFormResult) -> bool:
     if added.owner is not None:
         say_if_owner_cannot_write(board, added.owner)
     say_overdue_already(board, added)
+    if found := fields_in_title(added.title):
+        # "Deploy canary due:fri +ops" came in with no due date, unremarked (a Taskwarrior
+        # user's trial), as pdca add says it
+        board.notify(
+            f"#{added.id}'s title keeps {literal(', '.join(found))} as words: the form's Due,"
+            " Priority and Initiative set those here (pdca has no tags)",
+            severity="warning",
+            markup=False,
+        )
     return True

@@ -1295,12 +1295,14 @@ def add(
     }
     if not as_json and every is None:  # the reply is one line: no model, no pydantic
         fields = checked_action(ActionFields(**given))
+        _refuse_an_unmet_start(given)
         store = session.store(create=True)
         refuse_unknown_names(store, kpi, initiative)
         with saying_who_is_new(store, owner):
             line = store.add_action_line(fields)
             _echo_action_line("added", line)
         _say_overdue_already(session, line.id, given["due"])
+        _say_other_tools_fields(title)
         return
     from pdca.db.models import ActionDraft, validated
 
@@ -1310,6 +1312,8 @@ def add(
         from pdca.db.recurrence_rules import parse
 
         parse(every)  # a bad rule is refused before the file is opened or created
+    else:  # (a repeat's first due date comes from its rule)
+        _refuse_an_unmet_start(given)
     store = session.store(create=True)
     refuse_unknown_names(store, kpi, initiative)
     with saying_who_is_new(store, owner):
@@ -1318,6 +1322,7 @@ def add(
         )
     _emit(as_json, action, lambda: _echo_action_line("added", action))
     _say_overdue_already(session, action.id, given["due"])
+    _say_other_tools_fields(title)
     if every is not None and not as_json and action.recurrence_id is not None:
         from pdca.db.recurrence import catch_up, next_note
 
@@ -1326,6 +1331,31 @@ def add(
             repeat = store.get_action(made)
             click.echo(f"made #{repeat.id} due {repeat.due}: its date came")
         click.echo(next_note(store, action.recurrence_id))
+
+
+def _refuse_an_unmet_start(given: dict[str, Any]) -> None:
+    """Adding straight into Do without an owner or a due date, refused before the file is
+    opened: refused by the store, it had made one's own file first (nothing is written by
+    bad input)."""
+    problem = rules.start_problem(given["phase"], given["owner"], given["due"])
+    if problem:
+        raise GateUnmet(f"phase: {problem}")
+
+
+def _say_other_tools_fields(title: str) -> None:
+    """Another tool's fields in a title (``due:fri +urgent``), kept as its words, said with
+    what sets them here: the action came in with no due date, unremarked (a Taskwarrior
+    user's trial)."""
+    from pdca.db.other_tools_syntax import fields_in_title
+
+    found = fields_in_title(title)
+    if found:
+        words = ", ".join(printable(word) for word in found)
+        click.echo(
+            f"note: the title keeps {words} as words: --due, --priority and --initiative set"
+            " those here (pdca has no tags)",
+            err=True,
+        )
 
 
 @cli.command()

@@ -732,6 +732,21 @@ async def test_an_owner_new_to_the_file_is_said_after_an_edit(make_app, board_db
         assert len(new_person_notes(app)) == 1
 
 
+async def test_another_tools_fields_in_a_new_title_are_said(make_app, board_db: Path) -> None:
+    """``n`` "Deploy canary due:fri +ops" came in with no due date, unremarked (a Taskwarrior
+    user's trial): kept as typed, and said."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"Deploy canary due:fri +ops", "ctrl+s")
+        await settle_app(app, pilot)
+        added = app.context.store.get_action(6)
+        assert (added.title, added.due) == ("Deploy canary due:fri +ops", None)
+        assert (
+            "#6's title keeps due:fri, +ops as words: the form's Due, Priority and Initiative"
+            " set those here (pdca has no tags)"
+        ) in [n.message for n in app._notifications]
+
+
 async def test_an_owner_new_to_the_file_is_said_after_adding(make_app, board_db: Path) -> None:
     app = make_app(board_db)
     store = app.context.store

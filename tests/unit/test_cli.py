@@ -2159,6 +2159,40 @@ def test_a_first_read_with_no_database_anywhere_says_where_one_comes_from(
     assert not (tmp_path / "data").exists()
 
 
+@pytest.mark.usefixtures("missing_db")
+@pytest.mark.parametrize("shape", [(), ("--json",)])
+def test_an_add_into_do_refused_makes_no_file_of_ones_own(
+    cli, tmp_path: Path, monkeypatch, shape
+) -> None:
+    """``pdca add x --phase Do`` with no owner, where one has no file yet: refused, and the
+    file of one's own was made first (bad input writes nothing, a Taskwarrior user's trial)."""
+    monkeypatch.delenv("PDCA_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    result = cli("add", "x", "--phase", "Do", *shape)
+    assert one_line_error(result) == (
+        "phase: a new action in Do needs an owner and a due date (--owner, --due)"
+    )
+    assert not (tmp_path / "data").exists()
+
+
+def test_another_tools_fields_in_a_title_are_kept_and_said(ok, js) -> None:
+    """``pdca add "Fix login due:fri +urgent"`` kept them as words and the action had no due
+    date, without a word (a Taskwarrior user's trial). Kept, and said; C++, +1 and 10:30
+    are no fields."""
+    said = ok("add", "Fix login due:fri +urgent project:web C++ +1 at 10:30").stderr
+    assert said == (
+        "note: the title keeps due:fri, +urgent, project:web as words: --due, --priority and"
+        " --initiative set those here (pdca has no tags)\n"
+    )
+    [added] = js("list", "--json")
+    assert (added["title"], added["due"]) == (
+        "Fix login due:fri +urgent project:web C++ +1 at 10:30",
+        None,
+    )
+    assert ok("add", "Bump C++ to 20, +1 on the review", "--json").stderr == ""
+
+
 def test_a_reading_recorded_again_at_its_time_is_not_kept_twice(ok, js, db_path: Path) -> None:
     """A cron job's retry of ``kpi record --at`` kept the same reading twice (a tester), where
     ``kpi import`` skipped it: it is said to be there, and nothing is written."""
