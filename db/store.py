@@ -1005,6 +1005,8 @@ class Store:
 
         if login != self.actor and login.lower() == self.actor.lower():
             return [self.actor]  # ben's own Ben, in a file that had no ben yet (a lead's day one)
+        if (meant := _login_of_address(login, self.actor, self.has_person)) is not None:
+            return [meant]
         if login != login.lower() and a_persons_account(login.lower()):
             return [login.lower()]  # ANN for ann, a person of this machine (a retrial)
         found = known(self.people_spelled_alike(login) or self.people_begun_by(login))
@@ -2981,6 +2983,20 @@ def _with_the_rest(said: str, event: sqlite3.Row, events: list[sqlite3.Row]) -> 
         return said
     more = f"{len(others)} more" if len(others) > 3 else ", ".join(repr(o) for o in others)
     return f"{said}; made as one with {more}, which stay{'s' if len(others) == 1 else ''} too"
+
+
+def _login_of_address(login: str, actor: str, is_person: Callable[[str], bool]) -> str | None:
+    """The login a mail address was probably meant for: its local part, when that is the one
+    writing, one of the file's people or a person's account here (a Linear export's
+    ``ann@corp.com`` made a person beside ann, asked only "a typo?", a Linear user's trial)."""
+    from pdca.db.access import a_persons_account
+
+    local, at, _domain = login.partition("@")
+    local = local.lower()
+    if not at or not local:
+        return None
+    known = local == actor or is_person(local) or a_persons_account(local)
+    return local if known else None
 
 
 def spelled_nearly(login: str, logins: Iterable[str]) -> list[str]:

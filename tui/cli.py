@@ -2500,6 +2500,9 @@ def _like_another(login: str, actor: str, new: set[str], path: Path | None) -> l
     lower = login.lower()
     if login != lower and (lower == actor.lower() or lower in new or a_persons_account(lower)):
         return [actor if lower == actor.lower() else lower]  # ANN for ann, a person here too
+    local = lower.partition("@")[0]
+    if "@" in lower and local and (local == actor or local in new or a_persons_account(local)):
+        return [local]  # ann@corp.com, a Linear export's assignee (a Linear user's trial)
     return spelled_nearly(login, [actor, *sorted(team_accounts(path))])
 
 

@@ -457,6 +457,26 @@ def test_a_login_spelled_nearly_as_an_account_of_the_files_group_is_asked_about(
     assert added.exit_code == 0 and "did you mean" not in added.stderr, added.stderr
 
 
+def test_a_mail_address_for_a_login_is_asked_about(cli, tmp_path, monkeypatch) -> None:
+    """A Linear export's assignee ``ann@corp.com`` made a person beside ann, asked only "a
+    typo?" (a Linear user's trial): the login it names is asked about, in a first import
+    (the importer's own), a later one (one of the file's people) and ``add --owner``."""
+    monkeypatch.setenv("PDCA_USER", "ann")
+    path = tmp_path / "team.db"
+    assert cli("--db", str(path), "init").exit_code == 0
+    sheet = tmp_path / "linear.csv"
+    sheet.write_text("Title,Assignee\nA,ann@corp.com\nB,zed@corp.com\n")
+    said = cli("--db", str(path), "import", str(sheet)).stderr
+    assert "ann@corp.com (did you mean ann?)" in said, said
+    assert "zed@corp.com (did you mean" not in said
+    assert cli("--db", str(path), "add", "C", "--owner", "bob").exit_code == 0
+    sheet.write_text("Title,Assignee\nD,Bob@corp.com\n")
+    said = cli("--db", str(path), "import", str(sheet)).stderr
+    assert "Bob@corp.com (did you mean bob?)" in said, said
+    added = cli("--db", str(path), "add", "E", "--owner", "bob@example.org")
+    assert added.exit_code == 0 and added.stderr.rstrip().endswith("; did you mean bob?")
+
+
 def test_nameless_columns_a_spreadsheet_leaves_at_the_end_are_left_out(store, cli, tmp_path):
     """Spreadsheets save "title,owner,," and rows "A1,alice,,": refused as "names a column
     twice: " (nothing named, a tester). Left out when empty; a value under one, or a nameless
