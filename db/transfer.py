@@ -361,6 +361,21 @@ def _restore_json(store: Store, path: Path, stream: TextIO) -> str:
 
 def _check_head(path: Path, document: object) -> None:
     """Refuse what is no pdca export, or one of a newer schema."""
+    if isinstance(document, list):
+        # Taskwarrior's ``task export`` was told only "is not a pdca JSON export", with
+        # nothing of what pdca would take instead (a Taskwarrior user's trial)
+        first = document[0] if document else None
+        whose = (
+            "a Taskwarrior export (task export)"
+            if isinstance(first, dict) and {"uuid", "description"} <= first.keys()
+            else "a JSON list"
+        )
+        raise InvalidInput(
+            "file",
+            str(path),
+            f"is {whose}, not a pdca JSON export: pdca imports its own export, or a CSV with"
+            " a title column (owner, phase, due, priority, notes beside it)",
+        )
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
         raise InvalidInput("file", str(path), "is not a pdca JSON export")
     version = document.get("schema_version")

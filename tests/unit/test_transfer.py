@@ -477,6 +477,25 @@ def test_a_mail_address_for_a_login_is_asked_about(cli, tmp_path, monkeypatch) -
     assert added.exit_code == 0 and added.stderr.rstrip().endswith("; did you mean bob?")
 
 
+def test_another_tools_json_list_is_named_with_what_pdca_takes(store, cli, tmp_path) -> None:
+    """A Taskwarrior ``task export`` was told only "is not a pdca JSON export" (a Taskwarrior
+    user's trial): named, with what pdca imports instead; nothing written."""
+    exported = tmp_path / "tw.json"
+    exported.write_text(
+        '[{"id":1,"description":"Fix login","status":"pending","uuid":"a-b","entry":'
+        '"20261120T090000Z","due":"20261127T230000Z","priority":"M"}]'
+    )
+    result = cli("import", str(exported))
+    assert result.exit_code == 1 and result.stderr == (
+        f"pdca: file: {str(exported)!r} is a Taskwarrior export (task export), not a pdca JSON"
+        " export: pdca imports its own export, or a CSV with a title column (owner, phase,"
+        " due, priority, notes beside it)\n"
+    )
+    exported.write_text("[1, 2]")
+    assert "is a JSON list, not a pdca JSON export" in cli("import", str(exported)).stderr
+    assert store.list_actions() == []
+
+
 def test_nameless_columns_a_spreadsheet_leaves_at_the_end_are_left_out(store, cli, tmp_path):
     """Spreadsheets save "title,owner,," and rows "A1,alice,,": refused as "names a column
     twice: " (nothing named, a tester). Left out when empty; a value under one, or a nameless
