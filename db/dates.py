@@ -77,9 +77,7 @@ def nearer_last_year(text: str, taken: date, today: date) -> bool:
 def past_one_nearer(text: str, taken: date, today: date) -> date | None:
     """The last occurrence of the day ``text`` names without its year, when it lies nearer
     today than the next one it was ``taken`` as (``nearer_last_year``); else None."""
-    raw = " ".join(text.strip().lower().split())
-    named = _MONTH_DAY.match(raw) or _DAY_MONTH.match(raw)
-    if named is None or named[3] or taken <= today:
+    if not _without_its_year(text) or taken <= today:
         return None
     try:
         last = _parse(text, today, "due", back=True)
@@ -87,6 +85,26 @@ def past_one_nearer(text: str, taken: date, today: date) -> date | None:
         return None
     # feb 29 in 2026: 2028's is nearer than 2024's, and not said (a retrial)
     return last if (today - last) < (taken - today) else None
+
+
+def next_one_nearer(text: str, taken: date, today: date) -> date | None:
+    """The next occurrence of the day ``text`` names without its year, when it lies nearer
+    today than the last one it was ``taken`` as, looking back (a baseline's ``dec 1`` on
+    November 23rd is a year gone, unremarked: a retrial); else None."""
+    if not _without_its_year(text) or taken >= today:
+        return None
+    try:
+        upcoming = _parse(text, today, "due")
+    except InvalidInput:
+        return None
+    return upcoming if (upcoming - today) < (today - taken) else None
+
+
+def _without_its_year(text: str) -> bool:
+    """Whether ``text`` names a day of a month without its year (``dec 3``, ``3 december``)."""
+    raw = " ".join(text.strip().lower().split())
+    named = _MONTH_DAY.match(raw) or _DAY_MONTH.match(raw)
+    return named is not None and not named[3]
 
 
 def exported_day(text: str) -> str:

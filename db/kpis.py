@@ -450,12 +450,13 @@ def edit_kpi(
             kpi_rules.check_kpi(draft)
         except InvalidInput as error:
             raise _named_by_the_change(error, wanted) from None
+        # The owner first: Ben for ben was told as the escalation's fault (a retrial)
+        store.ensure_person(tx, wanted.get("owner"))
         if "owner" in wanted or "escalation" in wanted:  # as set: older files may hold one
             path = convert.escalation_path(merged["escalation"])
             kpi_rules.check_escalation(merged["owner"], path)
         if wanted.get("baseline_from") is not None:  # only as it is set: older files may hold one
             kpi_rules.refuse_future_baseline(draft.baseline_from, tx.now.date())
-        store.ensure_person(tx, wanted.get("owner"))
         for login in changes.escalation or ():
             store.ensure_person(tx, login, field="escalate-to")
         changed = {k: v for k, v in wanted.items() if before[k] != v}

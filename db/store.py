@@ -967,15 +967,10 @@ class Store:
         writing, or a person's account on this machine (not one of its own); else None."""
         from pdca.db.access import a_persons_account
 
-        if a_persons_account(login):
-            return None
+        if login == self.actor or a_persons_account(login):
+            return None  # one's own login, whatever the accounts (a PDCA_USER of Ann)
         alike = self.people_spelled_alike(login)
-        if alike:
-            return alike[0]
-        if login != self.actor and login.lower() == self.actor.lower():
-            return self.actor
-        lower = login.lower()
-        return lower if lower != login and a_persons_account(lower) else None
+        return alike[0] if alike else case_slip_outside_the_file(login, self.actor)
 
     def people_begun_by(self, login: str) -> list[str]:
         """This file's logins that begin with ``login`` and go on (``dana`` for ``dan``), the
@@ -1047,12 +1042,7 @@ class Store:
             tx.people.add(login)
             return
         if typed and (meant := self.case_slip_of(login)) is not None:
-            raise InvalidInput(
-                field,
-                login,
-                f"is not one of this file's people; did you mean {meant}? (logins are"
-                " case-sensitive)",
-            )
+            raise case_slip_refused(field, login, meant)
         tx.people.add(login)
         cursor = self.conn.execute(
             "INSERT INTO people (login, created_at) VALUES (?, ?)", (login, tx.at)
@@ -2293,8 +2283,8 @@ class Store:
             from pdca.db import kpi_rules
 
             kpi_rules.check_kpi(draft)
+            self.ensure_person(tx, draft.owner)  # first: its capitals are its own fault
             kpi_rules.check_escalation(draft.owner, draft.escalation)
-            self.ensure_person(tx, draft.owner)
             for login in draft.escalation:
                 self.ensure_person(tx, login, field="escalate-to")
             cursor = self.conn.execute(
@@ -2983,6 +2973,29 @@ def _with_the_rest(said: str, event: sqlite3.Row, events: list[sqlite3.Row]) -> 
         return said
     more = f"{len(others)} more" if len(others) > 3 else ", ".join(repr(o) for o in others)
     return f"{said}; made as one with {more}, which stay{'s' if len(others) == 1 else ''} too"
+
+
+def case_slip_outside_the_file(login: str, actor: str) -> str | None:
+    """The login ``login`` differs from only in case that needs no file to know: the one
+    writing (``actor``), or a person's account on this machine; else None. Asked before a
+    file of one's own is made, so a refused owner makes none (a retrial)."""
+    from pdca.db.access import a_persons_account
+
+    if login == actor or a_persons_account(login):
+        return None
+    if login.lower() == actor.lower():
+        return actor
+    lower = login.lower()
+    return lower if lower != login and a_persons_account(lower) else None
+
+
+def case_slip_refused(field: str, login: str, meant: str) -> InvalidInput:
+    """The refusal of an owner ``login`` typed for ``meant`` in other capitals."""
+    return InvalidInput(
+        field,
+        login,
+        f"is not one of this file's people; did you mean {meant}? (logins are case-sensitive)",
+    )
 
 
 def _login_of_address(login: str, actor: str, is_person: Callable[[str], bool]) -> str | None:

@@ -320,12 +320,19 @@ def _date(
     one (it was next year's, refused as in the future: a retrial)."""
     if text is None:
         return None
-    from pdca.db.dates import parse_date, past_one_nearer
+    from pdca.db.dates import next_one_nearer, parse_date, past_one_nearer
 
     today = session.today()
     taken = parse_date(text, today, field_name, back=back)
     if field_name == "due":
         session.due_typed = text  # said after the write lands (``_say_overdue_already``)
+    elif back:
+        if next_one_nearer(text, taken, today) is not None:
+            click.echo(
+                f"note: {field_name} {printable(text)!r} is taken as {taken.isoformat()}, the"
+                " last one (a baseline is of days gone by)",
+                err=True,
+            )
     elif (last := past_one_nearer(text, taken, today)) is not None:
         # a filter's or a KPI's day without its year, three days gone: next year's, said as
         # an action's due is (``--due-by "dec 3"`` listed a year of work without a word)
@@ -1295,7 +1302,7 @@ def add(
     }
     if not as_json and every is None:  # the reply is one line: no model, no pydantic
         fields = checked_action(ActionFields(**given))
-        _refuse_an_unmet_start(given)
+        _refuse_an_unmet_start(session, given)
         store = session.store(create=True)
         refuse_unknown_names(store, kpi, initiative)
         with saying_who_is_new(store, owner):
@@ -1313,7 +1320,7 @@ def add(
 
         parse(every)  # a bad rule is refused before the file is opened or created
     else:  # (a repeat's first due date comes from its rule)
-        _refuse_an_unmet_start(given)
+        _refuse_an_unmet_start(session, given)
     store = session.store(create=True)
     refuse_unknown_names(store, kpi, initiative)
     with saying_who_is_new(store, owner):
@@ -1333,13 +1340,27 @@ def add(
         click.echo(next_note(store, action.recurrence_id))
 
 
-def _refuse_an_unmet_start(given: dict[str, Any]) -> None:
-    """Adding straight into Do without an owner or a due date, refused before the file is
-    opened: refused by the store, it had made one's own file first (nothing is written by
-    bad input)."""
+def _refuse_an_unmet_start(session: Session, given: dict[str, Any]) -> None:
+    """Adding straight into Do without an owner or a due date, or for one's own login or an
+    account here in other capitals, refused before the file is opened: refused by the
+    store, it had made one's own file first (nothing is written by bad input)."""
     problem = rules.start_problem(given["phase"], given["owner"], given["due"])
     if problem:
         raise GateUnmet(f"phase: {problem}")
+    refuse_a_case_slip(session, "owner", given["owner"])
+
+
+def refuse_a_case_slip(session: Session, field_name: str, login: str | None) -> None:
+    """``login`` refused when it is the writer's own, or an account's, in other capitals:
+    asked before the file is opened, so a refusal makes no file (the store asks again, of
+    the file's people too)."""
+    from pdca.db.store import case_slip_outside_the_file, case_slip_refused
+    from pdca.tui.identity import current_user
+
+    if login is not None:
+        meant = case_slip_outside_the_file(login, current_user(session.environ))
+        if meant is not None:
+            raise case_slip_refused(field_name, login, meant)
 
 
 def _say_other_tools_fields(title: str) -> None:
@@ -1429,10 +1450,8 @@ def edit(
         if not line.changed:
             _nothing_to_undo()
             return
-        if not line.done_at:  # a done action is late no more (a reviewer)
-            _say_overdue_already(session, action_id, fields["due"])
-        if fields["owner"] is not None or fields["clear_owner"]:
-            _say_earlier_round(store, action_id)
+        # a done action is late no more (a reviewer)
+        _say_after_an_edit(session, store, [action_id], fields, late_matters=not line.done_at)
         return
     from pdca.db.models import ActionChanges, validated
 
@@ -1445,10 +1464,7 @@ def edit(
     if not changed:
         _nothing_to_undo()
         return
-    if not action.done_at:
-        _say_overdue_already(session, action_id, fields["due"])
-    if changes.owner is not None or changes.clear_owner:
-        _say_earlier_round(store, action_id)
+    _say_after_an_edit(session, store, [action_id], fields, late_matters=not action.done_at)
 
 
 def _edit_many(
@@ -1486,9 +1502,20 @@ def _edit_many(
     if not any_changed:
         _nothing_to_undo()
         return
-    _say_overdue_already(session, changed_ids, fields["due"])
-    for action_id in changed_ids:
-        if fields["owner"] is not None or fields["clear_owner"]:
+    _say_after_an_edit(session, store, changed_ids, fields, late_matters=True)
+
+
+def _say_after_an_edit(
+    session: Session, store: Store, ids: list[int], fields: dict[str, Any], *, late_matters: bool
+) -> None:
+    """The notes after an edit that changed ``ids``: a due date gone by, another tool's
+    fields in a new title (as pdca add says them, a retrial), an earlier round's owner."""
+    if late_matters:
+        _say_overdue_already(session, ids[0] if len(ids) == 1 else ids, fields["due"])
+    if fields["title"] is not None:
+        _say_other_tools_fields(fields["title"])
+    if fields["owner"] is not None or fields["clear_owner"]:
+        for action_id in ids:
             _say_earlier_round(store, action_id)
 
 
@@ -1677,18 +1704,37 @@ def checkin(
     # As the board's form does: the last status stands until said otherwise. "still waiting
     # on DBA access" without --status marked a blocked action on-track, and it left the
     # stand-up's blocked work (a new user).
+    asked = status
     checkin_id, status, kept = store.record_checkin(action_id, message, status)
     also = ", as before: --status changes it" if kept else ""
     said = f"checked in on #{action_id} ({status}{also})"
+    begun = _status_it_begins_with(message) if asked is None else None
+    if begun is not None and begun != status:
+        # "Blocked by vendor" was saved on-track without a word (a retrial)
+        click.echo(
+            f"note: the message begins {begun!r}, the check-in is {status}: pdca checkin"
+            f" {action_id} MESSAGE --status {begun} says it is",
+            err=True,
+        )
     if not as_json:  # the reply is one line: no model, no pydantic
         click.echo(said)
         return
     _emit(as_json, store.checkin(checkin_id), lambda: click.echo(said))
 
 
+def _status_it_begins_with(message: str) -> str | None:
+    """The check-in status ``message`` begins with (``Blocked by vendor``), or None."""
+    words = message.lower().replace("_", " ").replace("-", " ").split()
+    for length in (2, 1):
+        found = _a_status_word(" ".join(words[:length]))
+        if found is not None:
+            return found
+    return None
+
+
 def _a_status_word(message: str) -> str | None:
     """The check-in status ``message`` is the whole of (``blocked``, ``at risk``), or None."""
-    words = "-".join(message.lower().replace("_", " ").replace("-", " ").split())
+    words = "-".join(message.lower().replace("_", " ").replace("-", " ").split()).rstrip(".:,;!")
     spelled = {"ontrack": "on-track", "atrisk": "at-risk"}.get(words, words)
     return spelled if spelled in CHECKIN_STATUSES else None
 
@@ -1697,7 +1743,9 @@ def _a_status_word(message: str) -> str | None:
 @click.option(
     "--owner", metavar="LOGIN", callback=me_is_you, help="Only this person's ('none': nobody's)."
 )
-@click.option("--phase", type=PhaseChoice(), help="Only this phase.")
+@click.option(
+    "--phase", type=PhaseChoice(done="--all lists the done ones too"), help="Only this phase."
+)
 @click.option("--initiative", metavar="NAME", help="Only this one's ('none': of no initiative).")
 @click.option("--priority", type=PriorityChoice(), help="Only actions of this priority.")
 @click.option("--overdue", is_flag=True, help="Only open actions past their due date.")

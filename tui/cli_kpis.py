@@ -154,6 +154,7 @@ OPTION_OF = {
     **{field: f"--{field}" for field in ("target-date", "benchmark-source")},
     **{field: f"--{field}" for field in ("baseline-from", "baseline-to")},
     "escalation": "--escalate-to",
+    "escalate-to": "--escalate-to",  # one login of it, refused (ensure_person's field)
     "alerts_mode": "--alerts",
 }
 
@@ -243,8 +244,11 @@ def _kpi_add(session: Session, name: str, as_json: bool, given: dict[str, Any]) 
     from pdca.db.kpi_rules import refuse_future_baseline
 
     refuse_future_baseline(draft.baseline_from, session.today())
-    from pdca.tui.cli import saying_who_is_new, smart_notes
+    from pdca.tui.cli import refuse_a_case_slip, saying_who_is_new, smart_notes
 
+    refuse_a_case_slip(session, "owner", draft.owner)  # before the file may be made
+    for login in draft.escalation:
+        refuse_a_case_slip(session, "escalate-to", login)
     store = session.store(create=True)
     from pdca.db.kpis import perspectives_known
 

@@ -66,17 +66,16 @@ class PhaseChoice(click.Choice):
     no phase, is refused naming the command that ends an action (a Taskwarrior user's
     ``move 9 done``)."""
 
-    def __init__(self) -> None:
+    ENDS = "pdca done ID --decision standardize|adjust|abandon ends an action"
+
+    def __init__(self, done: str = ENDS) -> None:
+        """``done``: what is said of ``done`` there (a list's is ``--all``)."""
         from pdca.db.models import PHASES
 
         super().__init__(PHASES, case_sensitive=False)
+        self.done = done
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str) and value.strip().lower() in ("done", "closed", "finished"):
-            self.fail(
-                f"{value!r} is not a phase (plan, do, check, act): pdca done ID --decision"
-                " standardize|adjust|abandon ends an action",
-                param,
-                ctx,
-            )
+            self.fail(f"{value!r} is not a phase (plan, do, check, act): {self.done}", param, ctx)
         return super().convert(value.strip() if isinstance(value, str) else value, param, ctx)

@@ -650,7 +650,15 @@ def test_a_message_that_is_only_a_status_is_refused(team, cli, ok, js, typed, me
     )
     assert js("list", "--json")[0]["last_checkin_at"] is None
     assert ok("checkin", "1", typed, "--status", meant).stdout.startswith("checked in on #1")
-    assert ok("checkin", "1", "blocked on DBA access").stdout.startswith("checked in on #1")
+    said = ok("checkin", "1", "Blocked by vendor").stderr
+    if meant != "blocked":  # as before: blocked, said
+        assert said == (
+            "note: the message begins 'blocked', the check-in is"
+            f" {meant}: pdca checkin 1 MESSAGE --status blocked says it is\n"
+        )
+    else:
+        assert said == ""
+    assert one_line_error(cli("checkin", "1", f"{typed}.")).startswith("message:")
 
 
 # --------------------------------------------------------------------------- list
@@ -2191,6 +2199,82 @@ def test_another_tools_fields_in_a_title_are_kept_and_said(ok, js) -> None:
         None,
     )
     assert ok("add", "Bump C++ to 20, +1 on the review", "--json").stderr == ""
+
+
+@pytest.mark.usefixtures("missing_db")
+def test_an_owner_in_other_capitals_refused_makes_no_file_of_ones_own(
+    cli, tmp_path: Path, monkeypatch
+) -> None:
+    """``PDCA_USER=ann pdca add x --owner Ann`` with no file yet: refused, and the file of
+    one's own was made first (a retrial); ``kpi add --owner Ann`` the same."""
+    monkeypatch.delenv("PDCA_DB")
+    monkeypatch.setenv("PDCA_USER", "ann")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    refused = "owner: 'Ann' is not one of this file's people; did you mean ann? (logins are"
+    assert one_line_error(cli("add", "x", "--owner", "Ann")).startswith(refused)
+    kpi = ["kpi", "add", "K", "--unit", "h", "--baseline", "1", "--target", "0"]
+    assert one_line_error(cli(*kpi, "--owner", "Ann")).startswith(f"--{refused}")  # its options
+    said = one_line_error(cli(*kpi, "--escalate-to", "bob,Ann"))
+    assert said.startswith("--escalate-to: 'Ann'"), said
+    assert not (tmp_path / "data").exists()
+
+
+def test_ones_own_login_in_capitals_owns_work_whatever_the_accounts(ok, js, monkeypatch) -> None:
+    """``PDCA_USER=Ann`` beside an account ann: ``--owner me`` and ``--owner Ann`` were
+    refused as a slip for ann, and the board's n could not save its own default (a retrial)."""
+    import pwd
+
+    real = pwd.getpwnam
+
+    def accounts(login: str) -> pwd.struct_passwd:
+        if login != "ann":
+            return real(login)
+        return pwd.struct_passwd((login, "x", 1042, 1042, "", "/home/ann", "/bin/sh"))
+
+    monkeypatch.setattr(pwd, "getpwnam", accounts)
+    monkeypatch.setenv("PDCA_USER", "Ann")
+    ok("add", "mine", "--owner", "me")
+    ok("add", "mine too", "--owner", "Ann")
+    assert {a["owner"] for a in js("list", "--json")} == {"Ann"}
+
+
+def test_a_kpi_owner_in_other_capitals_is_said_as_the_owners_fault(ok, cli) -> None:
+    """``kpi edit S --owner Ben`` with ben on its escalation path was told as the path's fault
+    ("--escalate-to: 'ben' holds ben, the KPI's owner Ben in other capitals", a retrial)."""
+    ok("add", "x", "--owner", "ben")
+    ok("kpi", "add", "S", "--unit", "h", "--baseline", "5", "--target", "2", "--owner", "ann",
+       "--escalate-to", "ben")  # fmt: skip
+    assert one_line_error(cli("kpi", "edit", "S", "--owner", "Ben")) == (
+        "--owner: 'Ben' is not one of this file's people; did you mean ben? (logins are"
+        " case-sensitive)"
+    )
+
+
+def test_a_baseline_day_taken_a_year_back_is_said(ok, cli) -> None:
+    """``--baseline-from "dec 1"`` on November 23rd is last year's, unremarked (a retrial)."""
+    ok("kpi", "add", "S", "--unit", "h", "--baseline", "5", "--target", "2")
+    assert ok("kpi", "edit", "S", "--baseline-from", "dec 1").stderr == (
+        "note: --baseline-from 'dec 1' is taken as 2025-12-01, the last one (a baseline is of"
+        " days gone by)\n"
+    )
+    assert ok("kpi", "edit", "S", "--baseline-from", "nov 1").stderr == ""
+
+
+def test_an_edited_title_with_another_tools_fields_is_said(ok) -> None:
+    ok("add", "x")
+    for shape in ((), ("--json",)):
+        assert ok("edit", "1", "--title", f"C++ due:fri {shape}", *shape).stderr == (
+            "note: the title keeps due:fri as words: --due, --priority and --initiative set"
+            " those here (pdca has no tags)\n"
+        )
+
+
+def test_a_list_of_the_done_phase_points_to_all(cli) -> None:
+    assert one_line_error(cli("list", "--phase", "done")) == (
+        "Invalid value for '--phase': 'done' is not a phase (plan, do, check, act): --all"
+        " lists the done ones too"
+    )
 
 
 def test_a_reading_recorded_again_at_its_time_is_not_kept_twice(ok, js, db_path: Path) -> None:
