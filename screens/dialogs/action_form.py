@@ -382,8 +382,8 @@ class ActionFormModal(FormDialog[ActionFormResult | None]):
         """An owner new to the file that differs from one of its people only in case (``Bob``
         beside bob) is refused under its field, as the store refuses it: saved, it made a
         person of its own and the work left bob's list (a Taskwarrior user's trial)."""
-        if owner is None or owner in self.people:
-            return False
+        if owner is None or owner in self.people or owner == self.initial.owner:
+            return False  # (as it came: a new action's is the one writing, whatever its case)
         alike = sorted((p for p in self.people if p.lower() == owner.lower()), key=_lower_first)
         if not alike:
             return False
