@@ -192,6 +192,27 @@ async def test_action_form_refuses_an_unknown_priority_beside_the_field() -> Non
         assert app.focused is not None and app.focused.id == "priority"
 
 
+async def test_action_form_refuses_a_person_in_other_capitals_but_not_its_own_owner() -> None:
+    """``Alice`` beside alice is refused under the field; the owner the form came with (a
+    new action's is the one writing, whatever its case) is taken."""
+    app = Harness(form())
+    async with app.run_test(size=SIZE) as pilot:
+        set_value(app, "title", "T")
+        set_value(app, "owner", PEOPLE[0].capitalize())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.result is MISSING
+        assert (error_of(app, "owner") or "").endswith(
+            f"did you mean {PEOPLE[0]}? (logins are case-sensitive)"
+        )
+    mine = PEOPLE[0].capitalize()
+    app = Harness(form(initial=ActionFormResult("T", mine, None, None, None, "")))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert app.result == ActionFormResult("T", mine, None, None, None, "")
+
+
 async def test_action_form_enter_in_a_field_saves_and_blank_means_none() -> None:
     app = Harness(form())
     async with app.run_test(size=SIZE) as pilot:
