@@ -101,6 +101,11 @@ class ChoiceModal(Dialog[str | None]):
         if yes_no:
             self._bindings.bind("y", "choose(0)", show=False)
             self._bindings.bind("n", f"choose({len(self.choices) - 1})", show=False)
+        if "q" not in letters.values():
+            # q quits, as it does on the views: over "Record this stand-up?" it did nothing,
+            # and nothing said why (a crash hunter's trial); the app asks again if anything
+            # would be lost
+            self._bindings.bind("q", "app.quit", show=False)
         # The keys of the choices of the full list not offered here say so, not nothing
         # (1 and s before Act, where only abandon is: a tester).
         offered = {value for value, _ in self.choices}

@@ -643,6 +643,23 @@ async def test_a_yes_no_choice_takes_y_and_n_as_the_command_line_does() -> None:
     assert app.result is None
 
 
+async def test_q_over_a_choice_quits_unless_it_picks_one() -> None:
+    """q over "Record this stand-up?" did nothing, and nothing said why (a crash hunter's
+    trial): it quits, as on the views; a choice whose letter is q keeps it."""
+    yes_no = [("record", "Record it"), ("cancel", "Cancel: keep going")]
+    app = Harness(ChoiceModal(heading="Record?", prompt="?", choices=yes_no, yes_no=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.result is MISSING
+    app = Harness(choice([("quarter", "Quarter"), ("year", "Year")]))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.result == "quarter"
+
+
 async def test_choice_esc_returns_none_and_keys_show_in_footer() -> None:
     app = Harness(choice())
     async with app.run_test(size=SIZE) as pilot:
