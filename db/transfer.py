@@ -44,6 +44,7 @@ from pdca.db.input_files import (
 from pdca.db.models import (
     ID_MAX,
     OTHER_PRIORITY_WORDS,
+    PHASES,
     PRIORITIES,
     ActionDraft,
     not_one_of,
@@ -1175,6 +1176,9 @@ def _draft_from_row(values: dict[str, str], today: date, from_export: bool = Fal
     phase = STATUS_PHASES.get(phase, phase)
     due = checked(lambda: _due_of(due_text, today)) if due_text else None
     priority = checked(lambda: _priority_of(optional("priority") or "normal")) or "normal"
+    unknown_phase = phase not in PHASES
+    if unknown_phase:
+        phase = "plan"  # the rest of the row checked as if in Plan; said below
     draft = checked(
         lambda: validated_whole(
             ActionDraft,
@@ -1192,6 +1196,19 @@ def _draft_from_row(values: dict[str, str], today: date, from_export: bool = Fal
             notes=notes if from_export else notes.replace("\r\n", "\n").replace("\r", "\n"),
         )
     )
+    if unknown_phase:
+        # as the file wrote it, with the statuses taken ('blocked' for the file's Blocked,
+        # a retrial), after the cells before it
+        problems.append(
+            str(
+                InvalidInput(
+                    "phase",
+                    values["phase"],
+                    "is not one of 'plan', 'do', 'check' or 'act' (or a status: Backlog, Todo,"
+                    " In Progress, In Review …)",
+                )
+            )
+        )
     if problems or not isinstance(draft, ActionDraft):
         raise PdcaError("; ".join(problems))
     return draft
