@@ -261,7 +261,8 @@ def read_csv(
         return InvalidInput("file", str(path), f"line {line or reader.line_num}: {said}")
 
     try:
-        header = [name(column) for column in next(reader, [])]
+        written = next(reader, [])
+        header = [name(column) for column in written]
     except csv.Error as error:
         # '"Title";"Owner"' met the strict reader first: said as the unquoted one is (a
         # tester was told "',' expected after '\"'")
@@ -283,7 +284,17 @@ def read_csv(
         known = set(reads)
         twice = [column for column in twice if column in known]
     if twice:
-        raise InvalidInput("file", str(path), f"names a column twice: {a_few(twice)}")
+        # as written, when another tool's name is one of them: "names a column twice: phase"
+        # of a file with phase and Status (read as phase) named what it did not write twice
+        # (a reviewer)
+        said = [
+            f"{column} (as {' and '.join(repr(w.strip()) for w in as_written)})"
+            if len({w.strip().lower() for w in as_written}) > 1
+            else column
+            for column in twice
+            for as_written in [[w for w, n in zip(written, header, strict=False) if n == column]]
+        ]
+        raise InvalidInput("file", str(path), f"names a column twice: {a_few(said)}")
 
     def rows() -> Iterator[Row]:
         # A row is named by the line it starts on: a note of three lines made the error say

@@ -992,7 +992,7 @@ def _as_drafts(rows: Iterable[tuple[Any, ...]]) -> Iterator[ActionDraft]:
 
 def _startable(
     store: Store,
-) -> Callable[[ActionDraft | None, str | None, str | None], list[str]]:
+) -> Callable[[ActionDraft | None, str | None, str | None, str], list[str]]:
     """What the write would refuse of a row: its phase's gate (of ``draft``, when the row
     made one), an initiative or KPI that is not in the file; so the first pass names its line
     with the other bad rows, every problem of the row at once (a retrial learnt of a row's
@@ -1000,11 +1000,21 @@ def _startable(
     checks again in its transaction."""
     found: dict[tuple[str, str], PdcaError | None] = {}
 
-    def problems(draft: ActionDraft | None, initiative: str | None, kpi: str | None) -> list[str]:
+    def problems(
+        draft: ActionDraft | None, initiative: str | None, kpi: str | None, status: str = ""
+    ) -> list[str]:
         said = []
         if draft is not None:
             gate = rules.start_problem(draft.phase, draft.owner, draft.due, "owner, due columns")
-            if gate:
+            if gate and status.lower() not in ("", draft.phase):
+                # Another tool's status read as the phase: said, with the way into Plan (a
+                # Linear export's In Progress without a due date named a phase column the file
+                # did not have, a reviewer)
+                said.append(
+                    f"phase: {status!r} is {draft.phase.capitalize()}: {gate}, or Todo brings"
+                    " it in Plan"
+                )
+            elif gate:
                 said.append(f"phase: {gate}")
         for kind, name, lookup in (
             ("initiative", initiative, store.initiative_id),
@@ -1027,7 +1037,7 @@ def _csv_drafts(
     path: Path,
     stream: TextIO,
     today: date,
-    startable: Callable[[ActionDraft | None, str | None, str | None], list[str]],
+    startable: Callable[[ActionDraft | None, str | None, str | None, str], list[str]],
     entered_in_do: list[int],
     exported: list[tuple[int, str]],
     held_here: Callable[[dict[str, str], ActionDraft], bool] | None = None,
@@ -1099,7 +1109,7 @@ def _csv_drafts(
         except PdcaError as error:
             draft, refused = None, [str(error)]
         initiative, kpi = (values.get(key, "").strip() or None for key in ("initiative", "kpi"))
-        refused += startable(draft, initiative, kpi)
+        refused += startable(draft, initiative, kpi, values.get("phase", "").strip())
         if refused or draft is None:
             yield line, PdcaError("; ".join(refused))
         else:

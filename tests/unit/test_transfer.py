@@ -159,7 +159,9 @@ def test_json_that_is_not_an_export_is_said_so_not_read_as_csv(store, ok, cli, t
     spaced = tmp_path / "spaced.json"
     spaced.write_text(" " * 200_000 + "[1, 2]")
     said = cli("--db", str(tmp_path / "d.db"), "import", str(spaced))
-    assert said.exit_code == 1 and "is a JSON list, not a pdca JSON export" in said.stderr, said.stderr
+    assert said.exit_code == 1 and "is a JSON list, not a pdca JSON export" in said.stderr, (
+        said.stderr
+    )
 
 
 def test_json_import_refuses_a_database_that_holds_data(store, cli, tmp_path):
@@ -1344,3 +1346,14 @@ def test_a_csv_without_a_title_column_names_what_it_read_and_the_one_meant(cli, 
     assert cli("import", str(linear)).exit_code == 0
     phases = {a["title"]: a["phase"] for a in json.loads(cli("list", "--json").stdout)}
     assert phases == {"A": "plan", "B": "do", "C": "do", "D": "plan"}
+    # In Progress without a due date: said as the status it was, and the way into Plan (it
+    # named a phase column the file did not have, a reviewer); phase and Status both: named
+    linear.write_text("Title,Status,Assignee\nE,In Progress,ann\n", encoding="utf-8")
+    assert cli("import", str(linear)).stderr.endswith(
+        "line 2: phase: 'In Progress' is Do: a new action in Do needs a due date (owner, due"
+        " columns), or Todo brings it in Plan\n"
+    )
+    linear.write_text("title,phase,Status\nE,do,Done\n", encoding="utf-8")
+    assert cli("import", str(linear)).stderr.endswith(
+        "names a column twice: phase (as 'phase' and 'Status')\n"
+    )
