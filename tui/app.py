@@ -471,15 +471,24 @@ class PdcaApp(App[None]):
         view's mount its own screen gone (MountError), and the words typed ahead of the form
         went without a word (a crash hunter's trial). Opened, it takes them; then it ends."""
         if since is None:
-            # Behind the keys already read (queued before the signal came): a c there opens
-            # its form first, and the wait below sees it opening.
-            self.call_later(self.exit_on_signal, return_code, time.monotonic())
+            # Behind the keys typed before the signal came, read or still in the terminal (a
+            # c there opens its form first, and the wait below sees it opening): keys written
+            # with the signal, "c", words, ctrl+s, were lost unread, saved nowhere (a retrial).
+            # The timer is set from the app's own messages: the signal's handler calls this
+            # outside the app's context, where a timer set never fired (a board stayed up).
+            self.call_later(
+                self.set_timer,
+                KEYS_IN_THE_TERMINAL_SECONDS,
+                partial(self.exit_on_signal, return_code, time.monotonic()),
+            )
             return
         if self._still_opening() and time.monotonic() - since < SIGNAL_WAITS_FOR_OPENING_SECONDS:
             self.set_timer(OPENING_LOOK_SECONDS, partial(self.exit_on_signal, return_code, since))
             return
         self._keep_typed()
-        self.exit(return_code=return_code)
+        # the first signal says how it ended, as the handler keeps it (a TERM then an INT
+        # while a form opened ended 130, a retrial)
+        self.exit(return_code=128 + self.hung_up if self.hung_up else return_code)
 
     def _still_opening(self) -> bool:
         """A screen of the stack not mounted yet, or typed keys held for what is opening."""
@@ -1458,9 +1467,12 @@ def typed_words(screen: Screen[Any]) -> str | None:
 
 
 # How long a signal's quit waits for a screen that is opening (and the keys held for it):
-# less than a hang-up's grace (HUNG_UP_GRACE_SECONDS), after which the process ends anyway.
-SIGNAL_WAITS_FOR_OPENING_SECONDS = 1.5
+# well inside a hang-up's grace (HUNG_UP_GRACE_SECONDS), after which its watchdog keeps what
+# could not be saved and ends the process once no save is waiting.
+SIGNAL_WAITS_FOR_OPENING_SECONDS = 1.2
 OPENING_LOOK_SECONDS = 0.02
+# ... after the keys already in the terminal are read (the input thread reads them at once)
+KEYS_IN_THE_TERMINAL_SECONDS = 0.05
 
 # How long a hung-up board keeps trying a save that meets someone's lock, where it would
 # give up after the busy wait (10 s) and nobody would ever read why (a tester's 16 s lock).

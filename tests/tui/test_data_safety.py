@@ -4,6 +4,7 @@ a log and a non-zero exit; a reader's snapshot follows the file."""
 
 from __future__ import annotations
 
+import contextvars
 import os
 import sqlite3
 import threading
@@ -174,7 +175,7 @@ async def test_an_edit_waiting_on_the_conflict_dialog_is_said_at_quit_and_at_a_k
             " again quits, and prints them"
         )
         app.exit_on_signal(143)  # a kill now: as a hang-up's or SIGTERM's handler asks
-        await pilot.pause()
+        await wait_until(pilot, lambda: not app.is_running)
     assert app.left_typed == ['edit of #1: title "Alice\'s title"']
     assert app.return_code == 143
     assert app.context.store.get_action(1).title != "Alice's title"  # nothing written
@@ -1447,7 +1448,7 @@ async def test_text_typed_ahead_of_the_form_or_before_a_kill_is_said_at_exit(
             "New action in Plan: title 'Rota for on-call'"
         )
         app.exit_on_signal(143)
-        await pilot.pause()
+        await wait_until(pilot, lambda: not app.is_running)
         assert not app.is_running
         assert app.left_typed == ["New action in Plan: title 'Rota for on-call'"]
 
@@ -1459,10 +1460,11 @@ async def test_text_typed_ahead_of_the_form_or_before_a_kill_is_said_at_exit(
         ("cA63", "Check-in on #1: message 'A63'"),
         ("e", None),
         ("o", None),
+        (["c", *"Saved", "ctrl+s"], None),
     ],
 )
 async def test_a_signal_while_a_form_is_opening_waits_for_it(
-    make_app, board_db: Path, burst: str, typed: str | None
+    make_app, board_db: Path, burst: str | list[str], typed: str | None
 ) -> None:
     """A hang-up or SIGTERM just after c: the check-in's on_mount met its fields removed by
     the quit (NoMatches, a crash report, exit 1), and the words typed ahead of it went
@@ -1473,12 +1475,32 @@ async def test_a_signal_while_a_form_is_opening_waits_for_it(
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
-        for char in burst:  # one burst, then the signal at once, before any of it ran
-            app.post_message(events.Key(char, char))
-        app.exit_on_signal(143)
+        for key in burst:  # one burst, then the signal at once, before any of it ran
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        # as the signal's handler calls it: through the loop, outside the app's context (a
+        # timer set there never fired, and a board stayed up after SIGTERM)
+        app._loop.call_soon_threadsafe(contextvars.Context().run, app.exit_on_signal, 143)
         await wait_until(pilot, lambda: not app.is_running)
     assert app.return_code == 143 and app.crash_log is None
     assert app.left_typed == ([typed] if typed else [])
+
+
+async def test_the_first_of_two_signals_says_how_it_ended(make_app, board_db: Path) -> None:
+    """TERM, then INT 10 ms later while a form opened, ended 130: the handler keeps the
+    first (a retrial)."""
+    import signal
+
+    from textual import events
+
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        app.post_message(events.Key("c", "c"))
+        app.hung_up = signal.SIGTERM  # as the handler records the first
+        app.exit_on_signal(143)
+        app.exit_on_signal(130)
+        await wait_until(pilot, lambda: not app.is_running)
+    assert app.return_code == 143
 
 
 async def test_a_kpi_added_while_the_form_is_open_is_known_on_save(
