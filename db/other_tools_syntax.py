@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import re
 
-# key:value as Taskwarrior writes its attributes (and their short forms), and +tag, each a
-# word of its own: "C++", "+1" and "10:30" are none of them.
-_FIELD = re.compile(
-    r"(?<!\S)(?:due|project|proj|pro|priority|pri|tags?|scheduled|sched|wait|until|recur"
-    r"|depends|dep|status|assignee|owner|label|labels):\S+",
-    re.IGNORECASE,
-)
+# key:value as Taskwarrior writes the attributes pdca has options for (due, priority, the
+# project an initiative is), and +tag, each a word of its own: "C++", "+1", "10:30",
+# "owner:ship" and "tag:v1.2" are none of them (a reviewer: the note named options that do
+# not set an owner or a status).
+_FIELD = re.compile(r"(?<!\S)(?:due|project|proj|pro|priority|pri):\S+", re.IGNORECASE)
 _TAG = re.compile(r"(?<!\S)\+[^\W\d_][\w-]*")
 
 

@@ -386,6 +386,13 @@ class ActionFormModal(FormDialog[ActionFormResult | None]):
             return False  # (as it came: a new action's is the one writing, whatever its case)
         alike = sorted((p for p in self.people if p.lower() == owner.lower()), key=_lower_first)
         if not alike:
+            from pdca.db.store import case_slip_outside_the_file
+
+            # an account here not yet in the file (Ben for ben): the store refuses it, and
+            # the form closed on it (a reviewer)
+            meant = case_slip_outside_the_file(owner, self.initial.owner or "")
+            alike = [meant] if meant is not None else []
+        if not alike:
             return False
         self.query_one("#row-owner", FormRow).show_error(
             f"owner: {shown_value(owner)} is not one of this file's people; did you mean"

@@ -192,9 +192,32 @@ async def test_action_form_refuses_an_unknown_priority_beside_the_field() -> Non
         assert app.focused is not None and app.focused.id == "priority"
 
 
-async def test_action_form_refuses_a_person_in_other_capitals_but_not_its_own_owner() -> None:
-    """``Alice`` beside alice is refused under the field; the owner the form came with (a
-    new action's is the one writing, whatever its case) is taken."""
+async def test_action_form_refuses_a_person_in_other_capitals_but_not_its_own_owner(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``Alice`` beside alice is refused under the field, and ``Dana`` for an account dana not
+    yet in the file (the store refused it, and the form closed on it: a reviewer); the owner
+    the form came with (a new action's is the one writing, whatever its case) is taken."""
+    import pwd
+
+    real = pwd.getpwnam
+
+    def accounts(login: str) -> pwd.struct_passwd:
+        if login != "dana":
+            return real(login)
+        return pwd.struct_passwd((login, "x", 1042, 1042, "", "/home/dana", "/bin/sh"))
+
+    monkeypatch.setattr(pwd, "getpwnam", accounts)
+    app = Harness(form())
+    async with app.run_test(size=SIZE) as pilot:
+        set_value(app, "title", "T")
+        set_value(app, "owner", "Dana")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.result is MISSING
+        assert (error_of(app, "owner") or "").endswith(
+            "did you mean dana? (logins are case-sensitive)"
+        )
     app = Harness(form())
     async with app.run_test(size=SIZE) as pilot:
         set_value(app, "title", "T")
