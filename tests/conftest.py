@@ -140,6 +140,22 @@ def last_event_id(store: Store) -> int:
     return store.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
 
 
+def pretend_accounts(monkeypatch: pytest.MonkeyPatch, **uids: int) -> None:
+    """Make each login named a Unix account with that uid (a person's: 1000 and up), as
+    ``pwd.getpwnam`` answers; every other login as the machine has it."""
+    import pwd
+
+    real = pwd.getpwnam
+
+    def accounts(login: str) -> pwd.struct_passwd:
+        uid = uids.get(login)
+        if uid is None:
+            return real(login)
+        return pwd.struct_passwd((login, "x", uid, uid, "", f"/home/{login}", "/bin/sh"))
+
+    monkeypatch.setattr(pwd, "getpwnam", accounts)
+
+
 def open_as(path: Path, actor: str, when: datetime = NOW_DT) -> Store:
     """A second connection to the same file, as someone else (or at another time)."""
     return Store.open(path, actor=actor, clock=lambda: when)

@@ -198,36 +198,20 @@ async def test_action_form_refuses_a_person_in_other_capitals_but_not_its_own_ow
     """``Alice`` beside alice is refused under the field, and ``Dana`` for an account dana not
     yet in the file (the store refused it, and the form closed on it: a reviewer); the owner
     the form came with (a new action's is the one writing, whatever its case) is taken."""
-    import pwd
+    from tests.conftest import pretend_accounts
 
-    real = pwd.getpwnam
-
-    def accounts(login: str) -> pwd.struct_passwd:
-        if login != "dana":
-            return real(login)
-        return pwd.struct_passwd((login, "x", 1042, 1042, "", "/home/dana", "/bin/sh"))
-
-    monkeypatch.setattr(pwd, "getpwnam", accounts)
-    app = Harness(form())
-    async with app.run_test(size=SIZE) as pilot:
-        set_value(app, "title", "T")
-        set_value(app, "owner", "Dana")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert app.result is MISSING
-        assert (error_of(app, "owner") or "").endswith(
-            "did you mean dana? (logins are case-sensitive)"
-        )
-    app = Harness(form())
-    async with app.run_test(size=SIZE) as pilot:
-        set_value(app, "title", "T")
-        set_value(app, "owner", PEOPLE[0].capitalize())
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert app.result is MISSING
-        assert (error_of(app, "owner") or "").endswith(
-            f"did you mean {PEOPLE[0]}? (logins are case-sensitive)"
-        )
+    pretend_accounts(monkeypatch, dana=1042)
+    for typed, meant in (("Dana", "dana"), (PEOPLE[0].capitalize(), PEOPLE[0])):
+        app = Harness(form())
+        async with app.run_test(size=SIZE) as pilot:
+            set_value(app, "title", "T")
+            set_value(app, "owner", typed)
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert app.result is MISSING
+            assert (error_of(app, "owner") or "").endswith(
+                f"did you mean {meant}? (logins are case-sensitive)"
+            )
     mine = PEOPLE[0].capitalize()
     app = Harness(form(initial=ActionFormResult("T", mine, None, None, None, "")))
     async with app.run_test(size=SIZE) as pilot:

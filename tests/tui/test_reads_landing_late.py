@@ -10,10 +10,10 @@ import pytest
 
 from pdca.db.store import Store
 from pdca.screens.from_thread import land
-from pdca.screens.standup import StandupScreen
 from tests.conftest import REPO
 from tests.tui.accountability_support import team_db
-from tests.tui.conftest import SIZE, settle_app
+from tests.tui.conftest import SIZE
+from tests.tui.test_standup import everyone
 
 
 @pytest.fixture
@@ -26,11 +26,9 @@ async def test_a_stand_up_read_landing_as_the_app_ends_is_dropped(make_app, team
     the quit ended in a crash report (a clean-clone test run). It is dropped now."""
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("5")
-        await settle_app(pilot.app, pilot)
-        screen = app.screen
-        assert isinstance(screen, StandupScreen) and screen.digest is not None
+        screen = await everyone(pilot)
         shown = screen.digest
+        assert shown is not None
         read_again = shown.model_copy(update={"items": []})
     # the app has ended and its widgets are gone; the read lands now, from a worker's thread
     # (which runs in the app's context)
@@ -42,10 +40,8 @@ async def test_a_stand_up_read_landing_as_the_app_ends_is_dropped(make_app, team
 async def test_a_read_landing_on_a_running_screen_is_shown(make_app, team) -> None:
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("5")
-        await settle_app(pilot.app, pilot)
-        screen = app.screen
-        assert isinstance(screen, StandupScreen) and screen.digest is not None
+        screen = await everyone(pilot)
+        assert screen.digest is not None
         read_again = screen.digest.model_copy(update={"items": []})
         await asyncio.to_thread(land, screen, screen.loaded, read_again, {})
         assert screen.digest is read_again

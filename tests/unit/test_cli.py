@@ -1878,17 +1878,9 @@ def test_no_new_person_note_for_oneself_or_for_someone_with_changes_in_the_file(
         assert said.rstrip().endswith(f"; did you mean {meant}?"), (typo, said)
     assert "did you mean" not in ok("add", "t", "--owner", "quentin").stderr
     assert "did you mean" not in ok("add", "t", "--owner", "rob").stderr  # a name of its own
-    import pwd
+    from tests.conftest import pretend_accounts
 
-    real = pwd.getpwnam
-
-    def accounts(login: str) -> pwd.struct_passwd:  # anne logs in here; heidl is a system's
-        uid = {"anne": 1042, "zoe": 1043, "heidl": 2}.get(login)
-        if uid is None:
-            return real(login)
-        return pwd.struct_passwd((login, "x", uid, uid, "", "/home/" + login, "/bin/sh"))
-
-    monkeypatch.setattr(pwd, "getpwnam", accounts)
+    pretend_accounts(monkeypatch, anne=1042, zoe=1043, heidl=2)  # heidl is a system's
     ok("add", "t", "--owner", "annette")
     assert "did you mean" not in ok("add", "t", "--owner", "anne").stderr
     said = ok("add", "t", "--owner", "heidl").stderr  # a system account is no one's: asked
@@ -2223,16 +2215,9 @@ def test_an_owner_in_other_capitals_refused_makes_no_file_of_ones_own(
 def test_ones_own_login_in_capitals_owns_work_whatever_the_accounts(ok, js, monkeypatch) -> None:
     """``PDCA_USER=Ann`` beside an account ann: ``--owner me`` and ``--owner Ann`` were
     refused as a slip for ann, and the board's n could not save its own default (a retrial)."""
-    import pwd
+    from tests.conftest import pretend_accounts
 
-    real = pwd.getpwnam
-
-    def accounts(login: str) -> pwd.struct_passwd:
-        if login != "ann":
-            return real(login)
-        return pwd.struct_passwd((login, "x", 1042, 1042, "", "/home/ann", "/bin/sh"))
-
-    monkeypatch.setattr(pwd, "getpwnam", accounts)
+    pretend_accounts(monkeypatch, ann=1042)
     monkeypatch.setenv("PDCA_USER", "Ann")
     ok("add", "mine", "--owner", "me")
     ok("add", "mine too", "--owner", "Ann")
