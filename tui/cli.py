@@ -1367,6 +1367,8 @@ def _say_other_tools_fields(title: str) -> None:
     """Another tool's fields in a title (``due:fri +urgent``), kept as its words, said with
     what sets them here: the action came in with no due date, unremarked (a Taskwarrior
     user's trial)."""
+    if ":" not in title and "+" not in title:
+        return  # most titles: no module loaded for them (pdca add stays quick)
     from pdca.db.other_tools_syntax import fields_in_title
 
     found = fields_in_title(title)
