@@ -734,6 +734,23 @@ class BoardScreen(Screen[None]):
             self.notify(f"{went}; the cursor stays in {lane.phase.capitalize()}")
         return True
 
+    def _say_kept_edits_of_cards_gone(self) -> None:
+        """A kept edit whose card went since (an undo of its add, a colleague's): said, as
+        an open form's is, and printed at quit as not saved because its action was gone; it
+        stayed "✎ 1 not saved" with nothing said of the card, and quit called it kept after
+        a refused save (a retrial). One indexed read per kept edit, only while any is kept."""
+        from pdca.screens.edit_flow import changes_between, say_gone
+
+        for card, kept in list(self.unsent_edits.items()):
+            try:
+                gone = self.store.row("action", card) is None
+            except PdcaError:
+                return  # not known now: the next refresh looks again
+            if gone:
+                del self.unsent_edits[card]
+                say_gone(self, card, changes_between(kept.base, kept.form))
+                services(self.app).refresh_status()
+
     def _say_why_it_left(self, card: int | None) -> None:
         """The card under the cursor left the board by someone's write (finished, or no
         longer matching the filter, or taken away): said, as a move to another phase is.
@@ -789,6 +806,8 @@ class BoardScreen(Screen[None]):
             self.reload(everything=asked[1] is None)
             return
         self.seen_event = read.last_event  # lower only when the log was emptied and refilled
+        if self.unsent_edits:
+            self._say_kept_edits_of_cards_gone()
         self.text_matched = read.matched if wanted.text else None
         since_filter_changed, self.filter_shown = wanted != self.filter_shown, wanted
         if read.sparklines is not None:

@@ -76,6 +76,52 @@ async def test_an_edit_form_open_across_a_restore_meets_no_such_action(
             reader.close()
 
 
+async def test_a_kept_edit_whose_action_a_restore_took_away_is_said(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """An edit kept (its conflict put off with esc), then its action taken away by carol's
+    restore: it stayed "✎ 1 not saved" with nothing said of the card, and quit called it
+    kept after a refused save (a retrial). Said as an open form's is, and printed at quit
+    as gone."""
+    from pdca.db.models import ActionChanges
+    from pdca.screens.dialogs import ConflictModal
+    from pdca.tui.app import _unsaved_lines
+    from pdca.widgets.status_bar import StatusBar
+    from tests.tui.conftest import wait_until
+
+    store.add_action(ActionDraft(title="in the backup"))
+    saved = backups.backup(db_path, now=NOW_DT).path
+    original = store.add_action(ActionDraft(title="ORIGINAL-ZZ", priority="high"))
+    app = make_app(db_path, actor="bob")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        assert focused(app) == ("plan", original.id)
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        app.screen.query_one("#title", Input).value = "bob's title"
+        carol = open_as(db_path, "carol")
+        carol.edit_action(original.id, ActionChanges(title="carol's title"))
+        carol.close()
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ConflictModal)
+        await pilot.press("escape")
+        await settle_app(app, pilot)
+        assert app.screen.query_one(StatusBar).kept == 1
+        restore(db_path, saved, clock=lambda: NOW_DT, force=True, actor="carol")
+
+        def said() -> list[str]:
+            return [n.message for n in app._notifications if "is gone since" in n.message]
+
+        await wait_until(pilot, said)
+        assert said()[0].startswith(f"#{original.id} is gone since you opened it (carol ")
+        assert said()[0].endswith('your edit was not saved (edit of #2: title "bob\'s title")')
+        assert app.screen.query_one(StatusBar).kept == 0
+        assert _unsaved_lines(app) == [
+            'pdca: not saved (its action was gone): edit of #2: title "bob\'s title"'
+        ]
+
+
 async def test_an_open_detail_says_when_a_restore_took_its_action_away(
     make_app, store: Store, db_path: Path
 ) -> None:
