@@ -616,6 +616,24 @@ def test_a_standup_recorded_by_a_clock_behind_the_last_one_is_refused(
     assert last_event_id(timed) == mark  # nothing written
 
 
+def test_a_standup_recorded_again_in_the_same_second_is_not_recorded(
+    timed: Store, ticker: Ticker
+) -> None:
+    """A second ``--record`` in the very second of the last one recorded an empty stand-up,
+    as if one had been held (a retrial); it is said to be recorded already, nothing written."""
+    from pdca.db.errors import StandupRecordedAlready
+
+    timed.add_action(ActionDraft(title="rota", owner="bob"))
+    ticker.advance(hours=1)
+    first = acc.standup_digest(timed)
+    acc.record_standup(timed, first.since, ["bob"], until=first.until)
+    again = acc.standup_digest(timed)
+    mark = last_event_id(timed)
+    with pytest.raises(StandupRecordedAlready, match="you recorded it already, up to 2026-11-23"):
+        acc.record_standup(timed, again.since, ["bob"])  # no digest shown: now, the same second
+    assert last_event_id(timed) == mark
+
+
 def test_a_change_in_the_second_a_standup_was_recorded_is_in_the_next(
     timed: Store, ticker: Ticker
 ) -> None:
