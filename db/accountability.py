@@ -1229,18 +1229,6 @@ def record_standup(
                 f"stand-up: it would end ({end}) before it began ({start}); not recorded:"
                 " is this machine's clock right?"
             )
-        if at == since:
-            # In the very second of the last record (two runs of one cron line, a second
-            # --record): an empty stand-up was recorded, as if one had been held (a retrial)
-            last = store.conn.execute(
-                "SELECT by FROM standups WHERE at = ? ORDER BY id DESC LIMIT 1", (since,)
-            ).fetchone()
-            if last is not None:
-                who = "you" if last["by"] == store.actor else last["by"]
-                raise StandupRecordedAlready(
-                    f"stand-up: {who} recorded it already, up to"
-                    f" {since[:19].replace('T', ' ')} UTC (this second); not recorded again"
-                )
         if until is not None:
             # Someone recorded a stand-up after this one was read (from the shell, beside the
             # lead's open view): a second record of it was written, empty, as if news.
@@ -1273,6 +1261,18 @@ def record_standup(
                 raise StandupOvertaken(
                     f"stand-up: a change was written while it was read (at {unseen}); not"
                     " recorded: read it again (it is, now), then record it"
+                )
+        if at == since and unseen is None:
+            # In the very second of the last record (two runs of one cron line, a second
+            # --record): an empty stand-up was recorded, as if one had been held (a retrial)
+            last = store.conn.execute(
+                "SELECT by FROM standups WHERE at = ? ORDER BY id DESC LIMIT 1", (since,)
+            ).fetchone()
+            if last is not None:
+                who = "you" if last["by"] == store.actor else last["by"]
+                raise StandupRecordedAlready(
+                    f"stand-up: {who} recorded it already, up to"
+                    f" {since[:19].replace('T', ' ')} UTC (this second); not recorded again"
                 )
         cursor = store.conn.execute(
             "INSERT INTO standups (at, by, since, people) VALUES (?, ?, ?, ?)",
