@@ -314,12 +314,9 @@ async def save_edit(
                 return EditAgain(theirs, with_changes(form_of(theirs), mine), then_move=then_move)
             if choice is None:  # esc: put off, not thrown away (a tester's notes went so)
                 # on the version it was made on: the choice put off is asked again at the
-                # next save (kept on theirs, it wrote over ben's title unasked, a retrial);
-                # the form holds theirs where only they changed (it showed the values from
-                # before them, a retrial), which the next save meets as the same value, no
-                # choice
+                # next save (kept on theirs, it wrote over ben's title unasked, a retrial)
                 return EditAgain(
-                    seen, with_changes(form_of(theirs), mine), later=True, then_move=then_move
+                    seen, with_changes(form_of(seen), mine), later=True, then_move=then_move
                 )
             # Keep theirs: theirs where both changed; my other fields, which they did not
             # touch, are saved beside it (a retrial's new title went without a word with the

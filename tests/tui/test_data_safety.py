@@ -276,9 +276,6 @@ async def test_esc_on_the_conflict_keeps_the_edit_for_e(make_app, board_db: Path
         await pilot.press("e")
         await settle_app(app, pilot)
         assert app.screen.query_one("#title", Input).value == "Alice's title"
-        # the fields only bob changed show his (the form showed the owner from before him,
-        # though the save kept his: a retrial)
-        assert app.screen.query_one("#owner", Input).value == "dave"
         await pilot.press("ctrl+s")  # the choice put off is asked again (a retrial: it wrote
         await settle_app(app, pilot)  # over bob's title unasked)
         assert isinstance(app.screen, ConflictModal)
