@@ -288,6 +288,35 @@ async def test_esc_on_the_conflict_keeps_the_edit_for_e(make_app, board_db: Path
         await _wait_until(pilot, lambda: app.screen.query_one(StatusBar).kept == 0)
 
 
+async def test_an_edit_put_off_saves_only_its_own_fields_over_a_later_change(
+    make_app, board_db: Path
+) -> None:
+    """Put off with esc, then bob changed his field again: the reopened form, made holding
+    his values of the moment, wrote them back over his newer one (Keep theirs reverted his
+    owner; an undo of his notes came back as alice's: a team's morning). Only alice's own
+    fields are saved."""
+    from tests.conftest import open_as
+
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        first_owner = app.context.store.get_action(1).owner
+        await _edit_title_while_bob_changes(app, pilot, board_db, ActionChanges(owner="dave"))
+        await pilot.press("escape")
+        await settle_app(app, pilot)
+        bob = open_as(board_db, "bob")  # bob puts his owner back (as an undo of it would)
+        bob.edit_action(1, ActionChanges(owner=first_owner))
+        bob.close()
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ConflictModal)
+        await pilot.press("t")  # Keep theirs
+        await settle_app(app, pilot)
+        stored = app.context.store.get_action(1)
+        assert (stored.title, stored.owner) == ("Bob's title", first_owner)
+
+
 async def test_esc_on_the_form_edit_again_opened_keeps_the_edit_for_e(
     make_app, board_db: Path
 ) -> None:
