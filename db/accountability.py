@@ -1264,9 +1264,14 @@ def record_standup(
                 )
         if at == since and unseen is None:
             # In the very second of the last record (two runs of one cron line, a second
-            # --record): an empty stand-up was recorded, as if one had been held (a retrial)
+            # --record), nothing written since it: an empty stand-up was recorded, as if one
+            # had been held (a retrial). A change after it in that second is this one's news.
             last = store.conn.execute(
-                "SELECT by FROM standups WHERE at = ? ORDER BY id DESC LIMIT 1", (since,)
+                "SELECT s.by FROM standups s WHERE s.at = ? AND NOT EXISTS (SELECT 1 FROM"
+                " events e WHERE e.entity != 'standup' AND e.id > (SELECT max(r.id) FROM"
+                " events r WHERE r.entity = 'standup' AND r.entity_id = s.id))"
+                " ORDER BY s.id DESC LIMIT 1",
+                (since,),
             ).fetchone()
             if last is not None:
                 who = "you" if last["by"] == store.actor else last["by"]
