@@ -1192,6 +1192,13 @@ def _briefs(store: Store, ids: set[int]) -> dict[int, arules.ActionBrief]:
     return briefs
 
 
+def _recorded_already(store: Store, by: str, up_to: str) -> StandupRecordedAlready:
+    """A stand-up recorded already by ``by``, "you" when that is the one writing ("ben
+    recorded it already" was said to ben, of his own other run: a retrial)."""
+    who = "you" if by == store.actor else by
+    return StandupRecordedAlready(f"stand-up: {who} recorded it already, up to {up_to}")
+
+
 def record_standup(
     store: Store,
     since: str,
@@ -1246,11 +1253,10 @@ def record_standup(
                     (seen_event,),
                 ).fetchone()
             if later is not None:
-                # "ben recorded it already" said to ben, of his own other run (a retrial)
-                who = "you" if later["by"] == store.actor else later["by"]
-                raise StandupRecordedAlready(
-                    f"stand-up: {who} recorded it already, up to"
-                    f" {minute_utc(later['at'])}; not recorded again: the next one starts there"
+                raise _recorded_already(
+                    store,
+                    later["by"],
+                    f"{minute_utc(later['at'])}; not recorded again: the next one starts there",
                 )
         unseen = None
         if until is not None and seen_event is not None:
@@ -1274,10 +1280,10 @@ def record_standup(
                 (since,),
             ).fetchone()
             if last is not None:
-                who = "you" if last["by"] == store.actor else last["by"]
-                raise StandupRecordedAlready(
-                    f"stand-up: {who} recorded it already, up to"
-                    f" {since[:19].replace('T', ' ')} UTC (this second); not recorded again"
+                raise _recorded_already(
+                    store,
+                    last["by"],
+                    f"{since[:19].replace('T', ' ')} UTC (this second); not recorded again",
                 )
         cursor = store.conn.execute(
             "INSERT INTO standups (at, by, since, people) VALUES (?, ?, ?, ?)",

@@ -12,7 +12,7 @@ from textual.widgets import Input
 
 from pdca.db import backup as backups
 from pdca.db.errors import NotFound
-from pdca.db.models import ActionDraft
+from pdca.db.models import Action, ActionDraft
 from pdca.db.restore import restore
 from pdca.db.store import Store
 from pdca.screens.dialogs import ActionFormModal
@@ -21,13 +21,19 @@ from tests.tui.conftest import SIZE, settle_app
 from tests.tui.test_board import focused
 
 
+def backed_up_then(store: Store, db_path: Path, draft: ActionDraft) -> tuple[Path, Action]:
+    """A backup holding one action, then ``draft`` added after it (which a restore of that
+    backup takes away): the backup's path and the action added."""
+    store.add_action(ActionDraft(title="in the backup"))
+    saved = backups.backup(db_path, now=NOW_DT).path
+    return saved, store.add_action(draft)
+
+
 async def test_an_edit_form_open_across_a_restore_meets_no_such_action(
     make_app, store: Store, db_path: Path
 ) -> None:
-    store.add_action(ActionDraft(title="in the backup"))
-    saved = backups.backup(db_path, now=NOW_DT).path
-    original = store.add_action(
-        ActionDraft(title="ORIGINAL-ZZ", priority="high", due=date(2026, 11, 30))
+    saved, original = backed_up_then(
+        store, db_path, ActionDraft(title="ORIGINAL-ZZ", priority="high", due=date(2026, 11, 30))
     )
     app = make_app(db_path, actor="bob")
     async with app.run_test(size=SIZE) as pilot:
@@ -89,9 +95,9 @@ async def test_a_kept_edit_whose_action_a_restore_took_away_is_said(
     from pdca.widgets.status_bar import StatusBar
     from tests.tui.conftest import wait_until
 
-    store.add_action(ActionDraft(title="in the backup"))
-    saved = backups.backup(db_path, now=NOW_DT).path
-    original = store.add_action(ActionDraft(title="ORIGINAL-ZZ", priority="high"))
+    saved, original = backed_up_then(
+        store, db_path, ActionDraft(title="ORIGINAL-ZZ", priority="high")
+    )
     app = make_app(db_path, actor="bob")
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
@@ -129,9 +135,7 @@ async def test_an_open_detail_says_when_a_restore_took_its_action_away(
     so in its title, and e and c no longer offer to edit or check in on it."""
     from pdca.screens.dialogs import ActionDetailScreen
 
-    store.add_action(ActionDraft(title="in the backup"))
-    saved = backups.backup(db_path, now=NOW_DT).path
-    store.add_action(ActionDraft(title="GONE-SOON", priority="high"))
+    saved, _ = backed_up_then(store, db_path, ActionDraft(title="GONE-SOON", priority="high"))
     app = make_app(db_path, actor="bob")
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
@@ -215,9 +219,9 @@ async def test_a_checkin_form_open_across_a_restore_says_the_action_is_gone(
     restore, and what was typed, said again as pdca ends."""
     from pdca.screens.dialogs.checkin import CheckinModal
 
-    store.add_action(ActionDraft(title="in the backup"))
-    saved = backups.backup(db_path, now=NOW_DT).path
-    original = store.add_action(ActionDraft(title="ORIGINAL-ZZ", priority="high"))
+    saved, original = backed_up_then(
+        store, db_path, ActionDraft(title="ORIGINAL-ZZ", priority="high")
+    )
     app = make_app(db_path, actor="bob")
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
