@@ -29,6 +29,14 @@ def backed_up_then(store: Store, db_path: Path, draft: ActionDraft) -> tuple[Pat
     return saved, store.add_action(draft)
 
 
+async def press_on(app, pilot, action: Action, key: str) -> None:  # type: ignore[no-untyped-def]
+    """The board up, its cursor on ``action`` (the first card), then ``key`` pressed."""
+    await settle_app(app, pilot)
+    assert focused(app) == ("plan", action.id)
+    await pilot.press(key)
+    await settle_app(app, pilot)
+
+
 async def test_an_edit_form_open_across_a_restore_meets_no_such_action(
     make_app, store: Store, db_path: Path
 ) -> None:
@@ -37,10 +45,7 @@ async def test_an_edit_form_open_across_a_restore_meets_no_such_action(
     )
     app = make_app(db_path, actor="bob")
     async with app.run_test(size=SIZE) as pilot:
-        await settle_app(app, pilot)
-        assert focused(app) == ("plan", original.id)
-        await pilot.press("e")
-        await settle_app(app, pilot)
+        await press_on(app, pilot, original, "e")
         assert isinstance(app.screen, ActionFormModal)
         app.screen.query_one("#title", Input).value = "ORIGINAL-ZZ bob-edit"
         # carol, elsewhere: the restore under bob's board, then a new action.
@@ -100,10 +105,7 @@ async def test_a_kept_edit_whose_action_a_restore_took_away_is_said(
     )
     app = make_app(db_path, actor="bob")
     async with app.run_test(size=SIZE) as pilot:
-        await settle_app(app, pilot)
-        assert focused(app) == ("plan", original.id)
-        await pilot.press("e")
-        await settle_app(app, pilot)
+        await press_on(app, pilot, original, "e")
         app.screen.query_one("#title", Input).value = "bob's title"
         carol = open_as(db_path, "carol")
         carol.edit_action(original.id, ActionChanges(title="carol's title"))
@@ -224,10 +226,7 @@ async def test_a_checkin_form_open_across_a_restore_says_the_action_is_gone(
     )
     app = make_app(db_path, actor="bob")
     async with app.run_test(size=SIZE) as pilot:
-        await settle_app(app, pilot)
-        assert focused(app) == ("plan", original.id)
-        await pilot.press("c")
-        await settle_app(app, pilot)
+        await press_on(app, pilot, original, "c")
         assert isinstance(app.screen, CheckinModal)
         app.screen.query_one("#message", Input).value = "my words"
         restore(db_path, saved, clock=lambda: NOW_DT, force=True, actor="carol")
