@@ -562,7 +562,9 @@ async def test_a_second_n_or_c_while_the_first_waits_is_refused_not_put_over_it(
     tester). The second key is refused while the first save waits, as a second e is."""
     from pdca.screens.dialogs import CheckinModal
 
-    monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 1.5)
+    # Long enough that a loaded CI machine still presses the second key inside the wait:
+    # at 1.5 s the first save was refused before the test saw it waiting (twice in CI).
+    monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 4.0)
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
@@ -572,7 +574,7 @@ async def test_a_second_n_or_c_while_the_first_waits_is_refused_not_put_over_it(
             await settle_app(app, pilot)
             app.screen.query_one("#title", Input).value = "NEW THREE"
             await pilot.press("ctrl+s")
-            await _wait_until(pilot, lambda: app.screen.query_one(StatusBar).saving)
+            await _wait_until(pilot, lambda: app.screen.saving_new == 1)
             await pilot.press("n", *"NEW FOUR")
             await pilot.pause()
             assert not isinstance(app.screen, ActionFormModal)
