@@ -894,11 +894,10 @@ class Store:
             return None
         row = self._row_named("initiatives", name)
         if row is None:
-            from pdca.db.unknown_names import UnknownName
+            from pdca.db.unknown_names import UnknownInitiative
 
             names = [found for (found,) in self.conn.execute("SELECT name FROM initiatives")]
-            listing, also = "pdca initiative list", "; add one: pdca initiative add NAME"
-            raise UnknownName(field, name, names, kind="initiative", listing=listing, also=also)
+            raise UnknownInitiative(field, name, names)
         initiative_id: int = row["id"]
         return initiative_id
 

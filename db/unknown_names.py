@@ -78,6 +78,20 @@ class UnknownName(InvalidInput, NotFound):
         return self
 
 
+class UnknownInitiative(UnknownName):
+    """An initiative's name that names none, in the KPIs' words::
+
+    --initiative: “zzz” is not a known initiative (list them: pdca initiative list; add
+    one: pdca initiative add NAME)
+    """
+
+    def __init__(self, field: str, wanted: str, names: Sequence[str]) -> None:
+        also = "; add one: pdca initiative add NAME"
+        super().__init__(
+            field, wanted, names, kind="initiative", listing="pdca initiative list", also=also
+        )
+
+
 def taken_why(kind: str, typed: str, taken: str) -> str:
     """Why a new name of a ``kind`` is refused: ``taken`` is held already, the same but for
     case or spacing. "'ops' is taken by the initiative 'Ops'" and "'Ops' is taken by the

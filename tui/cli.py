@@ -383,6 +383,24 @@ def refuse_unknown_names(store: Any, kpi: str | None, initiative: str | None = N
         store.initiative_id(initiative, "--initiative")
 
 
+def refuse_names_a_new_file_lacks(
+    session: Session, kpi: str | None, initiative: str | None = None
+) -> None:
+    """``--kpi`` or ``--initiative`` naming one, when one's own file is still to be made:
+    a new file holds none, so the name is refused before the file is made (it was made
+    first, then the name refused: bad input wrote a file)."""
+    if not session.resolved.is_default or os.path.lexists(session.resolved.path):
+        return  # a file there is asked by refuse_unknown_names; a named one is never made
+    if kpi is not None and not cleared(kpi):
+        from pdca.db.kpi_rules import UnknownKpi
+
+        raise UnknownKpi("--kpi", kpi, [])
+    if initiative is not None and not cleared(initiative):
+        from pdca.db.unknown_names import UnknownInitiative
+
+        raise UnknownInitiative("--initiative", initiative, [])
+
+
 def _echo_action_line(verb: str, action: Action | ActionLine, *, ended: bool = False) -> None:
     # A done action's phase is where it ended: "[plan]" for an abandoned one read as open
     # (a tester), but for done's own reply ("done (abandon) #2 [plan]") that is the point.
@@ -1303,6 +1321,7 @@ def add(
     if not as_json and every is None:  # the reply is one line: no model, no pydantic
         fields = checked_action(ActionFields(**given))
         _refuse_an_unmet_start(session, given)
+        refuse_names_a_new_file_lacks(session, kpi, initiative)
         store = session.store(create=True)
         refuse_unknown_names(store, kpi, initiative)
         with saying_who_is_new(store, owner):
@@ -1321,6 +1340,7 @@ def add(
         parse(every)  # a bad rule is refused before the file is opened or created
     else:  # (a repeat's first due date comes from its rule)
         _refuse_an_unmet_start(session, given)
+    refuse_names_a_new_file_lacks(session, kpi, initiative)
     store = session.store(create=True)
     refuse_unknown_names(store, kpi, initiative)
     with saying_who_is_new(store, owner):
@@ -2196,6 +2216,7 @@ def initiative_add(session: Session, name: str, objective: str, owner, as_json: 
 
     objective = "" if cleared(objective) else objective  # none: no objective yet
     draft = validated(InitiativeDraft, name=name, objective=objective, owner=owner)
+    refuse_a_case_slip(session, "owner", draft.owner)  # before the file may be made
     store = session.store(create=True)
     with saying_who_is_new(store, draft.owner):
         result = store.add_initiative(draft)

@@ -244,11 +244,17 @@ def _kpi_add(session: Session, name: str, as_json: bool, given: dict[str, Any]) 
     from pdca.db.kpi_rules import refuse_future_baseline
 
     refuse_future_baseline(draft.baseline_from, session.today())
-    from pdca.tui.cli import refuse_a_case_slip, saying_who_is_new, smart_notes
+    from pdca.tui.cli import (
+        refuse_a_case_slip,
+        refuse_names_a_new_file_lacks,
+        saying_who_is_new,
+        smart_notes,
+    )
 
     refuse_a_case_slip(session, "owner", draft.owner)  # before the file may be made
     for login in draft.escalation:
         refuse_a_case_slip(session, "escalate-to", login)
+    refuse_names_a_new_file_lacks(session, None, draft.initiative)
     store = session.store(create=True)
     from pdca.db.kpis import perspectives_known
 

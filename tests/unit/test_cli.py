@@ -2209,7 +2209,37 @@ def test_an_owner_in_other_capitals_refused_makes_no_file_of_ones_own(
     assert one_line_error(cli(*kpi, "--owner", "Ann")).startswith(f"--{refused}")  # its options
     said = one_line_error(cli(*kpi, "--escalate-to", "bob,Ann"))
     assert said.startswith("--escalate-to: 'Ann'"), said
+    initiative = one_line_error(cli("initiative", "add", "Ops", "--owner", "Ann"))
+    assert initiative.startswith(refused), initiative
     assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.usefixtures("missing_db")
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("add", "x", "--kpi", "Lead time"), "--kpi: “Lead time” is not a known KPI"),
+        (("add", "x", "--kpi", "MTTR", "--json"), "--kpi: “MTTR” is not a known KPI"),
+        (("add", "x", "--initiative", "Q3", "--every", "day"), "--initiative: “Q3” is not a"),
+        (
+            ("kpi", "add", "K", "--unit", "h", "--baseline", "1", "--target", "0",
+             "--initiative", "Q3"),
+            "--initiative: “Q3” is not a known initiative (list them: pdca initiative list;",
+        ),
+    ],
+)  # fmt: skip
+def test_a_kpi_or_initiative_named_where_ones_own_file_is_still_to_make_makes_none(
+    cli, tmp_path: Path, monkeypatch, args: tuple[str, ...], said: str
+) -> None:
+    """``pdca add x --kpi nope`` with no file yet: one's own file was made, then the name
+    refused (bad input wrote a file). A new file holds none: refused first, as worded."""
+    monkeypatch.delenv("PDCA_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    assert one_line_error(cli(*args)).startswith(said)
+    assert not (tmp_path / "data").exists()
+    assert cli("add", "x", "--kpi", "none").exit_code == 0  # none: no KPI, and the file made
+    assert (tmp_path / "data" / "pdca" / "pdca.db").exists()
 
 
 def test_ones_own_login_in_capitals_owns_work_whatever_the_accounts(ok, js, monkeypatch) -> None:
