@@ -37,6 +37,7 @@ from pdca.db.errors import (
     InvalidInput,
     NotFound,
     PdcaError,
+    StandupOvertaken,
     UndoAsked,
     UndoRefused,
     database_failure,
@@ -2734,7 +2735,9 @@ def _fail(message: str, status: int = 1) -> NoReturn:
 
 
 def _status_of(error: Exception | None) -> int:
-    return BUSY_EXIT if isinstance(error, DatabaseBusy) else 1
+    # A stand-up overtaken in its read by a change in the same second is right when run
+    # again: a cron's --record exited 1 and mailed as if something were wrong (a trial).
+    return BUSY_EXIT if isinstance(error, (DatabaseBusy, StandupOvertaken)) else 1
 
 
 def _nothing_written_unless_saved() -> str:

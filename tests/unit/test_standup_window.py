@@ -169,3 +169,33 @@ def test_a_change_in_the_second_of_the_last_standup_after_the_read_refuses_the_r
         assert [i.kind for i in again.items] == ["checkin"]
     finally:
         store.close()
+
+
+def test_a_record_overtaken_in_its_second_exits_for_a_retry_and_the_retry_records_it(
+    cli, ok, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cron's ``standup --record`` run in the second of the last record, a check-in
+    written after its read: exit 1, mailed as a mistake. 75 (try again), as a lock held past
+    the wait; run again, it records, with the check-in in it."""
+    ok("init")
+    ok("add", "Pager rota", "--owner", "bob")
+    ok("standup", "--record")
+    real = acc.standup_digest
+
+    def digest_then_a_checkin(store: Store, *args, **kwargs):  # type: ignore[no-untyped-def]
+        shown = real(store, *args, **kwargs)
+        bob = open_as(db_path, "bob", NOW_DT)  # in that same second
+        try:
+            bob.add_checkin(1, CheckinDraft(message="in that very second"))
+        finally:
+            bob.close()
+        return shown
+
+    monkeypatch.setattr(acc, "standup_digest", digest_then_a_checkin)
+    overtaken = cli("standup", "--record", "--format", "text")
+    assert overtaken.exit_code == 75, overtaken.stderr
+    assert "a change was written while it was read" in overtaken.stderr
+    monkeypatch.setattr(acc, "standup_digest", real)
+    monkeypatch.setenv("PDCA_NOW", iso(NOW_DT + timedelta(seconds=1)))
+    again = ok("standup", "--record", "--format", "text")
+    assert "in that very second" in again.stdout and "recorded:" in again.stderr
