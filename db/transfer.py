@@ -52,6 +52,13 @@ from pdca.db.models import (
     priority_of,
     validated_whole,
 )
+from pdca.db.other_tools_exports import (
+    FINISHED_STATUSES,
+    STATUS_PHASES,
+    OtherToolsExport,
+    export_of,
+    status_word,
+)
 from pdca.db.row_rules import row_problem
 from pdca.db.spreadsheet import neutralise, restore
 from pdca.db.store import TABLES, Store
@@ -108,23 +115,6 @@ CSV_COLUMN_ALIASES = {
     # Linear's and Jira's Status: their workflow's states, read as phases (STATUS_PHASES)
     "status": "phase",
 }
-# Other tools' workflow states as PDCA phases: a Linear export's Status was refused as an
-# unknown column, and left out as told, its Done and Canceled issues came in as open work
-# (a Linear user's trial). Not yet started is Plan, under way (or in review) Do.
-STATUS_PHASES = {
-    **dict.fromkeys(
-        ("backlog", "todo", "to do", "triage", "unstarted", "open", "new", "selected for"
-         " development", "planned", "ready"), "plan"),
-    # under review is still being done: Check studies the results of work done, and no
-    # action starts there (it is moved there after a check-in)
-    **dict.fromkeys(("in progress", "started", "doing", "in development", "active", "in review",
-                     "review", "in qa", "qa", "testing"), "do"),
-}  # fmt: skip
-# ... and those of work that is over: a row in them is refused, to be left out
-FINISHED_STATUSES = frozenset(
-    ("done", "completed", "closed", "resolved", "canceled", "cancelled", "duplicate",
-     "won't do", "wont do", "won't fix")
-)  # fmt: skip
 
 
 def _column_name(name: str) -> str:
@@ -730,8 +720,17 @@ def _append_csv(
     keys: list[tuple[Any, ...]] = []  # each new row's key, for the look again (below)
     here = _held_here(store, held, keys) if skip_existing else None
     next_year: list[tuple[int, str, date, date]] = []  # (line, cell, day, its last) a year on
+    other_tool: list[OtherToolsExport] = []  # the tool whose whole export it is, if one
     drafts = _csv_drafts(
-        path, stream, today, _startable(store), entered_in_do, exported, here, next_year
+        path,
+        stream,
+        today,
+        _startable(store),
+        entered_in_do,
+        exported,
+        here,
+        next_year,
+        other_tool,
     )
     with spool_checked(path, _as_values(drafts), "written") as rows:
         rows_word = "row" if rows.skipped == 1 else "rows"
@@ -801,10 +800,41 @@ def _append_csv(
         + skipped
         + left_out
         + lowered
+        + _other_tools_words(other_tool, first, held_since)
         + twice
         + _overdue_words(store, first, last, today)
         + _next_year_words(next_year)
     )
+
+
+def _other_tools_words(
+    other_tool: list[OtherToolsExport], first: int, held_since: list[int]
+) -> str:
+    """What an import of another tool's export left out or brought in as Plan."""
+    if not other_tool:
+        return ""
+    other = other_tool[0]
+    said = f"; a {other.tool} export: its issue keys are kept at the end of the notes"
+    if other.left_out_columns:
+        columns = other.left_out_columns
+        said += (
+            f"; {len(columns)} column{'s' if len(columns) != 1 else ''} pdca has no field for"
+            f" left out ({a_few(columns)})"
+        )
+    gone = set(held_since)  # rows another import added meanwhile: not written here
+    into_plan = [
+        (first + place - sum(g < place for g in gone), status)
+        for place, status in other.into_plan
+        if place not in gone
+    ]
+    if into_plan:
+        statuses = a_few(list(dict.fromkeys(repr(status) for _, status in into_plan)))
+        were = "was" if len(into_plan) == 1 else "were"
+        said += (
+            f"; {len(into_plan)} that {were} under way ({statuses}) without an assignee or a"
+            f" due date came in as Plan ({_ids([i for i, _ in into_plan])}): Do needs both"
+        )
+    return said
 
 
 def _next_year_words(next_year: list[tuple[int, str, date, date]]) -> str:
@@ -1042,6 +1072,7 @@ def _csv_drafts(
     exported: list[tuple[int, str]],
     held_here: Callable[[dict[str, str], ActionDraft], bool] | None = None,
     next_year: list[tuple[int, str, date, date]] | None = None,
+    other_tool: list[OtherToolsExport] | None = None,
 ) -> Iterator[Outcome[ActionDraft]]:
     """Each row's line and its draft, the error that refused it, or None for a done row.
     ``held_here``: a row it says the file holds already is left out whole. ``next_year``
@@ -1075,6 +1106,12 @@ def _csv_drafts(
             + ("" if meant else f" ({_READS_COLUMNS})"),
         )
     unknown = list(dict.fromkeys(n for n in header if n not in _READ_COLUMNS))
+    other = export_of(header)
+    if other is not None:  # another tool's whole export: what pdca has no field for, left out
+        if other_tool is not None:
+            other_tool.append(other)
+        other.left_out_columns = [n for n in unknown if n != other.key_column]
+        unknown = []
     if unknown:
         # Which it reads, said first (a whole Jira export's many columns hid it, a retrial);
         # a header of thousands stays a short line (a tester)
@@ -1092,6 +1129,13 @@ def _csv_drafts(
             yield line, row
             continue
         values = {key: restore(value) for key, value in row.items()}
+        into_plan = None
+        if other is not None:
+            if status_word(values.get("phase", "")) in FINISHED_STATUSES:
+                yield line, None  # an issue that is over: no work to bring in
+                continue
+            other.keep_key(values)
+            into_plan = other.under_way_without_owner_or_due(values)
         if values.get("done_at", "").strip():
             if from_export:
                 yield line, None  # a finished action from an export is history, not new work
@@ -1117,6 +1161,8 @@ def _csv_drafts(
                 continue
             if lowered:
                 entered_in_do.append(drafts)
+            if into_plan is not None and other is not None:
+                other.into_plan.append((drafts, into_plan))
             due_text = values.get("due", "").strip()
             if next_year is not None and draft.due:
                 gone_by = past_one_nearer(due_text, draft.due, today)
@@ -1173,7 +1219,7 @@ def _draft_from_row(values: dict[str, str], today: date, from_export: bool = Fal
     due_text = optional("due")
     owner = optional("owner")
     notes = values.get("notes", "")
-    phase = " ".join((optional("phase") or "plan").lower().split())
+    phase = status_word(optional("phase") or "plan")
     if phase in FINISHED_STATUSES:  # told what to do (a lead's day one)
         problems.append(
             str(

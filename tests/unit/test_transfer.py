@@ -335,9 +335,9 @@ def test_a_jira_or_linear_export_trimmed_to_its_columns_is_read(store, cli, ok, 
     twice = tmp_path / "twice.csv"  # a column pdca reads, named twice, is still refused so
     twice.write_text("Summary,Title\nx,y\n")
     assert "names a column twice: title" in cli("import", str(twice)).stderr
-    whole = tmp_path / "whole.csv"  # a whole export: what pdca reads is said all the same
+    whole = tmp_path / "whole.csv"  # many unknown columns: what pdca reads is said first
     whole.write_text(
-        "Summary,Issue key,Issue id,Issue Type,Status,Reporter,Sprint\nx,A-1,1,Bug,To Do,ann,S1\n"
+        "Summary,Epic,Component,Status,Reporter,Sprint,Story Points\nx,E-1,db,To Do,ann,S1,3\n"
     )
     many = cli("import", str(whole))
     assert many.exit_code == 1 and "has 5 unknown columns (pdca reads title, owner," in many.stderr
@@ -1357,3 +1357,75 @@ def test_a_csv_without_a_title_column_names_what_it_read_and_the_one_meant(cli, 
     assert cli("import", str(linear)).stderr.endswith(
         "names a column twice: phase (as 'phase' and 'Status')\n"
     )
+
+
+LINEAR_HEADER = (
+    "ID,Team,Title,Description,Status,Estimate,Priority,Project ID,Project,Creator,Assignee,"
+    "Labels,Cycle Number,Created,Updated,Completed,Canceled,Due Date,Parent issue"
+)
+
+
+def test_a_whole_linear_or_jira_export_is_read_as_its_tool_wrote_it(cli, tmp_path) -> None:
+    """A Linear user's whole export was refused for its 23 columns pdca has no field for,
+    to be cut down by hand, its Done rows and its In Progress rows without a due date
+    refused one by one. Known by its own columns, it comes in: those columns left out and
+    said, the issues that are over left out, those under way without an assignee or a due
+    date in Plan and said, each issue's key kept in its notes."""
+    linear = tmp_path / "linear.csv"
+    linear.write_text(
+        f"{LINEAR_HEADER}\n"
+        "ENG-12,Eng,Cut p95 latency,Profile the hot path,In Progress,3,High,p1,Latency,Ann,ann,"
+        "perf,4,2026-10-01,2026-11-20,,,2026-12-15,\n"
+        "ENG-13,Eng,Write runbook,,Todo,1,Medium,p1,Latency,Ann,,docs,,2026-10-02,2026-11-20,,,,\n"
+        "ENG-9,Eng,Old thing,,Done,1,Low,p1,Latency,Ann,bob,,,2026-09-02,2026-10-20,2026-10-10"
+        ",,,\n"
+        "ENG-14,Eng,Chase vendor,,In Review,,Urgent,p1,Latency,Ann,bob,,,2026-10-02,2026-11-20"
+        ",,,,\n"
+        "ENG-8,Eng,Dropped,,Canceled,,Low,p1,Latency,Ann,,,,2026-10-02,2026-11-20,,2026-10-11,,\n",
+        encoding="utf-8",
+    )
+    result = cli("import", str(linear))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.rstrip() == (
+        f"imported {linear}: 3 actions added (#1..#3), 2 done rows skipped; a Linear export:"
+        " its issue keys are kept at the end of the notes; 12 columns pdca has no field for"
+        " left out (team, estimate, project id, project, creator and 7 more); 1 that was under"
+        " way ('In Review') without an assignee or a due date came in as Plan (#3): Do needs"
+        " both"
+    )
+    got = [
+        (a["title"], a["phase"], a["owner"], a["due"], a["priority"], a["notes"])
+        for a in json.loads(cli("list", "--json").stdout)
+    ]
+    assert sorted(got) == [
+        ("Chase vendor", "plan", "bob", None, "high", "Linear ENG-14"),
+        ("Cut p95 latency", "do", "ann", "2026-12-15", "high",
+         "Profile the hot path\n\nLinear ENG-12"),
+        ("Write runbook", "plan", None, None, "normal", "Linear ENG-13"),
+    ]  # fmt: skip
+    jira = tmp_path / "jira.csv"  # Jira's: Summary, Issue key, and Labels named twice
+    jira.write_text(
+        "Summary,Issue key,Issue id,Issue Type,Status,Priority,Assignee,Labels,Labels,Due Date\n"
+        "Flaky deploys,OPS-7,10007,Task,In Progress,Highest,ann,ci,deploy,2026-12-01\n"
+        "Old,OPS-2,10002,Task,Closed,Low,ann,,,\n",
+        encoding="utf-8",
+    )
+    said = cli("import", str(jira)).stdout
+    assert "1 action added (#4), 1 done row skipped; a Jira export: its issue keys" in said
+    assert "3 columns pdca has no field for left out (issue id, issue type, labels)" in said
+    assert json.loads(cli("show", "4", "--json").stdout)["action"]["notes"] == "Jira OPS-7"
+
+
+def test_a_hand_made_csv_with_another_tools_column_or_a_done_row_is_still_refused(
+    cli, tmp_path
+) -> None:
+    """Only a file known by its tool's own columns is read leniently: a hand-made list's
+    unknown column may be a typo for one of pdca's ("ownr"), whose values would be lost."""
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("title,ownr,Team\nRota,ann,Eng\n", encoding="utf-8")
+    assert "has unknown columns: ownr, team" in cli("import", str(sheet)).stderr
+    sheet.write_text("ID,Title,Status\nENG-1,Rota,Done\n", encoding="utf-8")  # no Team, Creator
+    assert "phase: 'Done' is not an open action's: leave done rows out" in (
+        cli("import", str(sheet)).stderr
+    )
+    assert json.loads(cli("list", "--json").stdout) == []

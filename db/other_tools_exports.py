@@ -1,0 +1,91 @@
+"""Another tool's whole CSV export (Linear's, Jira's) read as a list of actions.
+
+A lead moving over exports the team's issues and imports the file. pdca reads the columns it
+has (Title or Summary, Assignee, Status, Priority, Due Date, Description); the export holds
+twenty more, and was refused for them whole, to be cut down by hand (a Linear user's trial).
+A file known by its tool's own columns is read as that tool wrote it instead:
+
+- the columns pdca has no field for are left out, and said;
+- an issue that is over (Done, Canceled, Duplicate …) is left out, counted as a done row;
+- an issue under way (In Progress) without an assignee or a due date comes in as Plan, and
+  said: Do needs both, and refusing the row refused the whole export;
+- the tool's key (``ENG-12``) is kept at the end of the notes, so each action can be found
+  again in the tool it came from.
+
+A hand-made CSV gets none of this: its unknown column is refused (a typo in "owner" must
+not drop every owner), and its Done row is refused, to be left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Other tools' workflow states as PDCA phases: a Linear export's Status was refused as an
+# unknown column, and left out as told, its Done and Canceled issues came in as open work
+# (a Linear user's trial). Not yet started is Plan, under way (or in review) Do.
+STATUS_PHASES = {
+    **dict.fromkeys(
+        ("backlog", "todo", "to do", "triage", "unstarted", "open", "new", "selected for"
+         " development", "planned", "ready"), "plan"),
+    # under review is still being done: Check studies the results of work done, and no
+    # action starts there (it is moved there after a check-in)
+    **dict.fromkeys(("in progress", "started", "doing", "in development", "active", "in review",
+                     "review", "in qa", "qa", "testing"), "do"),
+}  # fmt: skip
+# ... and those of work that is over
+FINISHED_STATUSES = frozenset(
+    ("done", "completed", "closed", "resolved", "canceled", "cancelled", "duplicate",
+     "won't do", "wont do", "won't fix")
+)  # fmt: skip
+
+# Each tool's export by columns no hand-made list would hold all of, as pdca reads their
+# names (lower case; Summary read as title), and the column holding its key.
+_SIGNATURES = {
+    "Linear": (frozenset({"id", "team", "title", "creator"}), "id"),
+    "Jira": (frozenset({"issue key", "issue id", "issue type"}), "issue key"),
+}
+
+
+def status_word(text: str) -> str:
+    """A Status cell as the tables above name it: any case, spaces as one."""
+    return " ".join(text.lower().split())
+
+
+@dataclass
+class OtherToolsExport:
+    """What an import of ``tool``'s export left out or changed, for its summary."""
+
+    tool: str
+    key_column: str
+    left_out_columns: list[str] = field(default_factory=list)
+    # (place among the rows written, the status as written) of each issue under way that
+    # came in as Plan
+    into_plan: list[tuple[int, str]] = field(default_factory=list)
+
+    def keep_key(self, values: dict[str, str]) -> None:
+        """The issue's key at the end of its notes: ``Linear ENG-12``."""
+        key = values.get(self.key_column, "").strip()
+        if key:
+            notes = values.get("notes", "").rstrip()
+            values["notes"] = f"{notes}\n\n{self.tool} {key}" if notes else f"{self.tool} {key}"
+
+    def under_way_without_owner_or_due(self, values: dict[str, str]) -> str | None:
+        """The row's status as written, when it is under way (Do) but lacks an assignee or
+        a due date: it then comes in as Plan (``values`` changed so)."""
+        status = values.get("phase", "")
+        owner = values.get("owner", "").strip()
+        if STATUS_PHASES.get(status_word(status)) != "do":
+            return None
+        if owner and owner.lower() != "none" and values.get("due", "").strip():
+            return None
+        values["phase"] = "plan"
+        return status.strip()
+
+
+def export_of(header: list[str]) -> OtherToolsExport | None:
+    """The tool whose whole export a CSV ``header`` (names as pdca reads them) is, if any."""
+    named = set(header)
+    for tool, (signature, key_column) in _SIGNATURES.items():
+        if signature <= named:
+            return OtherToolsExport(tool, key_column)
+    return None
