@@ -46,6 +46,16 @@ class Presence:
         self.host = host
         self.pid = pid
         self.session_id: int | None = None
+        self.started_at = ""
+
+    # A row is this session's by all it was written with, not its id alone: ids are reused
+    # (no AUTOINCREMENT), and a board whose row was swept while it was paused beat into the
+    # next board's row, made with its old id, and was never listed again (a lead's trial);
+    # its leave would have deleted that board's row.
+    _MINE = "id = ? AND login = ? AND host = ? AND pid = ? AND started_at = ?"
+
+    def _mine(self) -> tuple[object, ...]:
+        return (self.session_id, self.store.actor, self.host, self.pid, self.started_at)
 
     def join(self) -> None:
         if not self.store.writable:
@@ -60,15 +70,15 @@ class Presence:
                 " VALUES (?, ?, ?, ?, ?)",
                 (self.store.actor, self.host, self.pid, iso(now), iso(now)),
             )
-            self.session_id = cursor.lastrowid
+            self.session_id, self.started_at = cursor.lastrowid, iso(now)
 
     def beat(self) -> None:
         if self.session_id is None:
             return
         with self.store.write():
             updated = self.store.conn.execute(
-                "UPDATE sessions SET seen_at = ? WHERE id = ?",
-                (iso(self.store.clock()), self.session_id),
+                f"UPDATE sessions SET seen_at = ? WHERE {self._MINE}",
+                (iso(self.store.clock()), *self._mine()),
             ).rowcount
         if not updated:  # swept while this machine slept: come back
             self.session_id = None
@@ -81,7 +91,7 @@ class Presence:
         # stops counting after PRESENT_WITHIN_SECONDS).
         self.store.conn.execute("PRAGMA busy_timeout = 300")
         with self.store.write():
-            self.store.conn.execute("DELETE FROM sessions WHERE id = ?", (self.session_id,))
+            self.store.conn.execute(f"DELETE FROM sessions WHERE {self._MINE}", self._mine())
         self.session_id = None
 
     def others(self) -> list[str]:

@@ -1,0 +1,48 @@
+"""A board's presence row is its own by all it was written with, not its id alone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from pdca.db.presence import Presence
+from tests.conftest import NOW_DT, open_as
+
+
+def _rows(path: Path) -> list[tuple[object, ...]]:
+    reader = open_as(path, "reader", NOW_DT)
+    try:
+        return [
+            tuple(row)
+            for row in reader.conn.execute("SELECT id, login, pid, seen_at FROM sessions")
+        ]
+    finally:
+        reader.close()
+
+
+def test_a_board_swept_while_paused_comes_back_as_itself_not_into_the_next_ones_row(
+    store, db_path: Path
+) -> None:
+    """ben's board paused over a day; ann's board then swept his row and was given its id.
+    His next beat wrote into ann's row, he was never listed again, and an alert's terminal
+    notice for him was skipped as "not logged in" (a lead's trial). His quit would have
+    deleted her row."""
+    ben = open_as(db_path, "ben", NOW_DT)
+    ann = open_as(db_path, "ann", NOW_DT + timedelta(days=2))
+    try:
+        his = Presence(ben, host="vm", pid=101)
+        his.join()
+        hers = Presence(ann, host="vm", pid=202)
+        hers.join()  # sweeps his row, a day old by her clock
+        assert hers.session_id == his.session_id  # the id given again
+        his.beat()
+        assert sorted(row[1:3] for row in _rows(db_path)) == [("ann", 202), ("ben", 101)]
+        hers_now = [row for row in _rows(db_path) if row[1] == "ann"]
+        assert hers_now[0][3] == "2026-11-25T09:00:00Z"  # her row as she wrote it
+        his.leave()
+        assert [row[1:3] for row in _rows(db_path)] == [("ann", 202)]
+        hers.leave()
+        assert _rows(db_path) == []
+    finally:
+        ben.close()
+        ann.close()
