@@ -252,6 +252,9 @@ class BoardScreen(Screen[None]):
         Binding("less_than_sign,shift+left", "move_back", "Back", id="board-back"),
         Binding("n", "new_action", "New", id="board-new"),
         Binding("e", "edit_action", "Edit", id="board-edit"),
+        # As in Linear: a gives the card to someone, in the edit form's owner field (a lead
+        # from Linear pressed a and nothing happened).
+        Binding("a", "assign", "Assign", show=False, id="board-assign"),
         # Undo before check-in and done: at 80 columns the footer ends at the fourth key
         # after Back, and a new user found no u but through ? (a tester).
         Binding("u", "undo", "Undo", id="board-undo"),
@@ -1011,7 +1014,7 @@ class BoardScreen(Screen[None]):
             return
         self.start(new_flow)
 
-    def action_edit_action(self) -> None:
+    def action_edit_action(self, start_on: str | None = None) -> None:
         action = self._target(text_follows=True)
         if action is None or not self.writable(text_follows=True):
             return
@@ -1020,7 +1023,10 @@ class BoardScreen(Screen[None]):
         if self.refuse_if_changing(action):
             services(self.app).drop_typed_text()
         else:
-            self.start(edit_flow, action.id)
+            self.start(edit_flow, action.id, start_on)
+
+    def action_assign(self) -> None:
+        self.action_edit_action(start_on="owner")
 
     def action_open_action(self) -> None:
         action = self._target()

@@ -189,6 +189,7 @@ def action_form(
     require_owner_and_due: bool = False,
     repeat: bool = False,
     due_fixed: bool = False,
+    start_on: str | None = None,
 ) -> ActionFormModal:
     """The action form, offering the people, initiatives and KPIs the file knows."""
     from pdca.screens.dialogs import ActionFormModal
@@ -214,4 +215,5 @@ def action_form(
         repeat=repeat,
         names_now=names_now,
         due_fixed=due_fixed,
+        start_on=start_on,
     )

@@ -341,10 +341,10 @@ async def save_edit(
 
 
 @changes_a_card
-async def edit_flow(board: BoardScreen, action_id: int) -> None:
+async def edit_flow(board: BoardScreen, action_id: int, start_on: str | None = None) -> None:
     """The form on the action as stored now (or an edit of it kept from a refused save, on
     the version it was made on, so a change since is a conflict to settle); saved over it,
-    or reopened on a conflict."""
+    or reopened on a conflict. ``start_on``: the field the cursor starts in (``owner``)."""
     # Kept until a save of it ends one way or another: esc on it keeps it still, as a kept
     # check-in stays (a reviewer lost a kept edit to esc).
     kept = board.unsent_edits.get(action_id)
@@ -367,6 +367,7 @@ async def edit_flow(board: BoardScreen, action_id: int) -> None:
                 # done since a kept edit was made on it: fixed too (it was typed over, a
                 # retrial, and refused at save)
                 due_fixed=done_now or base.done_at is not None,
+                start_on=start_on,
             )
         )
         if form is None:

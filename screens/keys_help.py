@@ -25,6 +25,7 @@ PALETTE_ACTIONS = {"command_palette", "app.command_palette"}
 # at 80x24 just fill two lists, and a row more put "more keys, below" over them
 SAID_WITH = {
     "find_number": "filter_text",
+    "assign": "edit_action",
     "app.focus_next": "focus_column(1)",
     "app.focus_previous": "focus_column(-1)",
 }

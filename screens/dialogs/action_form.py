@@ -201,6 +201,7 @@ class ActionFormModal(FormDialog[ActionFormResult | None]):
         repeat: bool = False,
         names_now: Callable[[], tuple[list[str], list[str], list[str]]] | None = None,
         due_fixed: bool = False,
+        start_on: str | None = None,
     ) -> None:
         super().__init__()
         # A done action's due date is what it was done against (it says whether it finished
@@ -220,7 +221,9 @@ class ActionFormModal(FormDialog[ActionFormResult | None]):
         # Asked for what a move needs: the cursor starts on the first field missing.
         needed = (("owner", self.initial.owner), ("due", self.initial.due))
         missing = [name for name, value in needed if not value and require_owner_and_due]
-        self.start_on = missing[0] if missing else None
+        # Else where it was asked to (the owner, for a): its text selected, so typing
+        # replaces it.
+        self.start_on = missing[0] if missing else start_on
         # A new owner the form asked about ("er: did you mean erin?"): saved as typed when
         # saved again unchanged.
         self.owner_asked: str | None = None

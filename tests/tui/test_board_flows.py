@@ -486,6 +486,23 @@ async def test_edit_saves_changes(make_app, board_db: Path) -> None:
         assert (action.title, action.version) == ("Ready to start, renamed", 2)
 
 
+async def test_a_gives_the_card_to_the_login_typed_over_its_owner(make_app, board_db: Path) -> None:
+    """A lead from Linear pressed a to assign a card, and nothing happened. a opens the
+    edit form in the owner field, its text selected: the login typed replaces it."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        before = app.context.store.get_action(1)
+        await pilot.press("a")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ActionFormModal)
+        assert app.screen.focused is app.screen.query_one("#owner", Input)
+        assert before.owner == "bob"
+        await pilot.press(*"carol", "ctrl+s")
+        await settle_app(app, pilot)
+        action = app.context.store.get_action(1)
+        assert (action.owner, action.title, action.version) == ("carol", before.title, 2)
+
+
 async def test_check_in_key_records_a_check_in(make_app, board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
