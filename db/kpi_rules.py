@@ -127,12 +127,16 @@ def trend(
 ) -> tuple[Trend, int]:
     """(better / worse / flat / unknown, sign of the move: 1 up, -1 down, 0 none).
 
-    The mean of the latest ``TREND_WINDOW`` readings against the mean of those before
-    (as many as there are, up to the window); fewer than two readings say nothing.
+    The mean of the latest ``TREND_WINDOW`` readings against the mean of the window
+    before; with fewer than two windows, the newer half against the older (the odd one in
+    the newer); fewer than two readings say nothing. Nine weekly readings were the latest
+    seven against two: spend that had fallen four weeks running was "worse (rising)",
+    weighed against the two lowest, oldest weeks (a lead's trial).
     """
     if len(values) < 2:
         return "unknown", 0
-    recent = values[-TREND_WINDOW:] if len(values) > TREND_WINDOW else values[len(values) // 2 :]
+    whole = len(values) >= 2 * TREND_WINDOW
+    recent = values[-TREND_WINDOW:] if whole else values[len(values) // 2 :]
     earlier_end = len(values) - len(recent)
     earlier = values[max(0, earlier_end - TREND_WINDOW) : earlier_end]
     if not earlier:

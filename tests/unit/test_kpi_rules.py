@@ -84,6 +84,15 @@ def test_trend_compares_the_latest_week_with_the_one_before() -> None:
     assert r.trend([100.0] * 5 + [30.0] * 7 + [30.0] * 7, "down", 30, 24) == ("flat", 0)
 
 
+def test_with_fewer_than_two_windows_the_newer_half_is_weighed_against_the_older() -> None:
+    """Nine weekly readings of spend, falling four weeks running: the latest seven against
+    the two oldest, lowest ones said "worse (rising)" (a lead's trial)."""
+    spend = [101.0, 103, 112, 108, 111, 106, 104, 100, 98]
+    assert r.trend(spend, "down", 100, 85) == ("better", -1)
+    assert r.trend([20.0, 30, 40], "up", 20, 40) == ("better", 1)  # 20 against 35
+    assert r.trend([5.0] * 6 + [9.0] * 7, "up", 5, 9) == ("better", 1)  # 13: halves
+
+
 def test_one_alert_per_breach_and_back_within_closes() -> None:
     steps = []
     has_open = False
