@@ -313,6 +313,8 @@ class AppServices(Protocol):
 
     def kept_may_be_saved(self) -> None: ...
 
+    def withdraw_messages_of_alert(self, alert_id: int) -> None: ...
+
 
 class PaletteEntry(NamedTuple):
     """One command of the palette. ``binding_id`` names the key binding that does the same

@@ -528,6 +528,14 @@ class PdcaApp(App[None]):
         self.notify(message, severity="warning", timeout=timeout)
         self.refresh_status()  # and in the header, for as long as it is kept
 
+    def withdraw_messages_of_alert(self, alert_id: int) -> None:
+        """The notes of pdca's messages about alert ``alert_id`` (``_show_messages_here``),
+        once this board has acknowledged it: they went on telling the person to acknowledge
+        it, and at 80x24 lay over the next form (a lead's trial)."""
+        start = f"message from pdca: alert {alert_id} on KPI "
+        for shown in [n for n in self._notifications if n.message.startswith(start)]:
+            self._unnotify(shown)
+
     def kept_may_be_saved(self) -> None:
         """After a save: a warning of kept changes that are no longer all kept (one of them
         was just saved) is taken off the screen. It said "not saved yet" for seconds after

@@ -224,6 +224,30 @@ async def test_a_acknowledges_with_a_note(make_app, kpi_db: Path, store: Store) 
         assert isinstance(app.screen, KpisScreen)
 
 
+async def test_acknowledging_takes_pdcas_message_about_that_alert_off_the_screen(
+    make_app, kpi_db: Path, store: Store
+) -> None:
+    """The note "message from pdca: alert 1 … acknowledge by …" stayed after the alert was
+    acknowledged, and at 80x24 lay over the form (a lead's trial). Another alert's stays."""
+    app = make_app(kpi_db, watch_changes=False)
+    [alert] = alerts.list_alerts(store)
+    about = f"message from pdca: alert {alert.id} on KPI '{KPI}': 36 h is above 34 h; ack…"
+    other = f"message from pdca: alert {alert.id + 1} on KPI 'Cost': 9 EUR is above 8 EUR"
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(pilot)
+        app.notify(about, timeout=30, markup=False)
+        app.notify(other, timeout=30, markup=False)
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AckModal)
+        await pilot.press(*"on it", "enter")
+        await settle_app(app, pilot)
+        shown = [n.message for n in app._notifications]
+        assert about not in shown and other in shown
+        assert any(m.startswith("acknowledged alert") for m in shown), shown
+
+
 async def test_acknowledging_second_gets_a_clear_conflict(
     make_app, kpi_db: Path, store: Store
 ) -> None:
