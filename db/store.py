@@ -27,6 +27,7 @@ from pdca.db.access import (
     file_lets_me_write,
     files_report,
     journals_shut_to_me,
+    login_name,
     may_read_now,
     may_write_now,
     read_only_mount,
@@ -590,7 +591,10 @@ class Store:
         where = self.path or "the database"
         owner = describe_owner(self.path) if self.path else "read-only"
         advice = write_advice(self.path) if self.path else "ask the team's admin"
-        return f"{where} is read-only for {self.actor} ({owner}){lost} (see pdca doctor); {advice}"
+        # The Unix login the permissions are about, not PDCA_USER: "read-only for svc_bot"
+        # (or for root, who could write it) sent the fix to the wrong account (a tester).
+        who = login_name()
+        return f"{where} is read-only for {who} ({owner}){lost} (see pdca doctor); {advice}"
 
     def cannot_read_now(self) -> str | None:
         """Why this user may no longer open the file (its owner's chgrp or chmod since this

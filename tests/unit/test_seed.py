@@ -385,7 +385,9 @@ def test_refuses_a_read_only_store_like_the_store_does(
     monkeypatch.setattr("pdca.db.store.may_write_now", lambda path: False)  # as for a reader
     monkeypatch.setattr("pdca.db.store.file_lets_me_write", lambda path: False)  # the file too
     read_only = Store(store.conn, actor="alice", clock=lambda: NOW_DT, path=db_path, writable=False)
-    with pytest.raises(ReadOnlyDatabase, match="is read-only for alice"):
+    # for the Unix login the permissions are about, not PDCA_USER's alice (a tester)
+    monkeypatch.setattr("pdca.db.store.login_name", lambda: "svc")
+    with pytest.raises(ReadOnlyDatabase, match="is read-only for svc "):
         seed_database(read_only, size="small", seed=1)
     assert store.counts()["action"] == 0 and store.counts()["person"] == 0
 
