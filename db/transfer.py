@@ -586,9 +586,24 @@ def _insert_rows(conn: sqlite3.Connection, path: Path, table: str, rows: Any) ->
         except sqlite3.IntegrityError as error:
             said = str(error).removesuffix(": nothing written")  # the guard's own ending
             raise InvalidInput(
-                "file", str(path), f"{table} row {number} is invalid ({said}); nothing written"
+                "file",
+                str(path),
+                f"{table} row {number}{_integrity_words(said, row)}; nothing written",
             ) from None
     return number
+
+
+def _integrity_words(said: str, row: dict[str, Any]) -> str:
+    """SQLite's refusal of a row in words: "is invalid (UNIQUE constraint failed:
+    actions.id)" was the one raw line among the import's refusals (a hostile tester)."""
+    kind, _, columns = said.partition(" constraint failed: ")
+    named = [column.rpartition(".")[2] for column in columns.split(", ") if column]
+    if kind == "UNIQUE" and named:
+        values = ", ".join(f"{name} {row.get(name)!r}" for name in named)
+        return f": its {values} is an earlier row's too (given twice)"
+    if kind == "NOT NULL" and named:
+        return f": it has no {named[0]}"
+    return f" is invalid ({said})"
 
 
 _BAD_ROWS_SHOWN = 5

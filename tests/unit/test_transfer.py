@@ -755,6 +755,25 @@ def test_a_phase_that_is_none_is_said_before_its_decision(store, cli, tmp_path):
     assert 'phase "limbo" is not one of plan, do, check, act' in result.stderr
 
 
+def test_a_row_given_twice_in_an_export_is_said_in_words(store, cli, tmp_path):
+    """A hand-edited export with an action row copied: "is invalid (UNIQUE constraint
+    failed: actions.id)" was the one raw SQLite line among the refusals (a hostile tester)."""
+    _fill(store)
+    out = tmp_path / "export.json"
+    assert cli("export", "--out", str(out)).exit_code == 0
+    document = json.loads(out.read_text())
+    actions = document["tables"]["actions"]
+    actions.append(dict(actions[0]))
+    out.write_text(json.dumps(document))
+    result = cli("--db", str(tmp_path / "restored.db"), "import", str(out))
+    assert result.exit_code == 1
+    row, first = len(actions), actions[0]["id"]
+    assert f"actions row {row}: its id {first} is an earlier row's too (given twice);" in (
+        result.stderr
+    ), result.stderr
+    assert "constraint" not in result.stderr
+
+
 def test_a_field_the_table_does_not_have_is_named(store, cli, tmp_path):
     _fill(store)
     out = _export_changed(cli, tmp_path, "actions", "colour", "red")
