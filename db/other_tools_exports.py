@@ -57,6 +57,7 @@ class OtherToolsExport:
 
     tool: str
     key_column: str
+    kept: str = "its issue keys are kept at the end of the notes"  # said in the summary
     left_out_columns: list[str] = field(default_factory=list)
     # (place among the rows written, the status as written) of each issue under way that
     # came in as Plan

@@ -33,6 +33,7 @@ from pdca.db.errors import (
 )
 from pdca.db.input_files import (
     Outcome,
+    Row,
     a_few,
     not_utf8,
     open_text,
@@ -293,6 +294,20 @@ def import_file(
         try:
             start = _first_character(stream)
             stream.seek(0)
+            tasks = _taskwarrior_tasks(path, stream, start)
+            stream.seek(0)
+            if tasks is not None:
+                from pdca.db import taskwarrior_export
+
+                return _append_csv(
+                    store,
+                    path,
+                    stream,
+                    today,
+                    skip_existing=skip_existing,
+                    read=taskwarrior_export.rows(tasks),
+                    other=taskwarrior_export.export(),
+                )
             if start in ("{", "["):  # "[": JSON too, never a CSV header (a tester)
                 if skip_existing:
                     raise InvalidInput(
@@ -325,6 +340,43 @@ EVERY_EXPORT_HOLDS = (  # the first schema's tables: every export since holds th
 )
 
 
+_FIRST_TASK_WITHIN = 1 << 20
+
+
+def _taskwarrior_tasks(path: Path, stream: TextIO, start: str) -> list[tuple[int, Any]] | None:
+    """The tasks of a Taskwarrior ``task export`` (a JSON list, or one task a line), each
+    with its line in the file; None for any other file. A pdca export is never read whole
+    here: only a list, or a file whose first line is a task, is."""
+    from pdca.db import taskwarrior_export
+
+    if start not in ("{", "["):
+        return None
+    # Its first task looked at in the first MiB alone: a pdca export of a gigabyte on one
+    # line (jq -c) is not read whole for it, nor any other large list.
+    head = stream.read(_FIRST_TASK_WITHIN).lstrip()
+    head = head[1:].lstrip() if start == "[" else head
+    try:
+        first, _ = json.JSONDecoder().raw_decode(head)
+    except (json.JSONDecodeError, RecursionError, ValueError):
+        return None
+    if not taskwarrior_export.is_a_task(first):
+        return None
+    stream.seek(0)
+    text = stream.read()
+    by_line = taskwarrior_export.tasks_of_lines(text)
+    if by_line is not None or start == "{":
+        return by_line
+    try:
+        document = json.loads(text)
+    except (json.JSONDecodeError, RecursionError, ValueError):
+        return None  # said by the JSON import's own reading
+    if not (isinstance(document, list) and document):
+        return None
+    if not all(taskwarrior_export.is_a_task(task) for task in document):
+        return None
+    return [(number, task) for number, task in enumerate(document, start=1)]
+
+
 class _ReadWhole(Exception):
     """A file the export's row-at-a-time reading does not take as it comes (a key or a
     table twice, which json.load reads as the last one): read whole, as before."""
@@ -355,17 +407,23 @@ def _check_head(path: Path, document: object) -> None:
     if isinstance(document, list):
         # Taskwarrior's ``task export`` was told only "is not a pdca JSON export", with
         # nothing of what pdca would take instead (a Taskwarrior user's trial)
+        from pdca.db.taskwarrior_export import is_a_task
+
         first = document[0] if document else None
-        whose = (
-            "a Taskwarrior export (task export)"
-            if isinstance(first, dict) and {"uuid", "description"} <= first.keys()
-            else "a JSON list"
-        )
+        if is_a_task(first):  # a whole one is read as its tasks (_taskwarrior_tasks)
+            wrong = next(n for n, task in enumerate(document, start=1) if not is_a_task(task))
+            raise InvalidInput(
+                "file",
+                str(path),
+                f"is a Taskwarrior export (task export) whose entry {wrong} is no task (a"
+                " uuid and a description): pdca imports a whole task export as it wrote it",
+            )
         raise InvalidInput(
             "file",
             str(path),
-            f"is {whose}, not a pdca JSON export: pdca imports its own export, or a CSV with"
-            " a title column (owner, phase, due, priority, notes beside it)",
+            "is a JSON list, not a pdca JSON export: pdca imports its own export, Taskwarrior's"
+            " task export, or a CSV with a title column (owner, phase, due, priority, notes"
+            " beside it)",
         )
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
         raise InvalidInput("file", str(path), "is not a pdca JSON export")
@@ -727,15 +785,24 @@ def _dangling_reference(conn: sqlite3.Connection) -> str | None:
 
 
 def _append_csv(
-    store: Store, path: Path, stream: TextIO, today: date, *, skip_existing: bool = False
+    store: Store,
+    path: Path,
+    stream: TextIO,
+    today: date,
+    *,
+    skip_existing: bool = False,
+    read: tuple[list[str], Iterator[Row]] | None = None,
+    other: OtherToolsExport | None = None,
 ) -> str:
+    """A CSV's rows added as actions, or (``read``, ``other``) another tool's file read as
+    such rows."""
     entered_in_do: list[int] = []
     exported: list[tuple[int, str]] = []
     held = [0]  # how many rows the file held already (``skip_existing``)
     keys: list[tuple[Any, ...]] = []  # each new row's key, for the look again (below)
     here = _held_here(store, held, keys) if skip_existing else None
     next_year: list[tuple[int, str, date, date]] = []  # (line, cell, day, its last) a year on
-    other_tool: list[OtherToolsExport] = []  # the tool whose whole export it is, if one
+    other_tool = [other] if other else []  # the tool whose whole export it is, if one
     drafts = _csv_drafts(
         path,
         stream,
@@ -746,6 +813,7 @@ def _append_csv(
         here,
         next_year,
         other_tool,
+        read,
     )
     with spool_checked(path, _as_values(drafts), "written") as rows:
         rows_word = "row" if rows.skipped == 1 else "rows"
@@ -829,7 +897,7 @@ def _other_tools_words(
     if not other_tool:
         return ""
     other = other_tool[0]
-    said = f"; a {other.tool} export: its issue keys are kept at the end of the notes"
+    said = f"; a {other.tool} export: {other.kept}"
     if other.left_out_columns:
         columns = other.left_out_columns
         said += (
@@ -1088,6 +1156,7 @@ def _csv_drafts(
     held_here: Callable[[dict[str, str], ActionDraft], bool] | None = None,
     next_year: list[tuple[int, str, date, date]] | None = None,
     other_tool: list[OtherToolsExport] | None = None,
+    read: tuple[list[str], Iterator[Row]] | None = None,
 ) -> Iterator[Outcome[ActionDraft]]:
     """Each row's line and its draft, the error that refused it, or None for a done row.
     ``held_here``: a row it says the file holds already is left out whole. ``next_year``
@@ -1100,7 +1169,8 @@ def _csv_drafts(
     """
     # A spreadsheet's "Title,Owner" is pdca's title and owner: refused as "not a CSV with a
     # title column" (a tester), then as not lower case (another, who expected it read).
-    header, rows = read_csv(path, stream, _column_name, reads=_READ_COLUMNS)
+    # ``read``: another tool's file, already read as the header and rows of a CSV
+    header, rows = read or read_csv(path, stream, _column_name, reads=_READ_COLUMNS)
     from_export = {"id", "created_at", "done_at"} <= set(header)  # pdca export's own columns
     if "title" not in header:
         refuse_other_separators(path, header, "")  # any names: Summary;Assignee too
@@ -1111,19 +1181,19 @@ def _csv_drafts(
         named = [name for name in header if name][:6]
         near = difflib.get_close_matches("title", [n.lstrip("\ufeff") for n in header], 1, 0.6)
         meant = f" (is {near[0]!r} meant to be 'title'?)" if near else ""
-        read = f"; its first line names {a_few([repr(n) for n in named])}" if named else ""
+        its_first = f"; its first line names {a_few([repr(n) for n in named])}" if named else ""
         # The columns it reads, said here too: a lead named his own (task, status) and
         # learnt pdca's only at the next refusal
         raise InvalidInput(
             "file",
             str(path),
-            f"is neither a pdca JSON export nor a CSV with a title column{read}{meant}"
+            f"is neither a pdca JSON export nor a CSV with a title column{its_first}{meant}"
             + ("" if meant else f" ({_READS_COLUMNS})"),
         )
     unknown = list(dict.fromkeys(n for n in header if n not in _READ_COLUMNS))
-    other = export_of(header)
+    other = other_tool[0] if other_tool else export_of(header)
     if other is not None:  # another tool's whole export: what pdca has no field for, left out
-        if other_tool is not None:
+        if other_tool is not None and not other_tool:
             other_tool.append(other)
         other.left_out_columns = [n for n in unknown if n != other.key_column]
         unknown = []

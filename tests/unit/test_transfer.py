@@ -7,6 +7,7 @@ import io
 import json
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -479,22 +480,78 @@ def test_a_mail_address_for_a_login_is_asked_about(cli, tmp_path, monkeypatch) -
     assert added.exit_code == 0 and added.stderr.rstrip().endswith("; did you mean bob?")
 
 
-def test_another_tools_json_list_is_named_with_what_pdca_takes(store, cli, tmp_path) -> None:
-    """A Taskwarrior ``task export`` was told only "is not a pdca JSON export" (a Taskwarrior
-    user's trial): named, with what pdca imports instead; nothing written."""
-    exported = tmp_path / "tw.json"
-    exported.write_text(
-        '[{"id":1,"description":"Fix login","status":"pending","uuid":"a-b","entry":'
-        '"20261120T090000Z","due":"20261127T230000Z","priority":"M"}]'
+TASKWARRIOR_EXPORT = (
+    "[\n"
+    '{"id":1,"description":"Fix login","due":"20261127T230000Z","entry":"20261120T090000Z",'
+    '"priority":"H","project":"web","status":"pending","tags":["auth","urgent"],'
+    '"uuid":"1a2b3c4d-0000-4000-8000-000000000001"},\n'
+    '{"id":2,"description":"Write runbook","entry":"20261120T090000Z","status":"pending",'
+    '"start":"20261122T090000Z","annotations":[{"entry":"20261121T090000Z",'
+    '"description":"see the wiki"}],"uuid":"2b2b3c4d-0000-4000-8000-000000000002"},\n'
+    '{"id":0,"description":"Shipped","end":"20261101T090000Z","status":"completed",'
+    '"uuid":"3c2b3c4d-0000-4000-8000-000000000003"},\n'
+    '{"id":0,"description":"Rota","status":"recurring","recur":"weekly",'
+    '"due":"20261120T000000Z","uuid":"4d2b3c4d-0000-4000-8000-000000000004"}\n'
+    "]\n"
+)
+
+
+def test_a_taskwarrior_export_is_imported_as_its_tasks(
+    store, cli, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Taskwarrior ``task export`` was refused, told what pdca takes instead (a Taskwarrior
+    user's trial). Its open tasks come in: the due date as the local day Taskwarrior meant
+    (its UTC moment of a local midnight), H/M/L, project, tags, annotations and the short
+    uuid in the notes; completed tasks and recurring templates left out; a started one in
+    Plan, said (no owner in Taskwarrior)."""
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        exported = tmp_path / "tw.json"
+        exported.write_text(TASKWARRIOR_EXPORT)
+        result = cli("import", str(exported))
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.rstrip() == (
+        f"imported {exported}: 2 actions added (#1..#2), 2 done rows skipped; a Taskwarrior"
+        " export: each task's short uuid is kept at the end of its notes, with its project,"
+        " tags and annotations; 1 that was under way ('started') without an assignee or a"
+        " due date came in as Plan (#2): Do needs both"
     )
-    result = cli("import", str(exported))
-    assert result.exit_code == 1 and result.stderr == (
-        f"pdca: file: {str(exported)!r} is a Taskwarrior export (task export), not a pdca JSON"
-        " export: pdca imports its own export, or a CSV with a title column (owner, phase,"
-        " due, priority, notes beside it)\n"
+    got = [(a.title, a.phase, a.owner, a.due, a.priority, a.notes) for a in store.list_actions()]
+    assert sorted(got) == [
+        ("Fix login", "plan", None, "2026-11-28", "high",
+         "project: web\ntags: +auth +urgent\n\nTaskwarrior 1a2b3c4d"),
+        ("Write runbook", "plan", None, None, "normal",
+         "2026-11-21: see the wiki\n\nTaskwarrior 2b2b3c4d"),
+    ]  # fmt: skip
+    # one task a line without the list (json.array=off), run again: held already
+    lines = tmp_path / "tw.ndjson"
+    lines.write_text("\n".join(TASKWARRIOR_EXPORT.splitlines()[1:3]).replace("},", "}"))
+    again = cli("import", str(lines), "--skip-existing")
+    assert again.stdout.rstrip().endswith("nothing added: 2 here already skipped"), again.stdout
+    # a bad task is named by its line, and nothing is written
+    exported.write_text(TASKWARRIOR_EXPORT.replace('"Write runbook"', '""'))
+    assert cli("import", str(exported)).stderr.endswith(": line 3: title is empty\n")
+    assert len(store.list_actions()) == 2
+
+
+def test_another_json_list_is_named_with_what_pdca_takes(store, cli, tmp_path) -> None:
+    """A JSON list that is no task export: named, with what pdca imports; a task export
+    with an entry that is no task names that entry; nothing written."""
+    exported = tmp_path / "list.json"
+    exported.write_text('[{"uuid":"a-b","description":"Fix login"}, {"id": 2}]')
+    assert cli("import", str(exported)).stderr == (
+        f"pdca: file: {str(exported)!r} is a Taskwarrior export (task export) whose entry 2 is"
+        " no task (a uuid and a description): pdca imports a whole task export as it wrote"
+        " it\n"
     )
     exported.write_text("[1, 2]")
-    assert "is a JSON list, not a pdca JSON export" in cli("import", str(exported)).stderr
+    assert "is a JSON list, not a pdca JSON export: pdca imports its own export," in (
+        cli("import", str(exported)).stderr
+    )
     assert store.list_actions() == []
 
 
