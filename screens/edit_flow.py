@@ -55,6 +55,29 @@ def form_of(action: Action) -> ActionFormResult:
     )
 
 
+# The fields a person edits in the form, by their names on the action too (``every`` is a
+# new action's only).
+EDITED_FIELDS = ("title", "owner", "due", "initiative", "kpi", "notes", "priority")
+
+
+def seen_as_stored_now(kept: ActionFormResult, base: Action, stored: Action) -> Action:
+    """The version a kept edit is shown on again: the fields the person changed as they
+    were when they typed them (still asked about if changed since), the others as stored
+    now, which the form shows. It showed them as they were before a colleague's change
+    since (their new owner as the old one), though saving left them as stored (a retrial);
+    saved as shown over the old version, the colleague's value of the moment was written
+    back over their later change (a team's morning)."""
+    before = form_of(base)
+    untouched = [f for f in EDITED_FIELDS if getattr(kept, f) == getattr(before, f)]
+    return base.model_copy(update={f: getattr(stored, f) for f in untouched})
+
+
+def _typed(form: ActionFormResult, base: Action) -> list[str]:
+    """The fields of ``form`` that differ from ``base``: what the person typed."""
+    before = form_of(base)
+    return [f for f in EDITED_FIELDS if getattr(form, f) != getattr(before, f)]
+
+
 def changes_between(base: Action, wanted: ActionFormResult) -> ActionChanges:
     """The edit that turns ``base`` into what the form holds (unchanged fields left out)."""
     values: dict[str, Any] = {}
@@ -357,12 +380,16 @@ async def edit_flow(board: BoardScreen, action_id: int, start_on: str | None = N
     if stored is not None and stored.done_at is not None and base.done_at is None:
         initial = replace(initial, due=form_of(stored).due)
     done_now = stored is not None and stored.done_at is not None
+    seen = base  # the version the form is saved over, its fields as the form shows them
+    if kept and stored is not None and stored.version != base.version:
+        seen = seen_as_stored_now(initial, base, stored)
+    shown = replace(form_of(seen), **{f: getattr(initial, f) for f in _typed(initial, base)})
     while True:
         form = await board.app.push_screen_wait(
             action_form(
                 board,
                 f"Edit #{base.id}",
-                initial,
+                shown,
                 require_owner_and_due=base.phase != "plan" and base.done_at is None,
                 # done since a kept edit was made on it: fixed too (it was typed over, a
                 # retrial, and refused at save)
@@ -376,10 +403,11 @@ async def edit_flow(board: BoardScreen, action_id: int, start_on: str | None = N
                 again_now(board, EditAgain(base, initial, later=True))
             return
         board.unsent_edits.pop(action_id, None)  # saved now, or kept again by again_now
-        outcome = await save_edit_shown(board, base, form)
+        outcome = await save_edit_shown(board, seen, form)
         if not isinstance(outcome, EditAgain) or not again_now(board, outcome):
             return
         base, initial = outcome.base, outcome.form  # their version, my changes on it
+        seen, shown = base, initial
 
 
 def moved_on(board: BoardScreen, action_id: int) -> bool:

@@ -317,6 +317,54 @@ async def test_an_edit_put_off_saves_only_its_own_fields_over_a_later_change(
         assert (stored.title, stored.owner) == ("Bob's title", first_owner)
 
 
+async def test_an_edit_put_off_reopens_showing_what_others_changed_since_in_its_other_fields(
+    make_app, board_db: Path
+) -> None:
+    """Put off with esc while bob had changed the owner too: e showed the owner as before
+    bob's change, though saving left bob's (a retrial). It shows bob's now; alice's own
+    field as she typed it; a field she sets back to what it was before bob is hers, and
+    saved."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        first_owner = app.context.store.get_action(1).owner
+        await _edit_title_while_bob_changes(app, pilot, board_db, ActionChanges(owner="dave"))
+        await pilot.press("escape")
+        await settle_app(app, pilot)
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        assert app.screen.query_one("#title", Input).value == "Alice's title"  # hers
+        assert app.screen.query_one("#owner", Input).value == "dave"  # bob's, as stored
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ConflictModal)  # the title: both changed it
+        await pilot.press("m")
+        await settle_app(app, pilot)
+        stored = app.context.store.get_action(1)
+        assert (stored.title, stored.owner) == ("Alice's title", "dave")
+        # kept again, then bob's owner set back by alice in the form: hers, and written
+        await _save_title_after_bob(
+            app,
+            pilot,
+            board_db,
+            "Alice's again",
+            lambda bob: bob.edit_action(1, ActionChanges(title="Bob's again", owner="erin")),
+        )
+        assert isinstance(app.screen, ConflictModal)
+        await pilot.press("escape")
+        await settle_app(app, pilot)
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        assert app.screen.query_one("#owner", Input).value == "erin"
+        app.screen.query_one("#owner", Input).value = first_owner
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        if isinstance(app.screen, ConflictModal):
+            await pilot.press("m")
+            await settle_app(app, pilot)
+        stored = app.context.store.get_action(1)
+        assert (stored.title, stored.owner) == ("Alice's again", first_owner)
+
+
 async def test_esc_on_the_form_edit_again_opened_keeps_the_edit_for_e(
     make_app, board_db: Path
 ) -> None:
