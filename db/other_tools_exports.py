@@ -18,7 +18,10 @@ not drop every owner), and its Done row is refused, to be left out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from pdca.db.models import NOTES_MAX
 
 # Other tools' workflow states as PDCA phases: a Linear export's Status was refused as an
 # unknown column, and left out as told, its Done and Canceled issues came in as open work
@@ -38,12 +41,59 @@ FINISHED_STATUSES = frozenset(
      "won't do", "wont do", "won't fix")
 )  # fmt: skip
 
-# Each tool's export by columns no hand-made list would hold all of, as pdca reads their
-# names (lower case; Summary read as title), and the column holding its key.
-_SIGNATURES = {
-    "Linear": (frozenset({"id", "team", "title", "creator"}), "id"),
-    "Jira": (frozenset({"issue key", "issue id", "issue type"}), "issue key"),
-}
+
+@dataclass(frozen=True)
+class _Tool:
+    """How a tool's export is known: columns no hand-made list would hold all of, as pdca
+    reads their names (lower case; Summary read as title); the column holding its key; and
+    the columns it writes that pdca has no field for (by name, or by how they begin), the
+    only ones left out. Any other unknown column is refused as in a hand-made file: a
+    spreadsheet with ID, Team, Title and Creator was taken for Linear's, and its "Ownr"
+    column, a typo, left out with every owner in it (a reviewer)."""
+
+    signature: frozenset[str]
+    key_column: str
+    writes: frozenset[str]
+    writes_starting: tuple[str, ...] = ()
+
+    def writes_column(self, name: str) -> bool:
+        return name in self.writes or name.startswith(self.writes_starting)
+
+
+_TOOLS = {
+    "Linear": _Tool(
+        frozenset({"id", "team", "title", "creator", "created", "updated", "estimate"}),
+        "id",
+        frozenset(
+            ("team", "estimate", "project id", "project", "creator", "labels", "cycle number",
+             "cycle name", "cycle start", "cycle end", "created", "updated", "started",
+             "triaged", "completed", "canceled", "archived", "parent issue", "initiatives",
+             "project milestone id", "project milestone", "sla status", "roadmaps", "url",
+             "related issues", "blocked by", "blocking", "duplicate of", "subscribers")
+        ),
+    ),
+    "Jira": _Tool(
+        frozenset({"issue key", "issue id", "issue type"}),
+        "issue key",
+        frozenset(
+            ("issue id", "issue type", "parent", "parent id", "parent summary", "project key",
+             "project name", "project type", "project lead", "project lead id",
+             "project description", "project url", "resolution", "reporter", "reporter id",
+             "creator", "creator id", "assignee id", "created", "updated", "last viewed",
+             "resolved", "affects version/s", "fix version/s", "component/s", "votes",
+             "labels", "environment", "watchers", "watchers id", "log work",
+             "original estimate", "remaining estimate", "time spent", "work ratio",
+             "σ original estimate", "σ remaining estimate", "σ time spent", "security level",
+             "attachment", "comment", "sprint", "status category", "status category changed")
+        ),
+        ("custom field (", "outward issue link (", "inward issue link ("),
+    ),
+}  # fmt: skip
+
+
+def no_owner(text: str) -> bool:
+    """An owner cell saying nobody (``none``, as ``--owner none`` does)."""
+    return text.strip().lower() == "none"
 
 
 def status_word(text: str) -> str:
@@ -58,17 +108,25 @@ class OtherToolsExport:
     tool: str
     key_column: str
     kept: str = "its issue keys are kept at the end of the notes"  # said in the summary
+    writes_column: Callable[[str], bool] = lambda name: False  # leaves it out
     left_out_columns: list[str] = field(default_factory=list)
+    keys_not_kept = 0  # issues whose notes were too long to take their key too
     # (place among the rows written, the status as written) of each issue under way that
     # came in as Plan
     into_plan: list[tuple[int, str]] = field(default_factory=list)
 
     def keep_key(self, values: dict[str, str]) -> None:
-        """The issue's key at the end of its notes: ``Linear ENG-12``."""
+        """The issue's key at the end of its notes (``Linear ENG-12``), where it fits: a
+        description at the notes' limit was refused for the key pdca added (a reviewer)."""
         key = values.get(self.key_column, "").strip()
-        if key:
-            notes = values.get("notes", "").rstrip()
-            values["notes"] = f"{notes}\n\n{self.tool} {key}" if notes else f"{self.tool} {key}"
+        if not key:
+            return
+        notes = values.get("notes", "").rstrip()
+        with_key = f"{notes}\n\n{self.tool} {key}" if notes else f"{self.tool} {key}"
+        if len(with_key) > NOTES_MAX >= len(values.get("notes", "")):
+            self.keys_not_kept += 1
+        else:
+            values["notes"] = with_key
 
     def under_way_without_owner_or_due(self, values: dict[str, str]) -> str | None:
         """The row's status as written, when it is under way (Do) but lacks an assignee or
@@ -77,7 +135,7 @@ class OtherToolsExport:
         owner = values.get("owner", "").strip()
         if STATUS_PHASES.get(status_word(status)) != "do":
             return None
-        if owner and owner.lower() != "none" and values.get("due", "").strip():
+        if owner and not no_owner(owner) and values.get("due", "").strip():
             return None
         values["phase"] = "plan"
         return status.strip()
@@ -86,7 +144,7 @@ class OtherToolsExport:
 def export_of(header: list[str]) -> OtherToolsExport | None:
     """The tool whose whole export a CSV ``header`` (names as pdca reads them) is, if any."""
     named = set(header)
-    for tool, (signature, key_column) in _SIGNATURES.items():
-        if signature <= named:
-            return OtherToolsExport(tool, key_column)
+    for name, tool in _TOOLS.items():
+        if tool.signature <= named:
+            return OtherToolsExport(name, tool.key_column, writes_column=tool.writes_column)
     return None

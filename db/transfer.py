@@ -58,6 +58,7 @@ from pdca.db.other_tools_exports import (
     STATUS_PHASES,
     OtherToolsExport,
     export_of,
+    no_owner,
     status_word,
 )
 from pdca.db.row_rules import row_problem
@@ -837,7 +838,13 @@ def _append_csv(
     if held_since:
         held[0] += len(held_since)
         gone = set(held_since)
-        entered_in_do[:] = [p - sum(g < p for g in gone) for p in entered_in_do if p not in gone]
+        entered_in_do[:] = _places_written(entered_in_do, held_since)
+        for other in other_tool:
+            still = [(place, status) for place, status in other.into_plan if place not in gone]
+            places = _places_written([place for place, _ in still], held_since)
+            other.into_plan = [
+                (place, status) for place, (_, status) in zip(places, still, strict=True)
+            ]
         added_meanwhile = {keys[p][1] for p in gone if keys[p][0] == "made"}
         exported[:] = [(i, title) for i, title in exported if i not in added_meanwhile]
         rows.count -= len(held_since)
@@ -883,33 +890,37 @@ def _append_csv(
         + skipped
         + left_out
         + lowered
-        + _other_tools_words(other_tool, first, held_since)
+        + _other_tools_words(other_tool, first)
         + twice
         + _overdue_words(store, first, last, today)
         + _next_year_words(next_year)
     )
 
 
-def _other_tools_words(
-    other_tool: list[OtherToolsExport], first: int, held_since: list[int]
-) -> str:
+def _places_written(places: list[int], gone: list[int]) -> list[int]:
+    """Places among the rows to write, as places among those written: the rows ``gone``
+    (another import added them meanwhile) left out, each later one moved up past them."""
+    import bisect
+
+    ordered, left_out = sorted(gone), set(gone)
+    return [place - bisect.bisect_left(ordered, place) for place in places if place not in left_out]
+
+
+def _other_tools_words(other_tool: list[OtherToolsExport], first: int) -> str:
     """What an import of another tool's export left out or brought in as Plan."""
     if not other_tool:
         return ""
     other = other_tool[0]
     said = f"; a {other.tool} export: {other.kept}"
+    if other.keys_not_kept:  # their notes at the limit already
+        said += f" (not of {other.keys_not_kept}, whose notes had no room for it)"
     if other.left_out_columns:
         columns = other.left_out_columns
         said += (
             f"; {len(columns)} column{'s' if len(columns) != 1 else ''} pdca has no field for"
             f" left out ({a_few(columns)})"
         )
-    gone = set(held_since)  # rows another import added meanwhile: not written here
-    into_plan = [
-        (first + place - sum(g < place for g in gone), status)
-        for place, status in other.into_plan
-        if place not in gone
-    ]
+    into_plan = [(first + place, status) for place, status in other.into_plan]
     if into_plan:
         statuses = a_few(list(dict.fromkeys(repr(status) for _, status in into_plan)))
         were = "was" if len(into_plan) == 1 else "were"
@@ -1119,7 +1130,7 @@ def _startable(
         said = []
         if draft is not None:
             gate = rules.start_problem(draft.phase, draft.owner, draft.due, "owner, due columns")
-            if gate and status.lower() not in ("", draft.phase):
+            if gate and status_word(status) not in ("", draft.phase):
                 # Another tool's status read as the phase: said, with the way into Plan (a
                 # Linear export's In Progress without a due date named a phase column the file
                 # did not have, a reviewer)
@@ -1195,8 +1206,9 @@ def _csv_drafts(
     if other is not None:  # another tool's whole export: what pdca has no field for, left out
         if other_tool is not None and not other_tool:
             other_tool.append(other)
-        other.left_out_columns = [n for n in unknown if n != other.key_column]
-        unknown = []
+        key = other.key_column
+        other.left_out_columns = [n for n in unknown if n != key and other.writes_column(n)]
+        unknown = [n for n in unknown if n != key and not other.writes_column(n)]
     if unknown:
         # Which it reads, said first (a whole Jira export's many columns hid it, a retrial);
         # a header of thousands stays a short line (a tester)
@@ -1324,7 +1336,7 @@ def _draft_from_row(values: dict[str, str], today: date, from_export: bool = Fal
         lambda: validated_whole(
             ActionDraft,
             title=values.get("title", ""),
-            owner=None if owner is not None and owner.lower() == "none" else owner,  # as --owner
+            owner=None if owner is not None and no_owner(owner) else owner,  # as --owner
             # "DO" and "High", as a spreadsheet's cells say them, are do and high (a tester)
             phase=phase,
             due=due,

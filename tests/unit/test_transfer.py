@@ -1490,6 +1490,16 @@ def test_a_whole_linear_or_jira_export_is_read_as_its_tool_wrote_it(cli, tmp_pat
     assert "1 action added (#4), 1 done row skipped; a Jira export: its issue keys" in said
     assert "3 columns pdca has no field for left out (issue id, issue type, labels)" in said
     assert json.loads(cli("show", "4", "--json").stdout)["action"]["notes"] == "Jira OPS-7"
+    # a description at the notes' limit comes in whole, without its key (it was refused)
+    full = "x" * 10_000
+    jira.write_text(
+        "Summary,Issue key,Issue id,Issue Type,Status,Description\n"
+        f"Long,OPS-8,10008,Task,To Do,{full}\nShort,OPS-9,10009,Task,To Do,\n"
+    )
+    said = cli("import", str(jira)).stdout
+    assert "its issue keys are kept at the end of the notes (not of 1, whose notes had no" in said
+    notes = {a["title"]: a["notes"] for a in json.loads(cli("list", "--json").stdout)}
+    assert (notes["Long"], notes["Short"]) == (full, "Jira OPS-9")
 
 
 def test_a_hand_made_csv_with_another_tools_column_or_a_done_row_is_still_refused(
@@ -1500,6 +1510,12 @@ def test_a_hand_made_csv_with_another_tools_column_or_a_done_row_is_still_refuse
     sheet = tmp_path / "sheet.csv"
     sheet.write_text("title,ownr,Team\nRota,ann,Eng\n", encoding="utf-8")
     assert "has unknown columns: ownr, team" in cli("import", str(sheet)).stderr
+    # ID, Team, Title and Creator, as a team's own sheet may have: Ownr still refused (it
+    # was left out with every owner in it, a reviewer), and so is one beside a real export
+    sheet.write_text("ID,Team,Title,Creator,Ownr\n1,Ops,Rota,ann,ben\n", encoding="utf-8")
+    assert "has unknown columns: team, creator, ownr" in cli("import", str(sheet)).stderr
+    sheet.write_text(f"{LINEAR_HEADER},Ownr\nENG-1,Eng,Rota,,Todo{',' * 14}ben\n")
+    assert "has unknown columns: ownr (pdca reads" in cli("import", str(sheet)).stderr
     sheet.write_text("ID,Title,Status\nENG-1,Rota,Done\n", encoding="utf-8")  # no Team, Creator
     assert "phase: 'Done' is not an open action's: leave done rows out" in (
         cli("import", str(sheet)).stderr
