@@ -186,7 +186,7 @@ def alert_notices(alert: AlertFact) -> list[Notice]:
 
 def _alert_notices(alert: AlertFact) -> list[Notice]:
     base = alert_level_key(alert.id, alert.level)
-    what = f"alert {alert.id} on KPI {alert.kpi!r}"
+    what = alert_named(alert.id, alert.kpi)
     if alert.rule_text is not None:
         what += f": signal, {alert.rule_text}"
     elif alert.value is not None and alert.threshold is not None:
@@ -263,6 +263,16 @@ def _alert_notices(alert: AlertFact) -> list[Notice]:
     return notices
 
 
+def alert_named_start(alert_id: int) -> str:
+    """How every notice of an alert begins (a board takes its notes of them off the screen
+    by it once the alert is acknowledged there)."""
+    return f"alert {alert_id} on KPI "
+
+
+def alert_named(alert_id: int, kpi: str) -> str:
+    return f"{alert_named_start(alert_id)}{kpi!r}"
+
+
 def acknowledged_notices(alert: AcknowledgedFact) -> list[Notice]:
     """Whoever was told an alert waited for them hears that someone else acknowledged it:
     the next on the path took it before notify said it had passed, and the one told "it is
@@ -270,7 +280,7 @@ def acknowledged_notices(alert: AcknowledgedFact) -> list[Notice]:
     # quoted as titles are: its escapes and newlines went raw to the webhook and the hook
     # (a notify trial)
     note = f": {alert.note!r}" if alert.note else ""
-    what = f"alert {alert.id} on KPI {alert.kpi!r}"
+    what = alert_named(alert.id, alert.kpi)
     return [
         Notice(
             # each acknowledgement its own key: one undone, then another, is told too

@@ -182,7 +182,7 @@ class AcknowledgesAlerts:
                 more += (
                     f"; it waited for {literal(done.alert.assignee)}: acknowledged in their place"
                 )
-            services(screen.app).withdraw_messages_of_alert(alert.id)
+            services(screen.app).withdraw_messages_of_alerts([alert.id, *done.with_it])
             screen.notify(f"acknowledged {said}{more}")
             services(screen.app).kept_may_be_saved()
         finally:

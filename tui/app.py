@@ -66,6 +66,7 @@ from pdca.screens.context import (
     view_bindings,
     write_banner,
 )
+from pdca.screens.notes_on_screen import withdraw_notes
 from pdca.tui.crash import crash_line, write_crash_log
 from pdca.tui.esc_keys import read_esc_digits_as_keys
 from pdca.tui.list_paging import page_only_drawn_lists
@@ -93,6 +94,7 @@ read_esc_digits_as_keys()  # esc 3 typed fast: esc, then the KPIs view (not "£"
 page_only_drawn_lists()  # PageUp in the palette before its list is drawn: no crash
 
 CHANGE_POLL_SECONDS = 0.5  # others' changes appear within one second
+MESSAGE_FROM_PDCA = "message from pdca: "  # how a note of a terminal message begins
 MESSAGES_ONE_BY_ONE = 3  # terminal messages shown as a note each; more: one note listing them
 MESSAGES_LISTED = 8
 MESSAGE_CELLS = 100
@@ -425,8 +427,7 @@ class PdcaApp(App[None]):
         # toasts of four lines over the board (a tester). Here, as each arrives: notify only
         # posts it, so a burst of them was not on screen yet to be found there.
         said = event.notification.message
-        for earlier in [n for n in self._notifications if n.message == said]:
-            self._unnotify(earlier, refresh=False)
+        withdraw_notes(self, lambda message: message == said, refresh=False)
         super()._on_notify(event)
 
     async def action_quit(self) -> None:
@@ -528,13 +529,14 @@ class PdcaApp(App[None]):
         self.notify(message, severity="warning", timeout=timeout)
         self.refresh_status()  # and in the header, for as long as it is kept
 
-    def withdraw_messages_of_alert(self, alert_id: int) -> None:
-        """The notes of pdca's messages about alert ``alert_id`` (``_show_messages_here``),
-        once this board has acknowledged it: they went on telling the person to acknowledge
-        it, and at 80x24 lay over the next form (a lead's trial)."""
-        start = f"message from pdca: alert {alert_id} on KPI "
-        for shown in [n for n in self._notifications if n.message.startswith(start)]:
-            self._unnotify(shown)
+    def withdraw_messages_of_alerts(self, alert_ids: Iterable[int]) -> None:
+        """The notes of pdca's messages about these alerts (``_show_messages_here``), once
+        this board has acknowledged them: they went on telling the person to acknowledge,
+        and at 80x24 lay over the next form (a lead's trial)."""
+        from pdca.db.notify_rules import alert_named_start
+
+        starts = tuple(MESSAGE_FROM_PDCA + alert_named_start(i) for i in alert_ids)
+        withdraw_notes(self, lambda message: message.startswith(starts))
 
     def kept_may_be_saved(self) -> None:
         """After a save: a warning of kept changes that are no longer all kept (one of them
@@ -1118,7 +1120,7 @@ class PdcaApp(App[None]):
 
         texts = [as_the_board_says(text, self.key_named) for text in texts]
         if len(texts) <= MESSAGES_ONE_BY_ONE:
-            notes = [f"message from pdca: {text}" for text in texts]
+            notes = [f"{MESSAGE_FROM_PDCA}{text}" for text in texts]
         else:
             listed = [f"• {fit(text, MESSAGE_CELLS)}" for text in texts[:MESSAGES_LISTED]]
             more = len(texts) - MESSAGES_LISTED

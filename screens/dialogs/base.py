@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, TextArea
 
 from pdca.screens.context import view_bindings
+from pdca.screens.notes_on_screen import withdraw_notes
 from pdca.widgets.text import plain, quoted
 
 ResultT = TypeVar("ResultT")
@@ -165,10 +166,8 @@ class FormDialog(Dialog[ResultT]):
     def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
         # The form gone, saved or left, its "esc again" warning goes too: it stayed for its
         # 12 s beside "added #41", and over the next view's dialog (a reviewer).
-        if self._cancel_warning is not None:
-            for shown in list(self.app._notifications):
-                if shown.message == self._cancel_warning:
-                    self.app._unnotify(shown)
+        if (warning := self._cancel_warning) is not None:
+            withdraw_notes(self.app, lambda message: message == warning)
         return super().dismiss(result)
 
     def action_cancel(self) -> None:

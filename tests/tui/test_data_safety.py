@@ -1239,6 +1239,8 @@ async def test_the_textual_hooks_the_app_relies_on_are_there(make_app, board_db:
         for name in ("_handle_exception", "_close_messages_no_wait"):
             assert callable(getattr(app, name))
         assert isinstance(app._exit_renderables, list)
+        # notes taken off the screen one by one (App.withdraw_notes)
+        assert callable(app._unnotify) and iter(app._notifications) is not None
         assert hasattr(app._exception_event, "set")
         assert app.return_code is None or isinstance(app.return_code, int)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -229,15 +230,19 @@ async def test_acknowledging_takes_pdcas_message_about_that_alert_off_the_screen
 ) -> None:
     """The note "message from pdca: alert 1 … acknowledge by …" stayed after the alert was
     acknowledged, and at 80x24 lay over the form (a lead's trial). Another alert's stays."""
+    from pdca.db.notify_rules import alert_named
+
     app = make_app(kpi_db, watch_changes=False)
     [alert] = alerts.list_alerts(store)
-    about = f"message from pdca: alert {alert.id} on KPI '{KPI}': 36 h is above 34 h; ack…"
-    other = f"message from pdca: alert {alert.id + 1} on KPI 'Cost': 9 EUR is above 8 EUR"
+    about = f"{alert_named(alert.id, KPI)}: 36 h is above 34 h; acknowledge by …"
+    other = f"{alert_named(alert.id + 1, 'Cost')}: 9 EUR is above 8 EUR"
     async with app.run_test(size=SIZE) as pilot:
         await open_kpis(pilot)
-        app.notify(about, timeout=30, markup=False)
-        app.notify(other, timeout=30, markup=False)
+        # as a delivery shows them, from its thread
+        await asyncio.to_thread(app._show_messages_here, [about, other])
         await pilot.pause()
+        about, other = (f"message from pdca: {text}" for text in (about, other))
+        assert {about, other} <= {n.message for n in app._notifications}
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen, AckModal)
