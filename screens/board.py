@@ -1407,6 +1407,12 @@ class BoardScreen(Screen[None]):
                 "Edit action", "Edit the focused action", self.action_edit_action, "board-edit"
             ),
             PaletteEntry(
+                "Assign: give it to someone",
+                "The focused action's owner, in its form",
+                self.action_assign,
+                "board-assign",
+            ),
+            PaletteEntry(
                 "Open action", "Notes, check-ins and history", self.action_open_action, "board-open"
             ),
             PaletteEntry(
