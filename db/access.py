@@ -511,6 +511,20 @@ def team_accounts(path: Path | None) -> set[str]:
     return {login for login in group_members(info.st_gid) if a_persons_account(login)}
 
 
+def full_names(logins: set[str]) -> dict[str, str]:
+    """Each login's full name as its account gives it (the first part of its GECOS field),
+    where it gives one."""
+    names = {}
+    for login in logins:
+        try:
+            name = pwd.getpwnam(login).pw_gecos.split(",")[0].strip()
+        except KeyError:
+            continue
+        if name:
+            names[login] = name
+    return names
+
+
 def cannot_write_words(who: str, why: str) -> str:
     """What is said of people given work in a file they cannot write: the command line's
     note, the board's notice and an import's say it alike."""

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pdca.db.models import NOTES_MAX
+from pdca.db.models import LOGIN, NOTES_MAX, PHASES
 
 # Other tools' workflow states as PDCA phases: a Linear export's Status was refused as an
 # unknown column, and left out as told, its Done and Canceled issues came in as open work
@@ -111,6 +111,14 @@ class OtherToolsExport:
     writes_column: Callable[[str], bool] = lambda name: False  # leaves it out
     left_out_columns: list[str] = field(default_factory=list)
     keys_not_kept = 0  # issues whose notes were too long to take their key too
+    # The file's people by name (casefolded; None: two have it), for assignees written as
+    # names: Jira writes "Ann Example", and one such row refused a whole export (a retrial)
+    people_named: dict[str, str | None] = field(default_factory=dict)
+    # (place among the rows written, as written) of each row brought in otherwise: an
+    # assignee that is no login nor one person's name (unowned), a status pdca does not
+    # know (a team's own "Blocked": Plan); both refused the whole export (a retrial)
+    unowned: list[tuple[int, str]] = field(default_factory=list)
+    odd_status: list[tuple[int, str]] = field(default_factory=list)
     # (place among the rows written, the status as written) of each issue under way that
     # came in as Plan
     into_plan: list[tuple[int, str]] = field(default_factory=list)
@@ -127,6 +135,30 @@ class OtherToolsExport:
             self.keys_not_kept += 1
         else:
             values["notes"] = with_key
+
+    def owner_by_name(self, values: dict[str, str]) -> str | None:
+        """An assignee written as a name: the login of the one person of the file so named,
+        else nobody (``values`` changed so); the name as written when it is nobody."""
+        owner = values.get("owner", "").strip()
+        if not owner or LOGIN.fullmatch(owner):
+            return None
+        login = self.people_named.get(owner.casefold())
+        values["owner"] = login or ""
+        return None if login else owner
+
+    def status_unknown(self, values: dict[str, str]) -> str | None:
+        """A status pdca does not know, as written (the row then in Plan)."""
+        status = values.get("phase", "")
+        word = status_word(status)
+        if not word or word in STATUS_PHASES or word in FINISHED_STATUSES or word in PHASES:
+            return None
+        values["phase"] = "plan"
+        return status.strip()
+
+    def tool_key(self, values: dict[str, str]) -> str | None:
+        """``Linear ENG-12``: the issue as its notes keep it, for ``--skip-existing``."""
+        key = values.get(self.key_column, "").strip()
+        return f"{self.tool} {key}" if key else None
 
     def under_way_without_owner_or_due(self, values: dict[str, str]) -> str | None:
         """The row's status as written, when it is under way (Do) but lacks an assignee or

@@ -801,9 +801,9 @@ def _append_csv(
     exported: list[tuple[int, str]] = []
     held = [0]  # how many rows the file held already (``skip_existing``)
     keys: list[tuple[Any, ...]] = []  # each new row's key, for the look again (below)
-    here = _held_here(store, held, keys) if skip_existing else None
-    next_year: list[tuple[int, str, date, date]] = []  # (line, cell, day, its last) a year on
     other_tool = [other] if other else []  # the tool whose whole export it is, if one
+    here = _held_here(store, held, keys, other_tool) if skip_existing else None
+    next_year: list[tuple[int, str, date, date]] = []  # (line, cell, day, its last) a year on
     drafts = _csv_drafts(
         path,
         stream,
@@ -815,6 +815,7 @@ def _append_csv(
         next_year,
         other_tool,
         read,
+        lambda: _people_by_name(store),
     )
     with spool_checked(path, _as_values(drafts), "written") as rows:
         rows_word = "row" if rows.skipped == 1 else "rows"
@@ -822,6 +823,8 @@ def _append_csv(
         if not rows.count:
             if held[0]:  # a cron job's second run: nothing new, and nothing wrong
                 return f"nothing added: {held[0]} here already skipped{skipped}"
+            if skip_existing:  # the tracker's open issues all finished: nothing wrong either
+                return f"nothing added{skipped or ': no row'}"
             done = f" ({rows.skipped} done, skipped)" if rows.skipped else ""
             raise InvalidInput("file", str(path), f"has no open action to add{done}")
         new_rows: Iterator[ActionDraft] = _as_drafts(rows)
@@ -840,11 +843,9 @@ def _append_csv(
         gone = set(held_since)
         entered_in_do[:] = _places_written(entered_in_do, held_since)
         for other in other_tool:
-            still = [(place, status) for place, status in other.into_plan if place not in gone]
-            places = _places_written([place for place, _ in still], held_since)
-            other.into_plan = [
-                (place, status) for place, (_, status) in zip(places, still, strict=True)
-            ]
+            other.into_plan = _pairs_written(other.into_plan, held_since)
+            other.unowned = _pairs_written(other.unowned, held_since)
+            other.odd_status = _pairs_written(other.odd_status, held_since)
         added_meanwhile = {keys[p][1] for p in gone if keys[p][0] == "made"}
         exported[:] = [(i, title) for i, title in exported if i not in added_meanwhile]
         rows.count -= len(held_since)
@@ -906,6 +907,29 @@ def _places_written(places: list[int], gone: list[int]) -> list[int]:
     return [place - bisect.bisect_left(ordered, place) for place in places if place not in left_out]
 
 
+def _people_by_name(store: Store) -> dict[str, str | None]:
+    """The file's people by their names, and the accounts of the file's group by their full
+    names, casefolded (None: a name two logins have)."""
+    from pdca.db.access import full_names, team_accounts
+
+    people = [(person.login, person.name) for person in store.list_people()]
+    accounts = full_names(team_accounts(store.path)).items()
+    named: dict[str, str | None] = {}
+    for login, written in (*people, *accounts):
+        name = written.strip().casefold()
+        if name:
+            named[name] = login if named.get(name, login) == login else None
+    return named
+
+
+def _pairs_written(pairs: list[tuple[int, str]], gone: list[int]) -> list[tuple[int, str]]:
+    """``_places_written`` of (place, words) pairs."""
+    left_out = set(gone)
+    still = [(place, words) for place, words in pairs if place not in left_out]
+    places = _places_written([place for place, _ in still], gone)
+    return [(place, words) for place, (_, words) in zip(places, still, strict=True)]
+
+
 def _other_tools_words(other_tool: list[OtherToolsExport], first: int) -> str:
     """What an import of another tool's export left out or brought in as Plan."""
     if not other_tool:
@@ -920,14 +944,19 @@ def _other_tools_words(other_tool: list[OtherToolsExport], first: int) -> str:
             f"; {len(columns)} column{'s' if len(columns) != 1 else ''} pdca has no field for"
             f" left out ({a_few(columns)})"
         )
-    into_plan = [(first + place, status) for place, status in other.into_plan]
-    if into_plan:
-        statuses = a_few(list(dict.fromkeys(repr(status) for _, status in into_plan)))
-        were = "was" if len(into_plan) == 1 else "were"
-        said += (
-            f"; {len(into_plan)} that {were} under way ({statuses}) without an assignee or a"
-            f" due date came in as Plan ({_ids([i for i, _ in into_plan])}): Do needs both"
-        )
+    for pairs, words in (
+        (other.unowned, "assigned to someone who is no login here nor one of its people by"
+         " name ({}) came in unowned ({}): a on the board, or pdca edit --owner, gives"
+         " them"),
+        (other.odd_status, "in a status pdca does not know ({}) came in as Plan ({})"),
+        (other.into_plan, "under way ({}) without an assignee or a due date came in as Plan"
+         " ({}): Do needs both"),
+    ):  # fmt: skip
+        if pairs:
+            written = a_few(list(dict.fromkeys(repr(text) for _, text in pairs)))
+            ids = _ids([first + place for place, _ in pairs])
+            were = "was" if len(pairs) == 1 else "were"
+            said += f"; {len(pairs)} that {were} " + words.format(written, ids)
     return said
 
 
@@ -970,7 +999,10 @@ def _overdue_words(store: Store, first: int, last: int, today: date) -> str:
 
 
 def _held_here(
-    store: Store, held: list[int], keys: list[tuple[Any, ...]]
+    store: Store,
+    held: list[int],
+    keys: list[tuple[Any, ...]],
+    other_tool: list[OtherToolsExport] | None = None,
 ) -> Callable[[dict[str, str], ActionDraft], bool]:
     """Whether a CSV row names an action this file holds already, for ``--skip-existing`` (a
     cron job importing the same file each night doubled the work each run, a tester).
@@ -983,6 +1015,11 @@ def _held_here(
         made = values.get("created_at", "").strip()
         mine = ("open", draft.title, draft.owner)
         key = ("made", number, made, *mine[1:]) if number is not None and made else mine
+        # Another tool's issue by its key, which its notes keep: assigned or renamed here
+        # since, it came in again each night (a retrial)
+        issue = other_tool[0].tool_key(values) if other_tool else None
+        if issue is not None:
+            key = ("issue", issue, *mine[1:])
         is_here = holds(key)
         held[0] += is_here
         if not is_here:
@@ -1003,8 +1040,21 @@ class _Holds:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.open_ones: set[tuple[Any, ...]] | None = None
+        self.issues: set[str] | None = None
 
     def __call__(self, key: tuple[Any, ...]) -> bool:
+        if key[0] == "issue":
+            if self.issues is None:  # the last line of each action's notes naming one
+                tool = key[1].split(" ", 1)[0]
+                self.issues = {
+                    notes.rsplit("\n", 1)[-1]
+                    for (notes,) in self.store.conn.execute(
+                        "SELECT notes FROM actions WHERE instr(notes, ?) > 0", (f"{tool} ",)
+                    )
+                }
+            if key[1] in self.issues:
+                return True
+            key = ("open", *key[2:])
         if key[0] == "made":
             found = self.store.conn.execute(
                 "SELECT created_at FROM actions WHERE id = ?", (key[1],)
@@ -1168,6 +1218,7 @@ def _csv_drafts(
     next_year: list[tuple[int, str, date, date]] | None = None,
     other_tool: list[OtherToolsExport] | None = None,
     read: tuple[list[str], Iterator[Row]] | None = None,
+    people_named: Callable[[], dict[str, str | None]] = dict,
 ) -> Iterator[Outcome[ActionDraft]]:
     """Each row's line and its draft, the error that refused it, or None for a done row.
     ``held_here``: a row it says the file holds already is left out whole. ``next_year``
@@ -1206,6 +1257,7 @@ def _csv_drafts(
     if other is not None:  # another tool's whole export: what pdca has no field for, left out
         if other_tool is not None and not other_tool:
             other_tool.append(other)
+        other.people_named = people_named()
         key = other.key_column
         other.left_out_columns = [n for n in unknown if n != key and other.writes_column(n)]
         unknown = [n for n in unknown if n != key and not other.writes_column(n)]
@@ -1226,12 +1278,14 @@ def _csv_drafts(
             yield line, row
             continue
         values = {key: restore(value) for key, value in row.items()}
-        into_plan = None
+        into_plan = unowned = odd_status = None
         if other is not None:
             if status_word(values.get("phase", "")) in FINISHED_STATUSES:
                 yield line, None  # an issue that is over: no work to bring in
                 continue
             other.keep_key(values)
+            unowned = other.owner_by_name(values)
+            odd_status = other.status_unknown(values)
             into_plan = other.under_way_without_owner_or_due(values)
         if values.get("done_at", "").strip():
             if from_export:
@@ -1258,8 +1312,14 @@ def _csv_drafts(
                 continue
             if lowered:
                 entered_in_do.append(drafts)
-            if into_plan is not None and other is not None:
-                other.into_plan.append((drafts, into_plan))
+            if other is not None:
+                for found, kept_in in (
+                    (into_plan, other.into_plan),
+                    (unowned, other.unowned),
+                    (odd_status, other.odd_status),
+                ):
+                    if found is not None:
+                        kept_in.append((drafts, found))
             due_text = values.get("due", "").strip()
             if next_year is not None and draft.due:
                 gone_by = past_one_nearer(due_text, draft.due, today)

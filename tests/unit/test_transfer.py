@@ -1502,6 +1502,48 @@ def test_a_whole_linear_or_jira_export_is_read_as_its_tool_wrote_it(cli, tmp_pat
     assert (notes["Long"], notes["Short"]) == (full, "Jira OPS-9")
 
 
+def test_a_tool_exports_names_and_own_statuses_come_in_and_a_nightly_run_knows_its_issues(
+    store, cli, ok, tmp_path
+) -> None:
+    """One row of a real Jira export refused the whole file: an Assignee written as a name
+    ("Ann Example"), a team's own status (Blocked). The name of one of the file's people is
+    their login; another comes in unowned; an unknown status in Plan; each said. Assigned or
+    renamed here, an issue came in again at the nightly --skip-existing: known by its key.
+    With nothing open left, that run ends well (exit 0), not as a mistake."""
+    store.conn.execute(
+        "INSERT INTO people (login, name, created_at) VALUES ('ann', 'Ann Example', ?)",
+        ("2026-11-01T09:00:00Z",),
+    )
+    jira = tmp_path / "jira.csv"
+    jira.write_text(
+        "Summary,Issue key,Issue id,Issue Type,Status,Assignee,Due Date\n"
+        "Flaky deploys,OPS-7,7,Task,In Progress,ann example,2026-12-01\n"
+        "Rotate keys,OPS-8,8,Task,To Do,Zed Nobody,\n"
+        "Waiting on vendor,OPS-9,9,Task,Blocked,,\n",
+        encoding="utf-8",
+    )
+    said = ok("import", str(jira), "--skip-existing").stdout
+    assert said.rstrip().endswith(
+        "1 that was assigned to someone who is no login here nor one of its people by name"
+        " ('Zed Nobody') came in unowned (#2): a on the board, or pdca edit --owner, gives"
+        " them; 1 that was in a status pdca does not know ('Blocked') came in as Plan (#3)"
+    ), said
+    got = {a.title: (a.phase, a.owner) for a in store.list_actions()}
+    assert got == {
+        "Flaky deploys": ("do", "ann"),
+        "Rotate keys": ("plan", None),
+        "Waiting on vendor": ("plan", None),
+    }
+    ok("edit", "2", "--owner", "bob", "--title", "Rotate the keys")
+    again = ok("import", str(jira), "--skip-existing").stdout
+    assert again.rstrip().endswith("nothing added: 3 here already skipped"), again
+    assert len(store.list_actions()) == 3
+    jira.write_text("Summary,Issue key,Issue id,Issue Type,Status\nOld,OPS-2,2,Task,Done\n")
+    over = ok("import", str(jira), "--skip-existing").stdout
+    assert over.rstrip().endswith("nothing added, 1 done row skipped"), over
+    assert cli("import", str(jira)).exit_code == 1  # by hand, without it: said as nothing to add
+
+
 def test_a_hand_made_csv_with_another_tools_column_or_a_done_row_is_still_refused(
     cli, tmp_path
 ) -> None:
@@ -1521,3 +1563,22 @@ def test_a_hand_made_csv_with_another_tools_column_or_a_done_row_is_still_refuse
         cli("import", str(sheet)).stderr
     )
     assert json.loads(cli("list", "--json").stdout) == []
+
+
+def test_a_tool_exports_assignee_named_as_an_account_of_the_files_group_is_its_login(
+    store, ok, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Jira writes the assignee's full name: on a shared server it is the name of an account
+    of the file's group (its GECOS field), whose login owns the issue."""
+    from pdca.db import access
+
+    monkeypatch.setattr(access, "team_accounts", lambda path: {"ben", "carol"})
+    monkeypatch.setattr(
+        access, "full_names", lambda logins: {"ben": "Ben Smith", "carol": "Carol Diaz"}
+    )
+    jira = tmp_path / "jira.csv"
+    jira.write_text(
+        "Summary,Issue key,Issue id,Issue Type,Status,Assignee\nRota,OPS-1,1,Task,To Do,Ben Smith\n"
+    )
+    ok("import", str(jira))
+    assert [a.owner for a in store.list_actions()] == ["ben"]
