@@ -1013,7 +1013,7 @@ def _held_here(
     def held_here(values: dict[str, str], draft: ActionDraft) -> bool:
         number = _exported_id(values)
         made = values.get("created_at", "").strip()
-        mine = ("open", draft.title, draft.owner)
+        mine: tuple[Any, ...] = ("open", draft.title, draft.owner)
         key = ("made", number, made, *mine[1:]) if number is not None and made else mine
         # Another tool's issue by its key, which its notes keep: assigned or renamed here
         # since, it came in again each night (a retrial)

@@ -9,11 +9,12 @@ here only (a test checks they are there, so a Textual release without them fails
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from textual.app import App
 
 
-def withdraw_notes(app: App[object], which: Callable[[str], bool], *, refresh: bool = True) -> None:
+def withdraw_notes(app: App[Any], which: Callable[[str], bool], *, refresh: bool = True) -> None:
     """The notes on ``app``'s screen whose words ``which`` picks, taken off it."""
     for shown in [n for n in app._notifications if which(n.message)]:
         app._unnotify(shown, refresh=refresh)
