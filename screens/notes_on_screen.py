@@ -16,5 +16,12 @@ from textual.app import App
 
 def withdraw_notes(app: App[Any], which: Callable[[str], bool], *, refresh: bool = True) -> None:
     """The notes on ``app``'s screen whose words ``which`` picks, taken off it."""
-    for shown in [n for n in app._notifications if which(n.message)]:
+    withdrawn = [n for n in app._notifications if which(n.message)]
+    for shown in withdrawn:
         app._unnotify(shown, refresh=refresh)
+    if withdrawn and refresh:
+        # Textual refreshes the notes of the screen on top only: one under a dialog (the
+        # alerts list over the board) kept showing them until the dialog closed (a retrial)
+        for screen in app.screen_stack[:-1]:
+            for rack in screen.query("ToastRack"):
+                rack.call_later(rack.show, app._notifications)  # type: ignore[attr-defined]

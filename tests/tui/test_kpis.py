@@ -253,6 +253,37 @@ async def test_acknowledging_takes_pdcas_message_about_that_alert_off_the_screen
         assert any(m.startswith("acknowledged alert") for m in shown), shown
 
 
+async def test_acknowledging_from_the_alerts_list_takes_the_note_off_the_board_behind_it(
+    make_app, kpi_db: Path, store: Store
+) -> None:
+    """Acknowledged from ! (a dialog over the board), the alert's note stayed on the board
+    behind it until the list was closed: Textual refreshed the notes of the top screen only
+    (a retrial)."""
+    from textual.widgets._toast import Toast
+
+    from pdca.db.notify_rules import alert_named
+
+    [alert] = alerts.list_alerts(store)
+    about = f"{alert_named(alert.id, KPI)}: 36 h is above 34 h; acknowledge by …"
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle_app(app, pilot)
+        await asyncio.to_thread(app._show_messages_here, [about])
+
+        def shown() -> list[str]:
+            return [str(t.render()) for s in app.screen_stack for t in s.query(Toast)]
+
+        await wait_until(pilot, lambda: any(KPI in note for note in shown()))
+        await pilot.press("!")
+        await settle_app(app, pilot)
+        await pilot.press("a")
+        await settle_app(app, pilot)
+        await pilot.press(*"on it", "enter")
+        await settle_app(app, pilot)
+        await pilot.pause(0.1)
+        assert not any("message from pdca" in note for note in shown()), shown()
+
+
 async def test_acknowledging_second_gets_a_clear_conflict(
     make_app, kpi_db: Path, store: Store
 ) -> None:
