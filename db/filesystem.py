@@ -120,10 +120,11 @@ def personal_mode(mode: int) -> int | None:
     return None if _personal_umask is None else mode & ~_personal_umask
 
 
-def make_personal_folder(path: Path) -> None:
+def make_personal_folder(path: Path) -> list[Path]:
     """``mkdir -p`` of a folder of the person's own (settings, state), the folder itself
     0700: ~/.config and ~/.local were made group-writable, pdca's umask for a team folder in
-    force (a tester), where a shared primary group could then write ~/.local/bin."""
+    force (a tester), where a shared primary group could then write ~/.local/bin. The
+    folders it made, the first made first."""
     missing: list[Path] = []
     folder = path
     while not os.path.lexists(folder):
@@ -136,6 +137,17 @@ def make_personal_folder(path: Path) -> None:
             continue
         if made != path and _personal_umask is not None:
             os.chmod(made, 0o777 & ~_personal_umask)
+    return list(reversed(missing))
+
+
+def remove_folders_made(made: list[Path]) -> None:
+    """The folders ``make_personal_folder`` made, taken away again, the last made first,
+    where they are still empty (a refused write made them for nothing)."""
+    for folder in reversed(made):
+        try:
+            os.rmdir(folder)
+        except OSError:  # something is in it now, or it is gone: left as it is
+            return
 
 
 def someone_elses(path: Path) -> str | None:

@@ -656,6 +656,8 @@ def _integrity_words(said: str, row: dict[str, Any]) -> str:
     """SQLite's refusal of a row in words: "is invalid (UNIQUE constraint failed:
     actions.id)" was the one raw line among the import's refusals (a hostile tester)."""
     kind, _, columns = said.partition(" constraint failed: ")
+    if not all("." in column for column in columns.split(", ")):  # an index's name, say
+        return f" is invalid ({said})"
     named = [column.rpartition(".")[2] for column in columns.split(", ") if column]
     if kind == "UNIQUE" and named:
         values = ", ".join(f"{name} {row.get(name)!r}" for name in named)

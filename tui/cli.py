@@ -38,6 +38,7 @@ from pdca.db.errors import (
     NotFound,
     PdcaError,
     StandupOvertaken,
+    StandupRecordedAlready,
     UndoAsked,
     UndoRefused,
     database_failure,
@@ -392,14 +393,19 @@ def refuse_names_a_new_file_lacks(
     first, then the name refused: bad input wrote a file)."""
     if not session.resolved.is_default or os.path.lexists(session.resolved.path):
         return  # a file there is asked by refuse_unknown_names; a named one is never made
+    from pdca.db.kpi_rules import UnknownKpi
+    from pdca.db.unknown_names import UnknownInitiative, UnknownName
+
+    # "(list them: pdca kpi list)" named a command that has no file to list from either
+    yet = f": your own database {printable(str(session.resolved.path))} is not made yet"
+    refusal: UnknownName | None = None
     if kpi is not None and not cleared(kpi):
-        from pdca.db.kpi_rules import UnknownKpi
-
-        raise UnknownKpi("--kpi", kpi, [])
-    if initiative is not None and not cleared(initiative):
-        from pdca.db.unknown_names import UnknownInitiative
-
-        raise UnknownInitiative("--initiative", initiative, [])
+        refusal = UnknownKpi("--kpi", kpi, [])
+    elif initiative is not None and not cleared(initiative):
+        refusal = UnknownInitiative("--initiative", initiative, [])
+    if refusal is not None:
+        refusal.why = f"is not a known {refusal.kind}{yet}, so it holds none"
+        raise refusal.typed_as(refusal.field)
 
 
 def _echo_action_line(verb: str, action: Action | ActionLine, *, ended: bool = False) -> None:
@@ -2481,19 +2487,22 @@ def import_(session: Session, file: str, skip_existing: bool) -> None:
             # fresh init read as 8 typos, a tester; a lead's Ben beside his own ben went unsaid)
             _say_new_people(store, new, known=set(new), only_alike=True)
     else:  # made for this import, and only if it succeeds
+        from pdca.db.filesystem import make_personal_folder, remove_folders_made
         from pdca.tui.identity import current_user
 
-        if resolved.is_default:
-            from pdca.db.filesystem import make_personal_folder
-
-            make_personal_folder(resolved.path.parent)
-        summary = import_into_new(
-            resolved.path,
-            Path(file),
-            session.today(),
-            actor=current_user(session.environ),
-            clock=session.clock,
-        )
+        # a refused import leaves no folder made for it either (a reviewer)
+        made = make_personal_folder(resolved.path.parent) if resolved.is_default else []
+        try:
+            summary = import_into_new(
+                resolved.path,
+                Path(file),
+                session.today(),
+                actor=current_user(session.environ),
+                clock=session.clock,
+            )
+        except BaseException:
+            remove_folders_made(made)
+            raise
         # as into a file made by init: a login like the importer's asked about (a reviewer)
         store = session.store()
         new = [person.login for person in store.list_people()]
@@ -2737,7 +2746,8 @@ def _fail(message: str, status: int = 1) -> NoReturn:
 def _status_of(error: Exception | None) -> int:
     # A stand-up overtaken in its read by a change in the same second is right when run
     # again: a cron's --record exited 1 and mailed as if something were wrong (a trial).
-    return BUSY_EXIT if isinstance(error, (DatabaseBusy, StandupOvertaken)) else 1
+    retried = isinstance(error, StandupOvertaken) and not isinstance(error, StandupRecordedAlready)
+    return BUSY_EXIT if isinstance(error, DatabaseBusy) or retried else 1
 
 
 def _nothing_written_unless_saved() -> str:

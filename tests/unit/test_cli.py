@@ -2218,25 +2218,31 @@ def test_an_owner_in_other_capitals_refused_makes_no_file_of_ones_own(
 @pytest.mark.parametrize(
     ("args", "said"),
     [
-        (("add", "x", "--kpi", "Lead time"), "--kpi: “Lead time” is not a known KPI"),
-        (("add", "x", "--kpi", "MTTR", "--json"), "--kpi: “MTTR” is not a known KPI"),
+        (("add", "x", "--kpi", "Lead time"), "--kpi: “Lead time” is not a known KPI: your own"),
+        (("add", "x", "--kpi", "MTTR", "--json"), "--kpi: “MTTR” is not a known KPI: your own"),
         (("add", "x", "--initiative", "Q3", "--every", "day"), "--initiative: “Q3” is not a"),
         (
             ("kpi", "add", "K", "--unit", "h", "--baseline", "1", "--target", "0",
              "--initiative", "Q3"),
-            "--initiative: “Q3” is not a known initiative (list them: pdca initiative list;",
+            "--initiative: “Q3” is not a known initiative: your own database",
         ),
+        (("import", "actions.csv"), "file: 'actions.csv' has 1 bad row, nothing written"),
     ],
 )  # fmt: skip
 def test_a_kpi_or_initiative_named_where_ones_own_file_is_still_to_make_makes_none(
     cli, tmp_path: Path, monkeypatch, args: tuple[str, ...], said: str
 ) -> None:
     """``pdca add x --kpi nope`` with no file yet: one's own file was made, then the name
-    refused (bad input wrote a file). A new file holds none: refused first, as worded."""
+    refused (bad input wrote a file). A new file holds none: refused first, as worded,
+    without "list them: pdca kpi list", which has no file to list from either. An import
+    refused leaves no folder made for it."""
     monkeypatch.delenv("PDCA_DB")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.chdir(tmp_path)
-    assert one_line_error(cli(*args)).startswith(said)
+    (tmp_path / "actions.csv").write_text("title,initiative\nRota,Q3\n")
+    refused = one_line_error(cli(*args))
+    assert refused.startswith(said), refused
+    assert "list them" not in refused or args[0] == "import", refused
     assert not (tmp_path / "data").exists()
     assert cli("add", "x", "--kpi", "none").exit_code == 0  # none: no KPI, and the file made
     assert (tmp_path / "data" / "pdca" / "pdca.db").exists()
