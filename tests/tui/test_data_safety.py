@@ -122,6 +122,16 @@ async def _edit_title_while_bob_changes(app, pilot, board_db: Path, bob_change: 
     assert isinstance(app.screen, ConflictModal)
 
 
+async def _put_off_while_bob_changes_the_owner(app, pilot, board_db: Path) -> str | None:  # type: ignore[no-untyped-def]
+    """alice's title edit meets bob's title and owner (dave); she puts it off with esc. The
+    owner #1 had before."""
+    first_owner = app.context.store.get_action(1).owner
+    await _edit_title_while_bob_changes(app, pilot, board_db, ActionChanges(owner="dave"))
+    await pilot.press("escape")
+    await settle_app(app, pilot)
+    return first_owner
+
+
 async def test_a_change_of_other_fields_meanwhile_is_saved_beside_mine_and_said(
     make_app, board_db: Path
 ) -> None:
@@ -299,10 +309,7 @@ async def test_an_edit_put_off_saves_only_its_own_fields_over_a_later_change(
 
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        first_owner = app.context.store.get_action(1).owner
-        await _edit_title_while_bob_changes(app, pilot, board_db, ActionChanges(owner="dave"))
-        await pilot.press("escape")
-        await settle_app(app, pilot)
+        first_owner = await _put_off_while_bob_changes_the_owner(app, pilot, board_db)
         bob = open_as(board_db, "bob")  # bob puts his owner back (as an undo of it would)
         bob.edit_action(1, ActionChanges(owner=first_owner))
         bob.close()
@@ -326,10 +333,7 @@ async def test_an_edit_put_off_reopens_showing_what_others_changed_since_in_its_
     saved."""
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        first_owner = app.context.store.get_action(1).owner
-        await _edit_title_while_bob_changes(app, pilot, board_db, ActionChanges(owner="dave"))
-        await pilot.press("escape")
-        await settle_app(app, pilot)
+        first_owner = await _put_off_while_bob_changes_the_owner(app, pilot, board_db)
         await pilot.press("e")
         await settle_app(app, pilot)
         assert app.screen.query_one("#title", Input).value == "Alice's title"  # hers
