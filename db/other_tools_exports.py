@@ -84,7 +84,12 @@ _TOOLS = {
              "labels", "environment", "watchers", "watchers id", "log work",
              "original estimate", "remaining estimate", "time spent", "work ratio",
              "σ original estimate", "σ remaining estimate", "σ time spent", "security level",
-             "attachment", "comment", "sprint", "status category", "status category changed")
+             "attachment", "comment", "sprint", "status category", "status category changed",
+             "sub-tasks", "satisfaction rating", "satisfaction date", "request type",
+             "request participants", "organizations", "images", "epic link", "epic name",
+             "epic status", "rank", "story points", "story point estimate", "flagged", "team",
+             "start date", "target start", "target end", "resolution date", "due time",
+             "development", "linked issues", "remaining estimate", "time tracking")
         ),
         ("custom field (", "outward issue link (", "inward issue link ("),
     ),
@@ -94,6 +99,10 @@ _TOOLS = {
 def no_owner(text: str) -> bool:
     """An owner cell saying nobody (``none``, as ``--owner none`` does)."""
     return text.strip().lower() == "none"
+
+
+# What the tools write for nobody
+NOBODY_WORDS = frozenset(("unassigned", "no assignee", "nobody", "(none)", "none", "-"))
 
 
 def status_word(text: str) -> str:
@@ -111,9 +120,10 @@ class OtherToolsExport:
     writes_column: Callable[[str], bool] = lambda name: False  # leaves it out
     left_out_columns: list[str] = field(default_factory=list)
     keys_not_kept = 0  # issues whose notes were too long to take their key too
-    # The file's people by name (casefolded; None: two have it), for assignees written as
-    # names: Jira writes "Ann Example", and one such row refused a whole export (a retrial)
-    people_named: dict[str, str | None] = field(default_factory=dict)
+    # The logins of the file's people (and its group's accounts) by name, casefolded, for
+    # assignees written as names: Jira writes "Ann Example", and one such row refused a
+    # whole export (a retrial)
+    people_named: dict[str, set[str]] = field(default_factory=dict)
     # (place among the rows written, as written) of each row brought in otherwise: an
     # assignee that is no login nor one person's name (unowned), a status pdca does not
     # know (a team's own "Blocked": Plan); both refused the whole export (a retrial)
@@ -140,11 +150,18 @@ class OtherToolsExport:
         """An assignee written as a name: the login of the one person of the file so named,
         else nobody (``values`` changed so); the name as written when it is nobody."""
         owner = values.get("owner", "").strip()
+        if owner.casefold() in NOBODY_WORDS:  # "Unassigned" made a person so named (a retrial)
+            values["owner"] = ""
+            return None
         if not owner or LOGIN.fullmatch(owner):
             return None
-        login = self.people_named.get(owner.casefold())
-        values["owner"] = login or ""
-        return None if login else owner
+        logins = self.people_named.get(owner.casefold(), set())
+        if len(logins) == 1:
+            values["owner"] = next(iter(logins))
+            return None
+        values["owner"] = ""
+        # a name two people have: who, to choose between (a retrial read it as unknown)
+        return f"{owner}: {' or '.join(sorted(logins))}" if logins else owner
 
     def status_unknown(self, values: dict[str, str]) -> str | None:
         """A status pdca does not know, as written (the row then in Plan)."""

@@ -107,6 +107,10 @@ def _notes(task: dict[str, Any]) -> str:
             lines.append(f"{when}: {_text(annotation.get('description'))}".strip(": "))
     if task.get("project"):
         lines.append(f"project: {_text(task['project'])}")
+    if task.get("wait") and task.get("status") == "waiting":  # hidden in Taskwarrior till then
+        lines.append(f"waiting until {_day(task['wait'])}")
+    if task.get("recur"):  # one of a repeat's tasks: pdca add --every makes pdca's own
+        lines.append(f"recur: {_text(task['recur'])}")
     tags = task.get("tags")
     if isinstance(tags, list) and tags:
         lines.append("tags: " + " ".join(f"+{_text(tag)}" for tag in tags))

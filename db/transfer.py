@@ -356,6 +356,8 @@ def _taskwarrior_tasks(path: Path, stream: TextIO, start: str) -> list[tuple[int
     # line (jq -c) is not read whole for it, nor any other large list.
     head = stream.read(_FIRST_TASK_WITHIN).lstrip()
     head = head[1:].lstrip() if start == "[" else head
+    if start == "[" and head.rstrip() == "]":  # task export of no task: nothing to add
+        return []
     try:
         first, _ = json.JSONDecoder().raw_decode(head)
     except (json.JSONDecodeError, RecursionError, ValueError):
@@ -909,18 +911,17 @@ def _places_written(places: list[int], gone: list[int]) -> list[int]:
     return [place - bisect.bisect_left(ordered, place) for place in places if place not in left_out]
 
 
-def _people_by_name(store: Store) -> dict[str, str | None]:
-    """The file's people by their names, and the accounts of the file's group by their full
-    names, casefolded (None: a name two logins have)."""
+def _people_by_name(store: Store) -> dict[str, set[str]]:
+    """The logins of the file's people by their names, and of the accounts of the file's
+    group by their full names, casefolded."""
     from pdca.db.access import full_names, team_accounts
 
     people = [(person.login, person.name) for person in store.list_people()]
     accounts = full_names(team_accounts(store.path)).items()
-    named: dict[str, str | None] = {}
+    named: dict[str, set[str]] = {}
     for login, written in (*people, *accounts):
-        name = written.strip().casefold()
-        if name:
-            named[name] = login if named.get(name, login) == login else None
+        if name := written.strip().casefold():
+            named.setdefault(name, set()).add(login)
     return named
 
 
@@ -947,9 +948,9 @@ def _other_tools_words(other_tool: list[OtherToolsExport], first: int) -> str:
             f" left out ({a_few(columns)})"
         )
     for pairs, words in (
-        (other.unowned, "assigned to someone who is no login here nor one of its people by"
-         " name ({}) came in unowned ({}): a on the board, or pdca edit --owner, gives"
-         " them"),
+        (other.unowned, "assigned by a name that is no login here, nor the name of one"
+         " person here ({}), came in unowned ({}): a on the board, or pdca edit --owner,"
+         " gives them"),
         (other.odd_status, "in a status pdca does not know ({}) came in as Plan ({})"),
         (other.into_plan, "under way ({}) without an assignee or a due date came in as Plan"
          " ({}): Do needs both"),
@@ -1220,7 +1221,7 @@ def _csv_drafts(
     next_year: list[tuple[int, str, date, date]] | None = None,
     other_tool: list[OtherToolsExport] | None = None,
     read: tuple[list[str], Iterator[Row]] | None = None,
-    people_named: Callable[[], dict[str, str | None]] = dict,
+    people_named: Callable[[], dict[str, set[str]]] = dict,
 ) -> Iterator[Outcome[ActionDraft]]:
     """Each row's line and its draft, the error that refused it, or None for a done row.
     ``held_here``: a row it says the file holds already is left out whole. ``next_year``

@@ -497,7 +497,7 @@ TASKWARRIOR_EXPORT = (
 
 
 def test_a_taskwarrior_export_is_imported_as_its_tasks(
-    store, cli, tmp_path, monkeypatch: pytest.MonkeyPatch
+    store, cli, ok, tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A Taskwarrior ``task export`` was refused, told what pdca takes instead (a Taskwarrior
     user's trial). Its open tasks come in: the due date as the local day Taskwarrior meant
@@ -532,6 +532,15 @@ def test_a_taskwarrior_export_is_imported_as_its_tasks(
     lines.write_text("\n".join(TASKWARRIOR_EXPORT.splitlines()[1:3]).replace("},", "}"))
     again = cli("import", str(lines), "--skip-existing")
     assert again.stdout.rstrip().endswith("nothing added: 2 here already skipped"), again.stdout
+    # task export of no task: nothing to add (a nightly run ends well with --skip-existing)
+    empty = tmp_path / "none.json"
+    empty.write_text("[\n]\n")
+    assert (
+        ok("import", str(empty), "--skip-existing")
+        .stdout.rstrip()
+        .endswith("nothing added: no row")
+    )
+    assert "has no open action to add" in cli("import", str(empty)).stderr
     # a bad task is named by its line, and nothing is written
     exported.write_text(TASKWARRIOR_EXPORT.replace('"Write runbook"', '""'))
     assert cli("import", str(exported)).stderr.endswith(": line 3: title is empty\n")
@@ -1510,34 +1519,40 @@ def test_a_tool_exports_names_and_own_statuses_come_in_and_a_nightly_run_knows_i
     their login; another comes in unowned; an unknown status in Plan; each said. Assigned or
     renamed here, an issue came in again at the nightly --skip-existing: known by its key.
     With nothing open left, that run ends well (exit 0), not as a mistake."""
-    store.conn.execute(
-        "INSERT INTO people (login, name, created_at) VALUES ('ann', 'Ann Example', ?)",
-        ("2026-11-01T09:00:00Z",),
-    )
+    for login, name in (("ann", "Ann Example"), ("bob", "Sam Twin"), ("sam", "sam twin")):
+        store.conn.execute(
+            "INSERT INTO people (login, name, created_at) VALUES (?, ?, ?)",
+            (login, name, "2026-11-01T09:00:00Z"),
+        )
     jira = tmp_path / "jira.csv"
     jira.write_text(
-        "Summary,Issue key,Issue id,Issue Type,Status,Assignee,Due Date\n"
-        "Flaky deploys,OPS-7,7,Task,In Progress,ann example,2026-12-01\n"
-        "Rotate keys,OPS-8,8,Task,To Do,Zed Nobody,\n"
-        "Waiting on vendor,OPS-9,9,Task,Blocked,,\n",
+        "Summary,Issue key,Issue id,Issue Type,Status,Assignee,Due Date,Sub-tasks\n"
+        "Flaky deploys,OPS-7,7,Task,In Progress,ann example,2026-12-01,\n"
+        "Rotate keys,OPS-8,8,Task,To Do,Zed Nobody,,\n"
+        "Waiting on vendor,OPS-9,9,Task,Blocked,,,\n"
+        "Twins,OPS-10,10,Task,To Do,Sam Twin,,\n"
+        "Nobody's,OPS-11,11,Task,To Do,Unassigned,,\n",
         encoding="utf-8",
     )
     said = ok("import", str(jira), "--skip-existing").stdout
     assert said.rstrip().endswith(
-        "1 that was assigned to someone who is no login here nor one of its people by name"
-        " ('Zed Nobody') came in unowned (#2): a on the board, or pdca edit --owner, gives"
-        " them; 1 that was in a status pdca does not know ('Blocked') came in as Plan (#3)"
+        "2 that were assigned by a name that is no login here, nor the name of one person"
+        " here ('Zed Nobody', 'Sam Twin: bob or sam'), came in unowned (#2, #4): a on the"
+        " board, or pdca edit --owner, gives them; 1 that was in a status pdca does not know"
+        " ('Blocked') came in as Plan (#3)"
     ), said
     got = {a.title: (a.phase, a.owner) for a in store.list_actions()}
     assert got == {
         "Flaky deploys": ("do", "ann"),
         "Rotate keys": ("plan", None),
         "Waiting on vendor": ("plan", None),
+        "Twins": ("plan", None),
+        "Nobody's": ("plan", None),  # Unassigned: nobody, not a person so named
     }
     ok("edit", "2", "--owner", "bob", "--title", "Rotate the keys")
     again = ok("import", str(jira), "--skip-existing").stdout
-    assert again.rstrip().endswith("nothing added: 3 here already skipped"), again
-    assert len(store.list_actions()) == 3
+    assert again.rstrip().endswith("nothing added: 5 here already skipped"), again
+    assert len(store.list_actions()) == 5
     jira.write_text("Summary,Issue key,Issue id,Issue Type,Status\nOld,OPS-2,2,Task,Done\n")
     over = ok("import", str(jira), "--skip-existing").stdout
     assert over.rstrip().endswith("nothing added, 1 done row skipped"), over
@@ -1582,3 +1597,17 @@ def test_a_tool_exports_assignee_named_as_an_account_of_the_files_group_is_its_l
     )
     ok("import", str(jira))
     assert [a.owner for a in store.list_actions()] == ["ben"]
+
+
+def test_a_waiting_or_repeating_taskwarrior_task_says_so_in_its_notes() -> None:
+    """A task hidden until its wait date came in as plain Plan work, and one of a repeat's
+    tasks as a task like any other, neither said (a retrial)."""
+    from pdca.db.taskwarrior_export import rows
+
+    _, found = rows(
+        [(2, {"uuid": "a1b2c3d4-e", "description": "Later", "status": "waiting",
+              "wait": "20261220T120000Z", "recur": "weekly"})]
+    )  # fmt: skip
+    [(line, row)] = list(found)
+    assert (line, row["phase"]) == (2, "todo")
+    assert row["notes"] == "waiting until 2026-12-20\nrecur: weekly"
