@@ -244,6 +244,8 @@ class PdcaApp(App[None]):
         self._stop_presence = threading.Event()
         self._own_terminal = _terminal_drawn_on()  # a message for it is a toast (notify)
         self._failures_told: set[str] = set()  # delivery failures said on the board, once each
+        # each note listing several messages: the texts it lists, and how many more
+        self._listing: dict[str, tuple[list[str], int]] = {}
         self._checking: Store | None = None  # the whole-file check's reader, while it reads
 
     # ------------------------------------------------------------------ keys typed ahead
@@ -535,8 +537,20 @@ class PdcaApp(App[None]):
         and at 80x24 lay over the next form (a lead's trial)."""
         from pdca.db.notify_rules import alert_named_start
 
-        starts = tuple(MESSAGE_FROM_PDCA + alert_named_start(i) for i in alert_ids)
+        about = tuple(alert_named_start(i) for i in alert_ids)
+        starts = tuple(MESSAGE_FROM_PDCA + start for start in about)
         withdraw_notes(self, lambda message: message.startswith(starts))
+        # A note listing several messages keeps the others, shown again: it went on listing
+        # the acknowledged ones as waiting (a retrial)
+        on_screen = {note.message for note in self._notifications}
+        for note, (texts, more) in list(self._listing.items()):
+            left = [text for text in texts if not text.startswith(about)]
+            if note not in on_screen or len(left) < len(texts):
+                del self._listing[note]
+            if note in on_screen and len(left) < len(texts):
+                withdraw_notes(self, lambda message, was=note: message == was)
+                if left:
+                    self._note_messages(left, more)
 
     def kept_may_be_saved(self) -> None:
         """After a save: a warning of kept changes that are no longer all kept (one of them
@@ -1119,16 +1133,24 @@ class PdcaApp(App[None]):
         from pdca.tui.message_keys import as_the_board_says
 
         texts = [as_the_board_says(text, self.key_named) for text in texts]
-        if len(texts) <= MESSAGES_ONE_BY_ONE:
-            notes = [f"{MESSAGE_FROM_PDCA}{text}" for text in texts]
-        else:
-            listed = [f"• {fit(text, MESSAGE_CELLS)}" for text in texts[:MESSAGES_LISTED]]
-            more = len(texts) - MESSAGES_LISTED
-            listed += [f"… and {more} more (written to your other terminals)"] if more > 0 else []
-            notes = [f"{len(texts)} messages from pdca:\n" + "\n".join(listed)]
-        for note in notes:
-            with contextlib.suppress(RuntimeError):  # the app is closing
-                self.call_from_thread(self.notify, note, timeout=30, markup=False)
+        with contextlib.suppress(RuntimeError):  # the app is closing
+            self.call_from_thread(self._note_messages, texts)
+
+    def _note_messages(self, texts: list[str], more: int = 0) -> None:
+        """``texts`` as notes (and ``more`` that are not listed): a few, a note each; more,
+        one note listing them, remembered with what it lists (``withdraw_messages_of_alerts``
+        takes lines out of it)."""
+        if len(texts) + more <= MESSAGES_ONE_BY_ONE:
+            for text in texts:
+                self.notify(f"{MESSAGE_FROM_PDCA}{text}", timeout=30, markup=False)
+            return
+        shown = texts[:MESSAGES_LISTED]
+        more += len(texts) - len(shown)
+        listed = [f"• {fit(text, MESSAGE_CELLS)}" for text in shown]
+        listed += [f"… and {more} more (written to your other terminals)"] if more > 0 else []
+        note = f"{len(shown) + more} messages from pdca:\n" + "\n".join(listed)
+        self._listing[note] = (shown, more)
+        self.notify(note, timeout=30, markup=False)
 
     # ------------------------------------------------------------------ keys and palette
 

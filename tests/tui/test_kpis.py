@@ -253,6 +253,32 @@ async def test_acknowledging_takes_pdcas_message_about_that_alert_off_the_screen
         assert any(m.startswith("acknowledged alert") for m in shown), shown
 
 
+async def test_acknowledging_takes_its_line_out_of_a_note_listing_several_messages(
+    make_app, kpi_db: Path, store: Store
+) -> None:
+    """Five messages at once are one note listing them: acknowledged, the alert stayed
+    listed as waiting (a retrial). Its line goes; the others are shown again."""
+    from pdca.db.notify_rules import alert_named
+
+    [alert] = alerts.list_alerts(store)
+    mine = f"{alert_named(alert.id, KPI)}: 36 h is above 34 h; acknowledge by …"
+    others = [f"#{n}: due today" for n in range(2, 6)]
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(pilot)
+        await asyncio.to_thread(app._show_messages_here, [mine, *others])
+        await pilot.pause()
+        [listing] = [n.message for n in app._notifications]
+        assert listing.startswith("5 messages from pdca:\n• alert 1 on KPI"), listing
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"on it", "enter")
+        await settle_app(app, pilot)
+        shown = [n.message for n in app._notifications]
+        assert listing not in shown
+        assert "4 messages from pdca:\n" + "\n".join(f"• {o}" for o in others) in shown, shown
+
+
 async def test_acknowledging_from_the_alerts_list_takes_the_note_off_the_board_behind_it(
     make_app, kpi_db: Path, store: Store
 ) -> None:
