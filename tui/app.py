@@ -548,7 +548,7 @@ class PdcaApp(App[None]):
             if note not in on_screen or len(left) < len(texts):
                 del self._listing[note]
             if note in on_screen and len(left) < len(texts):
-                withdraw_notes(self, lambda message, was=note: message == was)
+                withdraw_notes(self, note.__eq__)
                 if left:
                     self._note_messages(left, more)
 
