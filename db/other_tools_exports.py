@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pdca.db.models import LOGIN, NOTES_MAX, PHASES
+from pdca.db.models import LOGIN, NOTES_MAX, PHASES, TITLE_MAX
 
 # Other tools' workflow states as PDCA phases: a Linear export's Status was refused as an
 # unknown column, and left out as told, its Done and Canceled issues came in as open work
@@ -129,6 +129,8 @@ class OtherToolsExport:
     # know (a team's own "Blocked": Plan); both refused the whole export (a retrial)
     unowned: list[tuple[int, str]] = field(default_factory=list)
     odd_status: list[tuple[int, str]] = field(default_factory=list)
+    # ... a title longer than pdca's (Jira takes 255 characters): cut, whole in its notes
+    titles_cut: list[tuple[int, str]] = field(default_factory=list)
     # (place among the rows written, the status as written) of each issue under way that
     # came in as Plan
     into_plan: list[tuple[int, str]] = field(default_factory=list)
@@ -162,6 +164,20 @@ class OtherToolsExport:
         values["owner"] = ""
         # a name two people have: who, to choose between (a retrial read it as unknown)
         return f"{owner}: {' or '.join(sorted(logins))}" if logins else owner
+
+    def title_cut(self, values: dict[str, str]) -> str | None:
+        """A title longer than pdca's, cut to it with an ellipsis, and kept whole at the
+        start of the notes where they have room (else left to be refused as too long):
+        the title as written, when cut."""
+        title = values.get("title", "")
+        if len(title) <= TITLE_MAX:
+            return None
+        notes = values.get("notes", "")
+        with_title = f"{title}\n\n{notes}" if notes.strip() else title
+        if len(with_title) > NOTES_MAX:
+            return None
+        values["title"], values["notes"] = title[: TITLE_MAX - 1].rstrip() + "…", with_title
+        return title
 
     def status_unknown(self, values: dict[str, str]) -> str | None:
         """A status pdca does not know, as written (the row then in Plan)."""

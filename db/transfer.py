@@ -47,6 +47,7 @@ from pdca.db.models import (
     OTHER_PRIORITY_WORDS,
     PHASES,
     PRIORITIES,
+    TITLE_MAX,
     ActionDraft,
     not_one_of,
     number_problem,
@@ -850,6 +851,7 @@ def _append_csv(
             other.into_plan = _pairs_written(other.into_plan, held_since)
             other.unowned = _pairs_written(other.unowned, held_since)
             other.odd_status = _pairs_written(other.odd_status, held_since)
+            other.titles_cut = _pairs_written(other.titles_cut, held_since)
         added_meanwhile = {keys[p][1] for p in gone if keys[p][0] == "made"}
         exported[:] = [(i, title) for i, title in exported if i not in added_meanwhile]
         rows.count -= len(held_since)
@@ -946,6 +948,13 @@ def _other_tools_words(other_tool: list[OtherToolsExport], first: int) -> str:
         said += (
             f"; {len(columns)} column{'s' if len(columns) != 1 else ''} pdca has no field for"
             f" left out ({a_few(columns)})"
+        )
+    if other.titles_cut:
+        cut = other.titles_cut
+        were = "was" if len(cut) == 1 else "were"
+        said += (
+            f"; {len(cut)} whose title {were} longer than pdca's {TITLE_MAX} characters came in"
+            f" cut, the whole title first in the notes ({_ids([first + p for p, _ in cut])})"
         )
     for pairs, words in (
         (other.unowned, "assigned by a name that is no login here, nor the name of one"
@@ -1281,11 +1290,12 @@ def _csv_drafts(
             yield line, row
             continue
         values = {key: restore(value) for key, value in row.items()}
-        into_plan = unowned = odd_status = None
+        into_plan = unowned = odd_status = cut = None
         if other is not None:
             if status_word(values.get("phase", "")) in FINISHED_STATUSES:
                 yield line, None  # an issue that is over: no work to bring in
                 continue
+            cut = other.title_cut(values)
             other.keep_key(values)
             unowned = other.owner_by_name(values)
             odd_status = other.status_unknown(values)
@@ -1320,6 +1330,7 @@ def _csv_drafts(
                     (into_plan, other.into_plan),
                     (unowned, other.unowned),
                     (odd_status, other.odd_status),
+                    (cut, other.titles_cut),
                 ):
                     if found is not None:
                         kept_in.append((drafts, found))

@@ -1507,6 +1507,16 @@ def test_a_whole_linear_or_jira_export_is_read_as_its_tool_wrote_it(cli, tmp_pat
     )
     said = cli("import", str(jira)).stdout
     assert "its issue keys are kept at the end of the notes (not of 1, whose notes had no" in said
+    # a title longer than pdca's 200 (Jira takes 255): cut, whole first in the notes
+    long_title = "Migrate " + "the billing service " * 12
+    jira.write_text(
+        "Summary,Issue key,Issue id,Issue Type,Status,Description\n"
+        f"{long_title},OPS-10,10010,Task,To Do,Why\n"
+    )
+    said = cli("import", str(jira)).stdout
+    assert "1 whose title was longer than pdca's 200 characters came in cut, the whole" in said
+    [cut] = [a for a in json.loads(cli("list", "--json").stdout) if a["title"].endswith("…")]
+    assert len(cut["title"]) <= 200 and cut["notes"] == f"{long_title}\n\nWhy\n\nJira OPS-10"
     notes = {a["title"]: a["notes"] for a in json.loads(cli("list", "--json").stdout)}
     assert (notes["Long"], notes["Short"]) == (full, "Jira OPS-9")
 
