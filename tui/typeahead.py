@@ -60,6 +60,15 @@ ROW_KEYS = frozenset({"up", "down", "j", "k", "home", "end", "pageup", "pagedown
 # refused c ran as board keys, and its e opened an edit of the done card that took the rest
 # (a tester). A board key pressed within this after the refusal is dropped too, and said so.
 DROP_PAUSE_SECONDS = 1.0
+# Keys a person moves about a form's text and fields with, as they type: dropped with the
+# text. end after a refused e moved the board to its last card, and the words typed after
+# it ran as board keys there: D showed done cards, a opened an assign that the rest of the
+# words and ctrl+s saved, a made-up owner on another card (a team's soak).
+FORM_KEYS = frozenset(
+    ("home", "end", "left", "right", "up", "down", "backspace", "delete", "tab",
+     "shift+tab", "shift+home", "shift+end", "shift+left", "shift+right", "ctrl+left",
+     "ctrl+right", "ctrl+a", "ctrl+e", "ctrl+k", "ctrl+u", "ctrl+w", "ctrl+z", "ctrl+y")
+)  # fmt: skip
 # Keys that act when read in one go with the esc before them: they only move or show (the
 # app adds the views' keys as the person's keymap names them).
 GLUED_KEYS_THAT_ACT = frozenset(
@@ -150,9 +159,9 @@ class KeyHold:
             # lines typed for the shell: every key of them (backspace and tab too, which
             # ended it and let the rest of the line run as board keys, a reviewer)
             self._dropping_until = now + DROP_PAUSE_SECONDS
-        elif isinstance(event, events.Key) and event.key in ("enter", "escape"):
+        elif isinstance(event, events.Key) and event.key in ("enter", "escape", "ctrl+s"):
             self._dropping_until = 0.0  # the form's end, as the person meant it: dropped too
-        elif isinstance(event, events.Paste) or event.is_printable:
+        elif isinstance(event, events.Paste) or event.is_printable or event.key in FORM_KEYS:
             self._dropping_until = now + DROP_PAUSE_SECONDS
         else:
             self._dropping_until = 0.0  # an arrow, a ctrl key: the person is on to other things

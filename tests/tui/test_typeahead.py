@@ -366,6 +366,23 @@ async def test_text_typed_with_c_on_no_card_is_not_run_as_board_keys(
         assert not board.filter.active
 
 
+@pytest.mark.parametrize("moving", ["end", "home", "left", "backspace", "down"])
+async def test_a_key_that_moves_about_a_form_in_text_typed_after_a_refused_key_is_dropped_too(
+    make_app, board_db: Path, moving: str
+) -> None:
+    """e refused, then end (to the end of the title the person thought open) and words:
+    end ran on the board, and so did the words after it: D showed done cards, 2 went to
+    the owners, a opened an assign the rest of them saved (a team's soak)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        board = await _on_an_empty_filter(app, pilot)
+        burst(app, "c", moving, *" BOARD Dx 2", "ctrl+s")
+        await settle_app(app, pilot)
+        assert app.screen is board and not board.filter.include_done
+        notes = [n.message for n in app._notifications]
+        assert "c opened nothing: what you typed after it was dropped" in notes
+
+
 async def test_text_typed_with_n_where_n_is_no_key_is_not_run_as_keys(
     make_app, board_db: Path
 ) -> None:
