@@ -850,9 +850,18 @@ class BoardScreen(Screen[None]):
                 # Its column emptied (an undo of an import took the only card in Do): focus
                 # stayed there, no card lit, and j, k, g did nothing to see (a trial). Keys
                 # never land on an empty column; nor does this.
+                emptied = self.focused_column
                 self._leave_an_empty_column()
                 column = self.focused_column
                 self.focused_id = column.current.id if column and column.current else None
+                if emptied is not None and column not in (None, emptied) and self.focused_id:
+                    # Said: after the note of the card that left, e and words edited the card
+                    # the cursor had gone to, in another column, unseen (a retrial).
+                    assert column is not None
+                    self.notify(
+                        f"{emptied.phase.capitalize()} has no card left: the cursor is on"
+                        f" #{self.focused_id} in {column.phase.capitalize()}"
+                    )
             column = self.focused_column
             if since_filter_changed and column is not None and not column.total:
                 self._first_with_cards().focus()  # a new filter emptied it: where cards are

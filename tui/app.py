@@ -244,8 +244,8 @@ class PdcaApp(App[None]):
         self._stop_presence = threading.Event()
         self._own_terminal = _terminal_drawn_on()  # a message for it is a toast (notify)
         self._failures_told: set[str] = set()  # delivery failures said on the board, once each
-        # each note listing several messages: the texts it lists, and how many more
-        self._listing: dict[str, tuple[list[str], int]] = {}
+        # each note listing several messages: the texts it stands for, listed or not
+        self._listing: dict[str, list[str]] = {}
         self._checking: Store | None = None  # the whole-file check's reader, while it reads
 
     # ------------------------------------------------------------------ keys typed ahead
@@ -543,14 +543,14 @@ class PdcaApp(App[None]):
         # A note listing several messages keeps the others, shown again: it went on listing
         # the acknowledged ones as waiting (a retrial)
         on_screen = {note.message for note in self._notifications}
-        for note, (texts, more) in list(self._listing.items()):
+        for note, texts in list(self._listing.items()):
             left = [text for text in texts if not text.startswith(about)]
             if note not in on_screen or len(left) < len(texts):
                 del self._listing[note]
             if note in on_screen and len(left) < len(texts):
                 withdraw_notes(self, note.__eq__)
-                if left:
-                    self._note_messages(left, more)
+                if left:  # one note again, not several stacked over the dialog (a retrial)
+                    self._note_messages(left, listing=len(left) > 1)
 
     def kept_may_be_saved(self) -> None:
         """After a save: a warning of kept changes that are no longer all kept (one of them
@@ -1136,20 +1136,19 @@ class PdcaApp(App[None]):
         with contextlib.suppress(RuntimeError):  # the app is closing
             self.call_from_thread(self._note_messages, texts)
 
-    def _note_messages(self, texts: list[str], more: int = 0) -> None:
-        """``texts`` as notes (and ``more`` that are not listed): a few, a note each; more,
-        one note listing them, remembered with what it lists (``withdraw_messages_of_alerts``
-        takes lines out of it)."""
-        if len(texts) + more <= MESSAGES_ONE_BY_ONE:
+    def _note_messages(self, texts: list[str], *, listing: bool = False) -> None:
+        """``texts`` as notes: a few, a note each; more (or ``listing``), one note listing
+        them, remembered with all it stands for, listed or not (``withdraw_messages_of_alerts``
+        takes lines out of it, and out of its count of more)."""
+        if len(texts) <= MESSAGES_ONE_BY_ONE and not listing:
             for text in texts:
                 self.notify(f"{MESSAGE_FROM_PDCA}{text}", timeout=30, markup=False)
             return
-        shown = texts[:MESSAGES_LISTED]
-        more += len(texts) - len(shown)
-        listed = [f"• {fit(text, MESSAGE_CELLS)}" for text in shown]
+        listed = [f"• {fit(text, MESSAGE_CELLS)}" for text in texts[:MESSAGES_LISTED]]
+        more = len(texts) - MESSAGES_LISTED
         listed += [f"… and {more} more (written to your other terminals)"] if more > 0 else []
-        note = f"{len(shown) + more} messages from pdca:\n" + "\n".join(listed)
-        self._listing[note] = (shown, more)
+        note = f"{len(texts)} messages from pdca:\n" + "\n".join(listed)
+        self._listing[note] = texts
         self.notify(note, timeout=30, markup=False)
 
     # ------------------------------------------------------------------ keys and palette

@@ -63,9 +63,11 @@ DROP_PAUSE_SECONDS = 1.0
 # Keys a person moves about a form's text and fields with, as they type: dropped with the
 # text. end after a refused e moved the board to its last card, and the words typed after
 # it ran as board keys there: D showed done cards, a opened an assign that the rest of the
-# words and ctrl+s saved, a made-up owner on another card (a team's soak).
+# words and ctrl+s saved, a made-up owner on another card (a team's soak). Not up and down:
+# a form's fields are tabbed through, and a held down key after a refused n in the log went
+# on being dropped (a retrial).
 FORM_KEYS = frozenset(
-    ("home", "end", "left", "right", "up", "down", "backspace", "delete", "tab",
+    ("home", "end", "left", "right", "backspace", "delete", "tab",
      "shift+tab", "shift+home", "shift+end", "shift+left", "shift+right", "ctrl+left",
      "ctrl+right", "ctrl+a", "ctrl+e", "ctrl+k", "ctrl+u", "ctrl+w", "ctrl+z", "ctrl+y")
 )  # fmt: skip

@@ -440,6 +440,28 @@ async def test_a_form_open_for_another_card_does_not_take_the_cursor_along(
         assert focused(app) == ("plan", 2)
 
 
+async def test_a_column_emptied_under_the_cursor_says_where_the_cursor_went(
+    make_app, board_db: Path
+) -> None:
+    """bob finished #3, the only card in Do, under ann's cursor: the cursor went to another
+    column with no word of it, and e with words typed edited the card there (a retrial)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("l")
+        await settle_app(app, pilot)
+        assert focused(app) == ("do", 3)
+        bob = open_as(board_db, "bob")
+        bob.complete_action(3, "abandon")
+        bob.close()
+        app.check_for_changes()
+        await settle_app(app, pilot)
+        phase, card = focused(app)
+        notes = [n.message for n in app._notifications]
+        assert "#3 was done meanwhile (abandon); D shows done cards" in notes
+        assert f"Do has no card left: the cursor is on #{card} in {phase.capitalize()}" in notes
+
+
 @pytest.mark.parametrize(
     ("filtered", "said"),
     [

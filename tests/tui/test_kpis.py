@@ -257,7 +257,8 @@ async def test_acknowledging_takes_its_line_out_of_a_note_listing_several_messag
     make_app, kpi_db: Path, store: Store
 ) -> None:
     """Five messages at once are one note listing them: acknowledged, the alert stayed
-    listed as waiting (a retrial). Its line goes; the others are shown again."""
+    listed as waiting (a retrial). Its line goes; the others are shown again. One of the
+    "… and N more" is counted out too."""
     from pdca.db.notify_rules import alert_named
 
     [alert] = alerts.list_alerts(store)
@@ -277,6 +278,21 @@ async def test_acknowledging_takes_its_line_out_of_a_note_listing_several_messag
         shown = [n.message for n in app._notifications]
         assert listing not in shown
         assert "4 messages from pdca:\n" + "\n".join(f"• {o}" for o in others) in shown, shown
+        app.clear_notifications()
+        many = [f"#{n}: due today" for n in range(10, 19)]
+        store.record_reading(ReadingDraft(kpi=KPI, value=33))  # back within: it closes
+        store.record_reading(ReadingDraft(kpi=KPI, value=40))  # and over: a second alert
+        [second] = [a for a in alerts.list_alerts(store) if a.acknowledged_at is None]
+        late = f"{alert_named(second.id, KPI)}: 40 h is above 34 h; acknowledge by …"
+        await asyncio.to_thread(app._show_messages_here, [*many, late])  # it under "… more"
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"again", "enter")
+        await settle_app(app, pilot)
+        [listed] = [n.message for n in app._notifications if "messages from pdca" in n.message]
+        assert listed.startswith("9 messages from pdca:"), listed
+        assert listed.endswith("… and 1 more (written to your other terminals)"), listed
 
 
 async def test_acknowledging_from_the_alerts_list_takes_the_note_off_the_board_behind_it(

@@ -366,7 +366,7 @@ async def test_text_typed_with_c_on_no_card_is_not_run_as_board_keys(
         assert not board.filter.active
 
 
-@pytest.mark.parametrize("moving", ["end", "home", "left", "backspace", "down"])
+@pytest.mark.parametrize("moving", ["end", "home", "left", "backspace", "tab"])
 async def test_a_key_that_moves_about_a_form_in_text_typed_after_a_refused_key_is_dropped_too(
     make_app, board_db: Path, moving: str
 ) -> None:
