@@ -89,7 +89,7 @@ _TOOLS = {
              "request participants", "organizations", "images", "epic link", "epic name",
              "epic status", "rank", "story points", "story point estimate", "flagged", "team",
              "start date", "target start", "target end", "resolution date", "due time",
-             "development", "linked issues", "remaining estimate", "time tracking")
+             "development", "linked issues", "time tracking")
         ),
         ("custom field (", "outward issue link (", "inward issue link ("),
     ),
@@ -97,12 +97,13 @@ _TOOLS = {
 
 
 def no_owner(text: str) -> bool:
-    """An owner cell saying nobody (``none``, as ``--owner none`` does)."""
-    return text.strip().lower() == "none"
+    """An owner cell saying nobody (``none``, as ``--owner none`` does; other tools'
+    ``Unassigned``)."""
+    return text.strip().casefold() in NOBODY_WORDS
 
 
 # What the tools write for nobody
-NOBODY_WORDS = frozenset(("unassigned", "no assignee", "nobody", "(none)", "none", "-"))
+NOBODY_WORDS = frozenset(("unassigned", "no assignee", "(none)", "none"))
 
 
 def status_word(text: str) -> str:
@@ -124,6 +125,7 @@ class OtherToolsExport:
     # assignees written as names: Jira writes "Ann Example", and one such row refused a
     # whole export (a retrial)
     people_named: dict[str, set[str]] = field(default_factory=dict)
+    logins: set[str] = field(default_factory=set)  # the file's people and group accounts
     # (place among the rows written, as written) of each row brought in otherwise: an
     # assignee that is no login nor one person's name (unowned), a status pdca does not
     # know (a team's own "Blocked": Plan); both refused the whole export (a retrial)
@@ -152,12 +154,12 @@ class OtherToolsExport:
         """An assignee written as a name: the login of the one person of the file so named,
         else nobody (``values`` changed so); the name as written when it is nobody."""
         owner = values.get("owner", "").strip()
-        if owner.casefold() in NOBODY_WORDS:  # "Unassigned" made a person so named (a retrial)
+        if no_owner(owner):  # "Unassigned" made a person so named (a retrial)
             values["owner"] = ""
             return None
-        if not owner or LOGIN.fullmatch(owner):
-            return None
         logins = self.people_named.get(owner.casefold(), set())
+        if not owner or (LOGIN.fullmatch(owner) and (owner in self.logins or not logins)):
+            return None  # a login here, or one as a hand-made file has it ("Heidi": a name)
         if len(logins) == 1:
             values["owner"] = next(iter(logins))
             return None
@@ -173,10 +175,11 @@ class OtherToolsExport:
         if len(title) <= TITLE_MAX:
             return None
         notes = values.get("notes", "")
-        with_title = f"{title}\n\n{notes}" if notes.strip() else title
-        if len(with_title) > NOTES_MAX:
-            return None
-        values["title"], values["notes"] = title[: TITLE_MAX - 1].rstrip() + "…", with_title
+        room = NOTES_MAX - (len(notes) + 2 if notes.strip() else 0)
+        whole = title if len(title) <= room else title[: max(room - 1, 0)] + "…"
+        if whole and room > 0:
+            values["notes"] = f"{whole}\n\n{notes}" if notes.strip() else whole
+        values["title"] = title[: TITLE_MAX - 1].rstrip() + "…"
         return title
 
     def status_unknown(self, values: dict[str, str]) -> str | None:

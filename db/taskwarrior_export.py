@@ -107,7 +107,9 @@ def _notes(task: dict[str, Any]) -> str:
             lines.append(f"{when}: {_text(annotation.get('description'))}".strip(": "))
     if task.get("project"):
         lines.append(f"project: {_text(task['project'])}")
-    if task.get("wait") and task.get("status") == "waiting":  # hidden in Taskwarrior till then
+    # Hidden in Taskwarrior till then: status "waiting" before 2.6, "pending" with a wait
+    # date since (a reviewer)
+    if task.get("wait") and task.get("status", "pending") in ("pending", "waiting"):
         lines.append(f"waiting until {_day(task['wait'])}")
     if task.get("recur"):  # one of a repeat's tasks: pdca add --every makes pdca's own
         lines.append(f"recur: {_text(task['recur'])}")

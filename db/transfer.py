@@ -821,6 +821,7 @@ def _append_csv(
         other_tool,
         read,
         lambda: _people_by_name(store),
+        lambda: {person.login for person in store.list_people()},
     )
     with spool_checked(path, _as_values(drafts), "written") as rows:
         rows_word = "row" if rows.skipped == 1 else "rows"
@@ -1231,6 +1232,7 @@ def _csv_drafts(
     other_tool: list[OtherToolsExport] | None = None,
     read: tuple[list[str], Iterator[Row]] | None = None,
     people_named: Callable[[], dict[str, set[str]]] = dict,
+    known_logins: Callable[[], set[str]] = set,
 ) -> Iterator[Outcome[ActionDraft]]:
     """Each row's line and its draft, the error that refused it, or None for a done row.
     ``held_here``: a row it says the file holds already is left out whole. ``next_year``
@@ -1270,6 +1272,8 @@ def _csv_drafts(
         if other_tool is not None and not other_tool:
             other_tool.append(other)
         other.people_named = people_named()
+        other.logins = {login for logins in other.people_named.values() for login in logins}
+        other.logins |= known_logins()
         key = other.key_column
         other.left_out_columns = [n for n in unknown if n != key and other.writes_column(n)]
         unknown = [n for n in unknown if n != key and not other.writes_column(n)]
@@ -1295,8 +1299,8 @@ def _csv_drafts(
             if status_word(values.get("phase", "")) in FINISHED_STATUSES:
                 yield line, None  # an issue that is over: no work to bring in
                 continue
+            other.keep_key(values)  # first: its room in the notes is the key's
             cut = other.title_cut(values)
-            other.keep_key(values)
             unowned = other.owner_by_name(values)
             odd_status = other.status_unknown(values)
             into_plan = other.under_way_without_owner_or_due(values)

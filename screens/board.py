@@ -854,12 +854,14 @@ class BoardScreen(Screen[None]):
                 self._leave_an_empty_column()
                 column = self.focused_column
                 self.focused_id = column.current.id if column and column.current else None
-                if emptied is not None and column not in (None, emptied) and self.focused_id:
+                went_elsewhere = emptied is not None and column not in (None, emptied)
+                if went_elsewhere and self.focused_id and not since_filter_changed:
                     # Said: after the note of the card that left, e and words edited the card
                     # the cursor had gone to, in another column, unseen (a retrial).
-                    assert column is not None
+                    assert emptied is not None and column is not None
+                    left = "matching the filter" if self.filter.active else "left"
                     self.notify(
-                        f"{emptied.phase.capitalize()} has no card left: the cursor is on"
+                        f"{emptied.phase.capitalize()} has no card {left}: the cursor is on"
                         f" #{self.focused_id} in {column.phase.capitalize()}"
                     )
             column = self.focused_column

@@ -245,7 +245,7 @@ class PdcaApp(App[None]):
         self._own_terminal = _terminal_drawn_on()  # a message for it is a toast (notify)
         self._failures_told: set[str] = set()  # delivery failures said on the board, once each
         # each note listing several messages: the texts it stands for, listed or not
-        self._listing: dict[str, list[str]] = {}
+        self._listing: dict[str, tuple[float, list[str]]] = {}
         self._checking: Store | None = None  # the whole-file check's reader, while it reads
 
     # ------------------------------------------------------------------ keys typed ahead
@@ -543,11 +543,10 @@ class PdcaApp(App[None]):
         # A note listing several messages keeps the others, shown again: it went on listing
         # the acknowledged ones as waiting (a retrial)
         on_screen = {note.message for note in self._notifications}
-        for note, texts in list(self._listing.items()):
+        for note, (_, texts) in list(self._listing.items()):
             left = [text for text in texts if not text.startswith(about)]
-            if note not in on_screen or len(left) < len(texts):
-                del self._listing[note]
             if note in on_screen and len(left) < len(texts):
+                del self._listing[note]
                 withdraw_notes(self, note.__eq__)
                 if left:  # one note again, not several stacked over the dialog (a retrial)
                     self._note_messages(left, listing=len(left) > 1)
@@ -1148,7 +1147,11 @@ class PdcaApp(App[None]):
         more = len(texts) - MESSAGES_LISTED
         listed += [f"… and {more} more (written to your other terminals)"] if more > 0 else []
         note = f"{len(texts)} messages from pdca:\n" + "\n".join(listed)
-        self._listing[note] = texts
+        # Kept while the note may be on the screen (it reaches it a moment after notify),
+        # then let go: a board that never acknowledged there kept every list (a reviewer)
+        now = time.monotonic()
+        self._listing = {n: kept for n, kept in self._listing.items() if now - kept[0] < 60}
+        self._listing[note] = (now, texts)
         self.notify(note, timeout=30, markup=False)
 
     # ------------------------------------------------------------------ keys and palette

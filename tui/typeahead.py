@@ -69,7 +69,7 @@ DROP_PAUSE_SECONDS = 1.0
 FORM_KEYS = frozenset(
     ("home", "end", "left", "right", "backspace", "delete", "tab",
      "shift+tab", "shift+home", "shift+end", "shift+left", "shift+right", "ctrl+left",
-     "ctrl+right", "ctrl+a", "ctrl+e", "ctrl+k", "ctrl+u", "ctrl+w", "ctrl+z", "ctrl+y")
+     "ctrl+right", "ctrl+a", "ctrl+e", "ctrl+k", "ctrl+u", "ctrl+w")
 )  # fmt: skip
 # Keys that act when read in one go with the esc before them: they only move or show (the
 # app adds the views' keys as the person's keymap names them).

@@ -462,6 +462,23 @@ async def test_a_column_emptied_under_the_cursor_says_where_the_cursor_went(
         assert f"Do has no card left: the cursor is on #{card} in {phase.capitalize()}" in notes
 
 
+async def test_a_filter_that_leaves_the_cursors_column_empty_says_no_card_left(
+    make_app, board_db: Path
+) -> None:
+    """A new filter with none of Do's cards: "Do has no card left" was said of a column whose
+    cards were only filtered out (a reviewer)."""
+    from dataclasses import replace
+
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("l")
+        await settle_app(app, pilot)
+        board(app).set_filter(replace(board(app).filter, text="Ready"))
+        await settle_app(app, pilot)
+        assert not any("no card left" in n.message for n in app._notifications)
+
+
 @pytest.mark.parametrize(
     ("filtered", "said"),
     [

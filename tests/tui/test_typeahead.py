@@ -383,6 +383,22 @@ async def test_a_key_that_moves_about_a_form_in_text_typed_after_a_refused_key_i
         assert "c opened nothing: what you typed after it was dropped" in notes
 
 
+async def test_ctrl_z_after_a_refused_key_still_suspends(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ctrl+z is no form text in pdca: after a refused c, it was dropped with the words,
+    and the person's suspend did nothing (a reviewer)."""
+    from pdca.tui import job_control
+
+    monkeypatch.setattr(job_control, "no_shell_to_come_back_to", lambda: True)
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _on_an_empty_filter(app, pilot)
+        burst(app, "c", *"up", "end", "ctrl+z")
+        await settle_app(app, pilot)
+        assert any("no shell here" in n.message for n in app._notifications)
+
+
 async def test_text_typed_with_n_where_n_is_no_key_is_not_run_as_keys(
     make_app, board_db: Path
 ) -> None:

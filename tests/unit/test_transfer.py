@@ -1517,6 +1517,16 @@ def test_a_whole_linear_or_jira_export_is_read_as_its_tool_wrote_it(cli, tmp_pat
     assert "1 whose title was longer than pdca's 200 characters came in cut, the whole" in said
     [cut] = [a for a in json.loads(cli("list", "--json").stdout) if a["title"].endswith("…")]
     assert len(cut["title"]) <= 200 and cut["notes"] == f"{long_title}\n\nWhy\n\nJira OPS-10"
+    # notes near their limit: the title still cut (the export came in), the key kept (by it,
+    # --skip-existing knows the issue), the whole title cut to the room left (a reviewer)
+    jira.write_text(
+        "Summary,Issue key,Issue id,Issue Type,Status,Description\n"
+        f"{long_title},OPS-11,10011,Task,To Do,{'y' * 9_900}\n"
+    )
+    assert cli("import", str(jira)).exit_code == 0
+    listed = json.loads(cli("list", "--json").stdout)
+    [roomless] = [a for a in listed if a["notes"].endswith("OPS-11")]
+    assert len(roomless["notes"]) == 10_000 and roomless["notes"].startswith("Migrate the")
     notes = {a["title"]: a["notes"] for a in json.loads(cli("list", "--json").stdout)}
     assert (notes["Long"], notes["Short"]) == (full, "Jira OPS-9")
 
@@ -1529,7 +1539,8 @@ def test_a_tool_exports_names_and_own_statuses_come_in_and_a_nightly_run_knows_i
     their login; another comes in unowned; an unknown status in Plan; each said. Assigned or
     renamed here, an issue came in again at the nightly --skip-existing: known by its key.
     With nothing open left, that run ends well (exit 0), not as a mistake."""
-    for login, name in (("ann", "Ann Example"), ("bob", "Sam Twin"), ("sam", "sam twin")):
+    people = (("ann", "Ann Example"), ("bob", "Sam Twin"), ("sam", "sam twin"), ("heidi", "Heidi"))
+    for login, name in people:
         store.conn.execute(
             "INSERT INTO people (login, name, created_at) VALUES (?, ?, ?)",
             (login, name, "2026-11-01T09:00:00Z"),
@@ -1541,7 +1552,8 @@ def test_a_tool_exports_names_and_own_statuses_come_in_and_a_nightly_run_knows_i
         "Rotate keys,OPS-8,8,Task,To Do,Zed Nobody,,\n"
         "Waiting on vendor,OPS-9,9,Task,Blocked,,,\n"
         "Twins,OPS-10,10,Task,To Do,Sam Twin,,\n"
-        "Nobody's,OPS-11,11,Task,To Do,Unassigned,,\n",
+        "Nobody's,OPS-11,11,Task,To Do,Unassigned,,\n"
+        "One word,OPS-12,12,Task,To Do,Heidi,,\n",
         encoding="utf-8",
     )
     said = ok("import", str(jira), "--skip-existing").stdout
@@ -1558,11 +1570,12 @@ def test_a_tool_exports_names_and_own_statuses_come_in_and_a_nightly_run_knows_i
         "Waiting on vendor": ("plan", None),
         "Twins": ("plan", None),
         "Nobody's": ("plan", None),  # Unassigned: nobody, not a person so named
+        "One word": ("plan", "heidi"),  # a one-word name: a person's, not a login "Heidi"
     }
     ok("edit", "2", "--owner", "bob", "--title", "Rotate the keys")
     again = ok("import", str(jira), "--skip-existing").stdout
-    assert again.rstrip().endswith("nothing added: 5 here already skipped"), again
-    assert len(store.list_actions()) == 5
+    assert again.rstrip().endswith("nothing added: 6 here already skipped"), again
+    assert len(store.list_actions()) == 6
     jira.write_text("Summary,Issue key,Issue id,Issue Type,Status\nOld,OPS-2,2,Task,Done\n")
     over = ok("import", str(jira), "--skip-existing").stdout
     assert over.rstrip().endswith("nothing added, 1 done row skipped"), over
@@ -1616,8 +1629,12 @@ def test_a_waiting_or_repeating_taskwarrior_task_says_so_in_its_notes() -> None:
 
     _, found = rows(
         [(2, {"uuid": "a1b2c3d4-e", "description": "Later", "status": "waiting",
-              "wait": "20261220T120000Z", "recur": "weekly"})]
+              "wait": "20261220T120000Z", "recur": "weekly"}),
+         # since Taskwarrior 2.6 a waiting task is pending with a wait date (a reviewer)
+         (3, {"uuid": "b1b2c3d4-e", "description": "Soon", "status": "pending",
+              "wait": "20261221T120000Z"})]
     )  # fmt: skip
-    [(line, row)] = list(found)
+    [(line, row), (_, pending)] = list(found)
     assert (line, row["phase"]) == (2, "todo")
     assert row["notes"] == "waiting until 2026-12-20\nrecur: weekly"
+    assert pending["notes"] == "waiting until 2026-12-21"
