@@ -440,6 +440,16 @@ async def test_a_form_open_for_another_card_does_not_take_the_cursor_along(
         assert focused(app) == ("plan", 2)
 
 
+async def _bob_finishes_3_under_the_cursor(app, pilot, board_db: Path) -> None:  # type: ignore[no-untyped-def]
+    """The cursor on #3, the only card in Do; bob abandons it."""
+    await pilot.press("l")
+    await settle_app(app, pilot)
+    assert focused(app) == ("do", 3)
+    bob = open_as(board_db, "bob")
+    bob.complete_action(3, "abandon")
+    bob.close()
+
+
 async def test_a_column_emptied_under_the_cursor_says_where_the_cursor_went(
     make_app, board_db: Path
 ) -> None:
@@ -448,12 +458,7 @@ async def test_a_column_emptied_under_the_cursor_says_where_the_cursor_went(
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
-        await pilot.press("l")
-        await settle_app(app, pilot)
-        assert focused(app) == ("do", 3)
-        bob = open_as(board_db, "bob")
-        bob.complete_action(3, "abandon")
-        bob.close()
+        await _bob_finishes_3_under_the_cursor(app, pilot, board_db)
         app.check_for_changes()
         await settle_app(app, pilot)
         phase, card = focused(app)
@@ -522,12 +527,7 @@ async def test_a_key_just_after_a_refusal_moved_the_cursor_to_another_column_wai
     monkeypatch.setattr("pdca.screens.cursor_change.JUST_CHANGED_SECONDS", 60.0)  # a loaded CI
     app = make_app(board_db, watch_changes=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("l")
-        await settle_app(app, pilot)
-        assert focused(app) == ("do", 3)
-        bob = open_as(board_db, "bob")
-        bob.complete_action(3, "abandon")
-        bob.close()
+        await _bob_finishes_3_under_the_cursor(app, pilot, board_db)
         await pilot.press("greater_than_sign")
         await settle_app(app, pilot)
         said = [n.message for n in app._notifications]
