@@ -1003,7 +1003,7 @@ class Store:
 
         if login != self.actor and login.lower() == self.actor.lower():
             return [self.actor]  # ben's own Ben, in a file that had no ben yet (a lead's day one)
-        if (meant := _login_of_address(login, self.actor, self.has_person)) is not None:
+        if (meant := login_of_address(login, self.actor, self.has_person)) is not None:
             return [meant]
         if login != login.lower() and a_persons_account(login.lower()):
             return [login.lower()]  # ANN for ann, a person of this machine (a retrial)
@@ -3001,7 +3001,7 @@ def case_slip_refused(field: str, login: str, meant: str) -> InvalidInput:
     )
 
 
-def _login_of_address(login: str, actor: str, is_person: Callable[[str], bool]) -> str | None:
+def login_of_address(login: str, actor: str, is_person: Callable[[str], bool]) -> str | None:
     """The login a mail address was probably meant for: its local part, when that is the one
     writing, one of the file's people or a person's account here (a Linear export's
     ``ann@corp.com`` made a person beside ann, asked only "a typo?", a Linear user's trial)."""

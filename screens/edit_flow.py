@@ -67,9 +67,8 @@ def seen_as_stored_now(kept: ActionFormResult, base: Action, stored: Action) -> 
     since (their new owner as the old one), though saving left them as stored (a retrial);
     saved as shown over the old version, the colleague's value of the moment was written
     back over their later change (a team's morning)."""
-    before = form_of(base)
-    untouched = [f for f in EDITED_FIELDS if getattr(kept, f) == getattr(before, f)]
-    return base.model_copy(update={f: getattr(stored, f) for f in untouched})
+    typed = _typed(kept, base)
+    return base.model_copy(update={f: getattr(stored, f) for f in EDITED_FIELDS if f not in typed})
 
 
 def _typed(form: ActionFormResult, base: Action) -> list[str]:

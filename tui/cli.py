@@ -2574,16 +2574,15 @@ def _like_another(login: str, actor: str, new: set[str], path: Path | None) -> l
     spelled nearly alike (bne). Never one of two new logins for the other (bob and bbo both
     asked about each other)."""
     from pdca.db.access import a_persons_account, team_accounts
-    from pdca.db.store import spelled_nearly
+    from pdca.db.store import login_of_address, spelled_nearly
 
     if a_persons_account(login):
         return []
     lower = login.lower()
     if login != lower and (lower == actor.lower() or lower in new or a_persons_account(lower)):
         return [actor if lower == actor.lower() else lower]  # ANN for ann, a person here too
-    local = lower.partition("@")[0]
-    if "@" in lower and local and (local == actor or local in new or a_persons_account(local)):
-        return [local]  # ann@corp.com, a Linear export's assignee (a Linear user's trial)
+    if (meant := login_of_address(login, actor, new.__contains__)) is not None:
+        return [meant]  # ann@corp.com, a Linear export's assignee (a Linear user's trial)
     return spelled_nearly(login, [actor, *sorted(team_accounts(path))])
 
 
