@@ -21,6 +21,7 @@ from textual.widgets._key_panel import BindingsTable
 from pdca.screens.footer import declared_order
 
 PALETTE_ACTIONS = {"command_palette", "app.command_palette"}
+CLOSING_ACTION = "toggle_keys"  # the app's ? (and f1): on the panel's first row, to close it
 # Keys said on another's row (# on /'s, "Filter, Find #N"; tab on Right's): the board's keys
 # at 80x24 just fill two lists, and a row more put "more keys, below" over them
 SAID_WITH = {
@@ -75,6 +76,7 @@ class PdcaBindingsTable(BindingsTable):
         key_style = self.get_component_rich_style("bindings-table--key")
         rank = declared_order(self.screen)
         found: list[tuple[str, list[Entry]]] = []
+        closing: list[Binding] = []
         for title, section in (("here", here), ("everywhere", everywhere)):
             if not section:
                 continue
@@ -82,6 +84,9 @@ class PdcaBindingsTable(BindingsTable):
             in_order = sorted(section.items(), key=lambda item: rank.get(item[0], len(rank)))
             views = [b for action, bs in in_order if action.startswith("switch_mode(") for b in bs]
             for action, bindings in in_order:
+                if action == CLOSING_ACTION:
+                    closing = bindings
+                    continue  # said first, as how to close the list
                 if action in SAID_WITH and SAID_WITH[action] in section:
                     continue  # on its partner's row
                 partners = [
@@ -106,6 +111,11 @@ class PdcaBindingsTable(BindingsTable):
                 description = bindings[0].description or bindings[0].tooltip
                 entries.append((Text(keys, style=key_style), Text(description)))
             found.append((title, entries))
+        if closing and found:
+            # At 80x24 the list covers the whole board, and nothing on it said how to get the
+            # board back (a trial): the first row says, with esc (the app's, while it is open)
+            keys = " ".join(dict.fromkeys([*map(self.app.get_key_display, closing), "esc"]))
+            found[0][1].insert(0, (Text(keys, style=key_style), Text("Close this list")))
         return found
 
     def on_mount(self) -> None:

@@ -143,6 +143,33 @@ async def test_question_mark_shows_and_hides_every_key(make_app, board_db: Path,
         assert not app.screen.query(HelpPanel)
 
 
+async def test_the_keys_panel_says_first_how_to_close_it(make_app, board_db: Path) -> None:
+    """At 80x24 the list covers the whole board and nothing said how to get it back (a
+    trial): its first row says ? and esc close it, and ? is not listed a second time."""
+    import io
+
+    from rich.console import Console
+
+    from pdca.screens.keys_help import PdcaBindingsTable
+
+    app = make_app(board_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("question_mark")
+        await settle_app(app, pilot)
+        table = app.screen.query_one(PdcaBindingsTable)
+        (_, first_entries), *_ = table.sections()
+        keys, said = first_entries[0]
+        assert said.plain == "Close this list" and keys.plain.split() == ["?", "f1", "esc"]
+        drawn = Console(width=80, record=True, file=io.StringIO())
+        drawn.print(table.render_bindings_table())
+        listed = drawn.export_text()
+        assert listed.count("? f1") == 1 and "Keys" not in listed
+        await pilot.press("escape")
+        await settle_app(app, pilot)
+        assert not app.screen.query(HelpPanel)
+
+
 async def test_a_keys_panel_longer_than_the_screen_says_so_and_pages(
     make_app, board_db: Path
 ) -> None:
