@@ -134,8 +134,9 @@ class OtherToolsExport:
     # ... a title longer than pdca's (Jira takes 255 characters): cut, whole in its notes
     titles_cut: list[tuple[int, str]] = field(default_factory=list)
     # (place among the rows written, the status as written) of each issue under way that
-    # came in as Plan
-    into_plan: list[tuple[int, str]] = field(default_factory=list)
+    # came in as Plan, by what it lacked for Do: "without an assignee or a due date" left a
+    # lead to find which (a retrial)
+    into_plan: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 
     def keep_key(self, values: dict[str, str]) -> None:
         """The issue's key at the end of its notes (``Linear ENG-12``), where it fits: a
@@ -196,17 +197,28 @@ class OtherToolsExport:
         key = values.get(self.key_column, "").strip()
         return f"{self.tool} {key}" if key else None
 
-    def under_way_without_owner_or_due(self, values: dict[str, str]) -> str | None:
-        """The row's status as written, when it is under way (Do) but lacks an assignee or
-        a due date: it then comes in as Plan (``values`` changed so)."""
+    def under_way_without_owner_or_due(self, values: dict[str, str]) -> tuple[str, str] | None:
+        """The row's status as written and what it lacks (``LACKING``), when it is under way
+        (Do) but lacks an assignee or a due date: it then comes in as Plan (``values``
+        changed so)."""
         status = values.get("phase", "")
-        owner = values.get("owner", "").strip()
         if STATUS_PHASES.get(status_word(status)) != "do":
             return None
-        if owner and not no_owner(owner) and values.get("due", "").strip():
+        owner = values.get("owner", "").strip()
+        unowned = not owner or no_owner(owner)
+        undated = not values.get("due", "").strip()
+        if not unowned and not undated:
             return None
         values["phase"] = "plan"
-        return status.strip()
+        return status.strip(), LACKING[unowned, undated]
+
+
+# What an issue under way lacked for Do, by (no assignee, no due date)
+LACKING = {
+    (True, True): "with neither an assignee nor a due date",
+    (True, False): "without an assignee",
+    (False, True): "without a due date",
+}
 
 
 def export_of(header: list[str]) -> OtherToolsExport | None:

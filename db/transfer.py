@@ -56,6 +56,7 @@ from pdca.db.models import (
 )
 from pdca.db.other_tools_exports import (
     FINISHED_STATUSES,
+    LACKING,
     STATUS_PHASES,
     OtherToolsExport,
     export_of,
@@ -849,7 +850,10 @@ def _append_csv(
         gone = set(held_since)
         entered_in_do[:] = _places_written(entered_in_do, held_since)
         for other in other_tool:
-            other.into_plan = _pairs_written(other.into_plan, held_since)
+            other.into_plan = {
+                lacking: _pairs_written(pairs, held_since)
+                for lacking, pairs in other.into_plan.items()
+            }
             other.unowned = _pairs_written(other.unowned, held_since)
             other.odd_status = _pairs_written(other.odd_status, held_since)
             other.titles_cut = _pairs_written(other.titles_cut, held_since)
@@ -962,8 +966,8 @@ def _other_tools_words(other_tool: list[OtherToolsExport], first: int) -> str:
          " person here ({}), came in unowned ({}): a on the board, or pdca edit --owner,"
          " gives them"),
         (other.odd_status, "in a status pdca does not know ({}) came in as Plan ({})"),
-        (other.into_plan, "under way ({}) without an assignee or a due date came in as Plan"
-         " ({}): Do needs both"),
+        *((other.into_plan.get(lacking, []), f"under way ({{}}) {lacking} came in as Plan"
+           " ({}): Do needs an owner and a due date") for lacking in LACKING.values()),
     ):  # fmt: skip
         if pairs:
             written = a_few(list(dict.fromkeys(repr(text) for _, text in pairs)))
@@ -1330,8 +1334,10 @@ def _csv_drafts(
             if lowered:
                 entered_in_do.append(drafts)
             if other is not None:
+                if into_plan is not None:
+                    status, lacking = into_plan
+                    other.into_plan.setdefault(lacking, []).append((drafts, status))
                 for found, kept_in in (
-                    (into_plan, other.into_plan),
                     (unowned, other.unowned),
                     (odd_status, other.odd_status),
                     (cut, other.titles_cut),

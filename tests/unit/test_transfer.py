@@ -517,8 +517,8 @@ def test_a_taskwarrior_export_is_imported_as_its_tasks(
     assert result.stdout.rstrip() == (
         f"imported {exported}: 2 actions added (#1..#2), 2 done rows skipped; a Taskwarrior"
         " export: each task's short uuid is kept at the end of its notes, with its project,"
-        " tags and annotations; 1 that was under way ('started') without an assignee or a"
-        " due date came in as Plan (#2): Do needs both"
+        " tags and annotations; 1 that was under way ('started') with neither an assignee"
+        " nor a due date came in as Plan (#2): Do needs an owner and a due date"
     )
     got = [(a.title, a.phase, a.owner, a.due, a.priority, a.notes) for a in store.list_actions()]
     assert sorted(got) == [
@@ -1450,6 +1450,37 @@ LINEAR_HEADER = (
 )
 
 
+def test_issues_under_way_brought_into_plan_are_said_by_what_each_lacked(cli, tmp_path) -> None:
+    """ "without an assignee or a due date" left a lead to open each to find which (a
+    retrial): each is said with what it lacked for Do."""
+    jira = tmp_path / "jira.csv"
+    jira.write_text(
+        "Summary,Issue key,Issue id,Issue Type,Status,Assignee,Due Date\n"
+        "No one on it,OPS-1,1,Task,In Progress,,2027-01-10\n"
+        "No date,OPS-2,2,Task,In Progress,ann,\n"
+        "Neither,OPS-3,3,Task,In Review,,\n"
+        "Both,OPS-4,4,Task,In Progress,ann,2027-01-10\n"
+        "No date either,OPS-5,5,Task,In Review,ann,\n",
+        encoding="utf-8",
+    )
+    result = cli("import", str(jira))
+    assert result.exit_code == 0, result.stderr
+    said = result.stdout.rstrip()
+    assert said.endswith(
+        "; 1 that was under way ('In Review') with neither an assignee nor a due date came in"
+        " as Plan (#3): Do needs an owner and a due date"
+        "; 1 that was under way ('In Progress') without an assignee came in as Plan (#1): Do"
+        " needs an owner and a due date"
+        "; 2 that were under way ('In Progress', 'In Review') without a due date came in as"
+        " Plan (#2, #5): Do needs an owner and a due date"
+    ), said
+    phases = {a["title"]: a["phase"] for a in json.loads(cli("list", "--json").stdout)}
+    assert phases == {
+        "No one on it": "plan", "No date": "plan", "Neither": "plan", "Both": "do",
+        "No date either": "plan",
+    }  # fmt: skip
+
+
 def test_a_whole_linear_or_jira_export_is_read_as_its_tool_wrote_it(cli, tmp_path) -> None:
     """A Linear user's whole export was refused for its 23 columns pdca has no field for,
     to be cut down by hand, its Done rows and its In Progress rows without a due date
@@ -1475,8 +1506,8 @@ def test_a_whole_linear_or_jira_export_is_read_as_its_tool_wrote_it(cli, tmp_pat
         f"imported {linear}: 3 actions added (#1..#3), 2 done rows skipped; a Linear export:"
         " its issue keys are kept at the end of the notes; 12 columns pdca has no field for"
         " left out (team, estimate, project id, project, creator and 7 more); 1 that was under"
-        " way ('In Review') without an assignee or a due date came in as Plan (#3): Do needs"
-        " both"
+        " way ('In Review') without a due date came in as Plan (#3): Do needs an owner and a"
+        " due date"
     )
     got = [
         (a["title"], a["phase"], a["owner"], a["due"], a["priority"], a["notes"])
