@@ -56,10 +56,42 @@ def _text_or_unknown(
     slot = _slot_of(ctx, arguments, token)
     if slot is None or not _takes_text(slot, ctx, token):
         return said
+    if token.partition("=")[0] in TEXT_OPTIONS and slot.name in TEXT_ARGUMENTS:
+        # followup's "--note" (kpi record takes one): the hint to put it after -- would have
+        # saved the word "--note" as the note (a new user)
+        what = slot.human_readable_name
+        given = _with_text_in_place(ctx, arguments, token)
+        example = f"pdca {command} {given}" if given else f"pdca {command} --help"
+        option = token.partition("=")[0]
+        return f"{command}: no option {option}; give the {what} without one ({example})"
     how = _after_dashes(command, token)
     if any(character.isspace() for character in token):
         return f"{command}: {shell_word(token)} is no option; {how}"
     return f"{command}: no option {token} (pdca {command} --help lists them); {how}"
+
+
+# Options other tools give a note or a message by (git's -m, kpi record's --note), and the
+# arguments of pdca's commands that take that text in place
+TEXT_OPTIONS = {"--note", "--notes", "--message", "--msg", "-m", "--comment", "--text"}
+TEXT_ARGUMENTS = {"message", "note", "notes", "text"}
+
+
+def _with_text_in_place(ctx: click.Context, arguments: list[str], token: str) -> str:
+    """The words typed after the command's name with ``token`` and its value given as the
+    text itself, in its place: ``1 holding "Canary caught it"``; empty without a value."""
+    words = arguments[_after_command(ctx, arguments) :]
+    at = words.index(token)
+    _, equals, value = token.partition("=")
+    if not equals:
+        if at + 1 >= len(words):
+            return ""
+        value = words.pop(at + 1)
+    if value.startswith("-"):  # text that starts with - goes last, after --
+        del words[at]
+        words += ["--", value]
+    else:
+        words[at] = value
+    return " ".join(shell_word(word) for word in words)
 
 
 def _after_dashes(command: str, token: str) -> str:
@@ -87,11 +119,9 @@ def _takes_text(slot: click.Argument, ctx: click.Context, token: str) -> bool:
 def _slot_of(ctx: click.Context, arguments: list[str], token: str) -> click.Argument | None:
     """The argument of ``ctx``'s command that ``token`` stands in the place of, counting the
     words typed after the command's name that are not options or their values."""
-    at = 0
-    for word in ctx.command_path.split()[1:]:
-        if word not in arguments[at:]:
-            return None
-        at = arguments.index(word, at) + 1
+    at = _after_command(ctx, arguments)
+    if at < 0:
+        return None
     options = {
         name: param
         for param in ctx.command.params
@@ -114,3 +144,13 @@ def _slot_of(ctx: click.Context, arguments: list[str], token: str) -> click.Argu
         if number == position or (slot.nargs == -1 and number <= position):
             return slot
     return None
+
+
+def _after_command(ctx: click.Context, arguments: list[str]) -> int:
+    """Where the words after the command's name begin in ``arguments``; -1 if not found."""
+    at = 0
+    for word in ctx.command_path.split()[1:]:
+        if word not in arguments[at:]:
+            return -1
+        at = arguments.index(word, at) + 1
+    return at

@@ -169,6 +169,24 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
             "text that starts with - goes after --",
         ),
     ),
+    # a note given as kpi record takes one: the text is the command's own argument, and the
+    # hint to put "--note" after -- would have saved the word as the note (a new user)
+    (
+        ["followup", "1", "holding", "--note", "Canary caught 2"],
+        (
+            "followup: no option --note; give the MESSAGE without one"
+            " (pdca followup 1 holding 'Canary caught 2')",
+        ),
+    ),
+    (
+        ["checkin", "1", "-m=fixed"],
+        ("no option -m; give the MESSAGE without one (pdca checkin 1 fixed)",),
+    ),
+    (["checkin", "1", "--note", "-3%"], ("(pdca checkin 1 -- -3%)",)),
+    (
+        ["followup", "1", "holding", "--note"],
+        ("no option --note; give the MESSAGE without one (pdca followup --help)",),
+    ),
     (["add", "x", "--ownr", "bob"], ("No such option '--ownr'", "Did you mean")),  # a typo
     (["list", "-z"], ("No such option '-z'",)),  # nowhere for text: click's own
     (["list", "-3"], ("list: -3 is no option, and nothing pdca list takes is negative",)),
