@@ -563,11 +563,16 @@ class PdcaApp(App[None]):
 
     def action_help_quit(self) -> None:
         """ctrl+c: Textual's answer ("Press ctrl+q to quit the app"), without its markup,
-        which toasts here show literally."""
-        for key, active in self.active_bindings.items():
-            if active.binding.action in ("quit", "app.quit"):
-                self.notify(f"Press {key} to quit the app", title="Do you want to quit?")
-                return
+        which toasts here show literally; ``q``, as the footer and README say, not ctrl+q,
+        which Textual named first (a new user). A form's fields take ctrl+c (copy)."""
+        keys = [
+            key
+            for key, active in self.active_bindings.items()
+            if active.binding.action in ("quit", "app.quit")
+        ]
+        keys.sort(key=lambda key: len(key) != 1)
+        if keys:
+            self.notify(f"Press {keys[0]} to quit the app", title="Do you want to quit?")
 
     # ------------------------------------------------------------------ lifecycle
 

@@ -743,3 +743,13 @@ async def test_a_settings_file_of_someone_elses_is_not_left_for_you_to_mend(
             " XDG_CONFIG_HOME names it)"
         ], said
     assert file.read_text() == "theme = [\n"
+
+
+async def test_ctrl_c_names_q_as_the_key_that_quits(make_app, board_db: Path) -> None:
+    """ctrl+c said "Press ctrl+q", where the footer and README say q (a new user)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["Press q to quit the app"]
