@@ -446,7 +446,7 @@ def due_notices(store: Store) -> list[nrules.Notice]:
     # (most of them) never become Python objects (issue 14: every minute in the app).
     ended_everywhere = now.astimezone(LAST_ZONE).date()  # never after anyone's today
     window_start = (ended_everywhere - timedelta(days=cadence_days)).isoformat()
-    stale_before = iso(rules.stale_cutoff(now, cadence_days))
+    stale_before = iso(rules.stale_everywhere_cutoff(now, cadence_days))
     last_sign = "coalesce(a.last_checkin_at, a.created_at)"  # kept on the row by triggers
     rows = conn.execute(
         f"SELECT a.id, a.title, a.owner, a.due, {last_sign} AS last_sign,"
@@ -475,7 +475,9 @@ def due_notices(store: Store) -> list[nrules.Notice]:
             "SELECT f.id, f.action_id, a.title, f.owner, f.offset_days, f.due FROM followups f"
             " JOIN actions a ON a.id = f.action_id"
             " WHERE f.done_at IS NULL AND f.due <= ? AND f.owner IS NOT NULL ORDER BY f.id",
-            (today.isoformat(),),
+            # due once its day has begun everywhere: a run in Kolkata told ben in Los Angeles
+            # of an audit his pdca followup refused as not due until tomorrow (a trial)
+            (ended_everywhere.isoformat(),),
         )
     ]
     return nrules.notices(

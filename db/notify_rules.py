@@ -28,7 +28,6 @@ from urllib.parse import urlsplit
 
 from pdca.db import rules
 from pdca.db.clock import iso
-from pdca.db.clock import local_day as local_day  # the stale reminder's days
 from pdca.db.errors import InvalidInput
 from pdca.db.models import LOGIN, LOGIN_RULE, shown_number, side_of
 from pdca.db.text_rules import UNSAFE, UNSAFE_EXCEPT_NEWLINE, escape, no_mentions
@@ -323,31 +322,44 @@ def stale_notice(
     stale_before: str | None = None,
     told_since: str | None = None,
 ) -> Notice | None:
-    """Stale: the last sign of life more than the cadence in whole days ago (the rule of
-    ``accountability_rules.is_stale_since``). ``stale_before``: that rule's cutoff, and
-    ``told_since``: the first moment of the cadence's days before today, each found once for
-    many actions (finding one is a search over the local clock: done for each of 17 000
-    stale actions, it took 1.5 s of every minute in each open app, a profile)."""
+    """Stale on every clock: the last sign of life more than the cadence in calendar days
+    ago wherever the owner is (``rules.stale_everywhere_cutoff``), so their own list says
+    stale too. ``stale_before``: that cutoff, and ``told_since``: the first moment of the
+    cadence's days before today, each found once for many actions (finding one is a search
+    over the local clock: done for each of 17 000 stale actions, it took 1.5 s of every
+    minute in each open app, a profile)."""
     if stale_before is None:
-        stale_before = iso(rules.stale_cutoff(now, cadence_days))
+        stale_before = iso(rules.stale_everywhere_cutoff(now, cadence_days))
     if action.last_sign > stale_before:
         return None
     if told_since is None:
         told_since = stale_told_since(today, cadence_days)
+    # In whole days, true on every clock: "since 2026-11-16", the runner's day, was the day
+    # before the owner's check-in in Berlin (a trial)
+    days = whole_days_since(action.last_sign, now)
     return Notice(
         f"stale:#{action.id}:told-{today.isoformat()}",
         action.owner,
         "stale",
         f"#{action.id} {action.title!r} has had no check-in "
         + (
-            f"since it was added on {local_day(action.last_sign)} "
+            f"in the {days} days since it was added "
             if action.never_checked_in
-            else f"since {local_day(action.last_sign)} "
+            else f"for {days} days "
         )
         + f"(the team checks in every {cadence_days} days): pdca checkin {action.id} MESSAGE",
         family=f"stale:#{action.id}:",
         told_since=told_since,
     )
+
+
+def whole_days_since(stamp: str, now: datetime) -> int | str:
+    """The whole days from stored time ``stamp`` to ``now``; a stamp pdca cannot read (typed
+    in by hand), as it is."""
+    try:
+        return (now - datetime.fromisoformat(stamp)).days
+    except (ValueError, TypeError, OverflowError):
+        return stamp
 
 
 def stale_told_since(today: date, cadence_days: int) -> str:
@@ -389,13 +401,14 @@ def notices(
 ) -> list[Notice]:
     """Every notice the facts call for ``now`` (``today`` is the runner's local date;
     ``ended_everywhere``, the date at UTC-12: an action is told overdue to its owner once its
-    due day has ended there, whatever the runner's zone; None: ``today``)."""
+    due day has ended there, and a follow-up due once its day has begun there, whatever the
+    runner's zone; None: ``today``)."""
     found: list[Notice] = []
     for alert in alerts:
         found += alert_notices(alert)
     for taken in acknowledged:
         found += acknowledged_notices(taken)
-    stale_before = iso(rules.stale_cutoff(now, cadence_days))
+    stale_before = iso(rules.stale_everywhere_cutoff(now, cadence_days))
     told_since = stale_told_since(today, cadence_days)
     for action in actions:
         stale = stale_notice(
@@ -406,7 +419,7 @@ def notices(
             if notice is not None:
                 found.append(notice)
     for followup in followups:
-        notice = followup_notice(followup, today)
+        notice = followup_notice(followup, ended_everywhere or today)
         if notice is not None:
             found.append(notice)
     return found

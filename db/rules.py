@@ -158,6 +158,15 @@ def stale_cutoff(now: datetime, cadence_days: int) -> datetime:
     return first_moment_of(first_fresh_day) - timedelta(seconds=1)
 
 
+def stale_everywhere_cutoff(now: datetime, cadence_days: int) -> datetime:
+    """A last sign of life at or before this moment is stale on every clock: more than
+    ``cadence_days`` calendar days ago wherever it is read, as it is ``cadence_days + 1``
+    whole days ago. ``pdca notify`` tells the owner, whose zone it cannot know: a run in
+    Kolkata told ann in Berlin her work was stale while her own list said "7 days ago" (a
+    trial)."""
+    return now - timedelta(days=cadence_days + 1)
+
+
 def first_moment_of(day: date) -> datetime:
     """The first second whose local date is ``day``. Not ``datetime(day).astimezone()``: in a
     zone whose summer time starts at midnight (America/Santiago, Africa/Cairo) that midnight

@@ -95,27 +95,54 @@ def test_a_stale_notice_names_the_day_and_the_cadence_before_it() -> None:
 def test_a_stale_notice_says_never_checked_in_as_such() -> None:
     """ "no check-in since 2027-02-08" was the day it was added: it never had one (a tester)."""
     old = _action(last_sign="2026-11-01T09:00:00Z")
-    assert "has had no check-in since 2026-11-01 (the" in nr.stale_notice(old, NOW, TODAY, 7).text
+    days = (NOW - datetime(2026, 11, 1, 9, tzinfo=UTC)).days
+    assert f"has had no check-in for {days} days (the" in nr.stale_notice(old, NOW, TODAY, 7).text
     new = replace(old, never_checked_in=True)
     said = nr.stale_notice(new, NOW, TODAY, 7).text
-    assert "has had no check-in since it was added on 2026-11-01 (the" in said
+    assert f"has had no check-in in the {days} days since it was added (the" in said
 
 
-def test_a_stale_notice_names_the_persons_own_day(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A check-in at 09:00 in Auckland (20:00 UTC the day before) was said to be "since" the
-    UTC day (a lead's weeks); the day is the person's, as every other date they are told."""
-    checked = _action(last_sign="2026-11-02T20:00:00Z")
-    monkeypatch.setenv("TZ", "Pacific/Auckland")
+@pytest.mark.parametrize("zone", ["Asia/Kolkata", "Europe/Berlin", "UTC", "Pacific/Kiritimati"])
+def test_a_stale_notice_is_stale_on_every_clock(monkeypatch: pytest.MonkeyPatch, zone) -> None:
+    """The runner's day decided it: a run in UTC told ann in Berlin, whose check-in was at
+    00:30 on her 17th, that her work had been stale "since 2026-11-16", while her own list
+    said 7 days ago; from Kolkata she was not told (a trial). Told once it is stale on every
+    clock (8 whole days with a 7-day cadence), in whole days, whatever the runner's zone."""
+    checked = _action(last_sign="2026-11-16T23:30:00Z")
+    monkeypatch.setenv("TZ", zone)
     try:
         time.tzset()
-        assert "no check-in since 2026-11-03 (the" in nr.stale_notice(checked, NOW, TODAY, 7).text
-        assert nr.local_day("2026-11-02T20:00:00") == "2026-11-03"  # stored times are UTC
-        assert nr.local_day("9999-12-31T23:59:59Z") == "9999-12-31"  # past the local clock
-        assert nr.local_day("not a time") == "not a time"
+        seven_days = datetime(2026, 11, 24, 12, tzinfo=UTC)
+        assert nr.stale_notice(checked, seven_days, seven_days.astimezone().date(), 7) is None
+        eight_days = datetime(2026, 11, 24, 23, 30, tzinfo=UTC)
+        notice = nr.stale_notice(checked, eight_days, eight_days.astimezone().date(), 7)
+        assert notice is not None and "has had no check-in for 8 days (the" in notice.text
+        found = nr.notices(
+            alerts=[], actions=[checked], followups=[], now=seven_days,
+            today=seven_days.astimezone().date(), cadence_days=7,
+        )  # fmt: skip
+        assert found == []
     finally:
         monkeypatch.undo()
         time.tzset()
-    assert "no check-in since 2026-11-02 (the" in nr.stale_notice(checked, NOW, TODAY, 7).text
+
+
+def test_a_followup_is_told_once_its_day_has_begun_everywhere() -> None:
+    """A run in Kolkata told ben in Los Angeles that his audit due 2027-03-02 was due
+    today, on his 1 March, and his pdca followup was refused as not due (a trial)."""
+    fact = nr.FollowupFact(7, 33, "F", "ben", 30, "2027-03-02")
+    early = datetime(2027, 3, 1, 20, tzinfo=UTC)  # 2 March in Kolkata, 1 March in LA
+
+    def told(now: datetime, today: date, everywhere: date) -> list[nr.Notice]:
+        return nr.notices(
+            alerts=[], actions=[], followups=[fact], now=now, today=today, cadence_days=7,
+            ended_everywhere=everywhere,
+        )  # fmt: skip
+
+    assert told(early, date(2027, 3, 2), date(2027, 3, 1)) == []
+    begun = datetime(2027, 3, 2, 12, tzinfo=UTC)  # 2 March at UTC-12 too
+    assert [n.key for n in told(begun, date(2027, 3, 3), date(2027, 3, 2))] == ["followup:7"]
+    assert "is due today" in told(begun, date(2027, 3, 3), date(2027, 3, 2))[0].text
 
 
 def test_a_followup_is_told_once_it_falls_due() -> None:
