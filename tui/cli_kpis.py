@@ -745,6 +745,11 @@ def _signal_cell(found: list[Any], alert: Any = None) -> str:
     return xmr.short([s.rule for s in found]) or "-"
 
 
+def _utc_day(stamp: str) -> str:
+    """The UTC day of a stored time (stored in UTC: its first ten characters)."""
+    return stamp[:10]
+
+
 def _limits_lines(detail: Any) -> list[str]:
     """The XmR chart's limits and the year's signals, newest first, for ``kpi show``."""
     k, limits = detail.row.kpi, detail.limits
@@ -756,9 +761,13 @@ def _limits_lines(detail: Any) -> list[str]:
     )
     if limits is None:
         return [f"process limits: too few baseline readings yet ({period})"]
+    # The readings of a period set in UTC days by their UTC days too: read by the local clock
+    # in Kolkata, "2026-11-02 to 2026-11-08, UTC days: 7 readings 2026-11-03 to 2026-11-09"
+    # put the baseline's readings outside the period just set (a trial)
+    day_of = local_day if period == "the first readings" else _utc_day
     lines = [
         f"process limits (XmR, baseline {period}: {limits.baseline_count} readings"
-        f" {local_day(limits.baseline_first)} to {local_day(limits.baseline_last)})",
+        f" {day_of(limits.baseline_first)} to {day_of(limits.baseline_last)})",
         f"  centre       {limits.centre:.4g} {k.unit}",
         f"  limits       {limits.lower:.4g} to {limits.upper:.4g} {k.unit} (mean moving"
         f" range {limits.mr_bar:.4g}, upper range limit {limits.url:.4g})",

@@ -193,7 +193,12 @@ def test_the_baseline_period_is_utc_days_for_everyone_and_signal_days_the_person
         finally:
             monkeypatch.setenv("TZ", "UTC")
             time.tzset()
-        assert "baseline 2026-11-02 to 2026-11-11, UTC days: 10 readings" in text
+        # its readings by their UTC days too, in every zone: by Auckland's they fell outside
+        # the period just set (a trial)
+        assert (
+            "baseline 2026-11-02 to 2026-11-11, UTC days: 10 readings 2026-11-02 to 2026-11-11)"
+            in text
+        )
     assert limits["UTC"] == limits["Pacific/Auckland"]
     # the readings of the 2nd..11th UTC evening
     assert (limits["UTC"]["baseline_count"], limits["UTC"]["centre"]) == (10, pytest.approx(6.5))
