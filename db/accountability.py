@@ -1232,9 +1232,20 @@ def record_standup(
             end, start = minute_utc(at), minute_utc(since)
             if end == start:
                 end, start = (f"{t[:19].replace('T', ' ')} UTC" for t in (at, since))
+            # Begun at a stand-up recorded later than this clock's now: that clock or this one
+            # is wrong, and the question blamed this one, right or not (a trial)
+            began = store.conn.execute(
+                "SELECT by FROM standups WHERE at = ? ORDER BY id DESC LIMIT 1", (since,)
+            ).fetchone()
+            doubt = (
+                f"{began['by']}'s clock, which recorded it, or this machine's is wrong"
+                if began is not None
+                else "is this machine's clock right?"
+            )
+            whose = f", {began['by']}'s stand-up" if began is not None else ""
             raise PdcaError(
-                f"stand-up: it would end ({end}) before it began ({start}); not recorded:"
-                " is this machine's clock right?"
+                f"stand-up: it would end ({end}) before it began ({start}{whose}); not"
+                f" recorded: {doubt}"
             )
         if until is not None:
             # Someone recorded a stand-up after this one was read (from the shell, beside the

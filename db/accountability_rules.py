@@ -304,6 +304,23 @@ def _days_late(due: str, today: date) -> int | None:
         return None
 
 
+def whose_standup(digest: Digest) -> str:
+    """`` (lena's stand-up)``: whose recorded stand-up the window starts at, or nothing; and
+    when it is later than this clock's now, that one of the two clocks is wrong. A stand-up
+    recorded by a clock a day ahead began every window after it, and nothing said so: the
+    team's check-ins of that day were in none (a trial)."""
+    if not digest.since_by:
+        return ""
+    ahead = digest.since > digest.until
+    return f" ({digest.since_by}'s stand-up{CLOCKS_DISAGREE if ahead else ''})"
+
+
+CLOCKS_DISAGREE = (
+    ", recorded later than this clock's now: one of the two clocks is wrong, and changes"
+    " written before it are left out; pdca log lists them"
+)
+
+
 def second_before(moment: str) -> str:
     """The ISO-8601 UTC time one second before ``moment`` (as the event log writes times)."""
     return iso(datetime.fromisoformat(moment) - timedelta(seconds=1))

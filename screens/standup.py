@@ -36,6 +36,7 @@ from pdca.db.accountability_models import (
     more_standing,
     more_that_need_a_word,
 )
+from pdca.db.accountability_rules import whose_standup
 from pdca.db.errors import DatabaseBroken, PdcaError
 from pdca.db.store import Store
 from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry, services
@@ -601,7 +602,7 @@ class StandupScreen(RowView):
         digest = self.digest
         if digest is None:
             return
-        whose = f" ({literal(digest.since_by)}'s stand-up)" if digest.since_by else ""
+        whose = literal(whose_standup(digest))
         text = Text(f"since {short_time(digest.since)}{whose}")
         if self.person_index is None:
             named = [p for p in digest.people if p != UNOWNED]

@@ -20,6 +20,7 @@ from pdca.db.accountability_models import (
     flag_words,
     more_standing,
 )
+from pdca.db.accountability_rules import whose_standup
 from pdca.db.dates import minute_utc
 from pdca.db.errors import InvalidInput, PdcaError, StandupRecordedAlready
 from pdca.db.models import CHECKIN_STATUSES, ID_MAX, not_an_id, record_id
@@ -453,11 +454,6 @@ def _who(person: str) -> str:
     return "No owner" if person == UNOWNED else printable(person)
 
 
-def _whose_standup(digest: Digest) -> str:
-    """`` (lena's stand-up)``: whose recorded stand-up the window starts at, or nothing."""
-    return f" ({digest.since_by}'s stand-up)" if digest.since_by else ""
-
-
 def _more_changes(n: int) -> str:
     return f"{n} more {'change' if n == 1 else 'changes'} (pdca standup --all lists them)"
 
@@ -468,7 +464,7 @@ def markdown(digest: Digest) -> str:
     # Up to when, first: a mail or chat reader saw only the window's start (a stand-up's lead)
     lines = [
         f"**Stand-up** {minute_utc(digest.until)} — since {minute_utc(digest.since)}"
-        f"{md_escape(_whose_standup(digest))}"
+        f"{md_escape(whose_standup(digest))}"
     ]
     for person in digest.people:
         if digest.quiet(person):
@@ -491,7 +487,7 @@ def plain_text(digest: Digest, width: int | None = None) -> str:
     under its own start (the terminal broke them mid-word, a tester)."""
     lines = [
         f"stand-up {minute_utc(digest.until)}, since {minute_utc(digest.since)}"
-        f"{printable(_whose_standup(digest))}"
+        f"{printable(whose_standup(digest))}"
     ]
     for person in digest.people:
         if digest.quiet(person):

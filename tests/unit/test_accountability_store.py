@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from pdca.db import accountability as acc
+from pdca.db import accountability_rules as arules
 from pdca.db.accountability_models import LogFilter
 from pdca.db.clock import iso
 from pdca.db.errors import Conflict, GateUnmet, InvalidInput, NotFound
@@ -603,11 +604,18 @@ def test_a_standup_recorded_by_a_clock_behind_the_last_one_is_refused(
     mark = last_event_id(timed)
     with pytest.raises(PdcaError, match=r"it would end \(2026-11-22 10:00 UTC\) before it began"):
         acc.record_standup(timed, behind.since, ["bob"], until=behind.until)
-    with pytest.raises(PdcaError, match="is this machine's clock right"):
+    # whose stand-up it began at, and that either clock may be the wrong one: the question
+    # "is this machine's clock right?" blamed a right one (a trial)
+    with pytest.raises(
+        PdcaError, match=r"UTC, (\w+)'s stand-up\); not recorded: \1's clock, which"
+    ):
         acc.record_standup(timed, behind.since, ["bob"])  # no digest shown: now
+    # and the stand-up read so says its start is later than now here
+    assert arules.whose_standup(behind).endswith(f"'s stand-up{arules.CLOCKS_DISAGREE})")
     # seconds behind: said to the second ("09:00 before 09:00" read as no reason, a retrial)
     ticker.advance(days=1, seconds=30)
     recorded = acc.standup_digest(timed)
+    assert arules.whose_standup(recorded).endswith("'s stand-up)")  # the clock right again
     acc.record_standup(timed, recorded.since, ["bob"], until=recorded.until)
     mark = last_event_id(timed)
     ticker.advance(seconds=-20)
