@@ -276,6 +276,13 @@ class PdcaApp(App[None]):
             return default
         return self.get_key_display(Binding(keys.split(",")[0].strip(), ""))
 
+    def form_stays(self) -> None:
+        """A form said no to the key that was to save and leave it (an error under a field):
+        the keys typed after it are the form's, at once. Let go from the app's own queue:
+        keys replayed from the form's handler were sent as the form's, and Textual stopped
+        them short of their bindings (every other enter did nothing)."""
+        self.call_later(self.key_hold.leaving_refused)
+
     def keys_stay_here(self, passing: frozenset[str]) -> None:
         """The key just pressed to leave a form did not leave it (esc asking first): what is
         typed behind it, meant for wherever it would have led, is dropped, not the form's

@@ -219,6 +219,13 @@ class KeyHold:
             if not (hold.opening or hold.leaving or reading):
                 self.release()
 
+    def leaving_refused(self) -> None:
+        """The form the held key was to leave said no (an error under a field): the keys after
+        it are the form's now, at once. Each refused enter held them half a second, and 30
+        enters held on an empty check-in kept esc waiting 15 s (a tester)."""
+        if self._hold is not None and self._hold.leaving:
+            self.release()
+
     def running_flows(self) -> list[Worker[Any]]:
         """The flows (workers of group "flow": dialogs, then a write) not ended yet."""
         return [w for w in self.app.workers if w.group == "flow" and not w.is_finished]

@@ -12,6 +12,7 @@ from datetime import date
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import HorizontalGroup, VerticalGroup
+from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Label
@@ -109,8 +110,14 @@ class FormRow(HorizontalGroup):
     def on_descendant_blur(self) -> None:
         self.remove_class("-focused")
 
+    class Refused(Message):
+        """An error is shown under this row's field: the key that was to save and leave the
+        form (enter, ctrl+s) did not leave it, and the keys typed after it are the form's."""
+
     def show_error(self, message: str | None) -> None:
         self.error.show(message)
+        if message:
+            self.post_message(self.Refused())
         if self.hint is not None:
             # The error says what the hint says, and more ("? YYYY-MM-DD, today, ..." above
             # "due: 'zzz' is not a date (use YYYY-MM-DD, today, ...)"): two lines each took

@@ -189,6 +189,14 @@ class FormDialog(Dialog[ResultT]):
             return
         self.dismiss(None)
 
+    def on_form_row_refused(self) -> None:
+        # Its save refused (an error under a field): the keys typed after the enter go on
+        # into the form at once, not after the half second a key that leaves a field holds
+        # them; enter held down on an empty check-in kept esc waiting 15 s (a tester)
+        stays = getattr(self.app, "form_stays", None)  # pdca's app (not a harness's)
+        if stays is not None:
+            stays()
+
     def _key_of(self, binding_id: str | None, default: str, *, action: str | None = None) -> str:
         """The key that runs a binding of this dialog now (a person may have remapped it)."""
         for active in self.active_bindings.values():

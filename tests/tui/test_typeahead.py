@@ -728,3 +728,28 @@ async def test_f1_in_a_form_shows_its_keys_and_types_nothing(make_app, board_db:
         await pilot.pause()
         assert not app.screen.query("HelpPanel")
         assert app.screen.query_one("#title", Input).value == title
+
+
+async def test_a_refused_enter_lets_the_keys_after_it_go_on_at_once(
+    make_app, board_db: Path
+) -> None:
+    """Each enter on an empty check-in held the keys after it half a second, waiting for a
+    form that would not close: 30 enters (enter held down) kept the esc after them waiting
+    15 s, the form deaf to every key (a tester). Refused, the keys go on at once."""
+    from pdca.screens.dialogs.checkin import CheckinModal
+
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        burst(app, "c")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, CheckinModal)
+        burst(app, "enter")
+        for _ in range(3):
+            await pilot.pause()
+        assert "message is empty" in str(app.screen.query_one("#row-message").error.render())
+        assert not app.key_hold.holding  # not waiting for the form to close: it will not
+        burst(app, *["enter"] * 30, "escape")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, BoardScreen)
+        assert app.context.store.action_detail(1).checkins == []
