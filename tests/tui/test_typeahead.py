@@ -366,6 +366,23 @@ async def test_text_typed_with_c_on_no_card_is_not_run_as_board_keys(
         assert not board.filter.active
 
 
+@pytest.mark.parametrize("key", ["e", "c"])
+async def test_an_esc_right_after_a_refused_key_is_the_views(
+    make_app, board_db: Path, key: str
+) -> None:
+    """ "no card matches the filter: esc clears it", then e and esc at once: the esc it asked
+    for was dropped as the end of the form e did not open, "what you typed after it was
+    dropped" (a tester). Nothing typed for the form, esc is the view's."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        board = await _on_an_empty_filter(app, pilot)
+        burst(app, key, "escape")
+        await settle_app(app, pilot)
+        assert not board.filter.active
+        notes = [n.message for n in app._notifications]
+        assert not any("what you typed after it was dropped" in note for note in notes), notes
+
+
 @pytest.mark.parametrize("moving", ["end", "home", "left", "backspace", "tab"])
 async def test_a_key_that_moves_about_a_form_in_text_typed_after_a_refused_key_is_dropped_too(
     make_app, board_db: Path, moving: str
