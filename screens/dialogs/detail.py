@@ -149,8 +149,12 @@ class ActionDetailScreen(Dialog[str | None]):
 
     def _facts(self) -> list[Content]:
         action = self.detail.action
-        since = (f"  since {local_day(action.phase_since)}", _MUTED)
-        facts = [_fact("phase", action.phase.capitalize(), since)]
+        if action.done_at:  # as pdca show says it: "phase Plan" on an abandoned card (a tester)
+            ended = (f"  from {action.phase.capitalize()}, {local_day(action.done_at)}", _MUTED)
+            facts = [_fact("phase", f"Done ({action.decision})", ended)]
+        else:
+            since = (f"  since {local_day(action.phase_since)}", _MUTED)
+            facts = [_fact("phase", action.phase.capitalize(), since)]
         # "—", not "nobody": nobody is a login (the unprivileged user's) a person may own
         facts.append(_fact("owner", literal(action.owner) if action.owner else ("—", _MUTED)))
         facts.append(_fact("due", *self._due()))

@@ -876,6 +876,18 @@ async def test_detail_shows_fields_checkins_and_history() -> None:
         assert "version" not in text and "updated_at" not in text
 
 
+async def test_a_done_actions_detail_says_done_not_the_phase_it_ended_in() -> None:
+    """An action abandoned from Plan read "phase Plan since …" in its detail, where pdca show
+    said "phase done (abandon)" (a tester)."""
+    shown = detail(phase="plan", decision="abandon", done_at="2026-11-22T10:00:00Z")
+    app = Harness(ActionDetailScreen(detail=shown, today=TODAY))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "│ phase      Done (abandon)  from Plan, 2026-11-22" in text, text
+        assert "since" not in text.split("│ phase", 1)[1].split("\n", 1)[0]
+
+
 async def test_detail_markup_and_ansi_in_title_show_literally() -> None:
     title = "[bold]Not bold[/bold] \x1b[31mnot red"
     app = Harness(ActionDetailScreen(detail=detail(title=title, notes="[i]x[/i]"), today=TODAY))
