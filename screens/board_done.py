@@ -48,7 +48,7 @@ async def complete_flow(board: BoardScreen, action: Action) -> None:
         if repeat_round
         else (
             f"#{action.id} is in {action.phase.capitalize()}: standardize and adjust come "
-            "after Act; it can be abandoned now"
+            "after Act; it can be abandoned now (3 or b)"
         )
     )
     decision = await board.app.push_screen_wait(
@@ -60,6 +60,9 @@ async def complete_flow(board: BoardScreen, action: Action) -> None:
             # What the verdict points to, under the cursor: enter after "did not work"
             # standardized it (a new lead); the numbers stay as they are.
             highlighted="adjust" if action.verdict in ("partly", "did-not") else None,
+            # Abandon alone, before Act: by its key, not by enter (d and an enter held down
+            # abandoned a card in Plan, a tester)
+            by_its_key=action.phase != "act" and not repeat_round,
         )
     )
     if decision is None:

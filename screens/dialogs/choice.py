@@ -70,6 +70,7 @@ class ChoiceModal(Dialog[str | None]):
         numbered_among: list[str] | None = None,
         highlighted: str | None = None,
         yes_no: bool = False,
+        by_its_key: bool = False,
     ) -> None:
         """``numbered_among``: the values of the full list ``choices`` is a part of.
         ``highlighted``: the value the cursor starts on (enter takes it), else the first.
@@ -79,13 +80,19 @@ class ChoiceModal(Dialog[str | None]):
 
         A choice keeps the digit and letter it has in that list (abandon is 3 and b before
         Act as in Act), so a hand that learnt them never picks another choice by them.
+
+        ``by_its_key``: no choice under the cursor at first, so enter takes none: a choice
+        that cannot be taken back lightly is taken by its digit or letter, or after an arrow
+        (d and an enter held down abandoned a card, a tester).
         """
         super().__init__()
         self._heading = heading
         self.prompt = prompt
         self.choices = list(choices)
         values = [value for value, _ in self.choices]
-        self.start = values.index(highlighted) if highlighted in values else 0
+        self.start: int | None = (
+            None if by_its_key else values.index(highlighted) if highlighted in values else 0
+        )
         among = numbered_among or [value for value, _ in self.choices]
         letters = dict(zip(among, mnemonics(among), strict=True))
         self.numbers = [among.index(value) + 1 for value, _ in self.choices]

@@ -405,6 +405,13 @@ async def test_done_in_plan_offers_only_abandon(make_app, board_db: Path) -> Non
             "adjust is not one of the choices here",
         ]
         assert "3  Abandon" in str(app.screen.query_one("#choices").get_option_at_index(0).prompt)
+        # Not by enter: d and an enter held down abandoned a card for good (a tester)
+        await pilot.press("enter", "enter")
+        await settle_app(app, pilot)
+        assert (
+            isinstance(app.screen, ChoiceModal) and app.context.store.get_action(1).done_at is None
+        )
+        assert "it can be abandoned now (3 or b)" in app.screen.prompt
         await pilot.press("3")
         await settle_app(app, pilot)
         assert app.context.store.get_action(1).decision == "abandon"
