@@ -1206,8 +1206,9 @@ class BoardScreen(Screen[None]):
                 else f"no action here: press {said('board-new', 'n')} to add one"
             )
             self.notify(hint, severity="warning")
-            if text_follows:  # typed for a form that did not open: not board keys
-                services(self.app).drop_typed_text()
+            if text_follows:  # typed for a form that did not open: not board keys, but
+                # the key the hint names
+                services(self.app).drop_typed_text("board-clear" if self.filter.active else None)
         return action
 
     # ------------------------------------------------------------------ what a flow wrote

@@ -258,14 +258,21 @@ class PdcaApp(App[None]):
         """Keys typed with the view's key are for its first rows, read on ``read``."""
         self.key_hold.wait_for_rows(read, every_key=every_key)
 
-    def drop_typed_text(self) -> None:
+    def drop_typed_text(self, passing_for: str | None = None) -> None:
         """A key that opens a form opened none: the text typed after it is not board keys.
-        The notice names that key: "what you typed after it" named no "it" (a retrial)."""
+        The notice names that key: "what you typed after it" named no "it" (a retrial).
+        ``passing_for``: the binding whose keys the refusal named ("esc clears it"): they
+        act, not dropped ("e" then the esc it asked for left the filter on, a tester)."""
         key = self._pressing
         # enter chose a palette command: "⏎ opened nothing" named the wrong thing (a retrial)
         named = key and key != "enter"
         after = f"{self.get_key_display(Binding(key, ''))} opened nothing: " if named else ""
-        self.key_hold.drop_text(after=after)
+        passing = frozenset(
+            key  # as the person's keymap has them
+            for key, active in self.screen.active_bindings.items()
+            if passing_for is not None and active.binding.id == passing_for
+        )
+        self.key_hold.drop_text(passing, after=after)
 
     def key_named(self, binding_id: str, default: str) -> str:
         """The key a hint names for ``binding_id``: the person's own (the first, as the

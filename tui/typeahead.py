@@ -161,12 +161,6 @@ class KeyHold:
             # lines typed for the shell: every key of them (backspace and tab too, which
             # ended it and let the rest of the line run as board keys, a reviewer)
             self._dropping_until = now + DROP_PAUSE_SECONDS
-        elif isinstance(event, events.Key) and event.key == "escape" and not self._dropped_any:
-            # esc first, nothing typed for the form: the view's (clear the filter, go back),
-            # not dropped as a form's end; "no card matches: esc clears it", then e, then
-            # esc: the esc it asked for was dropped (a tester)
-            self._dropping_until = 0.0
-            return False
         elif isinstance(event, events.Key) and event.key in ("enter", "escape", "ctrl+s"):
             self._dropping_until = 0.0  # the form's end, as the person meant it: dropped too
         elif isinstance(event, events.Paste) or event.is_printable or event.key in FORM_KEYS:

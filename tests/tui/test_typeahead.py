@@ -367,12 +367,13 @@ async def test_text_typed_with_c_on_no_card_is_not_run_as_board_keys(
 
 
 @pytest.mark.parametrize("key", ["e", "c"])
-async def test_an_esc_right_after_a_refused_key_is_the_views(
+async def test_the_key_a_refusal_names_acts_right_after_it(
     make_app, board_db: Path, key: str
 ) -> None:
     """ "no card matches the filter: esc clears it", then e and esc at once: the esc it asked
     for was dropped as the end of the form e did not open, "what you typed after it was
-    dropped" (a tester). Nothing typed for the form, esc is the view's."""
+    dropped" (a tester). The key the refusal names acts; an esc elsewhere after a refused
+    key is still dropped: n esc on the KPIs had left the view without a word (a reviewer)."""
     app = make_app(board_db)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         board = await _on_an_empty_filter(app, pilot)
@@ -381,6 +382,12 @@ async def test_an_esc_right_after_a_refused_key_is_the_views(
         assert not board.filter.active
         notes = [n.message for n in app._notifications]
         assert not any("what you typed after it was dropped" in note for note in notes), notes
+        burst(app, "3")
+        await settle_app(app, pilot)
+        assert type(app.screen).__name__ == "KpisScreen"
+        burst(app, "n", "escape")
+        await settle_app(app, pilot)
+        assert type(app.screen).__name__ == "KpisScreen"
 
 
 @pytest.mark.parametrize("moving", ["end", "home", "left", "backspace", "tab"])
