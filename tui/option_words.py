@@ -79,13 +79,17 @@ TEXT_ARGUMENTS = {"message", "note", "notes", "text"}
 def _with_text_in_place(ctx: click.Context, arguments: list[str], token: str) -> str:
     """The words typed after the command's name with ``token`` and its value given as the
     text itself, in its place: ``1 holding "Canary caught it"``; empty without a value."""
-    words = arguments[_after_command(ctx, arguments) :]
+    words = arguments[max(_after_command(ctx, arguments), 0) :]
+    option, equals, value = token.partition("=")
+    given = [word for word in words if word.partition("=")[0] == option]
+    if token not in words or len(given) > 1:  # before the command (--db -m), or twice
+        return ""
     at = words.index(token)
-    _, equals, value = token.partition("=")
     if not equals:
-        if at + 1 >= len(words):
-            return ""
-        value = words.pop(at + 1)
+        value = words.pop(at + 1) if at + 1 < len(words) else ""
+    options = {name for param in ctx.command.params for name in getattr(param, "opts", ())}
+    if not value.strip() or value.partition("=")[0] in options | TEXT_OPTIONS:
+        return ""  # no text given: its name, or the next option, is none (a reviewer)
     if value.startswith("-"):  # text that starts with - goes last, after --
         del words[at]
         words += ["--", value]

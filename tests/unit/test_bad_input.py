@@ -187,6 +187,20 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
         ["followup", "1", "holding", "--note"],
         ("no option --note; give the MESSAGE without one (pdca followup --help)",),
     ),
+    # no text to give in its place: the option's own name, the next option, nothing, or it
+    # given twice: told where to look, not a command that fails or saves "--note" (a review)
+    *(
+        (["checkin", "1", *words], ("give the MESSAGE without one (pdca checkin --help)",))
+        for words in (
+            ["--note", "--note"],
+            ["--note", "--status", "blocked"],
+            ["--note="],
+            ["-m="],
+            ["--note", "x", "--note", "y"],
+            ["--note", " "],
+        )
+    ),
+    (["--db", "-m", "checkin", "1", "-m=y"], ("checkin: no option -m",)),  # it crashed
     (["add", "x", "--ownr", "bob"], ("No such option '--ownr'", "Did you mean")),  # a typo
     (["list", "-z"], ("No such option '-z'",)),  # nowhere for text: click's own
     (["list", "-3"], ("list: -3 is no option, and nothing pdca list takes is negative",)),
