@@ -764,7 +764,7 @@ def _limits_lines(detail: Any) -> list[str]:
     # The readings of a period set in UTC days by their UTC days too: read by the local clock
     # in Kolkata, "2026-11-02 to 2026-11-08, UTC days: 7 readings 2026-11-03 to 2026-11-09"
     # put the baseline's readings outside the period just set (a trial)
-    day_of = local_day if period == "the first readings" else _utc_day
+    day_of = _utc_day if k.baseline_from or k.baseline_to else local_day
     lines = [
         f"process limits (XmR, baseline {period}: {limits.baseline_count} readings"
         f" {day_of(limits.baseline_first)} to {day_of(limits.baseline_last)})",
@@ -782,7 +782,7 @@ def _limits_lines(detail: Any) -> list[str]:
     # followed, as if there had been none (a coach).
     unjudged = sum(1 for reading in detail.readings if reading.at < limits.baseline_first)
     if unjudged:
-        began = local_day(limits.baseline_first)
+        began = day_of(limits.baseline_first)  # as the period's first reading is said
         lines.append(f"signals since the baseline began on {began} ({len(detail.signals)}):")
     else:
         lines.append(f"signals in the last year ({len(detail.signals)}):")

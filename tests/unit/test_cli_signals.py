@@ -199,6 +199,7 @@ def test_the_baseline_period_is_utc_days_for_everyone_and_signal_days_the_person
             "baseline 2026-11-02 to 2026-11-11, UTC days: 10 readings 2026-11-02 to 2026-11-11)"
             in text
         )
+        assert "signals since the baseline began on 2026-11-02 (" in text  # the same day
     assert limits["UTC"] == limits["Pacific/Auckland"]
     # the readings of the 2nd..11th UTC evening
     assert (limits["UTC"]["baseline_count"], limits["UTC"]["centre"]) == (10, pytest.approx(6.5))
