@@ -27,7 +27,7 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from pdca.db import rules
-from pdca.db.clock import iso
+from pdca.db.clock import iso, stored_moment
 from pdca.db.errors import InvalidInput
 from pdca.db.models import LOGIN, LOGIN_RULE, shown_number, side_of
 from pdca.db.text_rules import UNSAFE, UNSAFE_EXCEPT_NEWLINE, escape, no_mentions
@@ -335,31 +335,28 @@ def stale_notice(
     if told_since is None:
         told_since = stale_told_since(today, cadence_days)
     # In whole days, true on every clock: "since 2026-11-16", the runner's day, was the day
-    # before the owner's check-in in Berlin (a trial)
-    days = whole_days_since(action.last_sign, now)
+    # before the owner's check-in in Berlin (a trial). A time typed in by hand that is no
+    # time at all, as it stands.
+    try:
+        days: int | None = (now - stored_moment(action.last_sign)).days
+    except (ValueError, TypeError, OverflowError):
+        days = None
+    if days is None:
+        since = f"since {action.last_sign} "
+    elif action.never_checked_in:
+        since = f"in the {days} days since it was added "
+    else:
+        since = f"for {days} days "
     return Notice(
         f"stale:#{action.id}:told-{today.isoformat()}",
         action.owner,
         "stale",
         f"#{action.id} {action.title!r} has had no check-in "
-        + (
-            f"in the {days} days since it was added "
-            if action.never_checked_in
-            else f"for {days} days "
-        )
+        + since
         + f"(the team checks in every {cadence_days} days): pdca checkin {action.id} MESSAGE",
         family=f"stale:#{action.id}:",
         told_since=told_since,
     )
-
-
-def whole_days_since(stamp: str, now: datetime) -> int | str:
-    """The whole days from stored time ``stamp`` to ``now``; a stamp pdca cannot read (typed
-    in by hand), as it is."""
-    try:
-        return (now - datetime.fromisoformat(stamp)).days
-    except (ValueError, TypeError, OverflowError):
-        return stamp
 
 
 def stale_told_since(today: date, cadence_days: int) -> str:

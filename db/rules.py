@@ -161,10 +161,11 @@ def stale_cutoff(now: datetime, cadence_days: int) -> datetime:
 def stale_everywhere_cutoff(now: datetime, cadence_days: int) -> datetime:
     """A last sign of life at or before this moment is stale on every clock: more than
     ``cadence_days`` calendar days ago wherever it is read, as it is ``cadence_days + 1``
-    whole days ago. ``pdca notify`` tells the owner, whose zone it cannot know: a run in
-    Kolkata told ann in Berlin her work was stale while her own list said "7 days ago" (a
-    trial)."""
-    return now - timedelta(days=cadence_days + 1)
+    whole days ago, and an hour more for a night the clocks go back (eight days of 24 hours
+    over it are seven local days and 23 hours there, a reviewer). ``pdca notify`` tells the
+    owner, whose zone it cannot know: a run in Kolkata told ann in Berlin her work was stale
+    while her own list said "7 days ago" (a trial)."""
+    return now - timedelta(days=cadence_days + 1, hours=1)
 
 
 def first_moment_of(day: date) -> datetime:

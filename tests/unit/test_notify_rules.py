@@ -114,9 +114,18 @@ def test_a_stale_notice_is_stale_on_every_clock(monkeypatch: pytest.MonkeyPatch,
         time.tzset()
         seven_days = datetime(2026, 11, 24, 12, tzinfo=UTC)
         assert nr.stale_notice(checked, seven_days, seven_days.astimezone().date(), 7) is None
-        eight_days = datetime(2026, 11, 24, 23, 30, tzinfo=UTC)
-        notice = nr.stale_notice(checked, eight_days, eight_days.astimezone().date(), 7)
+        eight_days = datetime(2026, 11, 24, 23, 30, tzinfo=UTC)  # and an hour (below)
+        assert nr.stale_notice(checked, eight_days, eight_days.astimezone().date(), 7) is None
+        later = eight_days + timedelta(hours=1)
+        notice = nr.stale_notice(checked, later, later.astimezone().date(), 7)
         assert notice is not None and "has had no check-in for 8 days (the" in notice.text
+        # over the night the clocks go back: eight days of 24 hours are seven local days and
+        # 23 hours in Berlin, not stale there yet (a reviewer)
+        autumn = _action(last_sign="2026-10-17T22:30:00Z")
+        at = datetime(2026, 10, 25, 22, 30, tzinfo=UTC)
+        assert nr.stale_notice(autumn, at, at.astimezone().date(), 7) is None
+        at += timedelta(hours=1)
+        assert nr.stale_notice(autumn, at, at.astimezone().date(), 7) is not None
         found = nr.notices(
             alerts=[], actions=[checked], followups=[], now=seven_days,
             today=seven_days.astimezone().date(), cadence_days=7,
@@ -125,6 +134,18 @@ def test_a_stale_notice_is_stale_on_every_clock(monkeypatch: pytest.MonkeyPatch,
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_a_stale_notice_of_a_time_typed_in_by_hand() -> None:
+    """A time without its zone (a file edited by hand) is UTC, as every stored time; text
+    that is no time is said as it stands: "for 2026-11-01T09:00:00 days" (a reviewer)."""
+    bare = _action(last_sign="2026-11-01T09:00:00")
+    assert "has had no check-in for 39 days (the" in nr.stale_notice(bare, NOW, TODAY, 7).text
+    odd = _action(last_sign="2026-11-01 sometime")
+    assert (
+        "has had no check-in since 2026-11-01 sometime (the"
+        in nr.stale_notice(odd, NOW, TODAY, 7).text
+    )
 
 
 def test_a_followup_is_told_once_its_day_has_begun_everywhere() -> None:
