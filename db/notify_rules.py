@@ -369,9 +369,11 @@ def stale_told_since(today: date, cadence_days: int) -> str:
 def followup_notice(followup: FollowupFact, today: date) -> Notice | None:
     if not rules.is_followup_due(followup.due, False, today):
         return None
-    # On its day "is due today": "has been due since" today read as late (a lead's weeks)
+    # On its day "is due": "has been due since" today read as late (a lead's weeks); not
+    # "today": its day at UTC-12 (``notices``) is the day after it east of there, where the
+    # owner's own list says late (a retrial)
     when = (
-        "is due today"
+        f"is due ({followup.due})"
         if followup.due == today.isoformat()
         else f"has been due since {followup.due}"
     )

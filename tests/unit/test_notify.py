@@ -298,10 +298,11 @@ def test_overdue_stale_and_followup_notices(store: Store, db_path: Path) -> None
 
 def _stale_told_on(db_path: Path, days: range) -> list[int]:
     """The days (after NOW) on which a daily run claimed a new stale reminder (a claim left
-    undelivered is claimed again by later runs: not a new one)."""
+    undelivered is claimed again by later runs: not a new one). The run is two hours later
+    in the day than NOW: stale on every clock takes eight whole days and an hour."""
     told: list[int] = []
     for day in days:
-        when = NOW_DT + timedelta(days=day)
+        when = NOW_DT + timedelta(days=day, hours=2)
         later = open_as(db_path, "alice", when)
         try:
             claimed = ns.claim(later, f"day-{day}")

@@ -163,7 +163,7 @@ def test_a_followup_is_told_once_its_day_has_begun_everywhere() -> None:
     assert told(early, date(2027, 3, 2), date(2027, 3, 1)) == []
     begun = datetime(2027, 3, 2, 12, tzinfo=UTC)  # 2 March at UTC-12 too
     assert [n.key for n in told(begun, date(2027, 3, 3), date(2027, 3, 2))] == ["followup:7"]
-    assert "is due today" in told(begun, date(2027, 3, 3), date(2027, 3, 2))[0].text
+    assert "is due (2027-03-02)" in told(begun, date(2027, 3, 3), date(2027, 3, 2))[0].text
 
 
 def test_a_followup_is_told_once_it_falls_due() -> None:
@@ -171,8 +171,9 @@ def test_a_followup_is_told_once_it_falls_due() -> None:
     assert nr.followup_notice(fact, date(2026, 12, 9)) is None
     notice = nr.followup_notice(fact, TODAY)
     assert notice is not None and notice.key == "followup:7" and notice.recipient == "bob"
-    # on its day it "is due today", after it "has been due since" (a lead's weeks)
-    assert "'Fix triage' is due today: is the change holding?" in notice.text
+    # on its day it "is due", after it "has been due since" (a lead's weeks); not "today":
+    # east of UTC-12 its day there is the day after (a retrial)
+    assert "'Fix triage' is due (2026-12-10): is the change holding?" in notice.text
     later = nr.followup_notice(fact, date(2026, 12, 12))
     assert later is not None and "'Fix triage' has been due since 2026-12-10: is" in later.text
 
