@@ -61,7 +61,7 @@ def _text_or_unknown(
         # saved the word "--note" as the note (a new user)
         what = slot.human_readable_name
         given = _with_text_in_place(ctx, arguments, token)
-        example = f"pdca {command} {given}" if given else f"pdca {command} --help"
+        example = f"pdca {given}" if given else f"pdca {command} --help"
         option = token.partition("=")[0]
         return f"{command}: no option {option}; give the {what} without one ({example})"
     how = _after_dashes(command, token)
@@ -77,9 +77,11 @@ TEXT_ARGUMENTS = {"message", "note", "notes", "text"}
 
 
 def _with_text_in_place(ctx: click.Context, arguments: list[str], token: str) -> str:
-    """The words typed after the command's name with ``token`` and its value given as the
-    text itself, in its place: ``1 holding "Canary caught it"``; empty without a value."""
-    words = arguments[max(_after_command(ctx, arguments), 0) :]
+    """The words typed, ``token`` and its value given as the text itself, in its place:
+    ``followup 1 holding "Canary caught it"``; empty without a value. With what came before
+    the command (``--db FILE``): dropped, the hint pasted wrote to another file (a retrial)."""
+    start = max(_after_command(ctx, arguments), 0)
+    before, words = arguments[:start], arguments[start:]
     option, equals, value = token.partition("=")
     given = [word for word in words if word.partition("=")[0] == option]
     if token not in words or len(given) > 1:  # before the command (--db -m), or twice
@@ -88,14 +90,14 @@ def _with_text_in_place(ctx: click.Context, arguments: list[str], token: str) ->
     if not equals:
         value = words.pop(at + 1) if at + 1 < len(words) else ""
     options = {name for param in ctx.command.params for name in getattr(param, "opts", ())}
-    if not value.strip() or value.partition("=")[0] in options | TEXT_OPTIONS:
+    if not value.strip() or value == "--" or value.partition("=")[0] in options | TEXT_OPTIONS:
         return ""  # no text given: its name, or the next option, is none (a reviewer)
     if value.startswith("-"):  # text that starts with - goes last, after --
         del words[at]
         words += ["--", value]
     else:
         words[at] = value
-    return " ".join(shell_word(word) for word in words)
+    return " ".join(shell_word(word) for word in [*before, *words])
 
 
 def _after_dashes(command: str, token: str) -> str:

@@ -201,6 +201,9 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
         )
     ),
     (["--db", "-m", "checkin", "1", "-m=y"], ("checkin: no option -m",)),  # it crashed
+    (["checkin", "1", "-m", "--", "x"], ("(pdca checkin --help)",)),
+    # the file named before the command kept: dropped, the hint wrote to another (a retrial)
+    (["--db", "o.db", "checkin", "1", "-m", "x y"], ("(pdca --db o.db checkin 1 'x y')",)),
     (["add", "x", "--ownr", "bob"], ("No such option '--ownr'", "Did you mean")),  # a typo
     (["list", "-z"], ("No such option '-z'",)),  # nowhere for text: click's own
     (["list", "-3"], ("list: -3 is no option, and nothing pdca list takes is negative",)),
