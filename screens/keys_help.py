@@ -21,7 +21,8 @@ from textual.widgets._key_panel import BindingsTable
 from pdca.screens.footer import declared_order
 
 PALETTE_ACTIONS = {"command_palette", "app.command_palette"}
-CLOSING_ACTION = "toggle_keys"  # the app's ? (and f1): on the panel's first row, to close it
+# The app's ? (and f1), a dialog's too: on the panel's first row, to close it
+CLOSING_ACTIONS = {"toggle_keys", "app.toggle_keys"}
 # Keys said on another's row (# on /'s, "Filter, Find #N"; tab on Right's): the board's keys
 # at 80x24 just fill two lists, and a row more put "more keys, below" over them
 SAID_WITH = {
@@ -84,8 +85,8 @@ class PdcaBindingsTable(BindingsTable):
             in_order = sorted(section.items(), key=lambda item: rank.get(item[0], len(rank)))
             views = [b for action, bs in in_order if action.startswith("switch_mode(") for b in bs]
             for action, bindings in in_order:
-                if action == CLOSING_ACTION:
-                    closing = bindings
+                if action in CLOSING_ACTIONS:
+                    closing += bindings
                     continue  # said first, as how to close the list
                 if action in SAID_WITH and SAID_WITH[action] in section:
                     continue  # on its partner's row

@@ -168,6 +168,17 @@ async def test_the_keys_panel_says_first_how_to_close_it(make_app, board_db: Pat
         await pilot.press("escape")
         await settle_app(app, pilot)
         assert not app.screen.query(HelpPanel)
+        # over a form or the detail too: its own esc ("Cancel", "Close") had the first row
+        for opening in ("n", "enter"):
+            await pilot.press(opening)
+            await settle_app(app, pilot)
+            await pilot.press("f1")
+            await settle_app(app, pilot)
+            (_, first_entries), *_ = app.screen.query_one(PdcaBindingsTable).sections()
+            keys, said = first_entries[0]
+            assert said.plain == "Close this list" and "esc" in keys.plain.split(), opening
+            await pilot.press("escape", "escape")
+            await settle_app(app, pilot)
 
 
 async def test_a_keys_panel_longer_than_the_screen_says_so_and_pages(
