@@ -1206,6 +1206,7 @@ def record_standup(
     until: str | None = None,
     *,
     seen_event: int | None = None,
+    since_by: str | None = None,
 ) -> Standup:
     """Remember a stand-up over ``since`` .. ``until`` (the window of the digest that was
     shown: ``Digest.until``), stepping through ``people``. The next stand-up starts where
@@ -1221,7 +1222,10 @@ def record_standup(
     after this record: a change made in the second of ``until`` after the digest was read
     was in neither (a reviewer). When there is one, this stand-up ends a second earlier and
     the next one takes that whole second: what it had shown of it comes up again, rather
-    than something never coming up at all."""
+    than something never coming up at all.
+
+    ``since_by``: who recorded the stand-up ``since`` is from (``Digest.since_by``), named
+    if this one would end before it began."""
     people = [person for person in people if person != UNOWNED]
     with store.write() as tx:
         at = tx.at if until is None else until
@@ -1234,15 +1238,13 @@ def record_standup(
                 end, start = (f"{t[:19].replace('T', ' ')} UTC" for t in (at, since))
             # Begun at a stand-up recorded later than this clock's now: that clock or this one
             # is wrong, and the question blamed this one, right or not (a trial)
-            began = store.conn.execute(
-                "SELECT by FROM standups WHERE at = ? ORDER BY id DESC LIMIT 1", (since,)
-            ).fetchone()
+            by = "your" if since_by == tx.actor else f"{since_by}'s"
             doubt = (
-                f"{began['by']}'s clock, which recorded it, or this machine's is wrong"
-                if began is not None
+                f"{by} clock, which recorded it, or this machine's is wrong"
+                if since_by is not None
                 else "is this machine's clock right?"
             )
-            whose = f", {began['by']}'s stand-up" if began is not None else ""
+            whose = f", {since_by}'s stand-up" if since_by is not None else ""
             raise PdcaError(
                 f"stand-up: it would end ({end}) before it began ({start}{whose}); not"
                 f" recorded: {doubt}"

@@ -797,11 +797,11 @@ class StandupScreen(RowView):
         )
         if answer != "record":
             return
-        seen_event = digest.seen_event
+        seen_event, since_by = digest.seen_event, digest.since_by
         try:
             standup = await self.context.write(
                 lambda writer: accountability.record_standup(
-                    writer, since, people, until, seen_event=seen_event
+                    writer, since, people, until, seen_event=seen_event, since_by=since_by
                 ),
                 "record of the stand-up",  # said if it gives up after quitting
             )

@@ -372,7 +372,12 @@ def standup(
         # it was read is the next one's), not when the record was written.
         try:
             recorded = accountability.record_standup(
-                store, digest.since, digest.people, digest.until, seen_event=digest.seen_event
+                store,
+                digest.since,
+                digest.people,
+                digest.until,
+                seen_event=digest.seen_event,
+                since_by=digest.since_by,
             )
         except StandupRecordedAlready as already:
             # recorded, by someone else: what --record asks for is done (a trial's two crons)

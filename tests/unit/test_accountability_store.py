@@ -609,7 +609,9 @@ def test_a_standup_recorded_by_a_clock_behind_the_last_one_is_refused(
     with pytest.raises(
         PdcaError, match=r"UTC, (\w+)'s stand-up\); not recorded: \1's clock, which"
     ):
-        acc.record_standup(timed, behind.since, ["bob"])  # no digest shown: now
+        acc.record_standup(timed, behind.since, ["bob"], since_by="carol")  # now
+    with pytest.raises(PdcaError, match="not recorded: your clock, which recorded it, or"):
+        acc.record_standup(timed, behind.since, ["bob"], since_by=timed.actor)
     # and the stand-up read so says its start is later than now here
     assert arules.whose_standup(behind).endswith(f"'s stand-up{arules.CLOCKS_DISAGREE})")
     # seconds behind: said to the second ("09:00 before 09:00" read as no reason, a retrial)
