@@ -288,7 +288,7 @@ class PdcaApp(App[None]):
         the keys typed after it are the form's, at once. Let go from the app's own queue:
         keys replayed from the form's handler were sent as the form's, and Textual stopped
         them short of their bindings (every other enter did nothing)."""
-        self.call_later(self.key_hold.leaving_refused)
+        self.call_later(self.key_hold.leaving_refused())
 
     def keys_stay_here(self, passing: frozenset[str]) -> None:
         """The key just pressed to leave a form did not leave it (esc asking first): what is

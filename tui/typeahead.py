@@ -219,12 +219,20 @@ class KeyHold:
             if not (hold.opening or hold.leaving or reading):
                 self.release()
 
-    def leaving_refused(self) -> None:
+    def leaving_refused(self) -> Callable[[], None]:
         """The form the held key was to leave said no (an error under a field): the keys after
         it are the form's now, at once. Each refused enter held them half a second, and 30
-        enters held on an empty check-in kept esc waiting 15 s (a tester)."""
-        if self._hold is not None and self._hold.leaving:
-            self.release()
+        enters held on an empty check-in kept esc waiting 15 s (a tester). Returns the let-go,
+        to be run from the app's own queue, of this hold alone: a form with two errors says
+        no twice, and the second must not let go the hold of an enter replayed since (a
+        reviewer)."""
+        hold = self._hold
+
+        def let_go() -> None:
+            if hold is not None and hold.leaving and self._hold is hold:
+                self.release()
+
+        return let_go
 
     def running_flows(self) -> list[Worker[Any]]:
         """The flows (workers of group "flow": dialogs, then a write) not ended yet."""
