@@ -1199,6 +1199,28 @@ def _recorded_already(store: Store, by: str, up_to: str) -> StandupRecordedAlrea
     return StandupRecordedAlready(f"stand-up: {who} recorded it already, up to {up_to}")
 
 
+def ends_before_it_began(since: str, at: str, since_by: str | None, actor: str) -> str | None:
+    """Why a stand-up from ``since`` to ``at`` is not recorded, when it would end before it
+    began (None: it would not). A clock behind the last stand-up: recorded, it ended before it
+    began, said the next starts from it, and counted for nothing (a trial's fortnight). Begun
+    at a stand-up recorded later than this clock's now: that clock or this one is wrong, and
+    "is this machine's clock right?" blamed this one, right or not (a trial)."""
+    if at >= since:
+        return None
+    # to the second when the minutes read alike ("09:00 before 09:00", a retrial)
+    end, start = minute_utc(at), minute_utc(since)
+    if end == start:
+        end, start = (f"{t[:19].replace('T', ' ')} UTC" for t in (at, since))
+    by = "your" if since_by == actor else f"{since_by}'s"
+    doubt = (
+        f"{by} clock, which recorded it, or this machine's is wrong"
+        if since_by is not None
+        else "is this machine's clock right?"
+    )
+    whose = f", {since_by}'s stand-up" if since_by is not None else ""
+    return f"stand-up: it would end ({end}) before it began ({start}{whose}); not recorded: {doubt}"
+
+
 def record_standup(
     store: Store,
     since: str,
@@ -1229,26 +1251,9 @@ def record_standup(
     people = [person for person in people if person != UNOWNED]
     with store.write() as tx:
         at = tx.at if until is None else until
-        if at < since:
-            # A clock behind the last stand-up: recorded, it ended before it began, said the
-            # next starts from it, and counted for nothing (a trial's fortnight)
-            # to the second when the minutes read alike ("09:00 before 09:00", a retrial)
-            end, start = minute_utc(at), minute_utc(since)
-            if end == start:
-                end, start = (f"{t[:19].replace('T', ' ')} UTC" for t in (at, since))
-            # Begun at a stand-up recorded later than this clock's now: that clock or this one
-            # is wrong, and the question blamed this one, right or not (a trial)
-            by = "your" if since_by == tx.actor else f"{since_by}'s"
-            doubt = (
-                f"{by} clock, which recorded it, or this machine's is wrong"
-                if since_by is not None
-                else "is this machine's clock right?"
-            )
-            whose = f", {since_by}'s stand-up" if since_by is not None else ""
-            raise PdcaError(
-                f"stand-up: it would end ({end}) before it began ({start}{whose}); not"
-                f" recorded: {doubt}"
-            )
+        refused = ends_before_it_began(since, at, since_by, tx.actor)
+        if refused is not None:
+            raise PdcaError(refused)
         if until is not None:
             # Someone recorded a stand-up after this one was read (from the shell, beside the
             # lead's open view): a second record of it was written, empty, as if news.

@@ -768,6 +768,13 @@ class StandupScreen(RowView):
         from pdca.screens.dialogs.choice import ChoiceModal
 
         since, until = digest.since, digest.until
+        # Said now, not after "Record it" was chosen: it would be refused then (a retrial)
+        refused = accountability.ends_before_it_began(
+            since, until, digest.since_by, self.context.actor
+        )
+        if refused is not None:
+            self.notify(refused, severity="error", timeout=8)
+            return
         people = [p for p in people if p != UNOWNED]  # a stop, not a person (a tester)
         counted = f"{len(people)} {'person' if len(people) == 1 else 'people'}"
         stepped = f"everyone shown ({counted})" if everyone else f"{counted} stepped through"

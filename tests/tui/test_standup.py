@@ -1178,3 +1178,33 @@ async def test_more_changes_than_enter_reads_say_how_many_it_reads_and_none_says
         await settle_app(pilot.app, pilot)
         counts = str(app.screen.query_one("#standup-counts", Static).render())
         assert "changes 0" in counts and "created" not in counts, counts
+
+
+async def test_r_says_at_once_that_a_standup_begun_at_a_later_clock_cannot_be_recorded(
+    make_app, team
+) -> None:
+    """ann's stand-up was recorded by a clock a day ahead: r asked "Record this stand-up?
+    From (tomorrow) to (now)", and only after "Record it" said no (a retrial)."""
+    from datetime import timedelta
+
+    from pdca.screens.dialogs.choice import ChoiceModal
+    from tests.conftest import open_as
+
+    ahead = open_as(team, "ann", NOW_DT + timedelta(days=1))
+    try:
+        digest = accountability.standup_digest(ahead)
+        accountability.record_standup(ahead, digest.since, digest.people, digest.until)
+    finally:
+        ahead.close()
+    app = make_app(team)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("5")
+        await settle_app(app, pilot)
+        await pilot.press("r")
+        await settle_app(app, pilot)
+        assert not isinstance(app.screen, ChoiceModal)
+        said = [n.message for n in app._notifications]
+        assert any(
+            "before it began" in m and "(ann's stand-up)" not in m and "ann's clock" in m
+            for m in said
+        ), said
