@@ -1297,9 +1297,11 @@ class Store:
                 changes.actions.add(action_id)
             else:
                 changes.other = True
-                if entity in ("initiative", "kpi"):
+                if entity in ("initiative", "kpi", "setting"):
                     # A rename shows on every card of it: the columns on screen are read
-                    # again (a screenful each; boards kept the old name, a retrial)
+                    # again (a screenful each; boards kept the old name, a retrial); so does
+                    # the team's stale-after-days, which every card's stale mark is read by
+                    # (an open board kept the old one while its owners view had the new)
                     changes.phases.update(PHASES)
         missing = sorted(changes.actions)
         if missing:  # a check-in changes its action's card, in the phase it is in now

@@ -988,3 +988,32 @@ async def test_the_form_into_do_asks_only_for_what_is_missing(
         await settle_app(app, pilot)
         assert isinstance(app.screen, ActionFormModal)
         assert app.screen._heading == f"#{action.id} to Do needs {asked}"
+
+
+async def test_a_colleagues_new_stale_after_days_shows_on_the_open_board(
+    make_app, board_db: Path
+) -> None:
+    """ben set stale-after-days to 3: pdca list and the owners view called the quiet card
+    stale, and an open board went on not marking it until restarted (a trial)."""
+    from datetime import timedelta
+
+    from pdca.db.accountability import set_team_setting
+    from tests.conftest import NOW_DT
+
+    earlier = open_as(board_db, "bob", NOW_DT - timedelta(days=4))
+    try:
+        quiet = earlier.add_action(ActionDraft(title="Quiet one", owner="bob"))
+    finally:
+        earlier.close()
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+
+        def shown() -> bool:
+            return next(a for a in board(app).columns["plan"].actions if a.id == quiet.id).stale
+
+        assert not shown()  # 4 days with no check-in: not stale by 7
+        await after_bob(
+            app, pilot, board_db, lambda bob: set_team_setting(bob, "stale-after-days", "3")
+        )
+        assert shown()
