@@ -49,6 +49,37 @@ def known_key(key: str) -> bool:
     return name in NAMED_KEYS or key_to_character(name) is not None
 
 
+def types_a_character(key: str) -> bool:
+    """Whether ``key`` (Textual's form) types a character into a text field: ``s``, ``?``
+    (``question_mark``), ``space``; not ``ctrl+s`` or ``f2``."""
+    if "+" in key[1:]:
+        return False
+    character = key if len(key) == 1 else key_to_character(key)
+    return character is not None and character.isprintable()
+
+
+def form_binding_ids() -> frozenset[str]:
+    """The ids of the bindings live in a form (a dialog whose fields take typed keys) that
+    work while typing (ctrl+s, esc, f1): a character key there is typed into the field, not
+    a binding's. Not the check-in's digits, which pick a status from its status row."""
+    from pdca.screens import dialogs
+    from pdca.screens.dialogs.base import FormDialog
+
+    for info in pkgutil.walk_packages(dialogs.__path__, dialogs.__name__ + "."):
+        importlib.import_module(info.name)  # every form, its class known as a subclass
+    found: set[str] = set()
+    classes: list[type] = [FormDialog]
+    while classes:
+        cls = classes.pop()
+        classes += cls.__subclasses__()
+        found.update(
+            binding.id
+            for binding in live_bindings(cls)
+            if binding.id and not any(map(types_a_character, binding.key.split(",")))
+        )
+    return frozenset(found)
+
+
 def cannot_arrive(key: str) -> str | None:
     """Why ``key`` (Textual's form) never reaches a binding, though Textual names it; else
     None. Terminals send a shifted letter as the capital, ctrl+shift+x as ctrl+x, ctrl+space
@@ -88,6 +119,7 @@ def check_keymap(entries: object, scopes: Sequence[Scope]) -> CheckedKeymap:
     """Keep the entries that name a binding pdca has, keys a terminal can send, and no key
     another binding already answers to where both are live (the later entry loses)."""
     known = {binding.id for scope in scopes for binding in scope if binding.id}
+    typed_in = form_binding_ids()
     keymap: dict[str, str] = {}
     problems: list[str] = []
     if not isinstance(entries, Mapping):
@@ -129,6 +161,14 @@ def check_keymap(entries: object, scopes: Sequence[Scope]) -> CheckedKeymap:
         arriving = [(key, cannot_arrive(key)) for key in keys]
         problems.extend(f"{where}: {key!r} {why}; left out" for key, why in arriving if why)
         keys = [key for key, why in arriving if not why]
+        if binding_id in typed_in:
+            # A form's save or cancel on a letter: the letter went into the title, and no key
+            # saved or left the form (a trial)
+            typed = [key for key in keys if types_a_character(key)]
+            problems.extend(
+                f"{where}: {key!r} would be typed into the form's fields; left out" for key in typed
+            )
+            keys = [key for key in keys if key not in typed]
         if not keys:
             continue
         keymap[binding_id] = ",".join(keys)

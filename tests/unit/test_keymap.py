@@ -240,3 +240,29 @@ def test_a_key_on_the_palettes_ctrl_p_is_named_and_left_out() -> None:
     checked = check_keymap({"card-up": "k,ctrl+p"}, SCOPES)
     assert checked.problems == ["[keys] 'card-up': 'ctrl+p' already does 'palette' there; left out"]
     assert checked.keymap == {"card-up": "k"}
+
+
+def test_a_forms_save_or_cancel_on_a_character_key_is_left_out() -> None:
+    """action-form-save = "s", dialog-cancel = "x": s and x went into the title, and no key
+    saved or left the form (a trial). Named and left out; a ctrl key or an F key is kept,
+    and the check-in's digits may still be moved to other characters (its status row)."""
+    checked = check_keymap(
+        {
+            "action-form-save": "s,ctrl+o",
+            "dialog-cancel": "x",
+            "checkin-save": "question_mark",
+            "reading-save": "f4",
+            "checkin-at-risk": "a",
+        },
+        SCOPES,
+    )
+    assert checked.keymap == {
+        "action-form-save": "ctrl+o",
+        "reading-save": "f4",
+        "checkin-at-risk": "a",
+    }
+    assert checked.problems == [
+        "[keys] 'action-form-save': 's' would be typed into the form's fields; left out",
+        "[keys] 'dialog-cancel': 'x' would be typed into the form's fields; left out",
+        "[keys] 'checkin-save': 'question_mark' would be typed into the form's fields; left out",
+    ]
