@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -70,6 +72,8 @@ def load_settings(path: Path) -> Settings:
     """The saved settings; a missing file gives the defaults, a broken one the defaults and
     the reason, never a crash."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO hung the start (a trial)
+            return Settings(problem=f"{path}: not a file; using the defaults")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return Settings()
@@ -98,7 +102,12 @@ def save_settings(path: Path, settings: Settings) -> str | None:
     values are in it, and mending it is theirs."""
     if settings.problem is not None:
         return None
+    # Through a link to the file (a dotfiles folder's): replaced, the link became a file of
+    # its own, and the dotfiles' copy no longer applied (a trial)
+    path = Path(os.path.realpath(path))
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None  # not a file pdca may replace (load_settings said so)
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         text = ""
@@ -170,10 +179,10 @@ def with_top_level(text: str, key: str, value: str | bool) -> str | None:
     line = f"{key} = {json.dumps(value)}"
     lines = text.splitlines()
     top = next((n for n, row in enumerate(lines) if row.lstrip().startswith("[")), len(lines))
-    at = next(
-        (n for n in range(top) if lines[n].split("=", 1)[0].strip() == key and "=" in lines[n]),
-        None,
-    )
+    # The line by what it says, not how it is spelt: '"theme" = "nord"' (a quoted key, as
+    # TOML allows) was not found, a second theme line made the file break, and the choice
+    # went unremembered without a word (a trial)
+    at = next((n for n in range(top) if key in (_value_of(lines[n]) or {})), None)
     if at is None:
         lines.insert(top, line)
     elif _value_of(lines[at]) != {key: value}:

@@ -148,3 +148,46 @@ def test_a_full_home_leaves_no_half_written_settings_behind(tmp_path: Path, monk
     monkeypatch.undo()
     assert said == f"{tmp_path}: No space left on device"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["settings.toml"]
+
+
+def test_a_theme_written_with_a_quoted_key_is_replaced(tmp_path: Path) -> None:
+    """'"theme" = "nord"' is TOML too: its line was not found, a second theme line broke the
+    file, and the choice went unremembered without a word (a trial)."""
+    from dataclasses import replace
+
+    from pdca.tui.settings import save_settings
+
+    found = _load(tmp_path, '"theme" = "nord"  # mine\n')
+    assert found.theme == "nord"
+    assert save_settings(tmp_path / "settings.toml", replace(found, theme="gruvbox")) is None
+    assert (tmp_path / "settings.toml").read_text() == 'theme = "gruvbox"  # mine\n'
+
+
+def test_settings_reached_through_a_link_are_written_through_it(tmp_path: Path) -> None:
+    """A dotfiles folder's settings.toml, linked: z replaced the link with a file of its own,
+    and the dotfiles' copy no longer applied (a trial)."""
+    from dataclasses import replace
+
+    from pdca.tui.settings import save_settings
+
+    kept = tmp_path / "dotfiles" / "pdca.toml"
+    kept.parent.mkdir()
+    kept.write_text('theme = "nord"\n')
+    link = tmp_path / "cfg" / "settings.toml"
+    link.parent.mkdir()
+    link.symlink_to(kept)
+    save_settings(link, replace(load_settings(link), compact_cards=True))
+    assert link.is_symlink() and kept.read_text() == 'theme = "nord"\ncompact_cards = true\n'
+
+
+def test_a_settings_path_that_is_no_file_is_said_and_never_read(tmp_path: Path) -> None:
+    """A FIFO as settings.toml: the app's start waited on it for ever (a trial)."""
+    import os
+
+    from pdca.tui.settings import save_settings
+
+    fifo = tmp_path / "settings.toml"
+    os.mkfifo(fifo)
+    found = load_settings(fifo)
+    assert found.problem == f"{fifo}: not a file; using the defaults"
+    assert save_settings(fifo, Settings(compact_cards=True)) is None  # not opened either
