@@ -1108,6 +1108,21 @@ def where(session: Session, as_json: bool) -> None:
         click.echo(f"note: no database there{said}", err=True)
     elif not resolved.path.exists():  # said as if it were there (a tester)
         click.echo("note: no database there yet: pdca init makes it", err=True)
+    if resolved.rule in ("--db", "PDCA_DB"):
+        # The team's file in this very folder passed over without a word: a write meant for
+        # team B, run in its folder, went to team A's file that $PDCA_DB named (a trial)
+        unset = {key: value for key, value in session.environ.items() if key != "PDCA_DB"}
+        try:
+            nearest: ResolvedPath | None = resolve_db_path(None, unset, Path.cwd())
+        except (PdcaError, OSError):  # no home to fall back on: no file found here either
+            nearest = None
+        if nearest is not None and nearest.rule == "found" and nearest.path != resolved.path:
+            given = "--db" if resolved.rule == "--db" else "$PDCA_DB"
+            click.echo(
+                f"note: not {printable(str(nearest.path))}, the nearest pdca.db here: {given}"
+                " names another",
+                err=True,
+            )
 
 
 @cli.command()

@@ -536,6 +536,24 @@ def test_init_makes_pdca_db_in_the_current_directory(tmp_path: Path) -> None:
     assert not (tmp_path / "home" / ".local" / "share" / "pdca").exists()
 
 
+def test_where_names_the_pdca_db_here_that_pdca_db_passed_over(tmp_path: Path) -> None:
+    """In team B's folder with $PDCA_DB naming team A's file, a write went to team A's, and
+    pdca where said only "from $PDCA_DB" (a trial): it names the file here it passed over."""
+    team_b = tmp_path / "teamb"
+    team_b.mkdir()
+    env = _env(tmp_path, None)
+    env["HOME"] = str(team_b)  # run_pdca runs in $HOME
+    assert run_pdca("init", env=env).returncode == 0
+    env["PDCA_DB"] = str(tmp_path / "teama.db")
+    where = run_pdca("where", env=env)
+    assert where.stdout.splitlines() == [str(tmp_path / "teama.db"), "rule: from $PDCA_DB"]
+    assert where.stderr.endswith(
+        f"note: not {team_b / 'pdca.db'}, the nearest pdca.db here: $PDCA_DB names another\n"
+    )
+    del env["PDCA_DB"]
+    assert "nearest pdca.db here" not in run_pdca("where", env=env).stderr  # it is the one
+
+
 @pytest.mark.parametrize("command", [["init"], ["list"], ["add", "x"]])
 def test_an_empty_db_option_is_refused(tmp_path: Path, command: list[str]) -> None:
     result = run_pdca("--db", "", *command, env=_env(tmp_path, None))
