@@ -10,6 +10,8 @@ thread that reads a lot opens its own connection with ``open_reader``.
 from __future__ import annotations
 
 import asyncio
+import functools
+import stat
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -392,12 +394,25 @@ def show_write_banner(screen: Screen[Any], words: str | None) -> None:
         banner.display = words is not None
 
 
+@functools.lru_cache(maxsize=8)
+def file_shown(path: Path) -> str:
+    """The open file as the header names it: in a folder shared with a group (a team's, as
+    the README sets it up), with that folder (``teamb/pdca.db``): two teams' boards, and
+    one's own file, all read "pdca.db" (a trial). Asked once a file: a folder's mode is
+    not looked at again at each refresh."""
+    try:
+        shared = path.parent.stat().st_mode & (stat.S_IRWXG | stat.S_ISGID)
+    except OSError:
+        shared = 0
+    return f"{path.parent.name}/{path.name}" if shared and path.parent.name else path.name
+
+
 def show_status(screen: Screen[None], view: str) -> None:
     """Fill a new view's status bar as the app fills the board's: file, login, who else."""
     app = services(screen.app)
     for bar in screen.query(StatusBar):
         bar.view = view
-        bar.database = app.context.path.name
+        bar.database = file_shown(app.context.path)
         bar.login = app.context.actor
         bar.read_only = not app.context.writable
         bar.others = app.others

@@ -62,6 +62,7 @@ from pdca.screens.context import (
     DatabaseChanged,
     PaletteEntry,
     PaletteProvider,
+    file_shown,
     show_write_banner,
     view_bindings,
     write_banner,
@@ -1026,7 +1027,7 @@ class PdcaApp(App[None]):
         kept = self.context.kept_count()
         out_of_date = newer is not None
         for bar in bars:
-            bar.database = self.context.path.name
+            bar.database = file_shown(self.context.path)
             bar.login = self.context.actor
             bar.others = self.others
             bar.read_only = not self.context.writable

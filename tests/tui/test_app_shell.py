@@ -764,3 +764,24 @@ async def test_ctrl_c_names_q_as_the_key_that_quits(make_app, board_db: Path) ->
         await pilot.press("ctrl+c")
         await pilot.pause()
         assert [n.message for n in app._notifications] == ["Press q to quit the app"]
+
+
+async def test_the_header_names_a_team_files_folder(make_app, store, db_path: Path) -> None:
+    """Two teams' boards, and one's own file, all read "pdca.db" (a trial): a file in a
+    folder shared with a group is named with its folder; one's own (a private folder) not."""
+    from pdca.screens.context import file_shown
+
+    team = db_path.parent / "teamb"
+    team.mkdir()
+    team.chmod(0o2770)
+    assert file_shown(team / "pdca.db") == "teamb/pdca.db"
+    own = db_path.parent / "own"
+    own.mkdir(mode=0o700)
+    assert file_shown(own / "pdca.db") == "pdca.db"
+    shared = team / "pdca.db"
+    store.close()
+    db_path.rename(shared)
+    app = make_app(shared)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        assert "teamb/pdca.db" in str(board(app).query_one(StatusBar).render())
