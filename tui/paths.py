@@ -87,7 +87,16 @@ def resolve_db_path(option: str | None, environ: Mapping[str, str], cwd: Path) -
             # in the team folder went to ~/.local/share). ``lexists`` stats, opens nothing.
             if any(os.path.lexists(f"{candidate}{end}") for end in ("-wal", "-journal")):
                 return ResolvedPath(candidate, "found")
-        except OSError:  # a folder above that we may not look into: it cannot hold ours
+        except PermissionError:
+            if directory == cwd:
+                # Standing in a team's folder one may not enter (su and runuser keep the
+                # shell's folder): an add went to a new file of one's own, "no pdca.db above
+                # here" said (a trial)
+                from pdca.db.access import cannot_reach
+
+                raise PdcaError(f"{cannot_reach(candidate)}; or name a file with --db") from None
+            continue  # a folder above that we may not look into: it cannot hold ours
+        except OSError:
             continue
     try:
         return ResolvedPath(user_data_dir(environ) / DB_NAME, "user data dir")

@@ -73,6 +73,33 @@ def test_a_directory_named_pdca_db_is_not_a_database(tree: dict[str, Path]) -> N
     assert resolve_db_path(None, {}, tree["deep"]).path == tree["project"] / DB_NAME
 
 
+def test_a_current_folder_one_may_not_look_into_is_said_not_passed_over(
+    tree: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """carl, not of the team, in its folder (su and runuser keep the shell's): his add went
+    to a new file of his own, "no pdca.db above here" said (a trial). As root the tests may
+    look into any folder: the refusal a folder gives is made here."""
+    from pdca.db.errors import PdcaError
+
+    refused = tree["deep"] / DB_NAME
+    real_is_file = Path.is_file
+
+    def is_file(path: Path) -> bool:
+        if path == refused:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_is_file(path)
+
+    monkeypatch.setattr(Path, "is_file", is_file)
+    environ = {"XDG_DATA_HOME": str(tree["root"] / "xdg"), "HOME": str(tree["home"])}
+    with pytest.raises(PdcaError, match=r"; or name a file with --db$") as said:
+        resolve_db_path(None, environ, tree["deep"])
+    assert str(said.value).startswith(f"{refused}: ")
+    assert not (tree["root"] / "xdg").exists()
+    # a folder above that cannot be looked into is passed over, as before
+    refused = tree["project"] / "a" / DB_NAME
+    assert resolve_db_path(None, environ, tree["deep"]).path == tree["project"] / DB_NAME
+
+
 def test_without_anything_the_xdg_data_dir(tree: dict[str, Path]) -> None:
     environ = {"XDG_DATA_HOME": str(tree["root"] / "xdg"), "HOME": str(tree["home"])}
     resolved = resolve_db_path(None, environ, tree["home"])
@@ -192,6 +219,8 @@ def test_where_says_when_nothing_is_there_yet(cli, tmp_path: Path, monkeypatch) 
     """A path with no file, or no folder, was printed as if it were there (a tester)."""
     assert cli("--db", "given.db", "where").stderr == (
         "note: no database there yet: pdca init makes it\n"
+        # the fixture's pdca.db, here: passed over (a trial)
+        f"note: not {tmp_path / 'pdca.db'}, the nearest pdca.db here: --db names another\n"
     )
     missing = cli("--db", "gone/x.db", "where")
     assert missing.exit_code == 0 and missing.stdout.splitlines()[0] == str(tmp_path / "gone/x.db")
