@@ -523,7 +523,14 @@ def plain_text(digest: Digest, width: int | None = None) -> str:
 
 # ignore_unknown_options: a negative value ("-3") is a VALUE, named out of range, not "No such
 # option '-3'" (a tester).
-@click.command(context_settings={"ignore_unknown_options": True})
+# token_normalize_func: stale_after_days, as --json spells it, is taken too (it was refused,
+# a trial)
+@click.command(
+    context_settings={
+        "ignore_unknown_options": True,
+        "token_normalize_func": lambda token: token.replace("_", "-"),
+    }
+)
 @click.argument("key", required=False, type=click.Choice(["stale-after-days", "followup-offsets"]))
 @click.argument("value", required=False)
 @json_option

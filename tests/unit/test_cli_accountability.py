@@ -347,6 +347,8 @@ def test_config_shows_and_sets_team_settings(ok, js) -> None:
     assert js("config", "followup-offsets", "--json") == {"followup_offsets": [14, 28]}
     assert js("config", "stale-after-days", "--json") == {"stale_after_days": 7}
     assert ok("config", "stale-after-days").stdout == "stale-after-days = 7\n"
+    # as --json spells it, taken too (it was refused, a trial)
+    assert ok("config", "stale_after_days").stdout == "stale-after-days = 7\n"
     # set to what it is: nothing written, and no undo step that reverts nothing (a tester)
     same = ok("config", "stale-after-days", "07")
     assert same.stderr == "note: stale-after-days was so already: nothing written\n"
