@@ -626,7 +626,7 @@ class PdcaApp(App[None]):
             self.notify(notice, severity="warning", timeout=20, markup=False)
         for notice in self.notices:  # what the command line found opening the file
             self.notify(notice, severity="warning", timeout=20, markup=False)
-        if self.settings.keys:
+        if self.settings.keys or self.settings.unknown:
             self.apply_own_keys()
         self._views_act_after_esc()
         self._last_data_version = self.context.store.data_version()
@@ -1287,7 +1287,8 @@ class PdcaApp(App[None]):
 
     def apply_own_keys(self) -> None:
         """The [keys] table, checked: good entries remap, bad ones are named and left out."""
-        from pdca.tui.keymap import binding_scopes, check_keymap, moved_keys
+        from pdca.tui.keymap import binding_scopes, check_keymap, moved_keys, shown_value
+        from pdca.tui.settings import KNOWN_NAMES
 
         scopes = binding_scopes(type(self))
         checked = check_keymap(self.settings.keys, scopes)
@@ -1299,11 +1300,14 @@ class PdcaApp(App[None]):
             self.screen.show_empty_hint()
         self._moved_keys = moved_keys(scopes, checked.keymap)
         self._form_keys = None
-        if checked.problems:  # one notice, a line each: six toasts did not all fit the screen
-            lines = "\n".join(f"settings: {problem}" for problem in checked.problems)
-            self.notify(
-                lines, severity="warning", timeout=12 + 2 * len(checked.problems), markup=False
-            )
+        problems = [
+            *(f"{shown_value(name)} is no setting ({', '.join(KNOWN_NAMES)}); ignored"
+              for name in self.settings.unknown),
+            *checked.problems,
+        ]  # fmt: skip
+        if problems:  # one notice, a line each: six toasts did not all fit the screen
+            lines = "\n".join(f"settings: {problem}" for problem in problems)
+            self.notify(lines, severity="warning", timeout=12 + 2 * len(problems), markup=False)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for entry in self._palette_entries(screen):

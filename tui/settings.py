@@ -35,6 +35,9 @@ class Settings:
     # Why the file was not used (it did not parse, or a value had the wrong type): the app
     # says so once, and pdca then never rewrites that file (it would lose what was there).
     problem: str | None = None
+    # Top-level names that are no setting ("them", "compact-cards"): said, and left alone
+    # in the file; typos went without a word (a trial)
+    unknown: tuple[str, ...] = ()
 
 
 # What pydantic's lax mode took for a boolean, so a file that worked keeps working.
@@ -59,7 +62,14 @@ def _checked(values: dict[str, Any]) -> tuple[Settings, list[str]]:
     if not isinstance(compact, bool):
         wrong.append("compact_cards")
         compact = False
-    return Settings(theme=theme, compact_cards=compact, keys=values.get("keys", {})), wrong
+    unknown = tuple(name for name in values if name not in KNOWN_NAMES)
+    settings = Settings(
+        theme=theme, compact_cards=compact, keys=values.get("keys", {}), unknown=unknown
+    )
+    return settings, wrong
+
+
+KNOWN_NAMES = ("theme", "compact_cards", "keys")
 
 
 def settings_path(environ: Mapping[str, str]) -> Path:
@@ -74,7 +84,9 @@ def load_settings(path: Path) -> Settings:
     try:
         if not stat.S_ISREG(path.stat().st_mode):  # a FIFO hung the start (a trial)
             return Settings(problem=f"{path}: not a file; using the defaults")
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: a byte-order mark, as some Windows editors save, was "not TOML (Invalid
+        # statement (at line 1, column 1))" (a trial)
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         return Settings()
     except (OSError, UnicodeDecodeError) as error:
@@ -108,7 +120,7 @@ def save_settings(path: Path, settings: Settings) -> str | None:
     try:
         if not stat.S_ISREG(path.stat().st_mode):
             return None  # not a file pdca may replace (load_settings said so)
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         text = ""
     except (OSError, UnicodeDecodeError):

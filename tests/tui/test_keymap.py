@@ -366,3 +366,19 @@ async def test_an_empty_plan_names_the_persons_own_key_for_a_new_action(
         await settle_app(app, pilot)
         plan = app.screen.query_one("#column-plan", PhaseColumn)
         assert plan.render_line(1).text.startswith(" no actions: f2 adds one")
+
+
+async def test_a_name_that_is_no_setting_is_said_at_start(
+    make_app, board_db: Path, env: dict[str, str]
+) -> None:
+    """ "them = ..." or "compact-cards = ..." was left unused without a word (a trial)."""
+    _write_settings(env, 'them = "nord"\ncompact-cards = true\n')
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        assert any(
+            "settings: 'them' is no setting (theme, compact_cards, keys); ignored\n"
+            "settings: 'compact-cards' is no setting" in m
+            for m in messages
+        ), messages

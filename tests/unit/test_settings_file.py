@@ -22,8 +22,18 @@ def test_a_missing_file_gives_the_defaults(tmp_path: Path) -> None:
 
 def test_the_values_written_are_read_and_unknown_keys_ignored(tmp_path: Path) -> None:
     found = _load(tmp_path, 'theme = "nord"\ncompact_cards = true\nlater = 3\n[keys]\nnew = "a"\n')
-    assert found == Settings(theme="nord", compact_cards=True, keys={"new": "a"})
+    # named, for the app to say (a typo went without a word, a trial), and used no further
+    assert found == Settings(
+        theme="nord", compact_cards=True, keys={"new": "a"}, unknown=("later",)
+    )
     assert found.problem is None
+
+
+def test_a_byte_order_mark_is_read_past(tmp_path: Path) -> None:
+    """As some Windows editors save: "not TOML (Invalid statement (at line 1, column 1))"."""
+    path = tmp_path / "settings.toml"
+    path.write_bytes(b'\xef\xbb\xbftheme = "nord"\n')
+    assert load_settings(path) == Settings(theme="nord")
 
 
 @pytest.mark.parametrize(
