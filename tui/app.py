@@ -1288,7 +1288,7 @@ class PdcaApp(App[None]):
     def apply_own_keys(self) -> None:
         """The [keys] table, checked: good entries remap, bad ones are named and left out."""
         from pdca.tui.keymap import binding_scopes, check_keymap, moved_keys, shown_value
-        from pdca.tui.settings import KNOWN_NAMES
+        from pdca.tui.settings import KNOWN_SAID
 
         scopes = binding_scopes(type(self))
         checked = check_keymap(self.settings.keys, scopes)
@@ -1301,7 +1301,7 @@ class PdcaApp(App[None]):
         self._moved_keys = moved_keys(scopes, checked.keymap)
         self._form_keys = None
         problems = [
-            *(f"{shown_value(name)} is no setting ({', '.join(KNOWN_NAMES)}); ignored"
+            *(f"{shown_value(name)} is no setting ({KNOWN_SAID}); ignored"
               for name in self.settings.unknown),
             *checked.problems,
         ]  # fmt: skip

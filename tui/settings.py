@@ -70,6 +70,7 @@ def _checked(values: dict[str, Any]) -> tuple[Settings, list[str]]:
 
 
 KNOWN_NAMES = ("theme", "compact_cards", "keys")
+KNOWN_SAID = "theme, compact_cards, a [keys] table"
 
 
 def settings_path(environ: Mapping[str, str]) -> Path:

@@ -378,7 +378,7 @@ async def test_a_name_that_is_no_setting_is_said_at_start(
         await pilot.pause()
         messages = [str(n.message) for n in app._notifications]
         assert any(
-            "settings: 'them' is no setting (theme, compact_cards, keys); ignored\n"
+            "settings: 'them' is no setting (theme, compact_cards, a [keys] table); ignored\n"
             "settings: 'compact-cards' is no setting" in m
             for m in messages
         ), messages
