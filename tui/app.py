@@ -817,6 +817,14 @@ class PdcaApp(App[None]):
 
     def _save_settings(self) -> None:
         if self.settings_file is None:
+            # HOME=/nonexistent (a service account's): z and a theme went unremembered
+            # without a word, where a read-only folder said so (a trial)
+            failed = "no home folder to keep settings in (set HOME or XDG_CONFIG_HOME)"
+            if failed not in self._said_unsaved:
+                self._said_unsaved.add(failed)
+                self.notify(
+                    f"not remembered after you quit: {failed}", severity="warning", markup=False
+                )
             return
         if self.settings.problem is not None:  # save_settings leaves such a file alone
             from pdca.db.filesystem import someone_elses

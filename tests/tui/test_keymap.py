@@ -382,3 +382,28 @@ async def test_a_name_that_is_no_setting_is_said_at_start(
             "settings: 'compact-cards' is no setting" in m
             for m in messages
         ), messages
+
+
+async def test_z_with_no_home_to_keep_it_in_says_it_is_not_remembered(
+    make_app, board_db: Path, env: dict[str, str]
+) -> None:
+    """HOME=/nonexistent (a service account's): z went unremembered without a word, where a
+    read-only folder said so (a trial)."""
+    env.pop("XDG_CONFIG_HOME", None)
+    env["HOME"] = "/nonexistent"
+    app = make_app(board_db)
+    assert app.settings_file is None
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("z")
+        await pilot.pause()
+        await pilot.press("z")
+        await pilot.pause()
+        said = [str(n.message) for n in app._notifications]
+        assert (
+            said.count(
+                "not remembered after you quit: no home folder to keep settings in (set HOME or"
+                " XDG_CONFIG_HOME)"
+            )
+            == 1
+        ), said
