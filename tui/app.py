@@ -86,6 +86,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 QUIT_AGAIN_SECONDS = 12  # a second q within this (the warning still shown) quits
+PROBLEMS_SHOWN = 8  # of a settings file's, at start
 KEPT_SHOWN_CELLS = 100  # each kept change in q's warning (its notes may run to pages)
 # alt+ a key pdca reads as esc then that key (see on_event): letters, digits and the arrows.
 ALT_KEYS = frozenset(
@@ -1314,8 +1315,14 @@ class PdcaApp(App[None]):
             *checked.problems,
         ]  # fmt: skip
         if problems:  # one notice, a line each: six toasts did not all fit the screen
-            lines = "\n".join(f"settings: {problem}" for problem in problems)
-            self.notify(lines, severity="warning", timeout=12 + 2 * len(problems), markup=False)
+            # The first few: 300 bad entries were a notice over half the board for ten
+            # minutes (a trial)
+            shown = [f"settings: {problem}" for problem in problems[:PROBLEMS_SHOWN]]
+            if len(problems) > PROBLEMS_SHOWN:
+                shown.append(f"settings: and {len(problems) - PROBLEMS_SHOWN} more like them")
+            self.notify(
+                "\n".join(shown), severity="warning", timeout=12 + 2 * len(shown), markup=False
+            )
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for entry in self._palette_entries(screen):

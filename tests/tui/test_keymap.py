@@ -407,3 +407,17 @@ async def test_z_with_no_home_to_keep_it_in_says_it_is_not_remembered(
             )
             == 1
         ), said
+
+
+async def test_many_bad_entries_are_said_in_a_few_lines(
+    make_app, board_db: Path, env: dict[str, str]
+) -> None:
+    """300 bad entries: a notice of 300 lines over half the board for ten minutes (a trial)."""
+    _write_settings(env, "[keys]\n" + "".join(f'nope-{n} = "x"\n' for n in range(300)))
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        [note] = [n for n in app._notifications if "settings:" in str(n.message)]
+        lines = str(note.message).splitlines()
+        assert len(lines) == 9 and lines[-1] == "settings: and 292 more like them"
+        assert note.timeout == 12 + 2 * 9
