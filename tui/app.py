@@ -820,12 +820,7 @@ class PdcaApp(App[None]):
         if self.settings_file is None:
             # HOME=/nonexistent (a service account's): z and a theme went unremembered
             # without a word, where a read-only folder said so (a trial)
-            failed = "no home folder to keep settings in (set HOME or XDG_CONFIG_HOME)"
-            if failed not in self._said_unsaved:
-                self._said_unsaved.add(failed)
-                self.notify(
-                    f"not remembered after you quit: {failed}", severity="warning", markup=False
-                )
+            self._say_unsaved("no home folder to keep settings in (set HOME or XDG_CONFIG_HOME)")
             return
         if self.settings.problem is not None:  # save_settings leaves such a file alone
             from pdca.db.filesystem import someone_elses
@@ -843,8 +838,13 @@ class PdcaApp(App[None]):
                 markup=False,
             )
         failed = save_settings(self.settings_file, self.settings)
-        if failed is not None and failed not in self._said_unsaved:
-            self._said_unsaved.add(failed)  # once: each z or theme would say it again
+        if failed is not None:
+            self._say_unsaved(failed)
+
+    def _say_unsaved(self, failed: str) -> None:
+        """Why a setting will not be remembered: once, as each z or theme would say it again."""
+        if failed not in self._said_unsaved:
+            self._said_unsaved.add(failed)
             self.notify(
                 f"not remembered after you quit: {failed}", severity="warning", markup=False
             )
