@@ -767,3 +767,29 @@ def test_abandoned_work_is_not_said_done_late() -> None:
     ended = {"done_at": "2026-11-20T09:00:00Z", "due": "2026-11-10", "overdue": False}
     assert late_words(SimpleNamespace(**ended, decision="abandon")) == ""  # type: ignore[arg-type]
     assert late_words(SimpleNamespace(**ended, decision="standardize")) == "done late"  # type: ignore[arg-type]
+
+
+def test_a_signal_alert_whose_rule_is_over_names_the_signal_that_holds_now(
+    cli, store: Store
+) -> None:
+    """The run its alert was raised for was over, another bad-side rule held now: "(not
+    holding now)" read as the drift over, while kpi list and kpi show named today's signal (a
+    month's trial). Both are said."""
+    from datetime import timedelta
+
+    from pdca.db.models import InitiativeDraft, KpiDraft, ReadingDraft
+    from tests.conftest import NOW_DT
+
+    store.add_initiative(InitiativeDraft(name="Flow", objective="Lead time down 50% by Q2 2027"))
+    store.add_kpi(KpiDraft(name="Lead time", unit="d", baseline=10, target=5, direction="down",
+                           initiative="Flow"))  # fmt: skip
+    values = [11.0, 9.0] * 10 + [10.5] * 8 + [9.5, 20.0]  # the run, then one past the limit
+    for i, value in enumerate(values):
+        at = NOW_DT - timedelta(days=len(values) - i)
+        store.record_reading(ReadingDraft(kpi="Lead time", value=value), at)
+    rules = [r[0] for r in store.conn.execute("SELECT rule FROM alerts WHERE closed_at IS NULL")]
+    assert rules and "we1" not in rules, rules  # the run's alert, none for the limit
+    text = report(cli, "Flow", "--format", "md")
+    assert "(its rule no longer holding): 8 readings in a row above the centre line" in text
+    assert "; signal now: a reading above the upper natural limit" in text
+    assert "(not holding now)" not in text
