@@ -429,3 +429,22 @@ def test_a_folder_in_another_persons_own_group_is_no_shared_folder(
     assert access.own_group_words(folder) == "carl's own group"
     os.chown(folder, 0, 0)  # root's: the tests' own folders, left alone
     assert not access.in_its_owners_own_group(folder)
+
+
+def test_doctor_names_people_work_waits_on_who_cannot_write_the_file(
+    ok, cli, db_path: Path
+) -> None:
+    """A colleague left the group holding work and a KPI's escalation: the note at the change
+    went to stderr, and doctor then passed everything (a month's trial)."""
+    ok("init")
+    db_path.chmod(0o660)
+    db_path.parent.chmod(0o770)
+    assert " people " not in cli("doctor").stdout  # nobody waited on: no line (the folder
+    # lacks g+s here: doctor fails on that, and says the rest)
+    outside = _a_login_outside(db_path)
+    ok("add", "Fix the pager", "--owner", outside)
+    ok("kpi", "add", "Reopen rate", "--unit", "%", "--baseline", "5", "--target", "2",
+       "--escalate-to", outside)  # fmt: skip
+    said = next(line for line in cli("doctor").stdout.splitlines() if " people " in line)
+    assert said.startswith(f"warn people       cannot write this file: {outside} (not in group ")
+    assert "owns #1, is on KPI Reopen rate's escalation path (pdca reassign" in said
