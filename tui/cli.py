@@ -2294,11 +2294,14 @@ def saying_who_is_new(store: Store, *logins: str | None) -> Iterator[None]:
     """After a write that names an owner (or a KPI's escalation path) this file has never
     seen, a note says so: a typo (``--owner bbo``) makes a new person, with a line in owners
     and stand-ups from then on, who would get a KPI's alerts unseen."""
-    from pdca.db.access import cannot_write_words, why_login_cannot_write
+    from pdca.db.access import cannot_write_words, team_accounts, why_login_cannot_write
 
     given = [login for login in dict.fromkeys(logins) if login]
     new = [login for login in given if not store.seen_before(login)]
     alike = {login: store.people_meant_by(login) for login in new}
+    # The file's group's own members are no typo: "ben is new ... (a typo?" of a colleague
+    # taught the team to pass the note over (a month's trial)
+    members = team_accounts(store.path) if new else set()
     yield
     for login in given:
         if login in new:
@@ -2307,9 +2310,14 @@ def saying_who_is_new(store: Store, *logins: str | None) -> Iterator[None]:
                 # the same moment, made them: theirs to say.
                 continue
             meant = f"; did you mean {printable(alike[login][0])}?" if alike[login] else ""
+            why = (
+                "of its group"
+                if login in members and not meant
+                else f"a typo? pdca forget {printable(shell_word(login))} once nothing is theirs"
+            )
             click.echo(
-                f"note: {printable(login)} is new to this file: now one of its people (a typo?"
-                f" pdca forget {printable(shell_word(login))} once nothing is theirs){meant}",
+                f"note: {printable(login)} is new to this file: now one of its people ({why})"
+                f"{meant}",
                 err=True,
             )
         # Each time work is theirs, not only the first: a later add, edit or reassign to

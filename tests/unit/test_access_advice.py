@@ -448,3 +448,18 @@ def test_doctor_names_people_work_waits_on_who_cannot_write_the_file(
     said = next(line for line in cli("doctor").stdout.splitlines() if " people " in line)
     assert said.startswith(f"warn people       cannot write this file: {outside} (not in group ")
     assert "owns #1, is on KPI Reopen rate's escalation path (pdca reassign" in said
+
+
+def test_a_member_of_the_files_group_new_to_it_is_no_typo(
+    ok, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "ben is new to this file ... (a typo?" of the file's own group's members taught the
+    team to pass the note over (a month's trial); a name of nobody in it is still asked."""
+    monkeypatch.setattr(access, "team_accounts", lambda path: {"dana", "erin"})
+    ok("init")
+    said = ok("add", "Rota", "--owner", "dana").stderr
+    assert said == "note: dana is new to this file: now one of its people (of its group)\n"
+    said = ok("add", "Pager", "--owner", "zed").stderr
+    assert said.startswith("note: zed is new to this file: now one of its people (a typo?")
+    said = ok("add", "Runbook", "--owner", "erinn").stderr  # close to a member: asked
+    assert "(a typo?" in said and "did you mean erin?" in said, said
