@@ -58,6 +58,17 @@ def types_a_character(key: str) -> bool:
     return character is not None and character.isprintable()
 
 
+def taken_by_fields(key: str) -> bool:
+    """Whether a form's text fields take ``key`` themselves: a character, or a key of
+    theirs (backspace, the arrows, ctrl+k, tab to the next field). dialog-cancel on
+    backspace deleted a letter, and no key left the form (a retrial)."""
+    from textual.widgets import Input, TextArea
+
+    fields = [b for widget in (Input, TextArea) for b in widget.BINDINGS]
+    own = {key for b in fields if isinstance(b, Binding) for key in b.key.split(",")}
+    return types_a_character(key) or key in own | {"tab", "shift+tab"}
+
+
 def form_binding_ids() -> frozenset[str]:
     """The ids of the bindings live in a form (a dialog whose fields take typed keys) that
     work while typing (ctrl+s, esc, f1): a character key there is typed into the field, not
@@ -142,6 +153,8 @@ def check_keymap(entries: object, scopes: Sequence[Scope]) -> CheckedKeymap:
             )
             continue
         keys = [_textual_key(piece) for piece in pieces]
+        # as the person wrote each: "?", not "question_mark" (a retrial)
+        written = dict(zip(keys, pieces, strict=True))
         unknown = [key for key in keys if not known_key(key)]
         if unknown:
             problems.append(
@@ -164,9 +177,11 @@ def check_keymap(entries: object, scopes: Sequence[Scope]) -> CheckedKeymap:
         if binding_id in typed_in:
             # A form's save or cancel on a letter: the letter went into the title, and no key
             # saved or left the form (a trial)
-            typed = [key for key in keys if types_a_character(key)]
+            typed = [key for key in keys if taken_by_fields(key)]
             problems.extend(
-                f"{where}: {key!r} would be typed into the form's fields; left out" for key in typed
+                f"{where}: {written[key]!r} is taken by the form's fields (typed in, or"
+                " moving in them); left out"
+                for key in typed
             )
             keys = [key for key in keys if key not in typed]
         if not keys:

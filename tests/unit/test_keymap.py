@@ -244,15 +244,17 @@ def test_a_key_on_the_palettes_ctrl_p_is_named_and_left_out() -> None:
 
 def test_a_forms_save_or_cancel_on_a_character_key_is_left_out() -> None:
     """action-form-save = "s", dialog-cancel = "x": s and x went into the title, and no key
-    saved or left the form (a trial). Named and left out; a ctrl key or an F key is kept,
-    and the check-in's digits may still be moved to other characters (its status row)."""
+    saved or left the form (a trial); dialog-cancel = "backspace" deleted a letter (a
+    retrial). Named as written and left out; a ctrl key or an F key is kept, and the
+    check-in's digits may still be moved to other characters (its status row)."""
     checked = check_keymap(
         {
             "action-form-save": "s,ctrl+o",
-            "dialog-cancel": "x",
-            "checkin-save": "question_mark",
+            "dialog-cancel": "backspace",
+            "checkin-save": "?",
             "reading-save": "f4",
             "checkin-at-risk": "a",
+            "followup-save": "ctrl+k",
         },
         SCOPES,
     )
@@ -261,8 +263,10 @@ def test_a_forms_save_or_cancel_on_a_character_key_is_left_out() -> None:
         "reading-save": "f4",
         "checkin-at-risk": "a",
     }
+    taken = "is taken by the form's fields (typed in, or moving in them); left out"
     assert checked.problems == [
-        "[keys] 'action-form-save': 's' would be typed into the form's fields; left out",
-        "[keys] 'dialog-cancel': 'x' would be typed into the form's fields; left out",
-        "[keys] 'checkin-save': 'question_mark' would be typed into the form's fields; left out",
+        f"[keys] 'action-form-save': 's' {taken}",
+        f"[keys] 'dialog-cancel': 'backspace' {taken}",
+        f"[keys] 'checkin-save': '?' {taken}",
+        f"[keys] 'followup-save': 'ctrl+k' {taken}",
     ]
