@@ -116,10 +116,15 @@ class CheckinModal(FormDialog[CheckinResult | None]):
             yield FormRow("Status", StatusSet(*buttons, id="status", compact=True), id="row-status")
             # The status keys type into the message, so they are not in the footer: said here
             # (a tester could not find them).
-            yield Label(
-                "tab to the status, then 1 on track · 2 at risk · 3 blocked",
-                classes="dialog--muted",
+            # As the person's keymap has them: "2 at risk" after it moved to a, and a 2
+            # pressed for it saved the check-in on track (a retrial)
+            named = getattr(self.app, "key_named", lambda _id, default: default)
+            keys = [named(f"checkin-{each}", str(n)) for n, each in enumerate(CHECKIN_STATUSES, 1)]
+            said = " · ".join(
+                f"{key} {status.replace('-', ' ')}"
+                for key, status in zip(keys, CHECKIN_STATUSES, strict=True)
             )
+            yield Label(f"tab to the status, then {said}", classes="dialog--muted")
             with HorizontalGroup(classes="dialog--buttons"):
                 yield Button("Save", variant="primary", id="save", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)

@@ -421,3 +421,20 @@ async def test_many_bad_entries_are_said_in_a_few_lines(
         lines = str(note.message).splitlines()
         assert len(lines) == 9 and lines[-1] == "settings: and 292 more like them"
         assert note.timeout == 12 + 2 * 9
+
+
+async def test_the_check_in_forms_hint_names_the_persons_status_keys(
+    make_app, board_db: Path, env: dict[str, str]
+) -> None:
+    """checkin-at-risk = "a": the form still said "2 at risk", and a 2 pressed for it saved
+    the check-in on track (a retrial)."""
+    from textual.widgets import Label
+
+    _write_settings(env, '[keys]\ncheckin-at-risk = "a"\n')
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        hints = [str(label.render()) for label in app.screen.query(Label)]
+        assert "tab to the status, then 1 on track · a at risk · 3 blocked" in hints, hints
