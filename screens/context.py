@@ -396,12 +396,14 @@ def show_write_banner(screen: Screen[Any], words: str | None) -> None:
 
 @functools.lru_cache(maxsize=8)
 def file_shown(path: Path) -> str:
-    """The open file as the header names it: in a folder shared with a group (a team's, as
-    the README sets it up), with that folder (``teamb/pdca.db``): two teams' boards, and
+    """The open file as the header names it: in a folder a group writes (a team's, as the
+    README sets it up), with that folder (``teamb/pdca.db``): two teams' boards, and
     one's own file, all read "pdca.db" (a trial). Asked once a file: a folder's mode is
     not looked at again at each refresh."""
     try:
-        shared = path.parent.stat().st_mode & (stat.S_IRWXG | stat.S_ISGID)
+        # written by a group (or set to give one its files): a folder made under umask 022
+        # reads but is no team's (a retrial: a personal file read "proj/pdca.db")
+        shared = path.parent.stat().st_mode & (stat.S_IWGRP | stat.S_ISGID)
     except OSError:
         shared = 0
     return f"{path.parent.name}/{path.name}" if shared and path.parent.name else path.name

@@ -1116,7 +1116,12 @@ def where(session: Session, as_json: bool) -> None:
             nearest: ResolvedPath | None = resolve_db_path(None, unset, Path.cwd())
         except (PdcaError, OSError):  # no home to fall back on: no file found here either
             nearest = None
-        if nearest is not None and nearest.rule == "found" and nearest.path != resolved.path:
+        if (
+            nearest is not None
+            and nearest.rule == "found"
+            # the same file by a link's name is no other (a retrial)
+            and os.path.realpath(nearest.path) != os.path.realpath(resolved.path)
+        ):
             given = "--db" if resolved.rule == "--db" else "$PDCA_DB"
             click.echo(
                 f"note: not {printable(str(nearest.path))}, the nearest pdca.db here: {given}"

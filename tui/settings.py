@@ -139,7 +139,9 @@ def save_settings(path: Path, settings: Settings) -> str | None:
     if updated is not None and (settings.compact_cards or "compact_cards" in held):
         updated = with_top_level(updated, "compact_cards", settings.compact_cards)
     if updated is None:
-        return None  # the person's file does not parse: leave it for them to mend
+        # Its line could not be set (a multi-line string holding a "theme =" line): left for
+        # the person, and said; "saved" went on without a word (a retrial)
+        return f"{path}: its theme or compact_cards line could not be set; set it by hand"
     text = updated
     why = someone_elses(path)
     if why is not None:

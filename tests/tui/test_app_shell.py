@@ -778,6 +778,10 @@ async def test_the_header_names_a_team_files_folder(make_app, store, db_path: Pa
     own = db_path.parent / "own"
     own.mkdir(mode=0o700)
     assert file_shown(own / "pdca.db") == "pdca.db"
+    readable = db_path.parent / "proj"  # made under umask 022: read by a group, no team's
+    readable.mkdir()
+    readable.chmod(0o755)
+    assert file_shown(readable / "pdca.db") == "pdca.db"
     shared = team / "pdca.db"
     store.close()
     db_path.rename(shared)

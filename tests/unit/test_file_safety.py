@@ -550,6 +550,10 @@ def test_where_names_the_pdca_db_here_that_pdca_db_passed_over(tmp_path: Path) -
     assert where.stderr.endswith(
         f"note: not {team_b / 'pdca.db'}, the nearest pdca.db here: $PDCA_DB names another\n"
     )
+    link = tmp_path / "link.db"  # the same file by a link's name: no other (a retrial)
+    link.symlink_to(team_b / "pdca.db")
+    env["PDCA_DB"] = str(link)
+    assert "nearest pdca.db here" not in run_pdca("where", env=env).stderr
     del env["PDCA_DB"]
     assert "nearest pdca.db here" not in run_pdca("where", env=env).stderr  # it is the one
 

@@ -201,3 +201,17 @@ def test_a_settings_path_that_is_no_file_is_said_and_never_read(tmp_path: Path) 
     found = load_settings(fifo)
     assert found.problem == f"{fifo}: not a file; using the defaults"
     assert save_settings(fifo, Settings(compact_cards=True)) is None  # not opened either
+
+
+def test_a_line_that_cannot_be_set_is_said_not_taken_for_saved(tmp_path: Path) -> None:
+    """A multi-line string holding a "theme =" line: it was the one matched, the file then
+    would not read, and save said nothing, the choice lost (a retrial)."""
+    from dataclasses import replace
+
+    from pdca.tui.settings import save_settings
+
+    text = 'notes = """\ntheme = "in a string"\n"""\n[keys]\n'
+    found = _load(tmp_path, text)
+    said = save_settings(tmp_path / "settings.toml", replace(found, theme="nord"))
+    assert said is not None and said.endswith("line could not be set; set it by hand")
+    assert (tmp_path / "settings.toml").read_text() == text  # left as it was
