@@ -315,10 +315,8 @@ def whose_standup(digest: Digest) -> str:
     return f" ({digest.since_by}'s stand-up{CLOCKS_DISAGREE if ahead else ''})"
 
 
-CLOCKS_DISAGREE = (
-    ", recorded later than this clock's now: one of the two clocks is wrong, and changes"
-    " written before it are left out; pdca log lists them"
-)
+# Short: at 80x24 the stand-up's header lost its end, "(n: one at a time)" (a retrial)
+CLOCKS_DISAGREE = ", later than now here: a clock is wrong; changes before it: pdca log"
 
 
 def second_before(moment: str) -> str:
