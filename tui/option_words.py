@@ -53,17 +53,26 @@ def _text_or_unknown(
     option '-l'." for ``pdca add "-leading dash"`` said nothing of the text (a tester;
     ``-1 blocker`` was told how). Text with a blank in it is no option at all; a single word
     may be either, so both are said."""
-    slot = _slot_of(ctx, arguments, token)
-    if slot is None or not _takes_text(slot, ctx, token):
-        return said
-    if token.partition("=")[0] in TEXT_OPTIONS and slot.name in TEXT_ARGUMENTS:
+    text = next(
+        (
+            p
+            for p in ctx.command.params
+            if isinstance(p, click.Argument) and p.name in TEXT_ARGUMENTS
+        ),
+        None,
+    )
+    if token.partition("=")[0] in TEXT_OPTIONS and text is not None:
         # followup's "--note" (kpi record takes one): the hint to put it after -- would have
-        # saved the word "--note" as the note (a new user)
-        what = slot.human_readable_name
+        # saved the word "--note" as the note (a new user); wherever it stands ("checkin -m
+        # x 1" got click's bare "No such option", a retrial)
+        what = text.human_readable_name
         given = _with_text_in_place(ctx, arguments, token)
         example = f"pdca {given}" if given else f"pdca {command} --help"
         option = token.partition("=")[0]
         return f"{command}: no option {option}; give the {what} without one ({example})"
+    slot = _slot_of(ctx, arguments, token)
+    if slot is None or not _takes_text(slot, ctx, token):
+        return said
     how = _after_dashes(command, token)
     if any(character.isspace() for character in token):
         return f"{command}: {shell_word(token)} is no option; {how}"
@@ -77,9 +86,10 @@ TEXT_ARGUMENTS = {"message", "note", "notes", "text"}
 
 
 def _with_text_in_place(ctx: click.Context, arguments: list[str], token: str) -> str:
-    """The words typed, ``token`` and its value given as the text itself, in its place:
-    ``followup 1 holding "Canary caught it"``; empty without a value. With what came before
-    the command (``--db FILE``): dropped, the hint pasted wrote to another file (a retrial)."""
+    """The words typed, ``token`` and its value given as the text itself, last (where every
+    command's message or note stands): ``followup 1 holding "Canary caught it"``; empty
+    without a value. With what came before the command (``--db FILE``): dropped, the hint
+    pasted wrote to another file (a retrial)."""
     start = max(_after_command(ctx, arguments), 0)
     before, words = arguments[:start], arguments[start:]
     option, equals, value = token.partition("=")
@@ -92,11 +102,10 @@ def _with_text_in_place(ctx: click.Context, arguments: list[str], token: str) ->
     options = {name for param in ctx.command.params for name in getattr(param, "opts", ())}
     if not value.strip() or value == "--" or value.partition("=")[0] in options | TEXT_OPTIONS:
         return ""  # no text given: its name, or the next option, is none (a reviewer)
-    if value.startswith("-"):  # text that starts with - goes last, after --
-        del words[at]
-        words += ["--", value]
-    else:
-        words[at] = value
+    del words[at]
+    # last: "followup 9 --note x holding" put the note where the result goes (a retrial);
+    # text that starts with - after --
+    words += ["--", value] if value.startswith("-") else [value]
     return " ".join(shell_word(word) for word in [*before, *words])
 
 

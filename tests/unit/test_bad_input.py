@@ -202,6 +202,10 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     ),
     (["--db", "-m", "checkin", "1", "-m=y"], ("checkin: no option -m",)),  # it crashed
     (["checkin", "1", "-m", "--", "x"], ("(pdca checkin --help)",)),
+    # before the id, or the result: given last, where the message stands (a retrial: click's
+    # bare "No such option", and a hint that put the note where the result goes)
+    (["checkin", "-m", "x", "1"], ("(pdca checkin 1 x)",)),
+    (["followup", "9", "--note", "x", "holding"], ("(pdca followup 9 holding x)",)),
     # the file named before the command kept: dropped, the hint wrote to another (a retrial)
     (["--db", "o.db", "checkin", "1", "-m", "x y"], ("(pdca --db o.db checkin 1 'x y')",)),
     (["add", "x", "--ownr", "bob"], ("No such option '--ownr'", "Did you mean")),  # a typo
