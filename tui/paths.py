@@ -4,6 +4,7 @@ the directory tree (as git finds ``.git``), else one in the user's data director
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,14 +89,17 @@ def resolve_db_path(option: str | None, environ: Mapping[str, str], cwd: Path) -
             if any(os.path.lexists(f"{candidate}{end}") for end in ("-wal", "-journal")):
                 return ResolvedPath(candidate, "found")
         except PermissionError:
-            if directory == cwd:
+            if directory == cwd and _a_teams_folder(cwd):
                 # Standing in a team's folder one may not enter (su and runuser keep the
                 # shell's folder): an add went to a new file of one's own, "no pdca.db above
-                # here" said (a trial)
+                # here" said (a trial). Not another person's home (sudo -u ann from root's):
+                # one's own file, as before (a reviewer)
                 from pdca.db.access import cannot_reach
 
-                raise PdcaError(f"{cannot_reach(candidate)}; or name a file with --db") from None
-            continue  # a folder above that we may not look into: it cannot hold ours
+                raise PdcaError(
+                    f"{cannot_reach(candidate)}; or name a file with --db or $PDCA_DB"
+                ) from None
+            continue  # a folder we may not look into: it cannot hold ours
         except OSError:
             continue
     try:
@@ -112,6 +116,15 @@ def _absolute(text: str, cwd: Path, field: str) -> Path:
         raise InvalidInput(field, text, f"names a folder, not a file: name the file ({in_it})")
     path = Path(os.path.expanduser(text))
     return path if path.is_absolute() else cwd / path
+
+
+def _a_teams_folder(folder: Path) -> bool:
+    """A folder a group writes, or that gives its group to what is made in it (2770
+    root:team, as the README sets one up)."""
+    try:
+        return bool(folder.stat().st_mode & (stat.S_IWGRP | stat.S_ISGID))
+    except OSError:
+        return False
 
 
 def describe_rule(resolved: ResolvedPath) -> str:

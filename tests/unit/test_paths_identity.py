@@ -91,12 +91,14 @@ def test_a_current_folder_one_may_not_look_into_is_said_not_passed_over(
 
     monkeypatch.setattr(Path, "is_file", is_file)
     environ = {"XDG_DATA_HOME": str(tree["root"] / "xdg"), "HOME": str(tree["home"])}
-    with pytest.raises(PdcaError, match=r"; or name a file with --db$") as said:
+    tree["deep"].chmod(0o2770)  # a team's, as the README sets one up
+    with pytest.raises(PdcaError, match=r"; or name a file with --db or \$PDCA_DB$") as said:
         resolve_db_path(None, environ, tree["deep"])
     assert str(said.value).startswith(f"{refused}: ")
     assert not (tree["root"] / "xdg").exists()
-    # a folder above that cannot be looked into is passed over, as before
-    refused = tree["project"] / "a" / DB_NAME
+    # another person's home (sudo -u ann from root's, 0700): one's own file, as before (a
+    # reviewer), not a refusal about a team's file nobody meant
+    tree["deep"].chmod(0o700)
     assert resolve_db_path(None, environ, tree["deep"]).path == tree["project"] / DB_NAME
 
 
