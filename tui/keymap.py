@@ -74,15 +74,17 @@ def form_binding_ids() -> frozenset[str]:
     work while typing (ctrl+s, esc, f1): a character key there is typed into the field, not
     a binding's. Not the check-in's digits, which pick a status from its status row."""
     from pdca.screens import dialogs
-    from pdca.screens.dialogs.base import FormDialog
+    from pdca.screens.dialogs.base import Dialog
 
     for info in pkgutil.walk_packages(dialogs.__path__, dialogs.__name__ + "."):
-        importlib.import_module(info.name)  # every form, its class known as a subclass
+        importlib.import_module(info.name)  # every dialog, its class known as a subclass
     found: set[str] = set()
-    classes: list[type] = [FormDialog]
+    classes: list[type] = [Dialog]
     while classes:
         cls = classes.pop()
         classes += cls.__subclasses__()
+        if not getattr(cls, "TYPES_IN", False):
+            continue
         found.update(
             binding.id
             for binding in live_bindings(cls)
@@ -109,6 +111,8 @@ def cannot_arrive(key: str) -> str | None:
     single = name if len(name) == 1 else key_to_character(name)
     if single is not None and not (single.isprintable() and not single.isspace()):
         single = None  # tab, enter: shift+tab is a key of its own (back tab)
+    if modifiers == ["shift"] and name == "space":  # a space: typed into a field too
+        return "arrives as 'space' in most terminals: give that"
     if modifiers == ["shift"] and single is not None:
         capital = single.upper()
         return (

@@ -39,6 +39,10 @@ class Dialog(ModalScreen[ResultT]):
     # is not: a "q" left in Find a person was kept as unsaved work, and every board after it
     # said to make it again (a new user).
     KEEPS_TYPED = True
+    # Its text fields take keys as they are typed: a binding of it on a character or on a
+    # field's own key (backspace) never runs, and a person's keymap may not put one there
+    # (tui/keymap.py form_binding_ids)
+    TYPES_IN = False
 
     DEFAULT_CSS = """
     Dialog {
@@ -158,6 +162,8 @@ class Dialog(ModalScreen[ResultT]):
 class FormDialog(Dialog[ResultT]):
     """A dialog saved and left with its Save and Cancel buttons (``#save``, ``#cancel``) as
     with its keys: the check-in, the action form and the note dialogs."""
+
+    TYPES_IN = True
 
     _cancel_warned_of: str | None = None  # what the last "esc again" warning was about
     _cancel_warned_at = -float(CANCEL_AGAIN_SECONDS)

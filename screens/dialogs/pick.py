@@ -32,6 +32,7 @@ class PickModal(Dialog[str | None]):
     """An input that narrows a list as you type; enter picks the highlighted name."""
 
     KEEPS_TYPED = False  # what narrows a list is no work to keep
+    TYPES_IN = True  # its narrowing field: pick-down on "j" typed a j (a reviewer)
 
     DEFAULT_CSS = """
     PickModal {
