@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pdca.db import copies, kept, schema
 from pdca.db.access import (
+    a_persons_account,
     cannot_reach,
     describe_owner,
     file_lets_me_write,
@@ -68,6 +69,7 @@ from pdca.db.filesystem import (
     size_words,
     world_writable,
 )
+from pdca.db.holdings import held_besides_actions
 from pdca.db.sql_params import numbered
 
 
@@ -294,41 +296,45 @@ def _worded(path: Path, error: sqlite3.Error) -> str:
     return str(known) if known is not None else f"{error} ({describe_owner(path)})"
 
 
-# What each person answers for that waits on them: open work, audits, alerts, KPIs
-_HELD = """
-SELECT owner, 'owns #' || min(id) || CASE WHEN count(*) > 1 THEN ' and ' || (count(*) - 1)
-  || ' more open' ELSE '' END FROM actions WHERE done_at IS NULL AND owner IS NOT NULL
-  GROUP BY owner
-UNION ALL SELECT owner, 'holds ' || count(*) || ' follow-up audit' || CASE WHEN count(*) > 1
-  THEN 's' ELSE '' END FROM followups WHERE done_at IS NULL AND owner IS NOT NULL GROUP BY owner
-UNION ALL SELECT assignee, 'alert ' || min(id) || ' waits for them' FROM alerts
-  WHERE closed_at IS NULL AND acknowledged_at IS NULL AND assignee IS NOT NULL GROUP BY assignee
-UNION ALL SELECT owner, 'owns KPI ' || name FROM kpis WHERE owner IS NOT NULL
-UNION ALL SELECT j.value, 'is on KPI ' || k.name || '''s escalation path'
-  FROM kpis k, json_each(CASE WHEN json_valid(k.escalation) THEN k.escalation ELSE '[]' END) j
-  WHERE j.type = 'text'
+# Everyone something waits on: open work, audits, alerts, a KPI or an initiative
+_HOLDERS = """
+SELECT owner FROM actions WHERE done_at IS NULL AND owner IS NOT NULL
+UNION SELECT owner FROM followups WHERE done_at IS NULL AND owner IS NOT NULL
+UNION SELECT assignee FROM alerts WHERE closed_at IS NULL AND acknowledged_at IS NULL
+UNION SELECT owner FROM kpis UNION SELECT owner FROM initiatives
+UNION SELECT j.value FROM kpis k,
+  json_each(CASE WHEN json_valid(k.escalation) THEN k.escalation ELSE '[]' END) j
 """
 
 
 def _check_people(connection: sqlite3.Connection, path: Path | None) -> list[Check]:
-    """The people work, audits, alerts or a KPI's escalation wait on who cannot write the
-    file (gone from its group): said once at the change, on stderr, and then nowhere (a
-    month's trial: a colleague who left held work, and doctor passed). Only when some."""
-    if path is None:
+    """The people of a team's file something waits on who cannot write it (gone from its
+    group): said once at the change, on stderr, and then nowhere (a month's trial: a
+    colleague who left held work, and doctor passed). Only when some; not of a file of one's
+    own, nor of a system account (a reviewer: mail and backup, on a private file)."""
+    try:
+        shared = path is not None and bool(path.stat().st_mode & stat.S_IWGRP)
+    except OSError:
+        shared = False
+    if path is None or not shared:  # a file of one's own: nobody else is to write it
         return []
-    held: dict[str, list[str]] = {}
-    for login, what in connection.execute(_HELD):
-        if isinstance(login, str) and isinstance(what, str):
-            held.setdefault(login, []).append(what)
     found = []
-    for login in sorted(held):
+    for (login,) in connection.execute(_HOLDERS):
+        if not isinstance(login, str) or not a_persons_account(login):
+            continue
         why = why_login_cannot_write(login, path)
-        if why is not None:
-            found.append(f"{login} ({why}) {', '.join(held[login][:3])}")
+        if why is None:
+            continue
+        open_work = connection.execute(
+            "SELECT min(id), count(*) FROM actions WHERE done_at IS NULL AND owner = ?", (login,)
+        ).fetchone()
+        held = [f"#{open_work[0]}" + (f" and {open_work[1] - 1} more" if open_work[1] > 1 else "")]
+        held = (held if open_work[1] else []) + held_besides_actions(connection, login)
+        found.append(f"{login} ({why}): {', '.join(held[:3]) or 'follow-up audits'}")
     if not found:
         return []
-    said = "; ".join(found[:3]) + (f"; and {len(found) - 3} more" if len(found) > 3 else "")
-    advice = "pdca reassign LOGIN SOMEONE, pdca kpi edit NAME --owner/--escalate-to"
+    said = "; ".join(sorted(found)[:3]) + (f"; and {len(found) - 3} more" if len(found) > 3 else "")
+    advice = "pdca reassign LOGIN SOMEONE; pdca kpi edit NAME --owner/--escalate-to"
     return [Check("people", True, f"cannot write this file: {said} ({advice})", warning=True)]
 
 

@@ -56,6 +56,7 @@ from pdca.db.errors import (
     database_failure,
     shell_word,
 )
+from pdca.db.holdings import held_besides_actions
 from pdca.db.lock_wait import begin_in_goes
 from pdca.db.models import (
     CHECKIN_STATUSES,
@@ -1848,37 +1849,8 @@ class Store:
         return bool(changes)
 
     def still_held_by(self, login: str) -> list[str]:
-        """What ``login`` still answers for besides actions: the KPIs they own or are on the
-        escalation path of, the initiatives they own, the alerts waiting for them (each read
-        with an index or a small table: KPIs and initiatives are a few hundred at most)."""
-        kpis = [
-            f"KPI {name} ({'owner' if owner == login else 'escalation path'})"
-            for (name, owner) in self.conn.execute(
-                "SELECT name, owner FROM kpis WHERE owner = ? OR EXISTS (SELECT 1 FROM"
-                " json_each(CASE WHEN json_valid(escalation) THEN escalation ELSE '[]' END)"
-                " WHERE value = ?) ORDER BY owner IS NOT ?, name",
-                (login, login, login),
-            )
-        ]
-        initiatives = [
-            f"initiative {name} (owner)"
-            for (name,) in self.conn.execute(
-                "SELECT name FROM initiatives WHERE owner = ? ORDER BY name", (login,)
-            )
-        ]
-        # Alerts waiting for them: after a reassign, nobody else was told of them until each
-        # missed its deadline (a lead's trial of someone who left). Open ones only: their
-        # partial index (not named: a file whose index was dropped still answers).
-        waiting = [
-            f"alert #{alert_id} on {name} (waiting for them)"
-            for (alert_id, name) in self.conn.execute(
-                "SELECT a.id, k.name FROM alerts a"
-                " JOIN kpis k ON k.id = a.kpi_id WHERE a.closed_at IS NULL"
-                " AND a.acknowledged_at IS NULL AND a.assignee = ? ORDER BY a.id",
-                (login,),
-            )
-        ]
-        return kpis + initiatives + waiting
+        """What ``login`` still answers for besides actions (``held_besides_actions``)."""
+        return held_besides_actions(self.conn, login)
 
     def hand_over(self, from_login: str, to_login: str) -> Handover:
         """Every open action of ``from_login`` given to ``to_login``, and every follow-up

@@ -432,22 +432,33 @@ def test_a_folder_in_another_persons_own_group_is_no_shared_folder(
 
 
 def test_doctor_names_people_work_waits_on_who_cannot_write_the_file(
-    ok, cli, db_path: Path
+    ok, cli, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A colleague left the group holding work and a KPI's escalation: the note at the change
-    went to stderr, and doctor then passed everything (a month's trial)."""
+    went to stderr, and doctor then passed everything (a month's trial). Not of a file of
+    one's own, nor of a system account (a reviewer: mail and backup on a private file)."""
+    import grp
+
+    from tests.conftest import pretend_accounts
+
+    pretend_accounts(monkeypatch, dana=1500)  # a person's account, outside the file's group
     ok("init")
-    db_path.chmod(0o660)
     db_path.parent.chmod(0o770)
-    assert " people " not in cli("doctor").stdout  # nobody waited on: no line (the folder
-    # lacks g+s here: doctor fails on that, and says the rest)
-    outside = _a_login_outside(db_path)
-    ok("add", "Fix the pager", "--owner", outside)
+    ok("add", "Fix the pager", "--owner", "dana")
+    ok("add", "Rota", "--owner", "dana")
+    ok("add", "Mail", "--owner", "mail")  # the system's own account: no one's
     ok("kpi", "add", "Reopen rate", "--unit", "%", "--baseline", "5", "--target", "2",
-       "--escalate-to", outside)  # fmt: skip
+       "--escalate-to", "dana")  # fmt: skip
+    db_path.chmod(0o640)  # one's own: nobody else is to write it
+    assert " people " not in cli("doctor").stdout
+    db_path.chmod(0o660)  # the team's
     said = next(line for line in cli("doctor").stdout.splitlines() if " people " in line)
-    assert said.startswith(f"warn people       cannot write this file: {outside} (not in group ")
-    assert "owns #1, is on KPI Reopen rate's escalation path (pdca reassign" in said
+    assert said == (
+        "warn people       cannot write this file: dana (not in group"
+        f" {grp.getgrgid(db_path.stat().st_gid).gr_name}): #1 and 1 more, KPI Reopen rate"
+        " (escalation path) (pdca reassign LOGIN SOMEONE; pdca kpi edit NAME"
+        " --owner/--escalate-to)"
+    )
 
 
 def test_a_member_of_the_files_group_new_to_it_is_no_typo(
