@@ -1119,8 +1119,8 @@ def where(session: Session, as_json: bool) -> None:
         if (
             nearest is not None
             and nearest.rule == "found"
-            # the same file by a link's name is no other (a retrial)
-            and os.path.realpath(nearest.path) != os.path.realpath(resolved.path)
+            # the same file by a link's name is no other (a retrial), nor a hard link's
+            and not _same_file(nearest.path, resolved.path)
         ):
             given = "--db" if resolved.rule == "--db" else "$PDCA_DB"
             click.echo(
@@ -1128,6 +1128,13 @@ def where(session: Session, as_json: bool) -> None:
                 " names another",
                 err=True,
             )
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except OSError:  # one of them not there: not the same
+        return False
 
 
 @cli.command()
@@ -2299,7 +2306,12 @@ def saying_who_is_new(store: Store, *logins: str | None) -> Iterator[None]:
     """After a write that names an owner (or a KPI's escalation path) this file has never
     seen, a note says so: a typo (``--owner bbo``) makes a new person, with a line in owners
     and stand-ups from then on, who would get a KPI's alerts unseen."""
-    from pdca.db.access import cannot_write_words, team_accounts, why_login_cannot_write
+    from pdca.db.access import (
+        cannot_write_words,
+        group_name,
+        team_accounts,
+        why_login_cannot_write,
+    )
 
     given = [login for login in dict.fromkeys(logins) if login]
     new = [login for login in given if not store.seen_before(login)]
@@ -2307,6 +2319,10 @@ def saying_who_is_new(store: Store, *logins: str | None) -> Iterator[None]:
     # The file's group's own members are no typo: "ben is new ... (a typo?" of a colleague
     # taught the team to pass the note over (a month's trial)
     members = team_accounts(store.path) if new else set()
+    group = ""
+    if members and store.path is not None:
+        with contextlib.suppress(OSError):
+            group = group_name(store.path.stat().st_gid)
     yield
     for login in given:
         if login in new:
@@ -2316,7 +2332,7 @@ def saying_who_is_new(store: Store, *logins: str | None) -> Iterator[None]:
                 continue
             meant = f"; did you mean {printable(alike[login][0])}?" if alike[login] else ""
             why = (
-                "of its group"
+                f"a member of its group {group}"
                 if login in members and not meant
                 else f"a typo? pdca forget {printable(shell_word(login))} once nothing is theirs"
             )

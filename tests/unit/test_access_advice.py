@@ -7,6 +7,7 @@ advice is built from ``os.stat`` and those alone.
 
 from __future__ import annotations
 
+import grp
 import os
 import pwd
 from pathlib import Path
@@ -437,8 +438,6 @@ def test_doctor_names_people_work_waits_on_who_cannot_write_the_file(
     """A colleague left the group holding work and a KPI's escalation: the note at the change
     went to stderr, and doctor then passed everything (a month's trial). Not of a file of
     one's own, nor of a system account (a reviewer: mail and backup on a private file)."""
-    import grp
-
     from tests.conftest import pretend_accounts
 
     pretend_accounts(monkeypatch, dana=1500)  # a person's account, outside the file's group
@@ -462,14 +461,17 @@ def test_doctor_names_people_work_waits_on_who_cannot_write_the_file(
 
 
 def test_a_member_of_the_files_group_new_to_it_is_no_typo(
-    ok, monkeypatch: pytest.MonkeyPatch
+    ok, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """ "ben is new to this file ... (a typo?" of the file's own group's members taught the
     team to pass the note over (a month's trial); a name of nobody in it is still asked."""
     monkeypatch.setattr(access, "team_accounts", lambda path: {"dana", "erin"})
     ok("init")
     said = ok("add", "Rota", "--owner", "dana").stderr
-    assert said == "note: dana is new to this file: now one of its people (of its group)\n"
+    group = grp.getgrgid(db_path.stat().st_gid).gr_name
+    assert said == (
+        f"note: dana is new to this file: now one of its people (a member of its group {group})\n"
+    )
     said = ok("add", "Pager", "--owner", "zed").stderr
     assert said.startswith("note: zed is new to this file: now one of its people (a typo?")
     said = ok("add", "Runbook", "--owner", "erinn").stderr  # close to a member: asked

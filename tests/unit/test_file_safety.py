@@ -554,6 +554,10 @@ def test_where_names_the_pdca_db_here_that_pdca_db_passed_over(tmp_path: Path) -
     link.symlink_to(team_b / "pdca.db")
     env["PDCA_DB"] = str(link)
     assert "nearest pdca.db here" not in run_pdca("where", env=env).stderr
+    hard = tmp_path / "hard.db"  # a hard link's name: no other either (a reviewer)
+    os.link(team_b / "pdca.db", hard)
+    env["PDCA_DB"] = str(hard)
+    assert "nearest pdca.db here" not in run_pdca("where", env=env).stderr
     del env["PDCA_DB"]
     assert "nearest pdca.db here" not in run_pdca("where", env=env).stderr  # it is the one
 
