@@ -10,7 +10,6 @@ thread that reads a lot opens its own connection with ``open_reader``.
 from __future__ import annotations
 
 import asyncio
-import functools
 import stat
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
@@ -58,6 +57,14 @@ class AppContext:
     # Failures of such writes not shown yet, with what each was ("check-in on #6: 'Rota
     # live'"): what quitting leaves is printed after the app, where nothing else says it.
     unshown: list[tuple[str | None, BaseException]] = field(default_factory=list)
+    # The file as the header names it (``file_shown``), worked out once it is opened
+    shown_name: str = ""
+
+    @property
+    def file_name(self) -> str:
+        """The file as the header names it."""
+        return self.shown_name or self.path.name
+
     # What the board keeps of refused saves for the person's next c, e or n, in words (the
     # board answers it, from what it keeps): quitting with any asks twice and then prints
     # them, where they had vanished without a word (a tester).
@@ -394,12 +401,11 @@ def show_write_banner(screen: Screen[Any], words: str | None) -> None:
         banner.display = words is not None
 
 
-@functools.lru_cache(maxsize=8)
 def file_shown(path: Path) -> str:
     """The open file as the header names it: in a folder a group writes (a team's, as the
     README sets it up), with that folder (``teamb/pdca.db``): two teams' boards, and
-    one's own file, all read "pdca.db" (a trial). Asked once a file: a folder's mode is
-    not looked at again at each refresh."""
+    one's own file, all read "pdca.db" (a trial). Asked once, as the app opens the file
+    (``AppContext.shown_name``), not at each refresh."""
     try:
         # written by a group (or set to give one its files): a folder made under umask 022
         # reads but is no team's (a retrial: a personal file read "proj/pdca.db")
@@ -414,7 +420,7 @@ def show_status(screen: Screen[None], view: str) -> None:
     app = services(screen.app)
     for bar in screen.query(StatusBar):
         bar.view = view
-        bar.database = file_shown(app.context.path)
+        bar.database = app.context.file_name
         bar.login = app.context.actor
         bar.read_only = not app.context.writable
         bar.others = app.others

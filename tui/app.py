@@ -1036,7 +1036,7 @@ class PdcaApp(App[None]):
         kept = self.context.kept_count()
         out_of_date = newer is not None
         for bar in bars:
-            bar.database = file_shown(self.context.path)
+            bar.database = self.context.file_name
             bar.login = self.context.actor
             bar.others = self.others
             bar.read_only = not self.context.writable
@@ -1458,7 +1458,10 @@ def create_app(
     # The path as given, a link's own name: the store's is where the link led when opened,
     # and watching that missed the link being pointed elsewhere (a reviewer's board went on
     # writing to the old file); the title names the file as the person named it.
-    context = AppContext(store=store, path=Path(os.path.abspath(path)), actor=actor, clock=clock)
+    whole = Path(os.path.abspath(path))
+    context = AppContext(
+        store=store, path=whole, actor=actor, clock=clock, shown_name=file_shown(whole)
+    )
     try:
         file: Path | None = settings_path(environ)
     except NoHome:  # nowhere to keep settings: the defaults, and nothing remembered
