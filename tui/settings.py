@@ -126,7 +126,10 @@ def save_settings(path: Path, settings: Settings) -> str | None:
         text = ""
     except (OSError, UnicodeDecodeError):
         return None  # a file pdca cannot read is not one it may replace
-    held = _value_of(text) or {}
+    parsed = _value_of(text)
+    if parsed is None:  # edited while pdca ran, and no TOML now: not "its theme line"
+        return f"{path}: not TOML now; mend it to keep this"
+    held = parsed
     if held.get("theme", DEFAULT_THEME) == settings.theme and held.get(
         "compact_cards", False
     ) is bool(settings.compact_cards):

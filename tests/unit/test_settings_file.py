@@ -215,3 +215,17 @@ def test_a_line_that_cannot_be_set_is_said_not_taken_for_saved(tmp_path: Path) -
     said = save_settings(tmp_path / "settings.toml", replace(found, theme="nord"))
     assert said is not None and said.endswith("line could not be set; set it by hand")
     assert (tmp_path / "settings.toml").read_text() == text  # left as it was
+
+
+def test_a_file_broken_while_pdca_ran_is_said_so_on_save(tmp_path: Path) -> None:
+    """Edited into no TOML while the app ran: save said "its theme line could not be set"
+    (a reviewer). It says the file is no TOML now, and leaves it."""
+    from dataclasses import replace
+
+    from pdca.tui.settings import save_settings
+
+    found = _load(tmp_path, 'theme = "nord"\n')
+    (tmp_path / "settings.toml").write_text("theme = \n")
+    said = save_settings(tmp_path / "settings.toml", replace(found, compact_cards=True))
+    assert said == f"{tmp_path / 'settings.toml'}: not TOML now; mend it to keep this"
+    assert (tmp_path / "settings.toml").read_text() == "theme = \n"
