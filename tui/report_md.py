@@ -98,9 +98,10 @@ def status_words(row: KpiRow, *, signals_named: frozenset[str] = frozenset()) ->
             )
         rule_text = row.alert.rule_text or row.alert.rule
         # who it waits for, or who acknowledged it, as a threshold alert's line says
-        said = _both(row.status, f"{_signal_then(row.alert, row)}: {rule_text}")
         now = row.signals  # the bad side's, holding at the latest reading
-        if now and not any(signal.rule == row.alert.rule for signal in now):
+        holds = any(signal.rule == row.alert.rule for signal in now)
+        said = _both(row.status, f"{_signal_then(row.alert, holds, bool(now))}: {rule_text}")
+        if now and not holds:
             # Another rule holds now: "not holding now" read as the drift over, while kpi
             # list and kpi show named the signal of today (a month's trial)
             said += f"; signal now: {now[0].rule_text or now[0].rule}"
@@ -112,13 +113,13 @@ def status_words(row: KpiRow, *, signals_named: frozenset[str] = frozenset()) ->
     return row.status, words
 
 
-def _signal_then(alert: Alert, row: KpiRow) -> str:
+def _signal_then(alert: Alert, holds: bool, any_now: bool) -> str:
     """``↯ signal``, with the day a signal alert was raised when its rule holds no more: a
     run over for weeks read as the process shifted now (a coach); "(not holding now)" only
     when no other rule holds on the bad side either."""
-    if any(signal.rule == alert.rule for signal in row.signals):
+    if holds:  # its own rule, at the latest reading
         return SIGNAL_MARK
-    still = "its rule no longer holding" if row.signals else "not holding now"
+    still = "its rule no longer holding" if any_now else "not holding now"
     return f"{SIGNAL_MARK} of {local_day(alert.raised_at)} ({still})"
 
 
