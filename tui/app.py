@@ -627,8 +627,10 @@ class PdcaApp(App[None]):
             self.notify(notice, severity="warning", timeout=20, markup=False)
         for notice in self.notices:  # what the command line found opening the file
             self.notify(notice, severity="warning", timeout=20, markup=False)
-        if self.settings.keys or self.settings.unknown:
+        if self.settings.keys:
             self.apply_own_keys()
+        else:  # no keymap to check: not every screen's bindings read at start for a typo
+            self._say_settings_problems([])
         self._views_act_after_esc()
         self._last_data_version = self.context.store.data_version()
         self._last_event_id = self.context.store.last_event_id()
@@ -1296,8 +1298,7 @@ class PdcaApp(App[None]):
 
     def apply_own_keys(self) -> None:
         """The [keys] table, checked: good entries remap, bad ones are named and left out."""
-        from pdca.tui.keymap import binding_scopes, check_keymap, moved_keys, shown_value
-        from pdca.tui.settings import KNOWN_SAID
+        from pdca.tui.keymap import binding_scopes, check_keymap, moved_keys
 
         scopes = binding_scopes(type(self))
         checked = check_keymap(self.settings.keys, scopes)
@@ -1309,20 +1310,26 @@ class PdcaApp(App[None]):
             self.screen.show_empty_hint()
         self._moved_keys = moved_keys(scopes, checked.keymap)
         self._form_keys = None
+        self._say_settings_problems(checked.problems)
+
+    def _say_settings_problems(self, keys_problems: list[str]) -> None:
+        """The settings file's names that are no setting, then its [keys] table's problems,
+        in one notice, a line each: six toasts did not all fit the screen. The first few:
+        300 bad entries were a notice over half the board for ten minutes (a trial)."""
+        from pdca.db.plain import shown_value
+        from pdca.tui.settings import KNOWN_SAID
+
         problems = [
             *(f"{shown_value(name)} is no setting ({KNOWN_SAID}); ignored"
               for name in self.settings.unknown),
-            *checked.problems,
+            *keys_problems,
         ]  # fmt: skip
-        if problems:  # one notice, a line each: six toasts did not all fit the screen
-            # The first few: 300 bad entries were a notice over half the board for ten
-            # minutes (a trial)
-            shown = [f"settings: {problem}" for problem in problems[:PROBLEMS_SHOWN]]
-            if len(problems) > PROBLEMS_SHOWN:
-                shown.append(f"settings: and {len(problems) - PROBLEMS_SHOWN} more like them")
-            self.notify(
-                "\n".join(shown), severity="warning", timeout=12 + 2 * len(shown), markup=False
-            )
+        if not problems:
+            return
+        shown = [f"settings: {problem}" for problem in problems[:PROBLEMS_SHOWN]]
+        if len(problems) > PROBLEMS_SHOWN:
+            shown.append(f"settings: and {len(problems) - PROBLEMS_SHOWN} more like them")
+        self.notify("\n".join(shown), severity="warning", timeout=12 + 2 * len(shown), markup=False)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for entry in self._palette_entries(screen):
