@@ -873,7 +873,9 @@ class BoardScreen(Screen[None]):
                 # its place, and > on it at once moved that one (a retrial).
                 before, self.refreshed_from = self.refreshed_from, None
             if before is not None and not since_filter_changed and not mine:
-                moved = changed_under_cursor(before, self.under_cursor(), time.monotonic())
+                moved = changed_under_cursor(
+                    before, self.under_cursor(), time.monotonic(), unseen=not self.is_active
+                )
                 self.cursor_change = moved or self.cursor_change
         if around is not None and around == self.pending_around:
             self.pending_around = None

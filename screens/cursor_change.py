@@ -29,19 +29,26 @@ class CursorChange:
     before: Place
     now: Place
     at: float  # time.monotonic() when the board showed it
+    # Made while something covered the board (the palette, a dialog): the next command on
+    # the card was chosen for the one before, however long after. "Next phase" picked in a
+    # palette opened on #39, moved by a colleague meanwhile, moved #35 (a palette trial).
+    unseen: bool = False
 
     def words(self) -> str:
         (was, _), (now, phase) = self.before, self.now
+        when = "while the board was covered" if self.unseen else "a moment ago"
         if was == now:
-            return f"#{now} moved to {phase.capitalize()} a moment ago (a change made elsewhere)"
-        return f"#{was} left the cursor a moment ago (a change made elsewhere); #{now} is there now"
+            return f"#{now} moved to {phase.capitalize()} {when} (a change made elsewhere)"
+        return f"#{was} left the cursor {when} (a change made elsewhere); #{now} is there now"
 
 
-def changed_under_cursor(before: Place | None, now: Place | None, at: float) -> CursorChange | None:
+def changed_under_cursor(
+    before: Place | None, now: Place | None, at: float, *, unseen: bool = False
+) -> CursorChange | None:
     """What changed under the cursor between two readings of it (None: nothing did)."""
     if before is None or now is None or before == now:
         return None
-    return CursorChange(before, now, at)
+    return CursorChange(before, now, at, unseen)
 
 
 def pressed_too_soon(change: CursorChange | None, action: Action, at: float) -> bool:
@@ -49,5 +56,5 @@ def pressed_too_soon(change: CursorChange | None, action: Action, at: float) -> 
     return (
         change is not None
         and change.now == under_cursor(action)
-        and at - change.at < JUST_CHANGED_SECONDS
+        and (change.unseen or at - change.at < JUST_CHANGED_SECONDS)
     )

@@ -1017,3 +1017,29 @@ async def test_a_colleagues_new_stale_after_days_shows_on_the_open_board(
             app, pilot, board_db, lambda bob: set_team_setting(bob, "stale-after-days", "3")
         )
         assert shown()
+
+
+async def test_a_palette_command_on_a_card_a_colleague_moved_meanwhile_does_nothing(
+    make_app, board_db: Path
+) -> None:
+    """ "Next phase" picked in a palette opened on #1, which bob moved meanwhile, moved the
+    card that slid under the cursor, seconds later, without a word (a palette trial)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle_app(app, pilot)
+        assert focused(app) == ("plan", 1)
+        await pilot.press("ctrl+p")
+        await settle_app(app, pilot)
+        await after_bob(app, pilot, board_db, lambda bob: bob.move_action(1, "do"))
+        await pilot.press("escape")
+        await settle_app(app, pilot)
+        await asyncio.sleep(1.1)  # longer than a key pressed before the eye took it in
+        assert focused(app) == ("plan", 2)
+        board(app).action_move_next()  # as the palette's "Next phase" runs it
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, BoardScreen)  # nothing asked of #2, nothing moved
+        said = [n.message for n in app._notifications]
+        assert said[-1] == (
+            "#1 left the cursor while the board was covered (a change made elsewhere); #2 is"
+            " there now: nothing done; the same key again acts on #2 in Plan"
+        ), said
