@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
+from functools import partial
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +18,7 @@ from textual.widgets import Footer, Label, Static
 from pdca.db.accountability_models import Followup
 from pdca.db.errors import PdcaError
 from pdca.db.models import ActionDetail, Checkin, Event
+from pdca.screens.context import PaletteEntry
 from pdca.screens.dialogs.base import THE_APPS_KEYS, Dialog
 from pdca.widgets.change_lines import changed_fields
 from pdca.widgets.marks import COLOURS, REPEAT_MARK, status_mark
@@ -61,6 +63,37 @@ class ActionDetailScreen(Dialog[str | None]):
         Binding("u", "answer('undo')", "Undo", id="board-undo"),
         *THE_APPS_KEYS,
     ]
+
+    def palette_commands(self) -> list[PaletteEntry]:
+        """The detail's keys by name in the palette: none were there, and "back" found
+        Suspend (a palette trial). Not those the detail's keys would not run (an action
+        gone: nothing left to edit or check in on)."""
+        entries = [
+            PaletteEntry("Edit action", "Edit this action", partial(self.action_answer, "edit"),
+                         "detail-edit"),
+            PaletteEntry("Check in", "Record progress on this action",
+                         partial(self.action_answer, "checkin"), "detail-checkin"),
+            PaletteEntry("Next phase: move on", "Plan → Do → Check → Act, asking what each needs",
+                         partial(self.action_answer, "next"), "board-next"),
+            PaletteEntry("Back: move to the previous phase", "Back one phase",
+                         partial(self.action_answer, "back"), "board-back"),
+            PaletteEntry("Undo", "Revert your last change", partial(self.action_answer, "undo"),
+                         "board-undo"),
+        ]  # fmt: skip
+        allowed = [
+            entry
+            for entry, answer in zip(
+                entries, ("edit", "checkin", "next", "back", "undo"), strict=True
+            )
+            if self.check_action("answer", (answer,)) is not False
+        ]
+        close = PaletteEntry(
+            "Close the action",
+            "Back to where it was opened",
+            self.action_cancel,
+            "detail-close",
+        )
+        return [*allowed, close]
 
     def __init__(
         self,

@@ -789,3 +789,22 @@ async def test_the_header_names_a_team_files_folder(make_app, store, db_path: Pa
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
         assert "teamb/pdca.db" in str(board(app).query_one(StatusBar).render())
+
+
+async def test_the_details_palette_has_its_keys_by_name(make_app, board_db: Path, store) -> None:
+    """The detail's footer offered Edit, Check-in, Next, Back and Undo; its palette none of
+    them, and "back" found Suspend (a palette trial)."""
+    from pdca.screens.dialogs import ActionDetailScreen
+
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("enter")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ActionDetailScreen)
+        await _find_in_palette(app, pilot, "back", "Back: move to the previous phase")
+        await pilot.press("escape")
+        await settle_app(app, pilot)
+        await _run_from_palette(app, pilot, "next ph", "Next phase: move on")
+        await settle_app(app, pilot)
+        assert store.get_action(1).phase == "do"  # moved, and the detail shown again
