@@ -279,23 +279,30 @@ def test_an_open_signal_alert_is_said_on_the_kpi_line(cli, store: Store) -> None
     ) in page
 
 
-def test_a_signal_alert_whose_run_is_over_is_said_with_its_day(cli, store: Store) -> None:
-    """A run over for weeks, its alert still waiting, read "↯ signal: 8 readings in a row
-    above the centre line" as a process shifted now (a coach): the day it was raised is said,
-    and that it holds no more; kpi list says it in the past."""
+def _a_run_then(store: Store, last: list[float]) -> None:
+    """A lead-time KPI of initiative Flow: a baseline, a run of 8 above its centre line (a
+    signal alert), then the ``last`` readings, a day apart up to now."""
     from datetime import timedelta
 
-    from pdca.db.clock import local_day
     from pdca.db.models import InitiativeDraft, KpiDraft, ReadingDraft
     from tests.conftest import NOW_DT
 
     store.add_initiative(InitiativeDraft(name="Flow", objective="Lead time down 50% by Q2 2027"))
     store.add_kpi(KpiDraft(name="Lead time", unit="d", baseline=10, target=5, direction="down",
                            initiative="Flow"))  # fmt: skip
-    values = [11.0, 9.0] * 10 + [10.5] * 8 + [9.5, 9.5]  # the run, then two below the line
+    values = [11.0, 9.0] * 10 + [10.5] * 8 + last
     for i, value in enumerate(values):
         at = NOW_DT - timedelta(days=len(values) - i)
         store.record_reading(ReadingDraft(kpi="Lead time", value=value), at)
+
+
+def test_a_signal_alert_whose_run_is_over_is_said_with_its_day(cli, store: Store) -> None:
+    """A run over for weeks, its alert still waiting, read "↯ signal: 8 readings in a row
+    above the centre line" as a process shifted now (a coach): the day it was raised is said,
+    and that it holds no more; kpi list says it in the past."""
+    from pdca.db.clock import local_day
+
+    _a_run_then(store, [9.5, 9.5])  # two below the line
     (alert,) = store.conn.execute("SELECT raised_at FROM alerts WHERE closed_at IS NULL")
     day = local_day(alert[0])
     text = report(cli, "Flow", "--format", "md")
@@ -775,18 +782,8 @@ def test_a_signal_alert_whose_rule_is_over_names_the_signal_that_holds_now(
     """The run its alert was raised for was over, another bad-side rule held now: "(not
     holding now)" read as the drift over, while kpi list and kpi show named today's signal (a
     month's trial). Both are said."""
-    from datetime import timedelta
 
-    from pdca.db.models import InitiativeDraft, KpiDraft, ReadingDraft
-    from tests.conftest import NOW_DT
-
-    store.add_initiative(InitiativeDraft(name="Flow", objective="Lead time down 50% by Q2 2027"))
-    store.add_kpi(KpiDraft(name="Lead time", unit="d", baseline=10, target=5, direction="down",
-                           initiative="Flow"))  # fmt: skip
-    values = [11.0, 9.0] * 10 + [10.5] * 8 + [9.5, 20.0]  # the run, then one past the limit
-    for i, value in enumerate(values):
-        at = NOW_DT - timedelta(days=len(values) - i)
-        store.record_reading(ReadingDraft(kpi="Lead time", value=value), at)
+    _a_run_then(store, [9.5, 20.0])  # one past the limit
     rules = [r[0] for r in store.conn.execute("SELECT rule FROM alerts WHERE closed_at IS NULL")]
     assert rules and "we1" not in rules, rules  # the run's alert, none for the limit
     text = report(cli, "Flow", "--format", "md")
