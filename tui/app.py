@@ -629,8 +629,8 @@ class PdcaApp(App[None]):
             self.notify(notice, severity="warning", timeout=20, markup=False)
         if self.settings.keys:
             self.apply_own_keys()
-        else:  # no keymap to check: not every screen's bindings read at start for a typo
-            self._say_settings_problems([])
+        elif self.settings.unknown:  # no keymap to check: not every screen's bindings read
+            self._say_settings_problems([])  # at start for a typo
         self._views_act_after_esc()
         self._last_data_version = self.context.store.data_version()
         self._last_event_id = self.context.store.last_event_id()

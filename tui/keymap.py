@@ -8,6 +8,7 @@ left out, and the good ones go to the app.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 import unicodedata
@@ -62,11 +63,18 @@ def taken_by_fields(key: str) -> bool:
     """Whether a form's text fields take ``key`` themselves: a character, or a key of
     theirs (backspace, the arrows, ctrl+k, tab to the next field). dialog-cancel on
     backspace deleted a letter, and no key left the form (a retrial)."""
+    return types_a_character(key) or key in _fields_keys()
+
+
+@functools.cache
+def _fields_keys() -> frozenset[str]:
+    """The keys Textual's text fields bind, and tab and shift+tab (the next field): worked
+    out once, not for each key a keymap names."""
     from textual.widgets import Input, TextArea
 
     fields = [b for widget in (Input, TextArea) for b in widget.BINDINGS]
     own = {key for b in fields if isinstance(b, Binding) for key in b.key.split(",")}
-    return types_a_character(key) or key in own | {"tab", "shift+tab"}
+    return frozenset(own | {"tab", "shift+tab"})
 
 
 def form_binding_ids() -> frozenset[str]:
