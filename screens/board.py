@@ -1422,7 +1422,7 @@ class BoardScreen(Screen[None]):
             ),
             PaletteEntry(
                 "Assign: give it to someone",
-                "The focused action's owner, in its form",
+                "Reassign the focused action: its owner, in its form",
                 self.action_assign,
                 "board-assign",
             ),
@@ -1435,7 +1435,12 @@ class BoardScreen(Screen[None]):
                 self.action_check_in,
                 "board-checkin",
             ),
-            PaletteEntry("Done", "Finish with a decision", self.action_done, "board-done"),
+            PaletteEntry(
+                "Done",
+                "Finish with a decision: standardize, adjust or abandon",
+                self.action_done,
+                "board-done",
+            ),
             PaletteEntry("Undo", "Revert your last change", self.action_undo, "board-undo"),
             PaletteEntry(
                 "Search: filter by text",

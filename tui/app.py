@@ -121,8 +121,8 @@ def _terminal_drawn_on() -> int | None:
 # soon as possible" was not what q does here (it asks first when something is kept), nor
 # "help for the focused widget" what ? shows (a new user).
 _SAID_AS_PDCA_DOES = {
-    "Quit": "Quit pdca, asking first if something you typed is not saved (q)",
-    "Keys": "This view's keys, then everywhere's (?)",
+    "Quit": "Quit pdca and exit, asking first if something you typed is not saved (q)",
+    "Keys": "Help: this view's keys, then everywhere's (?)",
 }
 
 

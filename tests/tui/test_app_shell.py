@@ -64,8 +64,8 @@ async def test_every_board_key_is_a_palette_command(make_app, board_db: Path) ->
         await _find_in_palette(app, pilot, "add", "New action")
     assert len(titles) == len(set(titles)), titles  # no command offered twice
     # Textual's words for its own said as pdca does it (a new user)
-    assert commands["Quit"].startswith("Quit pdca, asking first if something you typed")
-    assert commands["Keys"] == "This view's keys, then everywhere's (?)"
+    assert commands["Quit"].startswith("Quit pdca and exit, asking first if something you typed")
+    assert commands["Keys"] == "Help: this view's keys, then everywhere's (?)"
     assert commands["Suspend"].endswith("(ctrl+z)") and commands["Redraw"].endswith("(ctrl+l)")
     expected = {
         "New action",
@@ -504,7 +504,10 @@ async def test_a_theme_pdca_does_not_have_is_said_once_not_ignored(
     ("typed", "found"),
     [("back", "Back: move to the previous phase"), ("search", "Search: filter by text"),
      ("acknowledge", "My alerts: acknowledge what waits for me"),
-     ("find", "Find #N: go to an action by its number")],
+     ("find", "Find #N: go to an action by its number"),
+     # a palette-driven lead's words that found nothing (a tester)
+     ("check-in", "Check in"), ("help", "Keys"), ("abandon", "Done"), ("exit", "Quit"),
+     ("reassign", "Assign: give it to someone")],
 )  # fmt: skip
 async def test_the_palette_finds_a_command_by_the_footers_word(
     make_app, board_db: Path, typed: str, found: str
@@ -713,6 +716,8 @@ def test_a_help_matches_by_the_starts_of_its_words_not_letters_in_order() -> Non
     assert help_matches("ADD pl", "Add an action to Plan")
     assert not help_matches("add", "Draw the whole screen again, after something wrote over it")
     assert not help_matches("", "Add an action to Plan")
+    assert help_matches("check-in", "Check in")  # a hyphen splits words
+    assert not help_matches("-", "Check in")  # no word at all: no match
 
 
 async def test_ctrl_z_with_no_shell_to_come_back_to_names_a_quit_that_works_in_a_form(
