@@ -27,6 +27,7 @@ import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -54,6 +55,7 @@ from pdca.db.filesystem import (
     is_network_filesystem,
     share_with_the_group,
 )
+from pdca.db.lock_table import holders_of_a_replaced_files_journals, login_of
 
 BUSY_TIMEOUT_SECONDS = 10.0
 # Filesystems whose files the kernel makes up as they are read: never a database.
@@ -169,8 +171,20 @@ def _held_by_this_process() -> set[tuple[int, int]]:
     return held
 
 
+# What this process set aside, (from, to) each: a board says it as it stops, whichever of
+# its connections (its writer's, as it closed) saw the swap first.
+_SET_ASIDE: list[tuple[str, str]] = []
+
+
+def set_aside_by_this_process(path: Path) -> list[tuple[str, str]]:
+    """What ``set_aside_what_it_left`` has moved away from ``path``'s name in this process
+    (through a link: the file's, as a store names it)."""
+    path = the_file_itself(path)
+    return [(left, to) for left, to in _SET_ASIDE if left in (f"{path}-wal", f"{path}-shm")]
+
+
 def set_aside_what_it_left(
-    path: Path, identity: tuple[int, int], stamp: str
+    path: Path, identity: tuple[int, int], stamp: str | None = None
 ) -> list[tuple[str, str]]:
     """After the file this process opened at ``path`` (``identity``) was replaced there, or
     removed: its ``-wal`` and ``-shm``, still under ``path``'s name, are moved away before
@@ -189,10 +203,14 @@ def set_aside_what_it_left(
     longer is that database. It opens nothing, so no lock is dropped; every connection
     still on it holds it open and is on a file no longer at ``path``; and this process keeps
     one of them open until it ends (app.py), so none of them, as the last to close,
-    checkpoints and deletes by name what is at ``path`` then. What it cannot cover: a
-    process that opened the new file before the board saw the swap has replayed the old
-    ``-wal`` already (the board polls twice a second).
+    checkpoints and deletes by name what is at ``path`` then. A process that opens the new
+    file before the board saw the swap (it looks twice a second) waits for this
+    (``wait_for_a_replaced_files_journals``); a store closing on a replaced file does this
+    too (a command that was running at the swap).
+    ``stamp``: in the names set aside, the time now (UTC) unless given.
     Returns what was moved, (from, to) each."""
+    if stamp is None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     now_at = file_identity(path)
     where = where_it_is_now(identity)
     if now_at is None and (where is None or where[1]):
@@ -209,7 +227,37 @@ def set_aside_what_it_left(
         with contextlib.suppress(OSError):
             os.rename(left, target)
             moved.append((left, target))
+    _SET_ASIDE.extend(moved)
     return moved
+
+
+# A board that had a replaced file open sets its -wal and -shm aside within a second (it
+# looks twice a second); an open of the file moved in waits that long, and a little more.
+REPLACED_JOURNALS_WAIT_SECONDS = 5.0
+
+
+def wait_for_a_replaced_files_journals(path: Path) -> None:
+    """Wait while the -wal and -shm at ``path``'s name are another file's: one replaced
+    there while a program still has it open (db/lock_table.py). Opened then, SQLite wrote
+    that file's changes into the file moved in, and the team's next writes were refused as
+    "damaged" (a trial's ``mv backup.db team.db`` beside a board and a loop of check-ins:
+    the board's own setting aside came a moment too late). Refused when they stay."""
+    deadline = time.monotonic() + REPLACED_JOURNALS_WAIT_SECONDS
+    while True:
+        info = _stat(path)
+        holders = holders_of_a_replaced_files_journals(path, info) if info else set()
+        if not holders:
+            return
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(0.05)
+    who = ", ".join(f"{login_of(pid) or 'someone'}'s process {pid}" for pid in sorted(holders)[:3])
+    raise DatabaseProblem(
+        f"{path} was put in place while {who} still had the file it replaced open:"
+        f" {path.name}-wal and {path.name}-shm are that file's, and SQLite would write them"
+        " into this one; nothing done (once that program ends, a board with q or fg then q,"
+        " try again)"
+    )
 
 
 def database_files(path: Path) -> list[str]:
@@ -332,6 +380,7 @@ def open_database(
         raise DatabaseProblem(f"{path}: not a regular file (the kernel's {filesystem})")
     if writable:
         wait_for_a_readers_mend(path)
+    wait_for_a_replaced_files_journals(path)
     connection, snapshot, version = _connect_and_identify(path, writable, filesystem)
     disk_full = snapshot and writable  # only a full disk makes a writer's open a snapshot
     writable = writable and not disk_full

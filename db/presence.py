@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pdca.db.clock import iso
+from pdca.db.lock_table import locks_now, login_of
 
 if TYPE_CHECKING:
     import sqlite3
@@ -115,14 +116,7 @@ def boards_open(store: Store, *, on_this_host: bool = False) -> set[str]:
 
 
 def _run_by(pid: int, proc: Path = PROC) -> str | None:
-    """The login a process of this machine runs as (its ``/proc`` entry's owner; a stat
-    opens nothing), or None when it is gone or the login is unknown."""
-    import pwd
-
-    try:
-        return pwd.getpwuid(os.stat(proc / str(pid)).st_uid).pw_name
-    except (OSError, KeyError):
-        return None
+    return login_of(pid, proc)
 
 
 def board_terminals(store: Store, login: str, proc: Path = PROC) -> set[int]:
@@ -197,21 +191,9 @@ def _holds(fds: Path, identity: tuple[int, int]) -> bool | None:
 
 
 def _lockers(locks: Path, inode: int) -> set[int] | None:
-    """The pids holding a POSIX lock on a file with this inode number (``/proc/locks``:
-    ``N: POSIX ADVISORY READ pid maj:min:inode start end``). The inode alone is matched:
-    the device a lock names can differ from the one ``stat`` says (overlay filesystems), and
-    a wrong match only keeps a row counted. None when there is no such list to read."""
-    try:
-        text = locks.read_text()
-    except OSError:
-        return None
-    pids: set[int] = set()
-    for line in text.splitlines():
-        fields = line.split()
-        for at, value in enumerate(fields[1:], start=1):
-            parts = value.split(":")
-            if len(parts) == 3 and parts[2].isdigit() and fields[at - 1].lstrip("-").isdigit():
-                if int(parts[2]) == inode:
-                    pids.add(int(fields[at - 1]))
-                break
-    return pids
+    """The pids holding a POSIX lock on a file with this inode number. The inode alone is
+    matched: the device a lock names can differ from the one ``stat`` says (overlay
+    filesystems), and a wrong match only keeps a row counted. None when there is no such
+    list to read."""
+    listed = locks_now(locks)
+    return None if listed is None else {lock.pid for lock in listed if lock.inode == inode}

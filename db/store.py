@@ -38,6 +38,7 @@ from pdca.db.clock import Clock, iso
 from pdca.db.connection import (
     not_the_file_opened,
     open_database,
+    set_aside_what_it_left,
     strays_refusal,
     strays_refusing_writes,
 )
@@ -529,6 +530,16 @@ class Store:
         )
 
     def close(self) -> None:
+        if (
+            self.path is not None
+            and self.identity is not None
+            and not_the_file_opened(self.path, self.identity)
+        ):
+            # Replaced while open (mv backup.db team.db): SQLite leaves the old file's -wal
+            # and -shm under the name as it closes, and the next open wrote them into the
+            # file moved in (a trial; a board sets them aside as it sees the swap, and a
+            # command, on its way out, does now too).
+            set_aside_what_it_left(self.path, self.identity)
         self.conn.close()
 
     def wait_for_lock_at_most(self, seconds: float) -> None:

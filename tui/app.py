@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -675,14 +675,14 @@ class PdcaApp(App[None]):
         file left under its name (its -wal and -shm) moved away, said; this process's
         connections are then never closed (``run_app`` ends it without), so none deletes by
         name what is at the path later."""
-        from pdca.db.connection import set_aside_what_it_left
+        from pdca.db.connection import set_aside_by_this_process, set_aside_what_it_left
 
         identity = self.context.store.identity
         if identity is None or not not_the_file_opened(self.context.path, identity):
             return ""
         self.context.left_open = True
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        moved = set_aside_what_it_left(self.context.path, identity, stamp)
+        set_aside_what_it_left(self.context.path, identity)
+        moved = set_aside_by_this_process(self.context.path)  # or by its writer, as it closed
         if not moved:
             return ""
         where = ", ".join(f"{Path(to).name}" for _, to in moved)

@@ -1,0 +1,84 @@
+"""The machine's POSIX locks (``/proc/locks``), read to tell who has a database open without
+opening it or its -wal and -shm (../shared/SQLITE.md: nothing but SQLite opens those).
+
+A connection in WAL mode holds a read lock on the database file from its first read until it
+closes, and one on the -shm while it has the -shm mapped: it locks the file before it maps
+the -shm, and lets the -shm go before the file (SQLite's pager and wal code). So a -shm
+locked while the file at its database's name is locked by nobody belongs to another file:
+one that was at that name and was replaced (``mv backup.db team.db``) while a program still
+has it open. SQLite takes a -wal and -shm by their names alone, and opening the file moved
+in then writes the old file's changes into it ("malformed database schema", a trial).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+LOCKS = Path("/proc/locks")
+
+
+@dataclass(frozen=True)
+class Lock:
+    pid: int
+    device: str  # as the list writes it: "fe:00", major and minor in hex
+    inode: int
+
+
+def locks_now(locks: Path = LOCKS) -> list[Lock] | None:
+    """Every lock listed (``N: POSIX ADVISORY READ pid maj:min:inode start end``, a waiting
+    one as ``N: -> POSIX ...``); None when there is no such list to read (no /proc)."""
+    try:
+        text = locks.read_text()
+    except OSError:
+        return None
+    found = []
+    for line in text.splitlines():
+        fields = line.split()
+        for at, value in enumerate(fields[1:], start=1):
+            parts = value.split(":")
+            if len(parts) == 3 and parts[2].isdigit() and fields[at - 1].lstrip("-").isdigit():
+                found.append(Lock(int(fields[at - 1]), f"{parts[0]}:{parts[1]}", int(parts[2])))
+                break
+    return found
+
+
+def login_of(pid: int, proc: Path = LOCKS.parent) -> str | None:
+    """The login a process of this machine runs as (its ``/proc`` entry's owner; a stat
+    opens nothing), or None when it is gone or the login is unknown."""
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.stat(proc / str(pid)).st_uid).pw_name
+    except (OSError, KeyError):
+        return None
+
+
+def device_as_listed(device: int) -> str:
+    """``st_dev`` as /proc/locks writes a device (the kernel's ``%02x:%02x``)."""
+    return f"{os.major(device):02x}:{os.minor(device):02x}"
+
+
+def holders_of_a_replaced_files_journals(
+    path: Path, info: os.stat_result, locks: Path = LOCKS
+) -> set[int]:
+    """The pids that lock ``path``'s -shm while no process locks the file at ``path``
+    (``info``, its ``stat``): the -wal and -shm are another file's, one replaced there while
+    these processes have it open. Empty when they are this file's, when there are none, and
+    when it cannot be told. The -shm is matched by device and inode, so a lock of another
+    filesystem's file with the same inode number never refuses an ordinary open (where the
+    list names another device than ``stat``, as overlay filesystems may, nothing is told);
+    the file by its inode alone, so any doubt lets the open go on as before."""
+    try:
+        shm = os.stat(f"{path}-shm", follow_symlinks=False)
+    except OSError:
+        return set()
+    listed = locks_now(locks)
+    if not listed:
+        return set()
+    shm_device = device_as_listed(shm.st_dev)
+    holders = {lock.pid for lock in listed if (lock.device, lock.inode) == (shm_device, shm.st_ino)}
+    if not holders or any(lock.inode == info.st_ino for lock in listed):
+        return set()
+    return holders

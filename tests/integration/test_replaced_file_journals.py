@@ -1,0 +1,177 @@
+"""A file moved over the team's while a program has the old one open: the old -wal and -shm
+stay under the name, and SQLite takes them by name alone. A trial's ``mv backup.db team.db``
+beside a board and a loop of ``pdca checkin``: the check-ins in the second before the board
+set them aside wrote the old file's changes into the one moved in, and the next were refused
+as "damaged". An open waits while they are another file's (db/lock_table.py), and is refused
+if they stay; real processes here, as the trial had them."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from pdca.db.lock_table import device_as_listed, holders_of_a_replaced_files_journals, locks_now
+from pdca.db.models import ActionDraft
+from pdca.db.store import Store
+from tests.conftest import NOW_DT, run_pdca
+
+# A pdca command that keeps the file open until told to go (one running at the swap), after
+# a read, so SQLite holds its locks on the file and its -shm.
+HOLDER = (
+    "import sys\n"
+    "from datetime import UTC, datetime\n"
+    "from pathlib import Path\n"
+    "from pdca.db.store import Store\n"
+    "store = Store.open(Path(sys.argv[1]), actor='bob', clock=lambda: datetime.now(UTC))\n"
+    "store.conn.execute('SELECT count(*) FROM actions').fetchone()\n"
+    "print('open', flush=True)\n"
+    "sys.stdin.readline()\n"
+    "store.close()\n"
+)
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    return {
+        "HOME": str(home),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "PDCA_USER": "alice",
+        "PDCA_NOW": "2026-11-23T09:00:00Z",
+        "TZ": "UTC",
+    }
+
+
+def _file(path: Path, *titles: str) -> None:
+    store = Store.open(path, actor="alice", clock=lambda: NOW_DT, create=True)
+    for title in titles:
+        store.add_action(ActionDraft(title=title))
+    store.close()
+
+
+def _replaced_under_a_holder(tmp_path: Path) -> tuple[Path, subprocess.Popen[str]]:
+    """The team's file, held open by another program, with a colleague's check-in in its
+    -wal; then a backup of other contents moved over it."""
+    path = tmp_path / "pdca.db"
+    _file(path, "The team's own")
+    other = tmp_path / "backup.db"
+    _file(other, "Moved in, first", "Moved in, second")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+    checked = run_pdca("--db", str(path), "checkin", "1", "before the move", env=_env(tmp_path))
+    assert checked.returncode == 0, checked.stderr
+    assert Path(f"{path}-wal").stat().st_size > 0  # the holder keeps it from being folded in
+    os.replace(other, path)
+    return path, holder
+
+
+def _titles_and_integrity(path: Path) -> tuple[list[str], str]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        titles = [row[0] for row in conn.execute("SELECT title FROM actions ORDER BY id")]
+        return titles, conn.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_a_write_beside_a_replaced_files_journals_is_refused_and_the_file_moved_in_kept(
+    tmp_path: Path,
+) -> None:
+    path, holder = _replaced_under_a_holder(tmp_path)
+    try:
+        assert holders_of_a_replaced_files_journals(path, os.stat(path)) == {holder.pid}
+        refused = run_pdca("--db", str(path), "checkin", "1", "after", env=_env(tmp_path))
+        assert refused.returncode == 1, refused.stdout
+        said = refused.stderr.strip()
+        assert "\n" not in said and "Traceback" not in said
+        assert f"process {holder.pid} still had the file it replaced open" in said
+        assert "pdca.db-wal and pdca.db-shm are that file's" in said and "nothing done" in said
+    finally:
+        holder.communicate("go\n", timeout=30)
+    # The command ended: it set the old file's -wal and -shm aside, and the file moved in is
+    # whole, as it came.
+    assert len(list(tmp_path.glob("pdca.db-wal.left-by-the-old-file-*"))) == 1
+    titles, integrity = _titles_and_integrity(path)
+    assert (titles, integrity) == (["Moved in, first", "Moved in, second"], "ok")
+    listed = run_pdca("--db", str(path), "list", "--json", env=_env(tmp_path))
+    assert [a["title"] for a in json.loads(listed.stdout)] == titles, listed.stderr
+
+
+def test_a_write_waits_for_the_old_file_to_be_let_go_then_goes_into_the_file_moved_in(
+    tmp_path: Path,
+) -> None:
+    """As a board does within a second of the swap (it sets the old -wal aside; here the
+    program holding the old file ends)."""
+    path, holder = _replaced_under_a_holder(tmp_path)
+    letting_go = threading.Timer(1.0, lambda: holder.communicate("go\n", timeout=30))
+    letting_go.start()
+    try:
+        checked = run_pdca("--db", str(path), "checkin", "2", "after", env=_env(tmp_path))
+    finally:
+        letting_go.join()
+    assert checked.returncode == 0, checked.stderr
+    titles, integrity = _titles_and_integrity(path)
+    assert (titles, integrity) == (["Moved in, first", "Moved in, second"], "ok")
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        notes = conn.execute("SELECT action_id, message FROM checkins").fetchall()
+    finally:
+        conn.close()
+    assert notes == [(2, "after")]  # and not the old file's "before the move"
+
+
+def test_an_ordinary_open_file_is_never_taken_for_a_replaced_one(tmp_path: Path) -> None:
+    """The same program holding the file, not replaced: its -shm and the file are both
+    locked, so nothing waits."""
+    path = tmp_path / "pdca.db"
+    _file(path, "Ours")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        locks = locks_now()
+        assert locks is not None and any(lock.pid == holder.pid for lock in locks)
+        assert holders_of_a_replaced_files_journals(path, os.stat(path)) == set()
+    finally:
+        holder.communicate("go\n", timeout=30)
+
+
+def test_the_lock_list_is_matched_by_the_shms_device_and_inode_and_the_files_inode(
+    tmp_path: Path,
+) -> None:
+    """Read from a list written as the kernel writes /proc/locks: a lock of another
+    filesystem's file with the -shm's inode number is not the -shm's, and any lock with the
+    file's inode number counts as the file held (a doubt lets the open go on)."""
+    path = tmp_path / "pdca.db"
+    path.touch()
+    Path(f"{path}-shm").touch()  # names only: stat-ed, never a database here
+    info, shm = os.stat(path), os.stat(f"{path}-shm")
+    device = device_as_listed(shm.st_dev)
+    locks = tmp_path / "locks"
+
+    def holders(*lines: str) -> set[int]:
+        locks.write_text("".join(f"{n}: {line}\n" for n, line in enumerate(lines, start=1)))
+        return holders_of_a_replaced_files_journals(path, info, locks)
+
+    held_shm = f"POSIX  ADVISORY  READ 7 {device}:{shm.st_ino} 128 128"
+    assert holders(held_shm) == {7}
+    assert holders(f"-> POSIX  ADVISORY  WRITE 8 {device}:{shm.st_ino} 120 120") == {8}
+    assert holders(f"POSIX  ADVISORY  READ 7 ff:7f:{shm.st_ino} 128 128") == set()
+    assert holders(held_shm, f"POSIX  ADVISORY  READ 9 00:2a:{info.st_ino} 1 1") == set()
+    assert holders() == set()
+    assert holders_of_a_replaced_files_journals(path, info, tmp_path / "none") == set()
