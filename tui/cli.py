@@ -65,6 +65,7 @@ from pdca.tui.cli_params import PhaseChoice, PriorityChoice, me_is_you
 from pdca.tui.columns import Cut, table, table_lines
 from pdca.tui.completion import DB_AFTER, attach_completers
 from pdca.tui.entry import NOTHING_WRITTEN
+from pdca.tui.option_words import refuse_help_where_text_goes
 from pdca.tui.output import (
     ascii_terminal,
     for_terminal,
@@ -546,6 +547,7 @@ class SubGroup(click.Group):
             # Its own settings too (kpi record's negative value is no option), and never
             # while the shell completes a line: a refusal there printed into the shell.
             sub = click.Context(cmd, parent=ctx, info_name=name, **cmd.context_settings)
+            refuse_help_where_text_goes(sub, rest)
             refuse_options_as_values(sub, rest)
             refuse_repeated_options(sub, rest)
         return name, cmd, rest
@@ -630,13 +632,20 @@ class PdcaGroup(SubGroup):
     def invoke(self, ctx: click.Context) -> Any:
         # A reader that went away (``| head``) is caught here, before click's ``main`` turns
         # it into exit status 1: the reader chose to stop, so nothing failed.
-        try:
+        with _a_reader_gone_is_no_failure():
             return super().invoke(ctx)
-        except OSError as error:
-            if error.errno != errno.EPIPE:
-                raise
-            _silence_stdout()
-            sys.exit(0)
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        # pdca's --help and --version print as click reads the words, before invoke: into
+        # "| false" they exited 1, where every command exits 0 (a tester)
+        with _a_reader_gone_is_no_failure():
+            return super().make_context(info_name, args, parent, **extra)
 
     # One signature for click's two overloads: pdca runs standalone whatever it is passed.
     def main(  # type: ignore[override]
@@ -728,6 +737,19 @@ class PdcaGroup(SubGroup):
             if log is None:  # nowhere to keep it: said here, or nothing is left to report
                 traceback.print_exception(error, file=sys.stderr)
             _fail(crash_line(error, log).removeprefix("pdca: "))
+
+
+@contextmanager
+def _a_reader_gone_is_no_failure() -> Iterator[None]:
+    """Standard output's reader gone (``| head``) ends the command with exit status 0: the
+    reader chose to stop, so nothing failed."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno != errno.EPIPE:
+            raise
+        _silence_stdout()
+        sys.exit(0)
 
 
 def accept_db_option(command: click.Command) -> None:

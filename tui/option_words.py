@@ -131,19 +131,50 @@ def _takes_text(slot: click.Argument, ctx: click.Context, token: str) -> bool:
     return True
 
 
+def refuse_help_where_text_goes(ctx: click.Context, words: list[str]) -> None:
+    """-h or --help where the command takes text, with other words: a script's ``pdca add
+    "$title" --owner ann`` with a title "--help" printed the help and exited 0, nothing
+    written (a tester: one line of 500 lost, counted as added). Refused instead, saying both
+    ways; ``pdca add --help`` alone, or after the text, is the help as ever. ``words``: those
+    after the command's name."""
+    asked = set(ctx.help_option_names)
+    end = words.index("--") if "--" in words else len(words)
+    token = next((word for word in words[:end] if word in asked), None)
+    if token is None:
+        return
+    others = [word for word in words if word not in asked]
+    if others[:1] == ["--db"]:
+        others = others[2:]
+    if not [word for word in others if not word.startswith("--db=") and word != "--db"]:
+        return
+    slot = _slot_in(ctx, words, token)
+    if slot is None or not _takes_text(slot, ctx, token):
+        return
+    command = ctx.command_path.partition(" ")[2]
+    what = slot.human_readable_name.lower()
+    raise click.UsageError(
+        f"{command}: {token} stands where the {what} goes; nothing done: for the help,"
+        f" pdca {command} {token} alone; for a {what} that is {token},"
+        f" {_after_dashes(command, token)}"
+    )
+
+
 def _slot_of(ctx: click.Context, arguments: list[str], token: str) -> click.Argument | None:
     """The argument of ``ctx``'s command that ``token`` stands in the place of, counting the
     words typed after the command's name that are not options or their values."""
     at = _after_command(ctx, arguments)
-    if at < 0:
-        return None
+    return None if at < 0 else _slot_in(ctx, arguments[at:], token)
+
+
+def _slot_in(ctx: click.Context, words: list[str], token: str) -> click.Argument | None:
+    """``_slot_of`` in ``words``, those after the command's name."""
     options = {
         name: param
         for param in ctx.command.params
         if isinstance(param, click.Option)
         for name in (*param.opts, *param.secondary_opts)
     }
-    position, rest = 0, arguments[at:]
+    position, rest = 0, words
     index = 0
     while index < len(rest) and rest[index] != token:
         word = rest[index]

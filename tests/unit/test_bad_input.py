@@ -152,6 +152,10 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     # a title, a message or a note is text: how to give it (a tester's `add "-5"`); told by
     # where it stands, not by the command's first argument (a reviewer's checkin 1 -5)
     (["add", "-5"], ("add: -5 is no option; text that starts with - goes after --",)),
+    # a script's title or message "--help" printed the help, exit 0, nothing written (a
+    # tester's loop of 500 lines lost one, counted as added)
+    (["add", "--help", "--owner", "ann"], ("add: --help stands where the title goes; nothing",)),
+    (["checkin", "1", "-h"], ("checkin: -h stands where the message goes", "-- -h)")),
     (["checkin", "1", "-3%"], ("checkin: -3% is no option; text that starts with -",)),
     # the advice holds the words as typed, quoted for the shell (a tester pasted it)
     (

@@ -528,6 +528,38 @@ def test_a_reader_that_goes_away_is_no_traceback(
     assert stderr == b""
 
 
+@pytest.mark.parametrize("asked", [["--help"], ["--version"], ["add", "--help"]])
+def test_the_help_into_a_reader_gone_exits_0_as_every_command_does(
+    env: dict[str, str], asked: list[str]
+) -> None:
+    """``pdca --help | false`` exited 1, ``pdca list | false`` 0 (a tester)."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader gone before a word is written
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "pdca.tui", *asked],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **env},
+            cwd=REPO,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (0, b"")
+
+
+def test_the_help_alone_or_after_the_text_is_the_help_and_text_after_dashes_is_text(
+    cli, team: Path
+) -> None:
+    for asked in (["add", "--help"], ["add", "Fix it", "-h"], ["checkin", "-h", "1"]):
+        shown = cli(*asked)
+        assert shown.exit_code == 0 and shown.output.startswith("Usage: "), asked
+    added = cli("add", "--owner", "ann", "--", "--help")
+    assert added.exit_code == 0, added.output
+    assert "--help" in cli("list").output
+
+
 FILE_LIMIT = 64 * 1024  # room for SQLite's 32 KiB -shm; less than the export
 
 
