@@ -5,6 +5,7 @@ imports Textual.
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -103,10 +104,18 @@ def backup(session: Session, dest: str | None, keep: int | None, as_json: bool) 
     is_flag=True,
     help="Restore even while others have it open, or when its damaged contents cannot be kept.",
 )
+@click.option(
+    "--yes",
+    "-y",
+    "sure",
+    is_flag=True,
+    help="Restore a copy of another file (not of this file's history) without asking; at a"
+    " terminal it asks, elsewhere it is refused without this.",
+)
 @json_option
 @pass_session
 def restore(
-    session: Session, file: str, wait: bool, timeout: int, force: bool, as_json: bool
+    session: Session, file: str, wait: bool, timeout: int, force: bool, sure: bool, as_json: bool
 ) -> None:
     """Put a backup back in place, in one transaction.
 
@@ -121,6 +130,9 @@ def restore(
         raise click.UsageError("restore: use one of --wait and --force")
     if not file.strip():
         raise InvalidInput("FILE", file, "is not a path")
+    if not sure and not _restoring_anothers_copy_is_wanted(session.resolved.path, file, as_json):
+        click.echo("nothing restored", err=True)
+        return
     result = put_back(
         session.resolved.path,
         Path(file),
@@ -179,6 +191,29 @@ def restore(
         "held_seconds": round(result.held_seconds, 3),
     }
     _emit(as_json, value, text)
+
+
+def _restoring_anothers_copy_is_wanted(database: Path, file: str, as_json: bool) -> bool:
+    """A copy of another file (their histories share nothing): asked about at a terminal,
+    refused elsewhere. Another team's backup replaced a whole team's file, said only after
+    (a trial on a server of two teams). Anything else (this file's own copy, no file here, a
+    file to refuse) goes on to the restore, which says it."""
+    from pdca.db.errors import PdcaError
+    from pdca.db.restore import changes_past_the_copy
+    from pdca.tui.cli import _at_a_terminal
+
+    if not database.exists() or not os.path.isfile(file):  # a FIFO is never opened
+        return True
+    parted = changes_past_the_copy(database, Path(file))
+    if parted is None or parted.shared:
+        return True
+    said = f"{printable(file)} is not a copy of this file's history (another file's backup?)"
+    if not as_json and _at_a_terminal():
+        question = f"{said}: replace all of {printable(str(database))} with it?"
+        return click.confirm(question, default=False, err=True)
+    raise PdcaError(
+        f"{said}; nothing restored (to replace the whole file with it: pdca restore --yes FILE)"
+    )
 
 
 def _lost_words(lost: Parted | None, source: str, kept: str) -> list[str]:

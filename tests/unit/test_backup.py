@@ -546,14 +546,43 @@ def test_a_backup_older_than_an_earlier_restore_says_what_it_drops(
     theirs.add_action(ActionDraft(title="theirs"))
     theirs.close()
     foreign = make_backup(other, T0)
-    replaced = cli("restore", str(foreign))
+    # Not at a terminal: refused, the whole file untouched (a trial: another team's backup
+    # replaced all, said only after); with --yes, done and said.
+    before = dump(db)
+    refused = cli("restore", str(foreign))
+    one_line_error(refused, f"{foreign} is not a copy of this file's history", "--yes FILE")
+    assert dump(db) == before
+    replaced = cli("restore", str(foreign), "--yes")
     assert replaced.exit_code == 0, replaced.stderr
     assert (
         f"pdca: {foreign} is not a copy of this file's history: the whole file was replaced;"
         " what it held is only in "
     ) in replaced.stderr
-    again = json.loads(cli("restore", str(newer), "--json").stdout)  # back to ours: same
+    again = json.loads(cli("restore", str(newer), "--json", "-y").stdout)  # back to ours
     assert again["same_history"] is False and again["changes_only_before"] is None
+
+
+def test_another_files_copy_is_asked_about_at_a_terminal(
+    cli, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = tmp_path / "other.db"
+    theirs = Store.open(other, actor="alice", clock=lambda: NOW_DT, create=True)
+    theirs.add_action(ActionDraft(title="theirs"))
+    theirs.close()
+    foreign = make_backup(other, T0)
+    ours = make_backup(db, T0)  # this file's own copy: never asked about
+    monkeypatch.setattr("pdca.tui.cli._at_a_terminal", lambda: True)
+    before = dump(db)
+    declined = cli("restore", str(foreign), input="n\n")
+    assert declined.exit_code == 0 and "replace all of" in declined.stderr, declined.stderr
+    assert "nothing restored" in declined.stderr and dump(db) == before
+    taken = cli("restore", str(foreign), input="y\n")
+    assert taken.exit_code == 0 and "restored " in taken.stdout, taken.stderr
+    assert "theirs" in cli("list").stdout
+    back = cli("restore", str(ours), input="")  # ours again: theirs is another file's
+    assert "replace all of" in back.stderr and "theirs" in cli("list").stdout
+    mine = cli("restore", str(make_backup(db, T0 + timedelta(minutes=1))), input="")
+    assert mine.exit_code == 0 and "replace all of" not in mine.stderr, mine.stderr
 
 
 def test_what_a_restore_drops_is_counted_whatever_the_histories_hold(
@@ -593,7 +622,9 @@ def test_what_a_restore_drops_is_counted_whatever_the_histories_hold(
         assert cli("--db", str(path), "init").exit_code == 0
         assert cli("--db", str(path), "add", f"team {title}", "--owner", "bob").exit_code == 0
     their_copy = make_backup(theirs, T0)
-    replaced = json.loads(cli("--db", str(ours), "restore", str(their_copy), "--json").stdout)
+    replaced = json.loads(
+        cli("--db", str(ours), "restore", str(their_copy), "--json", "--yes").stdout
+    )
     assert replaced["same_history"] is False
     # a file made by importing this file's export, then restored: its import is no parting
     exported = tmp_path / "ours.json"
@@ -636,7 +667,7 @@ def test_restore_json(cli, db: Path) -> None:
 def test_restore_an_older_schema_upgrades_it(cli, db: Path, tmp_path: Path) -> None:
     old = tmp_path / "old.db"
     make_old_database(old, 3)
-    result = cli("restore", str(old), "--json")
+    result = cli("restore", str(old), "--json", "--yes")  # another file's copy
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["upgraded_from"] == 3 and data["schema_version"] == schema.schema_version()
@@ -1123,7 +1154,7 @@ def test_a_copy_pdca_could_not_use_is_refused_before_the_database_is_touched(
 def test_an_older_copy_is_upgraded_before_it_is_put_in_place(cli, db: Path, tmp_path: Path) -> None:
     old = tmp_path / "old.db"
     make_old_database(old, 3)
-    result = cli("restore", str(old))
+    result = cli("restore", str(old), "--yes")  # another file's copy
     assert result.exit_code == 0, result.stderr
     assert "upgraded from schema version 3" in result.stdout
     # The upgrade ran on the scratch copy: nothing beside the database but what SQLite keeps.
