@@ -68,11 +68,37 @@ def parse_given_time(text: str, field: str) -> datetime:
     own clock unless it says its zone), ``2026-12-04 10:00 UTC`` as the stand-up prints one,
     or ``2026-12-04 05:00 EST`` as the app shows one. ``kpi record --at`` took the ISO form
     only, and refused the very form its DST refusal told a person to type (a reviewer)."""
-    raw = text.strip()
+    raw = _as_24_hour(text.strip(), text, field)
     if raw.upper().endswith((" UTC", " GMT")):  # as the stand-up prints it (a tester's copy
         raw = raw[:-4].strip() + "Z"  # was refused), and GMT, the same clock
     named = parse_named_local(raw, field)
     return named if named is not None else parse_timestamp(raw, field, local=True)
+
+
+# A day, then a time on a 12-hour clock ("2026-11-22 8:30 PM", "8:30pm", "8:30 p.m."), and
+# perhaps its zone: "PM" was taken for a zone's name, and "8:30 pm" for no time (a tester).
+_TWELVE_HOUR = re.compile(
+    r"(?P<day>\d{4}-\d{2}-\d{2})[T ](?P<hour>\d{1,2})(?P<rest>:\d{2}(?::\d{2})?)\s*"
+    r"(?P<half>[ap])\.?m\.?(?P<zone>\s+\S+)?",
+    re.IGNORECASE,
+)
+# A one-digit hour, as "8:30" is typed: Python's ISO reading takes two (a tester's copy of
+# pdca's own example, "2026-11-22T8:30+HH:MM", was refused).
+_ONE_DIGIT_HOUR = re.compile(r"(\d{4}-\d{2}-\d{2}[T ])(\d)(?=:)")
+
+
+def _as_24_hour(raw: str, text: str, field: str) -> str:
+    """``raw`` with a 12-hour time written as a 24-hour one, and a one-digit hour given its
+    0; else as it is."""
+    raw = _ONE_DIGIT_HOUR.sub(r"\g<1>0\2", raw)
+    found = _TWELVE_HOUR.fullmatch(raw)
+    if found is None:
+        return raw
+    hour = int(found["hour"])
+    if not 1 <= hour <= 12:
+        raise InvalidInput(field, text, "is no time on a 12-hour clock (1 to 12, then AM or PM)")
+    hour = hour % 12 + (12 if found["half"].lower() == "p" else 0)
+    return f"{found['day']} {hour:02d}{found['rest']}{found['zone'] or ''}"
 
 
 def _refuse_unclear_local(naive: datetime, text: str, field: str) -> None:

@@ -236,6 +236,18 @@ def test_standup_markdown_text_json_and_recording(standardized, ok, js, cli, mon
         assert js("standup", "--since", given, "--format", "json")["since"] == (
             "2026-11-23T09:00:00Z"
         ), given
+    # a 12-hour clock's, and a one-digit hour ("PM" was a zone's name, "8:30 pm" no time,
+    # and "T8:30", pdca's own example, refused: a tester)
+    for given, meant in (
+        ("2026-11-22 08:30 PM", "2026-11-22T20:30:00Z"),
+        ("2026-11-22 8:30pm", "2026-11-22T20:30:00Z"),
+        ("2026-11-22 12:15 a.m. UTC", "2026-11-22T00:15:00Z"),
+        ("2026-11-22 12:00 PM", "2026-11-22T12:00:00Z"),
+        ("2026-11-22T8:30+01:00", "2026-11-22T07:30:00Z"),
+    ):
+        assert js("standup", "--since", given, "--format", "json")["since"] == meant, given
+    thirteen = cli("standup", "--since", "2026-11-22 13:00 PM")
+    assert thirteen.exit_code == 1 and "is no time on a 12-hour clock" in thirteen.stderr
     # and as the app shows one, named by the clock's own zone
     import time
 
