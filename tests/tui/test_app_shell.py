@@ -813,3 +813,23 @@ async def test_the_details_palette_has_its_keys_by_name(make_app, board_db: Path
         await _run_from_palette(app, pilot, "next ph", "Next phase: move on")
         await settle_app(app, pilot)
         assert store.get_action(1).phase == "do"  # moved, and the detail shown again
+
+
+async def test_under_no_color_the_palettes_chosen_command_is_light_on_dark_turned_round(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It differed from the rest by two greys: which command enter runs could not be seen
+    (a trial of plain terminals); Textual's own reverse for it is not drawn."""
+    from textual.command import CommandList
+
+    monkeypatch.setenv("NO_COLOR", "1")  # read as the app is made
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.no_color
+        await _find_in_palette(app, pilot, "undo", "Undo")
+        commands = app.screen.query_one(CommandList)
+        chosen = commands.get_visual_style("option-list--option", "option-list--option-highlighted")
+        other = commands.get_visual_style("option-list--option")
+        assert chosen.background.brightness - other.background.brightness > 0.5
+        assert chosen.foreground.brightness < chosen.background.brightness
