@@ -625,20 +625,22 @@ def _insert_rows(conn: sqlite3.Connection, path: Path, table: str, rows: Any) ->
             named = ", ".join(repr(field) for field in unknown[:5])
             more = f" (and {len(unknown) - 5} more)" if len(unknown) > 5 else ""
             raise InvalidInput(
-                "file", str(path), f"{table} row {number} has unknown fields: {named}{more}"
+                "file", str(path), f"{_row(table, number, row)} has unknown fields: {named}{more}"
             )
         for name, value in row.items():
             problem = _cell_problem(value, declared[name])
             if problem:
                 raise InvalidInput(
-                    "file", str(path), f"{table} row {number}: {name} {problem}; nothing written"
+                    "file",
+                    str(path),
+                    f"{_row(table, number, row)}: {name} {problem}; nothing written",
                 )
         problem = row_problem(table, row)  # what pdca's own writes could never have stored
         if problem is None and table in ("kpis", "initiatives"):
             problem = _name_twice(names_seen, row.get("name"))
         if problem:
             raise InvalidInput(
-                "file", str(path), f"{table} row {number}: {problem}; nothing written"
+                "file", str(path), f"{_row(table, number, row)}: {problem}; nothing written"
             )
         names = list(row)
         try:
@@ -651,9 +653,19 @@ def _insert_rows(conn: sqlite3.Connection, path: Path, table: str, rows: Any) ->
             raise InvalidInput(
                 "file",
                 str(path),
-                f"{table} row {number}{_integrity_words(said, row)}; nothing written",
+                f"{_row(table, number, row)}{_integrity_words(said, row)}; nothing written",
             ) from None
     return number
+
+
+def _row(table: str, number: int, row: dict[str, Any]) -> str:
+    """``actions row 99 (id 100)``: where it stands, and its id where that is another
+    number, which a person edits by (row 99 was taken for #99, the ids having a gap: a
+    tester's jq edit of #100)."""
+    ident = row.get("id")
+    is_id = isinstance(ident, int) and not isinstance(ident, bool) and ident != number
+    shown = f" (id {ident})" if is_id else ""
+    return f"{table} row {number}{shown}"
 
 
 def _integrity_words(said: str, row: dict[str, Any]) -> str:
@@ -700,7 +712,7 @@ def _refuse_every_bad_name(path: Path, tables: dict[str, Any]) -> None:
             if problem is None and table in ("kpis", "initiatives"):
                 problem = _name_twice(seen, row.get("name"))
             if problem:
-                problems.append(f"{table} row {number}: {problem}")
+                problems.append(f"{_row(table, number, row)}: {problem}")
     if len(problems) > 1:
         shown = "; ".join(problems[:_BAD_ROWS_SHOWN])
         more = (

@@ -697,8 +697,14 @@ def test_a_suggested_path_holding_a_newline_pastes_as_that_path(tmp_path: Path) 
             "actions row 1 is invalid (actions.phase takes one of plan, do, check, act);"
             " nothing written",
         ),
+        # ids with a gap: the row's id too, which a person edits by (row 1 was taken for #1,
+        # a tester's jq edit)
+        (
+            lambda d: d["tables"]["actions"][0].update(id=5, phase="bogus"),
+            "actions row 1 (id 5) is invalid (actions.phase takes one of plan, do, check, act)",
+        ),
     ],
-    ids=["version as text", "unknown table", "guard's message"],
+    ids=["version as text", "unknown table", "guard's message", "an id past a gap"],
 )
 def test_a_crafted_restore_is_named_plainly(
     cli, team: Path, tmp_path: Path, change, said: str

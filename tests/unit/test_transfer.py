@@ -802,7 +802,7 @@ def test_an_import_refuses_two_names_that_read_as_one(store, cli, tmp_path):
     out.write_text(json.dumps(document))
     result = cli("--db", str(tmp_path / "restored.db"), "import", str(out))
     assert result.exit_code == 1
-    assert "initiatives row 2: name 'Faster\\xa0support' reads as 'Faster support'" in (
+    assert "initiatives row 2 (id 99): name 'Faster\\xa0support' reads as 'Faster support'" in (
         result.stderr
     )
 
@@ -834,7 +834,7 @@ def test_a_row_given_twice_in_an_export_is_said_in_words(store, cli, tmp_path):
     result = cli("--db", str(tmp_path / "restored.db"), "import", str(out))
     assert result.exit_code == 1
     row, first = len(actions), actions[0]["id"]
-    assert f"actions row {row}: its id {first} is an earlier row's too (given twice);" in (
+    assert f"actions row {row} (id {first}): its id {first} is an earlier row's too (given" in (
         result.stderr
     ), result.stderr
     assert "constraint" not in result.stderr
