@@ -310,6 +310,12 @@ class PdcaApp(App[None]):
             await self.on_event(events.Key("escape", "\x1b"))
             await self.on_event(events.Key(rest, rest if len(rest) == 1 else None))
             return
+        if typed_key and event.key == "ctrl+j" and not self._line_feed_is_bound():  # type: ignore[attr-defined]
+            # tmux sends the keypad's Enter as a line feed, which Textual reads as ctrl+j:
+            # it opened no card and saved no form (a trial of terminals). Enter, as a
+            # terminal's own line discipline takes it.
+            await self.on_event(events.Key("enter", "\r"))
+            return
         if self.key_hold.take(event):
             return
         if typed_key and self._hidden_views_key(event.key):  # type: ignore[attr-defined]
@@ -325,6 +331,10 @@ class PdcaApp(App[None]):
         await super().on_event(event)
         if typed is not None and not typed.is_forwarded:  # a priority binding ran it here
             self.key_hold.key_done(typed)
+
+    def _line_feed_is_bound(self) -> bool:
+        """Whether the person's keymap gives ctrl+j to something (then it stays theirs)."""
+        return any("ctrl+j" in keys.replace(" ", "").split(",") for keys in self._keymap.values())
 
     def _press_acts(self, event: events.MouseDown | events.MouseUp) -> bool:
         """Whether a mouse button's press or release from the terminal acts. Not the middle

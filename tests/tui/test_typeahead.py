@@ -777,3 +777,25 @@ async def test_a_refused_enter_lets_the_keys_after_it_go_on_at_once(
         await settle_app(app, pilot)
         assert isinstance(app.screen, BoardScreen)
         assert app.context.store.action_detail(1).checkins == []
+
+
+async def test_the_keypads_enter_sent_as_a_line_feed_is_enter(make_app, board_db: Path) -> None:
+    """tmux sends the keypad's Enter as a line feed, read as ctrl+j: it opened no card and
+    saved no form (a trial of terminals)."""
+    from pdca.screens.dialogs.detail import ActionDetailScreen
+
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("ctrl+j")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ActionDetailScreen)
+        await pilot.press("escape", "n")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ActionFormModal)
+        burst(app, *"Saved by the keypad")
+        await pilot.press("ctrl+j")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, BoardScreen)
+        titles = [a.title for a in app.context.store.list_actions()]
+        assert "Saved by the keypad" in titles
