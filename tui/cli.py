@@ -919,6 +919,12 @@ HELP_FLOOR = 50  # click's narrowest help (click.formatting.HelpFormatter)
     # Help as wide as the terminal, up to 120: click's 80 cut every command's summary at
     # about 45 characters, whatever the width (a new user).
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120},
+    # A script's writer found the statuses in the README alone (a tester)
+    epilog="Exit status: 0 done; 1 refused or failed, one line on stderr says why, nothing"
+    " written; 75 the file stayed busy past 10 s, nothing written, run it again; 130 after"
+    " Ctrl-C, 143 after SIGTERM, 129 after a hang-up. A write whose output cannot be"
+    " written once it is saved says so and exits 0. alerts, notify and doctor have"
+    " statuses of their own (their --help).",
 )
 @click.option(
     "--db",

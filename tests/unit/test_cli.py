@@ -178,6 +178,8 @@ def test_version_and_help(ok) -> None:
     helped = ok("--help").stdout
     for name in ("add", "move", "done", "checkin", "list", "show", "undo", "kpi", "where"):
         assert f"  {name} " in helped
+    said = " ".join(helped.split())  # a script's writer found them in the README alone
+    assert "Exit status: 0 done; 1 refused or failed" in said and "75 the file stayed busy" in said
 
 
 def test_every_option_says_what_it_is_for_and_help_uses_a_wide_terminal() -> None:
