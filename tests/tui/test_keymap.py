@@ -212,7 +212,9 @@ async def test_the_palette_shows_remapped_keys_by_binding_id(
         )
         assert helps["Edit action"] == "Edit the focused action (e)"  # not remapped
         # found by "assign" too (a retrial found nothing)
-        assert helps["Assign: give it to someone"] == "The focused action's owner, in its form (a)"
+        assert helps["Assign: give it to someone"] == (
+            "Reassign the focused action: its owner, in its form (a)"
+        )
         assert helps["Next phase: move on"].endswith("(>)")  # the first of its own keys
         assert helps["Show KPIs"].endswith("(3)")
         assert helps["Stop repeating"].endswith("(pdca recur stop)")  # no key: as written
