@@ -43,6 +43,7 @@ from pdca.db.access import (
 )
 from pdca.db.errors import (
     IOERR_SHMSIZE,
+    DatabaseBroken,
     DatabaseProblem,
     InvalidInput,
     database_failure,
@@ -55,7 +56,7 @@ from pdca.db.filesystem import (
     is_network_filesystem,
     share_with_the_group,
 )
-from pdca.db.lock_table import holders_of_a_replaced_files_journals, login_of
+from pdca.db.lock_table import holders_of_a_replaced_files_journals
 
 BUSY_TIMEOUT_SECONDS = 10.0
 # Filesystems whose files the kernel makes up as they are read: never a database.
@@ -204,9 +205,9 @@ def set_aside_what_it_left(
     still on it holds it open and is on a file no longer at ``path``; and this process keeps
     one of them open until it ends (app.py), so none of them, as the last to close,
     checkpoints and deletes by name what is at ``path`` then. A process that opens the new
-    file before the board saw the swap (it looks twice a second) waits for this
-    (``wait_for_a_replaced_files_journals``); a store closing on a replaced file does this
-    too (a command that was running at the swap).
+    file before the board saw the swap (it looks twice a second) does this first, for any
+    program's (``set_aside_a_replaced_files_journals``); a store closing on a replaced file
+    does this too (a command that was running at the swap).
     ``stamp``: in the names set aside, the time now (UTC) unless given.
     Returns what was moved, (from, to) each."""
     if stamp is None:
@@ -231,33 +232,34 @@ def set_aside_what_it_left(
     return moved
 
 
-# A board that had a replaced file open sets its -wal and -shm aside within a second (it
-# looks twice a second); an open of the file moved in waits that long, and a little more.
-REPLACED_JOURNALS_WAIT_SECONDS = 5.0
-
-
-def wait_for_a_replaced_files_journals(path: Path) -> None:
-    """Wait while the -wal and -shm at ``path``'s name are another file's: one replaced
-    there while a program still has it open (db/lock_table.py). Opened then, SQLite wrote
-    that file's changes into the file moved in, and the team's next writes were refused as
-    "damaged" (a trial's ``mv backup.db team.db`` beside a board and a loop of check-ins:
-    the board's own setting aside came a moment too late). Refused when they stay."""
-    deadline = time.monotonic() + REPLACED_JOURNALS_WAIT_SECONDS
-    while True:
-        info = _stat(path)
-        holders = holders_of_a_replaced_files_journals(path, info) if info else set()
-        if not holders:
-            return
-        if time.monotonic() >= deadline:
-            break
-        time.sleep(0.05)
-    who = ", ".join(f"{login_of(pid) or 'someone'}'s process {pid}" for pid in sorted(holders)[:3])
-    raise DatabaseProblem(
-        f"{path} was put in place while {who} still had the file it replaced open:"
-        f" {path.name}-wal and {path.name}-shm are that file's, and SQLite would write them"
-        " into this one; nothing done (once that program ends, a board with q or fg then q,"
-        " try again)"
-    )
+def set_aside_a_replaced_files_journals(path: Path) -> list[tuple[str, str]]:
+    """The -wal and -shm at ``path``'s name moved away when they are another file's: one
+    replaced there while a program still has it open (db/lock_table.py tells, by the locks
+    on them and on the file). Opened, SQLite wrote that file's changes into the file moved
+    in: a trial's ``mv backup.db team.db`` beside a board and a loop of check-ins damaged it,
+    and a ``sqlite3`` shell on the old file left them for good (SQLite does not fold in nor
+    remove the journals of a file moved away as it closes). Moved as a board moves its own
+    (``set_aside_what_it_left``), under a name SQLite never takes; a rename opens nothing,
+    so no lock is dropped, and their holder keeps them open under the new name. Refused in
+    a process that has the old file open itself: it would read two files as one. Returns
+    what was moved, (from, to) each."""
+    info = _stat(path)
+    holders = holders_of_a_replaced_files_journals(path, info) if info is not None else set()
+    if not holders:
+        return []
+    if os.getpid() in holders:
+        raise DatabaseBroken(f"{path} was replaced by another file while open; nothing more read")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    moved: list[tuple[str, str]] = []
+    for suffix in ("-wal", "-shm"):
+        left = f"{path}{suffix}"
+        target = f"{left}.left-by-the-old-file-{stamp}"
+        if os.path.lexists(left) and not os.path.lexists(target):
+            with contextlib.suppress(OSError):
+                os.rename(left, target)
+                moved.append((left, target))
+    _SET_ASIDE.extend(moved)
+    return moved
 
 
 def database_files(path: Path) -> list[str]:
@@ -380,7 +382,7 @@ def open_database(
         raise DatabaseProblem(f"{path}: not a regular file (the kernel's {filesystem})")
     if writable:
         wait_for_a_readers_mend(path)
-    wait_for_a_replaced_files_journals(path)
+    set_aside_a_replaced_files_journals(path)
     connection, snapshot, version = _connect_and_identify(path, writable, filesystem)
     disk_full = snapshot and writable  # only a full disk makes a writer's open a snapshot
     writable = writable and not disk_full

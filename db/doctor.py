@@ -56,6 +56,7 @@ from pdca.db.connection import (
     move_away,
     orphaned_journals,
     read_as_it_stands_on_a_full_disk,
+    set_aside_a_replaced_files_journals,
     stray_journals,
     strays_not_written_since,
     strays_said,
@@ -110,6 +111,10 @@ def diagnose(path: Path, mountinfo: str | None = None, now: datetime | None = No
     )
     checks += _check_permissions(path)
     checks.append(_check_space(path))
+    # Another file's -wal and -shm at the name (moved over while a program had it open):
+    # doctor's own read replayed them into this file, and said it damaged (a retrial). Set
+    # aside first, and named among the leftovers.
+    set_aside_a_replaced_files_journals(path)
     checks += _check_leftovers(path)
     if strays := stray_journals(path):  # a renamed file's last changes may be in them
         # A failure while every write is refused (a cron's doctor || page said nothing)
@@ -538,9 +543,9 @@ SET_ASIDE = "-{}.left-by-the-old-file-*"  # connection.set_aside_what_it_left's 
 
 
 def _check_set_aside(path: Path) -> list[Check]:
-    """The -wal and -shm a board moved away from the name when the file was moved over or
-    removed under it: doctor never named them, and after ``rm`` it only said to make a new
-    file (a retrial)."""
+    """The -wal and -shm pdca moved away from the name when the file was moved over or
+    removed under a program (a board, a command, a sqlite3 shell) that had it open: doctor
+    never named them, and after ``rm`` it only said to make a new file (a retrial)."""
     found = sorted(
         name
         for kind in ("wal", "shm")
@@ -555,10 +560,10 @@ def _check_set_aside(path: Path) -> list[Check]:
         Check(
             "set aside",
             True,
-            f"{names}: moved away from {path.name} by a board whose file was moved over or"
-            " removed (SQLite would have replayed them into the next file of that name); they"
-            " hold that old file's last changes, of no use to any other: remove them once it"
-            " is gone for good",
+            f"{names}: moved away from {path.name} by pdca when the file was moved over or"
+            " removed under a program that had it open (SQLite would have replayed them into"
+            " the next file of that name); they hold that old file's last changes, of no use"
+            " to any other: remove them once it is gone for good",
             warning=True,
         )
     ]

@@ -154,7 +154,11 @@ class Session:
         """Open the database; write commands create it (and the per-user folder) if missing,
         saying so on stderr when that is the per-user default nobody asked for by name."""
         if self._store is None:
-            from pdca.db.connection import stray_journals, strays_in_short
+            from pdca.db.connection import (
+                set_aside_by_this_process,
+                stray_journals,
+                strays_in_short,
+            )
             from pdca.db.store import Store
             from pdca.tui.identity import current_user
 
@@ -187,6 +191,7 @@ class Session:
                         f" ({printable(os.fsdecode(error.filename or resolved.path.parent))});"
                         " name one with --db or PDCA_DB"
                     ) from None
+            set_aside_before = len(set_aside_by_this_process(resolved.path))
             self._store = Store.open(
                 resolved.path,
                 actor=current_user(self.environ),
@@ -202,6 +207,15 @@ class Session:
             # Beside the file itself, as the store's refusal looks (a link to it: beside the
             # link, it warned of the wrong folder, a reviewer)
             real = self._store.path or resolved.path
+            if set_aside := set_aside_by_this_process(real)[set_aside_before:]:
+                said = (
+                    f"{real} was put in place while a program still had the file it replaced"
+                    " open: that file's -wal and -shm, which SQLite would have written into"
+                    f" this one, are set aside as {', '.join(Path(to).name for _, to in set_aside)}"
+                    " (its last changes, if any, are only there)"
+                )
+                self.notices.append(said)
+                click.echo(f"pdca: warning: {printable(said)}", err=True)
             strays = [] if self.command == "doctor" else stray_journals(real)
             if strays:  # a renamed file lacks their changes; doctor says it as a check
                 said = strays_in_short(real, strays)
