@@ -505,6 +505,10 @@ def _open_elsewhere(
     )
 
 
+class RestoreDeclined(Exception):
+    """The person said no to putting another file's copy in place: nothing restored."""
+
+
 def restore(
     database: Path,
     source: Path,
@@ -515,6 +519,7 @@ def restore(
     mountinfo: str | None = None,
     actor: str | None = None,
     waiting: Callable[[str, float], None] = lambda who, left: None,
+    another_files: Callable[[], bool] | None = None,
 ) -> RestoreResult:
     """Replace the contents of ``database`` with the copy ``source``, in one transaction,
     after keeping the current contents in the backups folder (``...before-restore.db``).
@@ -530,7 +535,8 @@ def restore(
     issued before the restore (``carry_over``), so a form opened on a record the copy does
     not hold meets "no such record", never another record that took its id. The restore is
     an event in the history, by ``actor`` (default: the login). ``waiting`` is told whom a
-    ``wait`` waits for.
+    ``wait`` waits for. ``another_files``: asked, once ``source`` is found usable, when it
+    shares no history with the database (another file's copy); False: ``RestoreDeclined``.
     """
     started = time.perf_counter()
     actor = actor or login_name()
@@ -587,6 +593,11 @@ def restore(
                 candidate.close()
                 _link_new(scratch, database)
             else:
+                if another_files is not None:
+                    # Only now, a copy that will be refused never asked about (a retrial)
+                    parted = changes_past_the_copy(database, source)
+                    if parted is not None and not parted.shared and not another_files():
+                        raise RestoreDeclined
                 before, not_kept, others, held = _restore_in_place(
                     candidate, source, database, filesystem, clock, wait, force, actor, waiting
                 )

@@ -5,7 +5,6 @@ imports Textual.
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -123,29 +122,47 @@ def restore(
     database, and the current contents are kept as a backup. Refused while others have the
     database open (see --wait and --force), and when the current contents are too damaged
     to copy (--force restores anyway, without keeping them)."""
+    from pdca.db.errors import PdcaError
+    from pdca.db.restore import RestoreDeclined
     from pdca.db.restore import restore as put_back
+    from pdca.tui.cli import _at_a_terminal
     from pdca.tui.identity import current_user
 
     if wait and force:
         raise click.UsageError("restore: use one of --wait and --force")
     if not file.strip():
         raise InvalidInput("FILE", file, "is not a path")
-    if not sure and not _restoring_anothers_copy_is_wanted(session.resolved.path, file, as_json):
+
+    def another_files() -> bool:
+        """A copy of another file (their histories share nothing): asked about at a
+        terminal, refused elsewhere. Another team's backup replaced a whole team's file,
+        said only after (a trial on a server of two teams)."""
+        said = f"{printable(file)} is not a copy of this file's history (another file's backup?)"
+        if not as_json and _at_a_terminal():
+            question = f"{said}: replace all of {printable(str(session.resolved.path))} with it?"
+            return click.confirm(question, default=False, err=True)
+        raise PdcaError(
+            f"{said}; nothing restored (to replace the whole file with it: pdca restore --yes FILE)"
+        )
+
+    try:
+        result = put_back(
+            session.resolved.path,
+            Path(file),
+            clock=session.clock,
+            wait=timeout if wait else None,
+            force=force,
+            actor=current_user(session.environ),
+            waiting=lambda who, left: click.echo(
+                f"pdca: waiting up to {max(1, round(left))} s for them to close the database:"
+                f" {printable(who)}",
+                err=True,
+            ),
+            another_files=None if sure else another_files,
+        )
+    except RestoreDeclined:
         click.echo("nothing restored", err=True)
         return
-    result = put_back(
-        session.resolved.path,
-        Path(file),
-        clock=session.clock,
-        wait=timeout if wait else None,
-        force=force,
-        actor=current_user(session.environ),
-        waiting=lambda who, left: click.echo(
-            f"pdca: waiting up to {max(1, round(left))} s for them to close the database:"
-            f" {printable(who)}",
-            err=True,
-        ),
-    )
 
     def text() -> None:
         if result.before_restore is not None:
@@ -191,29 +208,6 @@ def restore(
         "held_seconds": round(result.held_seconds, 3),
     }
     _emit(as_json, value, text)
-
-
-def _restoring_anothers_copy_is_wanted(database: Path, file: str, as_json: bool) -> bool:
-    """A copy of another file (their histories share nothing): asked about at a terminal,
-    refused elsewhere. Another team's backup replaced a whole team's file, said only after
-    (a trial on a server of two teams). Anything else (this file's own copy, no file here, a
-    file to refuse) goes on to the restore, which says it."""
-    from pdca.db.errors import PdcaError
-    from pdca.db.restore import changes_past_the_copy
-    from pdca.tui.cli import _at_a_terminal
-
-    if not database.exists() or not os.path.isfile(file):  # a FIFO is never opened
-        return True
-    parted = changes_past_the_copy(database, Path(file))
-    if parted is None or parted.shared:
-        return True
-    said = f"{printable(file)} is not a copy of this file's history (another file's backup?)"
-    if not as_json and _at_a_terminal():
-        question = f"{said}: replace all of {printable(str(database))} with it?"
-        return click.confirm(question, default=False, err=True)
-    raise PdcaError(
-        f"{said}; nothing restored (to replace the whole file with it: pdca restore --yes FILE)"
-    )
 
 
 def _lost_words(lost: Parted | None, source: str, kept: str) -> list[str]:

@@ -573,6 +573,12 @@ def test_another_files_copy_is_asked_about_at_a_terminal(
     ours = make_backup(db, T0)  # this file's own copy: never asked about
     monkeypatch.setattr("pdca.tui.cli._at_a_terminal", lambda: True)
     before = dump(db)
+    # A copy it would refuse is refused, never asked about first (a retrial: asked, then
+    # refused as damaged)
+    unusable = _variant(other, tmp_path, "theirs-unusable", "DROP TABLE checkins")
+    refused = cli("restore", str(unusable), input="y\n")
+    assert refused.exit_code == 1 and "no table checkins" in refused.stderr, refused.stderr
+    assert "replace all of" not in refused.stderr and dump(db) == before
     declined = cli("restore", str(foreign), input="n\n")
     assert declined.exit_code == 0 and "replace all of" in declined.stderr, declined.stderr
     assert "nothing restored" in declined.stderr and dump(db) == before
