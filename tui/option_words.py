@@ -29,8 +29,15 @@ def no_such_option(error: click.exceptions.NoSuchOption, arguments: list[str]) -
     # ("-3", "-l"): a long option is read whole.
     token = next(
         (a for a in arguments if a.startswith(name) and (name.startswith("--") or a[1:2] != "-")),
-        name,
+        None,
     )
+    if token is None and not name.startswith("--"):
+        # A letter further in a word click read as short options run together: "- " of
+        # "-h is broken", "-e" of "-help" (a retrial): the word is what was typed
+        token = next(
+            (a for a in arguments if a[:1] == "-" and a[1:2] != "-" and name[1:] in a[2:]), None
+        )
+    token = token or name
     command = ctx.command_path.partition(" ")[2]
     if not name[1:2].isdigit():
         if error.possibilities:  # "--ownr": click's "Did you mean --owner?" says it best

@@ -156,6 +156,9 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     # tester's loop of 500 lines lost one, counted as added)
     (["add", "--help", "--owner", "ann"], ("add: --help stands where the title goes; nothing",)),
     (["checkin", "1", "-h"], ("checkin: -h stands where the message goes", "-- -h)")),
+    # a word click read as short options run together: its "- " or "-e" was named (a retrial)
+    (["add", "-h is broken"], ("add: '-h is broken' is no option", "-- '-h is broken')")),
+    (["add", "-help"], ("add: no option -help (pdca add --help lists them)",)),
     (["checkin", "1", "-3%"], ("checkin: -3% is no option; text that starts with -",)),
     # the advice holds the words as typed, quoted for the shell (a tester pasted it)
     (
