@@ -982,6 +982,26 @@ class StandupScreen(RowView):
                 self.action_record,
                 "standup-record",
             ),
+            # The meeting's own actions on the row's card, by name as on the board: "check",
+            # "phase" and "move" found nothing here (a stand-up's lead)
+            PaletteEntry(
+                "Check in",
+                "Record progress on the highlighted row's action",
+                self.action_check_in,
+                "standup-checkin",
+            ),
+            PaletteEntry(
+                "Next phase: move on",
+                "The highlighted row's action: Plan → Do → Check → Act, asked on the board",
+                lambda: self.run_worker(self.action_move(True)),
+                "standup-next-phase",
+            ),
+            PaletteEntry(
+                "Back: move to the previous phase",
+                "The highlighted row's action, back one phase",
+                lambda: self.run_worker(self.action_move(False)),
+                "standup-back-phase",
+            ),
         ]
 
 

@@ -833,3 +833,19 @@ async def test_under_no_color_the_palettes_chosen_command_is_light_on_dark_turne
         other = commands.get_visual_style("option-list--option")
         assert chosen.background.brightness - other.background.brightness > 0.5
         assert chosen.foreground.brightness < chosen.background.brightness
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [("check", "Check in"), ("phase", "Next phase: move on"), ("back", "Back: move to")],
+)
+async def test_the_stand_ups_palette_has_its_moves_and_check_in_by_name(
+    make_app, board_db: Path, typed: str, found: str
+) -> None:
+    """"check", "phase" and "move" found nothing in the stand-up, where c, > and < act on
+    the row's action (a stand-up's lead)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await settle_app(app, pilot)
+        await _find_in_palette(app, pilot, typed, found)
