@@ -316,7 +316,11 @@ def whose_standup(digest: Digest) -> str:
 
 
 # Short: at 80x24 the stand-up's header lost its end, "(n: one at a time)" (a retrial)
-CLOCKS_DISAGREE = ", later than now here: a clock is wrong; changes before it: pdca log"
+# The log lists check-ins alone: the moves, handovers and alerts a stand-up tells are in no
+# log (a lead's two weeks); a window given by hand has them all.
+CLOCKS_DISAGREE = (
+    ", later than now here: a clock is wrong; changes before it: pdca standup --since yesterday"
+)
 
 
 def second_before(moment: str) -> str:

@@ -614,6 +614,8 @@ def test_a_standup_recorded_by_a_clock_behind_the_last_one_is_refused(
         acc.record_standup(timed, behind.since, ["bob"], since_by=timed.actor)
     # and the stand-up read so says its start is later than now here
     assert arules.whose_standup(behind).endswith(f"'s stand-up{arules.CLOCKS_DISAGREE})")
+    # and where the changes before it are: the log lists check-ins alone (a lead's weeks)
+    assert "changes before it: pdca standup --since yesterday" in arules.whose_standup(behind)
     # seconds behind: said to the second ("09:00 before 09:00" read as no reason, a retrial)
     ticker.advance(days=1, seconds=30)
     recorded = acc.standup_digest(timed)
