@@ -19,11 +19,17 @@ from pathlib import Path
 LOCKS = Path("/proc/locks")
 
 
+# The bytes SQLite locks a database file by (os_unix.c: PENDING_BYTE, RESERVED_BYTE, then
+# the SHARED range, to PENDING_BYTE + 2 + 510): a -shm is locked at bytes 120 to 128.
+FILE_LOCK_BYTES = range(0x40000000, 0x40000000 + 2 + 510)
+
+
 @dataclass(frozen=True)
 class Lock:
     pid: int
     device: str  # as the list writes it: "fe:00", major and minor in hex
     inode: int
+    start: int  # the first byte locked
 
 
 def locks_now(locks: Path = LOCKS) -> list[Lock] | None:
@@ -39,7 +45,10 @@ def locks_now(locks: Path = LOCKS) -> list[Lock] | None:
         for at, value in enumerate(fields[1:], start=1):
             parts = value.split(":")
             if len(parts) == 3 and parts[2].isdigit() and fields[at - 1].lstrip("-").isdigit():
-                found.append(Lock(int(fields[at - 1]), f"{parts[0]}:{parts[1]}", int(parts[2])))
+                start = fields[at + 1] if at + 1 < len(fields) else ""
+                device = f"{parts[0]}:{parts[1]}"
+                first = int(start) if start.isdigit() else -1
+                found.append(Lock(int(fields[at - 1]), device, int(parts[2]), first))
                 break
     return found
 
@@ -63,13 +72,18 @@ def device_as_listed(device: int) -> str:
 def holders_of_a_replaced_files_journals(
     path: Path, info: os.stat_result, locks: Path = LOCKS
 ) -> set[int]:
-    """The pids that lock ``path``'s -shm while no process locks the file at ``path``
-    (``info``, its ``stat``): the -wal and -shm are another file's, one replaced there while
-    these processes have it open. Empty when they are this file's, when there are none, and
-    when it cannot be told. The -shm is matched by device and inode, so a lock of another
-    filesystem's file with the same inode number never refuses an ordinary open (where the
-    list names another device than ``stat``, as overlay filesystems may, nothing is told);
-    the file by its inode alone, so any doubt lets the open go on as before."""
+    """The pids that lock ``path``'s -shm and another database file of its folder's
+    filesystem, while no process locks the file at ``path`` (``info``, its ``stat``): the
+    -wal and -shm are that other file's, one replaced there while these processes have it
+    open. Empty when they are this file's, when there are none, and when it cannot be told:
+    - the -shm is matched by device and inode, so a lock of another filesystem's file with
+      the same inode number never counts (where the list names another device than
+      ``stat``, as overlay filesystems may, nothing is told);
+    - the file at ``path`` by its inode alone, so any doubt lets the open go on as before;
+    - and the old file must be held too (a lock in SQLite's bytes of a database file, on
+      another inode of that filesystem): a program that dropped its own locks on this very
+      file (an open and close of it beside its connection, ../shared/SQLITE.md) keeps only
+      the -shm's, and its -wal, in use, is never taken for another file's."""
     try:
         shm = os.stat(f"{path}-shm", follow_symlinks=False)
     except OSError:
@@ -77,8 +91,15 @@ def holders_of_a_replaced_files_journals(
     listed = locks_now(locks)
     if not listed:
         return set()
-    shm_device = device_as_listed(shm.st_dev)
-    holders = {lock.pid for lock in listed if (lock.device, lock.inode) == (shm_device, shm.st_ino)}
+    device = device_as_listed(shm.st_dev)
+    holders = {lock.pid for lock in listed if (lock.device, lock.inode) == (device, shm.st_ino)}
     if not holders or any(lock.inode == info.st_ino for lock in listed):
         return set()
-    return holders
+    holding_another = {
+        lock.pid
+        for lock in listed
+        if lock.device == device
+        and lock.inode not in (info.st_ino, shm.st_ino)
+        and lock.start in FILE_LOCK_BYTES
+    }
+    return holders & holding_another

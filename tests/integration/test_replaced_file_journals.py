@@ -190,24 +190,41 @@ def test_an_ordinary_open_file_is_never_taken_for_a_replaced_one(tmp_path: Path)
 def test_the_lock_list_is_matched_by_the_shms_device_and_inode_and_the_files_inode(
     tmp_path: Path,
 ) -> None:
-    """Read from a list written as the kernel writes /proc/locks: a lock of another
-    filesystem's file with the -shm's inode number is not the -shm's, and any lock with the
-    file's inode number counts as the file held (a doubt lets the open go on)."""
+    """Read from a list written as the kernel writes /proc/locks: the -shm and an old file
+    of its filesystem held (SQLite's bytes of a database file) while this one is not. A
+    lock of another filesystem's file with the -shm's inode number is not the -shm's; any
+    lock with the file's inode number counts as the file held; and a -shm held with no old
+    file (a program that dropped its locks on this one) is this file's (a doubt lets the
+    open go on as before)."""
     path = tmp_path / "pdca.db"
     path.touch()
     Path(f"{path}-shm").touch()  # names only: stat-ed, never a database here
     info, shm = os.stat(path), os.stat(f"{path}-shm")
     device = device_as_listed(shm.st_dev)
+    old_inode = max(info.st_ino, shm.st_ino) + 1  # the file replaced, still held
     locks = tmp_path / "locks"
 
     def holders(*lines: str) -> set[int]:
         locks.write_text("".join(f"{n}: {line}\n" for n, line in enumerate(lines, start=1)))
         return holders_of_a_replaced_files_journals(path, info, locks)
 
-    held_shm = f"POSIX  ADVISORY  READ 7 {device}:{shm.st_ino} 128 128"
-    assert holders(held_shm) == {7}
-    assert holders(f"-> POSIX  ADVISORY  WRITE 8 {device}:{shm.st_ino} 120 120") == {8}
-    assert holders(f"POSIX  ADVISORY  READ 7 ff:7f:{shm.st_ino} 128 128") == set()
-    assert holders(held_shm, f"POSIX  ADVISORY  READ 9 00:2a:{info.st_ino} 1 1") == set()
+    def shm_held(pid: int, dev: str = device) -> str:
+        return f"POSIX  ADVISORY  READ {pid} {dev}:{shm.st_ino} 128 128"
+
+    def old_held(pid: int, dev: str = device, start: int = 1073741826) -> str:
+        return f"POSIX  ADVISORY  READ {pid} {dev}:{old_inode} {start} 1073742335"
+
+    assert holders(shm_held(7), old_held(7)) == {7}
+    assert holders(shm_held(7), old_held(7, start=1073741824)) == {7}  # PENDING, to close
+    assert holders(f"-> POSIX  ADVISORY  WRITE 8 {device}:{shm.st_ino} 120 120", old_held(8)) == {8}
+    assert holders(shm_held(7)) == set()  # its locks on this file dropped: no old file held
+    assert holders(shm_held(7), old_held(7, start=0)) == set()  # not SQLite's database bytes
+    assert holders(shm_held(7), old_held(7, dev="ff:7f")) == set()  # another filesystem
+    assert holders(shm_held(7), old_held(9)) == set()  # another program's file
+    assert holders(shm_held(7, dev="ff:7f"), old_held(7)) == set()
+    assert (
+        holders(shm_held(7), old_held(7), f"POSIX  ADVISORY  READ 9 00:2a:{info.st_ino} 1 1")
+        == set()
+    )
     assert holders() == set()
     assert holders_of_a_replaced_files_journals(path, info, tmp_path / "none") == set()
