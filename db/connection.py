@@ -184,8 +184,17 @@ def set_aside_by_this_process(path: Path) -> list[tuple[str, str]]:
     return [(left, to) for left, to in _SET_ASIDE if left in (f"{path}-wal", f"{path}-shm")]
 
 
+def journals_of(path: Path) -> frozenset[tuple[int, int]]:
+    """(device, inode) of the -wal and -shm at ``path``'s name now (``os.stat``)."""
+    found = (file_identity(Path(f"{path}{suffix}")) for suffix in ("-wal", "-shm"))
+    return frozenset(identity for identity in found if identity is not None)
+
+
 def set_aside_what_it_left(
-    path: Path, identity: tuple[int, int], stamp: str | None = None
+    path: Path,
+    identity: tuple[int, int],
+    stamp: str | None = None,
+    only: frozenset[tuple[int, int]] | None = None,
 ) -> list[tuple[str, str]]:
     """After the file this process opened at ``path`` (``identity``) was replaced there, or
     removed: its ``-wal`` and ``-shm``, still under ``path``'s name, are moved away before
@@ -208,7 +217,8 @@ def set_aside_what_it_left(
     file before the board saw the swap (it looks twice a second) does this first, for any
     program's (``set_aside_a_replaced_files_journals``); a store closing on a replaced file
     does this too (a command that was running at the swap).
-    ``stamp``: in the names set aside, the time now (UTC) unless given.
+    ``stamp``: in the names set aside, the time now (UTC) unless given. ``only``: those
+    files alone (a store's own, ``journals_of`` as it opened).
     Returns what was moved, (from, to) each."""
     if stamp is None:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -220,7 +230,8 @@ def set_aside_what_it_left(
     moved: list[tuple[str, str]] = []
     for suffix in ("-wal", "-shm"):
         left = f"{path}{suffix}"
-        if file_identity(Path(left)) not in held:
+        now_there = file_identity(Path(left))
+        if now_there not in held or (only is not None and now_there not in only):
             continue  # none, or one made since for the file now at path
         target = f"{where[0]}{suffix}" if where is not None and where[1] else ""
         if not target or os.path.lexists(target):
@@ -243,6 +254,12 @@ def set_aside_a_replaced_files_journals(path: Path) -> list[tuple[str, str]]:
     so no lock is dropped, and their holder keeps them open under the new name. Refused in
     a process that has the old file open itself: it would read two files as one. Returns
     what was moved, (from, to) each."""
+    # Which files they are, taken before the locks are read: each is moved only if it is
+    # still the same file, so one made since for the file moved in (another pdca set these
+    # aside and opened it meanwhile) is never taken: a reviewer's paused run moved a live
+    # -wal, with a committed write in it. A new one can come only after another run has
+    # moved these and opened the file (milliseconds), never between a look and a rename.
+    journals = {suffix: file_identity(Path(f"{path}{suffix}")) for suffix in ("-wal", "-shm")}
     info = _stat(path)
     holders = holders_of_a_replaced_files_journals(path, info) if info is not None else set()
     if not holders:
@@ -251,10 +268,10 @@ def set_aside_a_replaced_files_journals(path: Path) -> list[tuple[str, str]]:
         raise DatabaseBroken(f"{path} was replaced by another file while open; nothing more read")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     moved: list[tuple[str, str]] = []
-    for suffix in ("-wal", "-shm"):
+    for suffix, identity in journals.items():
         left = f"{path}{suffix}"
-        target = f"{left}.left-by-the-old-file-{stamp}"
-        if os.path.lexists(left) and not os.path.lexists(target):
+        target = f"{left}.left-by-the-old-file-{stamp}-{os.getpid()}"
+        if identity is not None and file_identity(Path(left)) == identity:
             with contextlib.suppress(OSError):
                 os.rename(left, target)
                 moved.append((left, target))

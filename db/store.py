@@ -36,6 +36,7 @@ from pdca.db.access import (
 )
 from pdca.db.clock import Clock, iso
 from pdca.db.connection import (
+    journals_of,
     not_the_file_opened,
     open_database,
     set_aside_what_it_left,
@@ -486,6 +487,10 @@ class Store:
         self._blocker: object = _NOT_ASKED  # write_blocker's answer, once asked
         # The file's (device, inode) when opened, to notice it being removed or replaced.
         self.identity = identity
+        # Its -wal and -shm, (device, inode) each, as its first read found them: only these
+        # are set aside when it closes on a replaced file (a process may have the new file's
+        # open too, and they were moved from under another program's write, a reviewer).
+        self.journals = journals_of(path) if path is not None and not snapshot else frozenset()
         # A reader's immutable copy, which never sees later writes (db/connection.py).
         self.snapshot = snapshot
         self.created = created  # this open made the file (two at once: only one did)
@@ -539,7 +544,7 @@ class Store:
             # and -shm under the name as it closes, and the next open wrote them into the
             # file moved in (a trial; a board sets them aside as it sees the swap, and a
             # command, on its way out, does now too).
-            set_aside_what_it_left(self.path, self.identity)
+            set_aside_what_it_left(self.path, self.identity, only=self.journals)
         self.conn.close()
 
     def wait_for_lock_at_most(self, seconds: float) -> None:

@@ -691,7 +691,7 @@ class PdcaApp(App[None]):
         if identity is None or not not_the_file_opened(self.context.path, identity):
             return ""
         self.context.left_open = True
-        set_aside_what_it_left(self.context.path, identity)
+        set_aside_what_it_left(self.context.path, identity, only=self.context.store.journals)
         moved = set_aside_by_this_process(self.context.path)  # or by its writer, as it closed
         if not moved:
             return ""

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from pdca.db.connection import journals_of
 from pdca.db.errors import DatabaseBroken
 from pdca.db.lock_table import device_as_listed, holders_of_a_replaced_files_journals, locks_now
 from pdca.db.models import ActionDraft
@@ -228,3 +229,55 @@ def test_the_lock_list_is_matched_by_the_shms_device_and_inode_and_the_files_ino
     )
     assert holders() == set()
     assert holders_of_a_replaced_files_journals(path, info, tmp_path / "none") == set()
+
+
+def test_a_store_closing_on_a_replaced_file_moves_only_its_own_journals(
+    tmp_path: Path,
+) -> None:
+    """A process with the old file open and the new one too (a board's reader opened after
+    another command set the old journals aside): closing the old file's store moved the new
+    file's -wal, a colleague's committed write in it (a reviewer)."""
+    path = tmp_path / "pdca.db"
+    _file(path, "The team's own")
+    other = tmp_path / "backup.db"
+    _file(other, "Moved in")
+    old = Store.open(path, actor="alice", clock=lambda: NOW_DT)
+    old.conn.execute("SELECT count(*) FROM actions").fetchone()
+    os.replace(other, path)
+    listed = run_pdca("--db", str(path), "list", env=_env(tmp_path))  # sets the old aside
+    assert listed.returncode == 0 and "set aside" in listed.stderr, listed.stderr
+    new = Store.open(path, actor="alice", clock=lambda: NOW_DT)  # this process, the new file
+    try:
+        added = run_pdca("--db", str(path), "add", "A colleague's", env=_env(tmp_path))
+        assert added.returncode == 0, added.stderr
+        live = journals_of(path)
+        assert live  # the new file's, kept by the store on it
+        old.close()
+        assert journals_of(path) == live  # not moved from under the write in them
+    finally:
+        new.close()
+    assert _titles_and_integrity(path) == (["Moved in", "A colleague's"], "ok")
+
+
+def test_journals_made_anew_between_the_look_and_the_move_stay(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another run set the old ones aside and opened the file moved in while this one read
+    the locks: the -wal and -shm at the name now are that file's, and stay (a reviewer's
+    paused run moved a live -wal). Names only here: stat-ed and renamed, never databases."""
+    from pdca.db import connection
+
+    path = tmp_path / "pdca.db"
+    path.touch()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").write_text("old")
+
+    def meanwhile(_path: Path, _info: os.stat_result) -> set[int]:
+        for suffix in ("-wal", "-shm"):
+            os.rename(f"{path}{suffix}", f"{path}{suffix}.set-aside-by-another")
+            Path(f"{path}{suffix}").write_text("new")
+        return {os.getpid() + 1}
+
+    monkeypatch.setattr(connection, "holders_of_a_replaced_files_journals", meanwhile)
+    assert connection.set_aside_a_replaced_files_journals(path) == []
+    assert [Path(f"{path}{s}").read_text() for s in ("-wal", "-shm")] == ["new", "new"]

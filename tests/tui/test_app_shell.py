@@ -842,7 +842,7 @@ async def test_under_no_color_the_palettes_chosen_command_is_light_on_dark_turne
 async def test_the_stand_ups_palette_has_its_moves_and_check_in_by_name(
     make_app, board_db: Path, typed: str, found: str
 ) -> None:
-    """"check", "phase" and "move" found nothing in the stand-up, where c, > and < act on
+    """ "check", "phase" and "move" found nothing in the stand-up, where c, > and < act on
     the row's action (a stand-up's lead)."""
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
