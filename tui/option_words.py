@@ -192,6 +192,8 @@ def _slot_in(ctx: click.Context, words: list[str], token: str) -> click.Argument
         else:
             position += 1
         index += 1
+    if index >= len(rest):  # not in an argument's place: an option's value (--owner -h)
+        return None
     slots = [param for param in ctx.command.params if isinstance(param, click.Argument)]
     for number, slot in enumerate(slots):
         if number == position or (slot.nargs == -1 and number <= position):

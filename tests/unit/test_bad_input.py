@@ -159,6 +159,8 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     # a word click read as short options run together: its "- " or "-e" was named (a retrial)
     (["add", "-h is broken"], ("add: '-h is broken' is no option", "-- '-h is broken')")),
     (["add", "-help"], ("add: no option -help (pdca add --help lists them)",)),
+    # -h as an option's value is no title (a reviewer: "-h stands where the title goes")
+    (["add", "--owner", "-h"], ("--owner needs a value, and -h is one of this command's",)),
     (["checkin", "1", "-3%"], ("checkin: -3% is no option; text that starts with -",)),
     # the advice holds the words as typed, quoted for the shell (a tester pasted it)
     (
