@@ -71,15 +71,23 @@ def parse_given_time(text: str, field: str) -> datetime:
     raw = _as_24_hour(text.strip(), text, field)
     if raw.upper().endswith((" UTC", " GMT")):  # as the stand-up prints it (a tester's copy
         raw = raw[:-4].strip() + "Z"  # was refused), and GMT, the same clock
-    named = parse_named_local(raw, field)
-    return named if named is not None else parse_timestamp(raw, field, local=True)
+    try:
+        named = parse_named_local(raw, field)
+        return named if named is not None else parse_timestamp(raw, field, local=True)
+    except InvalidInput as error:
+        if error.value == text:
+            raise
+        # What was typed, not the 24-hour text it was read as ("8:30 PM EST" was quoted
+        # back as "20:30 EST", a reviewer)
+        raise InvalidInput(field, text, error.why) from None
 
 
 # A day, then a time on a 12-hour clock ("2026-11-22 8:30 PM", "8:30pm", "8:30 p.m."), and
 # perhaps its zone: "PM" was taken for a zone's name, and "8:30 pm" for no time (a tester).
 _TWELVE_HOUR = re.compile(
-    r"(?P<day>\d{4}-\d{2}-\d{2})[T ](?P<hour>\d{1,2})(?P<rest>:\d{2}(?::\d{2})?)\s*"
-    r"(?P<half>[ap])\.?m\.?(?P<zone>\s+\S+)?",
+    r"(?P<day>\d{4}-\d{2}-\d{2})[T ](?P<hour>\d{1,2})"
+    r"(?P<rest>(?::\d{2}(?::\d{2}(?:\.\d+)?)?)?)\s*"  # "8 PM" too, and seconds' fractions
+    r"(?P<half>[ap])\.?m\.?(?P<zone>\s*[+-]\d{2}:?\d{2}|\s*Z|\s+\S+)?",  # 8:30PM+01:00
     re.IGNORECASE,
 )
 # A one-digit hour, as "8:30" is typed: Python's ISO reading takes two (a tester's copy of
@@ -98,7 +106,10 @@ def _as_24_hour(raw: str, text: str, field: str) -> str:
     if not 1 <= hour <= 12:
         raise InvalidInput(field, text, "is no time on a 12-hour clock (1 to 12, then AM or PM)")
     hour = hour % 12 + (12 if found["half"].lower() == "p" else 0)
-    return f"{found['day']} {hour:02d}{found['rest']}{found['zone'] or ''}"
+    zone = found["zone"] or ""
+    if zone.strip()[:1] in ("+", "-", "Z", "z"):  # an offset goes on the time itself
+        zone = zone.strip()
+    return f"{found['day']} {hour:02d}{found['rest'] or ':00'}{zone}"
 
 
 def _refuse_unclear_local(naive: datetime, text: str, field: str) -> None:

@@ -244,10 +244,15 @@ def test_standup_markdown_text_json_and_recording(standardized, ok, js, cli, mon
         ("2026-11-22 12:15 a.m. UTC", "2026-11-22T00:15:00Z"),
         ("2026-11-22 12:00 PM", "2026-11-22T12:00:00Z"),
         ("2026-11-22T8:30+01:00", "2026-11-22T07:30:00Z"),
+        ("2026-11-22 8 PM", "2026-11-22T20:00:00Z"),  # and these (a reviewer)
+        ("2026-11-22 8:30PM+01:00", "2026-11-22T19:30:00Z"),
     ):
         assert js("standup", "--since", given, "--format", "json")["since"] == meant, given
     thirteen = cli("standup", "--since", "2026-11-22 13:00 PM")
     assert thirteen.exit_code == 1 and "is no time on a 12-hour clock" in thirteen.stderr
+    # a refusal quotes what was typed, not the 24-hour text it was read as
+    zoned = cli("standup", "--since", "2026-11-22 8:30 PM JST")
+    assert "since: '2026-11-22 8:30 PM JST' names the zone JST" in zoned.stderr, zoned.stderr
     # and as the app shows one, named by the clock's own zone
     import time
 
