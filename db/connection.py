@@ -184,6 +184,38 @@ def set_aside_by_this_process(path: Path) -> list[tuple[str, str]]:
     return [(left, to) for left, to in _SET_ASIDE if left in (f"{path}-wal", f"{path}-shm")]
 
 
+def _aside_name(left: str, stamp: str) -> str:
+    """``pdca.db-wal.left-by-the-old-file-STAMP``, a name SQLite never takes, and no file's
+    yet: a second swap in the same second found the first's there, moved nothing, and the
+    old -wal left at the name damaged the file moved in (a retrial); a rename onto it would
+    have replaced the first."""
+    base = f"{left}.left-by-the-old-file-{stamp}"
+    name, count = base, 1
+    while os.path.lexists(name):
+        count += 1
+        name = f"{base}-{count}"
+    return name
+
+
+def _old_name(path: Path, old_files: set[int], device: int) -> str | None:
+    """The old file's name now, when it was renamed within its folder (``mv pdca.db
+    old.db``): a file there with its inode (``os.scandir``: opens nothing), with no -wal or
+    -shm of its own yet; else None."""
+    found = []
+    with contextlib.suppress(OSError), os.scandir(path.parent) as entries:
+        for entry in entries:
+            with contextlib.suppress(OSError):
+                if (
+                    entry.inode() in old_files
+                    and entry.stat(follow_symlinks=False).st_dev == device
+                ):
+                    found.append(entry.path)
+    if len(found) != 1 or found[0] == str(path):
+        return None
+    name = found[0]
+    return None if any(os.path.lexists(f"{name}{s}") for s in ("-wal", "-shm")) else name
+
+
 def journals_of(path: Path) -> frozenset[tuple[int, int]]:
     """(device, inode) of the -wal and -shm at ``path``'s name now (``os.stat``)."""
     found = (file_identity(Path(f"{path}{suffix}")) for suffix in ("-wal", "-shm"))
@@ -235,7 +267,7 @@ def set_aside_what_it_left(
             continue  # none, or one made since for the file now at path
         target = f"{where[0]}{suffix}" if where is not None and where[1] else ""
         if not target or os.path.lexists(target):
-            target = f"{left}.left-by-the-old-file-{stamp}"
+            target = _aside_name(left, stamp)
         with contextlib.suppress(OSError):
             os.rename(left, target)
             moved.append((left, target))
@@ -261,16 +293,22 @@ def set_aside_a_replaced_files_journals(path: Path) -> list[tuple[str, str]]:
     # moved these and opened the file (milliseconds), never between a look and a rename.
     journals = {suffix: file_identity(Path(f"{path}{suffix}")) for suffix in ("-wal", "-shm")}
     info = _stat(path)
-    holders = holders_of_a_replaced_files_journals(path, info) if info is not None else set()
+    if info is None:
+        return []
+    holders, old_files = holders_of_a_replaced_files_journals(path, info)
     if not holders:
         return []
     if os.getpid() in holders:
         raise DatabaseBroken(f"{path} was replaced by another file while open; nothing more read")
+    # Beside the old file's new name when it has one in the folder, as a board puts its own:
+    # SQLite opening old.db then finds its last changes (a retrial's ``mv pdca.db old.db``
+    # under a sqlite3 shell lost them to a name doctor says to remove)
+    old_name = _old_name(path, old_files, info.st_dev)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     moved: list[tuple[str, str]] = []
     for suffix, identity in journals.items():
         left = f"{path}{suffix}"
-        target = f"{left}.left-by-the-old-file-{stamp}-{os.getpid()}"
+        target = f"{old_name}{suffix}" if old_name else _aside_name(left, stamp)
         if identity is not None and file_identity(Path(left)) == identity:
             with contextlib.suppress(OSError):
                 os.rename(left, target)

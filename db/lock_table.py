@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 LOCKS = Path("/proc/locks")
 
@@ -69,13 +70,19 @@ def device_as_listed(device: int) -> str:
     return f"{os.major(device):02x}:{os.minor(device):02x}"
 
 
+class Replaced(NamedTuple):
+    holders: set[int]  # the pids holding the -shm and the old file
+    old_files: set[int]  # the old file's inode (a rename keeps it; ``mv`` within a folder)
+
+
 def holders_of_a_replaced_files_journals(
     path: Path, info: os.stat_result, locks: Path = LOCKS
-) -> set[int]:
+) -> Replaced:
     """The pids that lock ``path``'s -shm and another database file of its folder's
-    filesystem, while no process locks the file at ``path`` (``info``, its ``stat``): the
-    -wal and -shm are that other file's, one replaced there while these processes have it
-    open. Empty when they are this file's, when there are none, and when it cannot be told:
+    filesystem, while no process locks the file at ``path`` (``info``, its ``stat``), and
+    that file's inode: the -wal and -shm are that other file's, one replaced there while
+    these processes have it open. Empty when they are this file's, when there are none,
+    and when it cannot be told:
     - the -shm is matched by device and inode, so a lock of another filesystem's file with
       the same inode number never counts (where the list names another device than
       ``stat``, as overlay filesystems may, nothing is told);
@@ -84,22 +91,24 @@ def holders_of_a_replaced_files_journals(
       another inode of that filesystem): a program that dropped its own locks on this very
       file (an open and close of it beside its connection, ../shared/SQLITE.md) keeps only
       the -shm's, and its -wal, in use, is never taken for another file's."""
+    nothing = Replaced(set(), set())
     try:
         shm = os.stat(f"{path}-shm", follow_symlinks=False)
     except OSError:
-        return set()
+        return nothing
     listed = locks_now(locks)
     if not listed:
-        return set()
+        return nothing
     device = device_as_listed(shm.st_dev)
     holders = {lock.pid for lock in listed if (lock.device, lock.inode) == (device, shm.st_ino)}
     if not holders or any(lock.inode == info.st_ino for lock in listed):
-        return set()
-    holding_another = {
-        lock.pid
+        return nothing
+    old = [
+        lock
         for lock in listed
-        if lock.device == device
+        if lock.pid in holders
+        and lock.device == device
         and lock.inode not in (info.st_ino, shm.st_ino)
         and lock.start in FILE_LOCK_BYTES
-    }
-    return holders & holding_another
+    ]
+    return Replaced({lock.pid for lock in old}, {lock.inode for lock in old})

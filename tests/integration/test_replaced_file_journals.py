@@ -19,7 +19,12 @@ import pytest
 
 from pdca.db.connection import journals_of
 from pdca.db.errors import DatabaseBroken
-from pdca.db.lock_table import device_as_listed, holders_of_a_replaced_files_journals, locks_now
+from pdca.db.lock_table import (
+    Replaced,
+    device_as_listed,
+    holders_of_a_replaced_files_journals,
+    locks_now,
+)
 from pdca.db.models import ActionDraft
 from pdca.db.store import Store
 from tests.conftest import NOW_DT, run_pdca
@@ -117,7 +122,7 @@ def test_the_first_open_of_the_file_moved_in_sets_the_old_files_journals_aside(
 ) -> None:
     path, holder = _replaced_under_a_holder(tmp_path, holder_code)
     try:
-        assert holders_of_a_replaced_files_journals(path, os.stat(path)) == {holder.pid}
+        assert holders_of_a_replaced_files_journals(path, os.stat(path)).holders == {holder.pid}
         checked = run_pdca("--db", str(path), "checkin", "2", "after", env=_env(tmp_path))
         assert checked.returncode == 0, checked.stderr
         warned = checked.stderr.strip()
@@ -183,7 +188,7 @@ def test_an_ordinary_open_file_is_never_taken_for_a_replaced_one(tmp_path: Path)
         assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
         locks = locks_now()
         assert locks is not None and any(lock.pid == holder.pid for lock in locks)
-        assert holders_of_a_replaced_files_journals(path, os.stat(path)) == set()
+        assert holders_of_a_replaced_files_journals(path, os.stat(path)).holders == set()
     finally:
         holder.communicate("go\n", timeout=30)
 
@@ -207,7 +212,7 @@ def test_the_lock_list_is_matched_by_the_shms_device_and_inode_and_the_files_ino
 
     def holders(*lines: str) -> set[int]:
         locks.write_text("".join(f"{n}: {line}\n" for n, line in enumerate(lines, start=1)))
-        return holders_of_a_replaced_files_journals(path, info, locks)
+        return holders_of_a_replaced_files_journals(path, info, locks).holders
 
     def shm_held(pid: int, dev: str = device) -> str:
         return f"POSIX  ADVISORY  READ {pid} {dev}:{shm.st_ino} 128 128"
@@ -228,7 +233,7 @@ def test_the_lock_list_is_matched_by_the_shms_device_and_inode_and_the_files_ino
         == set()
     )
     assert holders() == set()
-    assert holders_of_a_replaced_files_journals(path, info, tmp_path / "none") == set()
+    assert holders_of_a_replaced_files_journals(path, info, tmp_path / "none").holders == set()
 
 
 def test_a_store_closing_on_a_replaced_file_moves_only_its_own_journals(
@@ -272,12 +277,54 @@ def test_journals_made_anew_between_the_look_and_the_move_stay(
     for suffix in ("-wal", "-shm"):
         Path(f"{path}{suffix}").write_text("old")
 
-    def meanwhile(_path: Path, _info: os.stat_result) -> set[int]:
+    def meanwhile(_path: Path, _info: os.stat_result) -> Replaced:
         for suffix in ("-wal", "-shm"):
             os.rename(f"{path}{suffix}", f"{path}{suffix}.set-aside-by-another")
             Path(f"{path}{suffix}").write_text("new")
-        return {os.getpid() + 1}
+        return Replaced({os.getpid() + 1}, set())
 
     monkeypatch.setattr(connection, "holders_of_a_replaced_files_journals", meanwhile)
     assert connection.set_aside_a_replaced_files_journals(path) == []
     assert [Path(f"{path}{s}").read_text() for s in ("-wal", "-shm")] == ["new", "new"]
+
+
+def test_renamed_within_its_folder_the_old_file_gets_its_journals_back(tmp_path: Path) -> None:
+    """``mv pdca.db old.db; mv backup.db pdca.db`` under a sqlite3 shell: the first command
+    after put the old file's -wal under a name doctor says to remove, and old.db lacked its
+    last change (a retrial); a board puts its own beside the new name."""
+    path = tmp_path / "pdca.db"
+    _file(path, "The team's own")
+    other = tmp_path / "backup.db"
+    _file(other, "Moved in")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", PLAIN_HOLDER, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        checked = run_pdca("--db", str(path), "checkin", "1", "the last", env=_env(tmp_path))
+        assert checked.returncode == 0, checked.stderr
+        old = tmp_path / "old.db"
+        os.rename(path, old)
+        os.replace(other, path)
+        listed = run_pdca("--db", str(path), "list", env=_env(tmp_path))
+        assert listed.returncode == 0 and "old.db-wal" in listed.stderr, listed.stderr
+        assert Path(f"{old}-wal").exists() and not list(tmp_path.glob("*.left-by-*"))
+    finally:
+        holder.communicate("go\n", timeout=30)
+    assert _checkins(old) == [(1, "the last")]  # its last change, found again by SQLite
+    assert _titles_and_integrity(path) == (["Moved in"], "ok")
+
+
+def test_an_aside_name_is_never_one_taken(tmp_path: Path) -> None:
+    """A second swap in the same second found the first's name taken and moved nothing (a
+    retrial); a rename onto it would have replaced the first."""
+    from pdca.db.connection import _aside_name
+
+    left = str(tmp_path / "pdca.db-wal")
+    first = _aside_name(left, "20261207T005541Z")
+    assert first == f"{left}.left-by-the-old-file-20261207T005541Z"
+    Path(first).write_text("the first swap's")
+    assert _aside_name(left, "20261207T005541Z") == f"{first}-2"
