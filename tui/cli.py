@@ -2208,8 +2208,7 @@ def undo(session: Session, sure: bool, as_json: bool) -> None:
             confirmed = ask.tx
             question = f"undo “{printable(ask.named())}” (yours, {minute_utc(ask.at)})?"
             if not click.confirm(question, default=False, err=True):
-                click.echo("nothing undone", err=True)
-                return
+                raise PdcaError("nothing undone") from None  # 1: nothing done (a review)
     if confirmed is None:
         result = store.undo()
     else:

@@ -122,7 +122,7 @@ def restore(
     database, and the current contents are kept as a backup. Refused while others have the
     database open (see --wait and --force), and when the current contents are too damaged
     to copy (--force restores anyway, without keeping them)."""
-    from pdca.db.errors import PdcaError
+    from pdca.db.errors import PdcaError, shell_word
     from pdca.db.restore import RestoreDeclined
     from pdca.db.restore import restore as put_back
     from pdca.tui.cli import _at_a_terminal
@@ -141,9 +141,10 @@ def restore(
         if not as_json and _at_a_terminal():
             question = f"{said}: replace all of {printable(str(session.resolved.path))} with it?"
             return click.confirm(question, default=False, err=True)
-        raise PdcaError(
-            f"{said}; nothing restored (to replace the whole file with it: pdca restore --yes FILE)"
+        again = (
+            f"pdca --db {shell_word(str(session.resolved.path))} restore --yes {shell_word(file)}"
         )
+        raise PdcaError(f"{said}; nothing restored (to replace the whole file with it: {again})")
 
     try:
         result = put_back(
@@ -161,8 +162,8 @@ def restore(
             another_files=None if sure else another_files,
         )
     except RestoreDeclined:
-        click.echo("nothing restored", err=True)
-        return
+        # 1, as a refusal: a script's wrapper could not tell a no from a restore (a review)
+        raise PdcaError("nothing restored") from None
 
     def text() -> None:
         if result.before_restore is not None:

@@ -550,7 +550,7 @@ def test_a_backup_older_than_an_earlier_restore_says_what_it_drops(
     # replaced all, said only after); with --yes, done and said.
     before = dump(db)
     refused = cli("restore", str(foreign))
-    one_line_error(refused, f"{foreign} is not a copy of this file's history", "--yes FILE")
+    one_line_error(refused, f"{foreign} is not a copy of this file's history", "restore --yes")
     assert dump(db) == before
     replaced = cli("restore", str(foreign), "--yes")
     assert replaced.exit_code == 0, replaced.stderr
@@ -580,7 +580,7 @@ def test_another_files_copy_is_asked_about_at_a_terminal(
     assert refused.exit_code == 1 and "no table checkins" in refused.stderr, refused.stderr
     assert "replace all of" not in refused.stderr and dump(db) == before
     declined = cli("restore", str(foreign), input="n\n")
-    assert declined.exit_code == 0 and "replace all of" in declined.stderr, declined.stderr
+    assert declined.exit_code == 1 and "replace all of" in declined.stderr, declined.stderr
     assert "nothing restored" in declined.stderr and dump(db) == before
     taken = cli("restore", str(foreign), input="y\n")
     assert taken.exit_code == 0 and "restored " in taken.stdout, taken.stderr

@@ -1316,9 +1316,9 @@ def test_undo_at_a_terminal_names_the_change_and_asks_first(team, ok, js, env) -
     pdca = [sys.executable, "-m", "pdca.tui", "undo"]
     status, shown = run_on_a_terminal(pdca, env, typed=b"n\n")
     said = shown.decode().replace("\r", "")
-    assert status == 0
+    assert status == 1  # nothing done, as a refusal says
     assert "undo “added #2” (yours, 2026-11-23 09:00 UTC)? [y/N]: " in said
-    assert said.endswith("nothing undone\n")
+    assert said.endswith("pdca: nothing undone\n")
     assert [a["id"] for a in js("list", "--json")] == [1, 2]
     status, shown = run_on_a_terminal(pdca, env, typed=b"y\n")
     assert status == 0 and shown.decode().replace("\r", "").endswith("undid: “added #2”\n")
