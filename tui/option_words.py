@@ -146,6 +146,8 @@ def refuse_help_where_text_goes(ctx: click.Context, words: list[str]) -> None:
     after the command's name."""
     asked = set(ctx.help_option_names)
     end = words.index("--") if "--" in words else len(words)
+    if ctx.ignore_unknown_options:  # kpi record, config: their negative values pass as words
+        _refuse_a_word_read_as_help(ctx, words[:end], words)
     token = next((word for word in words[:end] if word in asked), None)
     if token is None:
         return
@@ -164,6 +166,25 @@ def refuse_help_where_text_goes(ctx: click.Context, words: list[str]) -> None:
         f" pdca {command} {token} alone; for a {what} that is {token},"
         f" {_after_dashes(command, token)}"
     )
+
+
+def _refuse_a_word_read_as_help(ctx: click.Context, before: list[str], words: list[str]) -> None:
+    """A word click reads as short options run together, an h among them ("-h x", "-help",
+    "-ghost"), where the command lets unknown options through as words: the h printed the
+    help, exit 0, and nothing was recorded (a retrial's ``kpi record "-h x" 5``). Refused as
+    the word it is, where it stands in an argument's place."""
+    for word in before:
+        if word in ctx.help_option_names or word[:1] != "-" or word[1:2] in ("", "-"):
+            continue
+        if "h" not in word[1:] or _slot_in(ctx, words, word) is None:
+            continue
+        command = ctx.command_path.partition(" ")[2]
+        how = _after_dashes(command, word)
+        if any(character.isspace() for character in word):
+            raise click.UsageError(f"{command}: {shell_word(word)} is no option; {how}")
+        raise click.UsageError(
+            f"{command}: no option {word} (pdca {command} --help lists them); {how}"
+        )
 
 
 def _slot_of(ctx: click.Context, arguments: list[str], token: str) -> click.Argument | None:

@@ -159,6 +159,11 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     # a word click read as short options run together: its "- " or "-e" was named (a retrial)
     (["add", "-h is broken"], ("add: '-h is broken' is no option", "-- '-h is broken')")),
     (["add", "-help"], ("add: no option -help (pdca add --help lists them)",)),
+    # where unknown options pass as words (negative values), an h among a word's letters
+    # printed the help, exit 0, nothing recorded (a retrial)
+    (["kpi", "record", "-h x", "5"], ("kpi record: '-h x' is no option", "-- '-h x')")),
+    (["kpi", "record", "x", "-help"], ("kpi record: no option -help (pdca kpi record --help",)),
+    (["config", "stale-after-days", "-h x"], ("config: '-h x' is no option",)),
     # -h as an option's value is no title (a reviewer: "-h stands where the title goes")
     (["add", "--owner", "-h"], ("--owner needs a value, and -h is one of this command's",)),
     (["checkin", "1", "-3%"], ("checkin: -3% is no option; text that starts with -",)),
