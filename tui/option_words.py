@@ -40,9 +40,10 @@ def no_such_option(error: click.exceptions.NoSuchOption, arguments: list[str]) -
     token = token or name
     command = ctx.command_path.partition(" ")[2]
     if not name[1:2].isdigit():
-        if error.possibilities:  # "--ownr": click's "Did you mean --owner?" says it best
-            return said
-        return _text_or_unknown(said, ctx, arguments, token, command)
+        if error.possibilities and not any(c.isspace() for c in token):
+            return said  # "--ownr": click's "Did you mean --owner?" says it best; not text
+            # ("--owner is me" was asked "Did you mean '--owner'?", a retrial)
+        return _text_or_unknown(said, ctx, arguments, token, command, name)
     slot = _slot_of(ctx, arguments, token)
     if slot is None:
         return f"{command}: {token} is no option, and nothing pdca {command} takes is negative"
@@ -54,7 +55,7 @@ def no_such_option(error: click.exceptions.NoSuchOption, arguments: list[str]) -
 
 
 def _text_or_unknown(
-    said: str, ctx: click.Context, arguments: list[str], token: str, command: str
+    said: str, ctx: click.Context, arguments: list[str], token: str, command: str, name: str
 ) -> str:
     """A word that starts with a letter after its - where the command takes text: "No such
     option '-l'." for ``pdca add "-leading dash"`` said nothing of the text (a tester;
@@ -79,6 +80,8 @@ def _text_or_unknown(
         return f"{command}: no option {option}; give the {what} without one ({example})"
     slot = _slot_of(ctx, arguments, token)
     if slot is None or not _takes_text(slot, ctx, token):
+        if token != name:  # the whole word, not click's letter of it (a retrial)
+            return f"{command}: no option {shell_word(token)} (pdca {command} --help lists them)"
         return said
     how = _after_dashes(command, token)
     if any(character.isspace() for character in token):

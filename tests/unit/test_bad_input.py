@@ -159,6 +159,11 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     # a word click read as short options run together: its "- " or "-e" was named (a retrial)
     (["add", "-h is broken"], ("add: '-h is broken' is no option", "-- '-h is broken')")),
     (["add", "-help"], ("add: no option -help (pdca add --help lists them)",)),
+    # where no text goes, the word as typed, not click's letter of it (a retrial)
+    (["show", "-h is broken"], ("show: no option '-h is broken' (pdca show --help lists",)),
+    (["edit", "-help"], ("edit: no option -help (pdca edit --help lists them)",)),
+    # a long one with blanks is text, not a misspelt option ("Did you mean '--owner'?")
+    (["add", "--owner is me"], ("add: '--owner is me' is no option; text that starts",)),
     # where unknown options pass as words (negative values), an h among a word's letters
     # printed the help, exit 0, nothing recorded (a retrial)
     (["kpi", "record", "-h x", "5"], ("kpi record: '-h x' is no option", "-- '-h x')")),
