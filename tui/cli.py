@@ -2690,7 +2690,9 @@ def _like_another(login: str, actor: str, new: set[str], path: Path | None) -> l
 @pass_session
 def doctor(session: Session, content: bool, repair: bool, as_json: bool) -> None:
     """Check path, schema, journal mode, filesystem, group permissions, integrity and the
-    kept tables; --repair rebuilds the kept tables."""
+    kept tables; --repair rebuilds the kept tables. It changes nothing else, but sets aside
+    (and names) another file's -wal and -shm left at the name by a file moved over it while
+    open, which its own read would have written into this one."""
     from pdca.db.doctor import diagnose
 
     if repair and (content or as_json):
