@@ -64,6 +64,18 @@ def _file(path: Path, *titles: str) -> None:
     store.close()
 
 
+def _holding(path: Path, code: str) -> subprocess.Popen[str]:
+    """A program (``code``) with ``path`` open after a read, until told to go."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+    return holder
+
+
 def _replaced_under_a_holder(
     tmp_path: Path, holder_code: str = HOLDER
 ) -> tuple[Path, subprocess.Popen[str]]:
@@ -73,13 +85,7 @@ def _replaced_under_a_holder(
     _file(path, "The team's own")
     other = tmp_path / "backup.db"
     _file(other, "Moved in, first", "Moved in, second")
-    holder = subprocess.Popen(
-        [sys.executable, "-c", holder_code, str(path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+    holder = _holding(path, holder_code)
     checked = run_pdca("--db", str(path), "checkin", "1", "before the move", env=_env(tmp_path))
     assert checked.returncode == 0, checked.stderr
     assert Path(f"{path}-wal").stat().st_size > 0  # the holder keeps it from being folded in
@@ -178,14 +184,8 @@ def test_an_ordinary_open_file_is_never_taken_for_a_replaced_one(tmp_path: Path)
     locked, so nothing waits."""
     path = tmp_path / "pdca.db"
     _file(path, "Ours")
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    holder = _holding(path, HOLDER)
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
         locks = locks_now()
         assert locks is not None and any(lock.pid == holder.pid for lock in locks)
         assert holders_of_a_replaced_files_journals(path, os.stat(path)).holders == set()
@@ -296,14 +296,8 @@ def test_renamed_within_its_folder_the_old_file_gets_its_journals_back(tmp_path:
     _file(path, "The team's own")
     other = tmp_path / "backup.db"
     _file(other, "Moved in")
-    holder = subprocess.Popen(
-        [sys.executable, "-c", PLAIN_HOLDER, str(path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    holder = _holding(path, PLAIN_HOLDER)
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
         checked = run_pdca("--db", str(path), "checkin", "1", "the last", env=_env(tmp_path))
         assert checked.returncode == 0, checked.stderr
         old = tmp_path / "old.db"

@@ -453,16 +453,22 @@ def test_a_restore_with_text_where_a_number_goes_is_one_line(
 # --------------------------------------------------------------------------- output
 
 
+def _with_stdout(
+    args: list[str], env: dict[str, str], stdout: object
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pdca.tui", *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **env},
+        cwd=REPO,
+        timeout=60,
+    )
+
+
 def _on_a_full_device(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     with open("/dev/full", "w") as full:
-        return subprocess.run(
-            [sys.executable, "-m", "pdca.tui", *args],
-            stdout=full,
-            stderr=subprocess.PIPE,
-            env={**os.environ, **env},
-            cwd=REPO,
-            timeout=60,
-        )
+        return _with_stdout(args, env, full)
 
 
 def test_stdout_on_a_full_device_is_one_line(team: Path, env: dict[str, str]) -> None:
@@ -536,14 +542,7 @@ def test_the_help_into_a_reader_gone_exits_0_as_every_command_does(
     read_end, write_end = os.pipe()
     os.close(read_end)  # the reader gone before a word is written
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "pdca.tui", *asked],
-            stdout=write_end,
-            stderr=subprocess.PIPE,
-            env={**os.environ, **env},
-            cwd=REPO,
-            timeout=60,
-        )
+        done = _with_stdout(asked, env, write_end)
     finally:
         os.close(write_end)
     assert (done.returncode, done.stderr) == (0, b"")
