@@ -73,6 +73,7 @@ from pdca.screens.footer import footer_after_first_paint
 from pdca.screens.from_thread import land
 from pdca.widgets.lane_divider import LaneDivider
 from pdca.widgets.lanes import Lanes
+from pdca.widgets.line_list import point_the_terminal_cursor_of
 from pdca.widgets.phase_column import (
     CARD_HEIGHT,
     COMPACT_HEIGHT,
@@ -622,6 +623,7 @@ class BoardScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         """Back from another view or a dialog: catch up with what changed meanwhile."""
         services(self.app).refresh_status()
+        point_the_terminal_cursor_of(self)
         if self.is_mounted and self.changes_shown != services(self.app).changes_seen:
             self.reload(everything=self._day_turned())
 

@@ -11,6 +11,7 @@ from textual.screen import Screen
 
 from pdca.screens.context import AppContext, context_of, services, show_status
 from pdca.screens.footer import footer_after_first_paint, hold_footer_row
+from pdca.widgets.line_list import point_the_terminal_cursor_of
 from pdca.widgets.row_list import RowList
 
 # esc in a view with nothing of its own to undo goes back to the board, as esc steps back
@@ -59,6 +60,7 @@ class RowView(Screen[None]):
 
     def on_screen_resume(self) -> None:
         services(self.app).refresh_status()
+        point_the_terminal_cursor_of(self)
         away, self._away = self._away, False
         if away or self._read_at_changes != self._changes_seen():
             self._read(self.reload)

@@ -11,10 +11,13 @@ its own keys and binding ids, pointing at the actions below.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
-from textual.geometry import Size
+from textual.geometry import Offset, Size
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.scroll_view import ScrollView
 
 
@@ -107,6 +110,20 @@ class LineList(ScrollView, can_focus=True):
         message = self.highlighted_message(new)
         if message is not None:
             self.post_message(message)
+        # Now, with the rows drawn again: the terminal is told where it goes only with a
+        # screen's update (after it, the next key's update showed it, one key late)
+        self.point_the_terminal_cursor()
+
+    def point_the_terminal_cursor(self) -> None:
+        """The terminal's own (hidden) cursor at the start of the cursor's row, as an input
+        puts it at its caret: screen readers and braille displays follow it, and it stayed at
+        the top left whatever was focused (a trial of terminals)."""
+        if not self.has_focus or not self.row_count or not self.is_mounted:
+            return
+        region = self.content_region
+        y = region.y + self.header_lines + self.cursor * self.row_height - round(self.scroll_y)
+        if region.y <= y < region.bottom:
+            self.app.cursor_position = Offset(region.x, y)
 
     def scroll_to_row(self, index: int) -> None:
         """Scroll the least whole rows that put row ``index``'s drawn lines on screen. By
@@ -210,6 +227,21 @@ class LineList(ScrollView, can_focus=True):
         self.pressed = False
         self.refresh()
 
+    def watch_has_focus(self, focus: bool) -> None:
+        # As focus moves, before the frame that draws it: from on_focus the terminal was
+        # told only with the next key's frame
+        if focus:
+            self.point_the_terminal_cursor()
+            # and once laid out: the first focus comes before the first layout
+            self.call_after_refresh(self.point_the_terminal_cursor)
+
     def on_blur(self) -> None:
         self.pressed = False
         self.refresh()
+
+
+def point_the_terminal_cursor_of(screen: Screen[Any]) -> None:
+    """Back on ``screen`` (another view, a dialog closed): the terminal's cursor where its
+    focused list's cursor is, not where the last view left it."""
+    if isinstance(screen.focused, LineList):
+        screen.focused.point_the_terminal_cursor()

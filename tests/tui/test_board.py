@@ -1043,3 +1043,24 @@ async def test_a_palette_command_on_a_card_a_colleague_moved_meanwhile_does_noth
             "#1 left the cursor while the board was covered (a change made elsewhere); #2 is"
             " there now: nothing done; the same key again acts on #2 in Plan"
         ), said
+
+
+async def test_the_terminals_own_cursor_follows_the_focused_card(
+    make_app, board_db: Path
+) -> None:
+    """It stayed at the top left whatever was focused: screen readers and braille displays,
+    which follow it, could not find the card (a trial of terminals)."""
+    app = make_app(board_db)  # two cards in Plan, one in each other phase
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        column = app.focused
+        assert isinstance(column, PhaseColumn)
+        first = app.cursor_position
+        assert (first.x, first.y) == (column.content_region.x, column.content_region.y)
+        await pilot.press("j")
+        await settle_app(app, pilot)
+        assert app.cursor_position.y == first.y + column.row_height
+        await pilot.press("l")
+        await settle_app(app, pilot)
+        assert isinstance(app.focused, PhaseColumn) and app.focused is not column
+        assert app.cursor_position.x == app.focused.content_region.x > first.x
