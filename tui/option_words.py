@@ -150,7 +150,7 @@ def refuse_help_where_text_goes(ctx: click.Context, words: list[str]) -> None:
     asked = set(ctx.help_option_names)
     end = words.index("--") if "--" in words else len(words)
     if ctx.ignore_unknown_options:  # kpi record, config: their negative values pass as words
-        _refuse_a_word_read_as_help(ctx, words[:end], words)
+        _refuse_a_word_read_as_help(ctx, words[:end])
     token = next((word for word in words[:end] if word in asked), None)
     if token is None:
         return
@@ -171,15 +171,25 @@ def refuse_help_where_text_goes(ctx: click.Context, words: list[str]) -> None:
     )
 
 
-def _refuse_a_word_read_as_help(ctx: click.Context, before: list[str], words: list[str]) -> None:
+def _refuse_a_word_read_as_help(ctx: click.Context, before: list[str]) -> None:
     """A word click reads as short options run together, an h among them ("-h x", "-help",
     "-ghost"), where the command lets unknown options through as words: the h printed the
-    help, exit 0, and nothing was recorded (a retrial's ``kpi record "-h x" 5``). Refused as
-    the word it is, where it stands in an argument's place."""
+    help, exit 0, and nothing was recorded (a retrial's ``kpi record "-h x" 5``, and after
+    the value too). Refused as the word it is, wherever it stands but as an option's value
+    (``--note "-h x"`` is the note)."""
+    options = _options_of(ctx)
+    a_value = False
     for word in before:
+        if a_value:
+            a_value = False
+            continue
+        option = options.get(word.partition("=")[0])
+        if option is not None:
+            a_value = not (option.is_flag or option.count) and "=" not in word
+            continue
         if word in ctx.help_option_names or word[:1] != "-" or word[1:2] in ("", "-"):
             continue
-        if "h" not in word[1:] or _slot_in(ctx, words, word) is None:
+        if "h" not in word[1:]:
             continue
         command = ctx.command_path.partition(" ")[2]
         how = _after_dashes(command, word)
@@ -188,6 +198,16 @@ def _refuse_a_word_read_as_help(ctx: click.Context, before: list[str], words: li
         raise click.UsageError(
             f"{command}: no option {word} (pdca {command} --help lists them); {how}"
         )
+
+
+def _options_of(ctx: click.Context) -> dict[str, click.Option]:
+    """The command's options by each of their names."""
+    return {
+        name: param
+        for param in ctx.command.params
+        if isinstance(param, click.Option)
+        for name in (*param.opts, *param.secondary_opts)
+    }
 
 
 def _slot_of(ctx: click.Context, arguments: list[str], token: str) -> click.Argument | None:
@@ -199,12 +219,7 @@ def _slot_of(ctx: click.Context, arguments: list[str], token: str) -> click.Argu
 
 def _slot_in(ctx: click.Context, words: list[str], token: str) -> click.Argument | None:
     """``_slot_of`` in ``words``, those after the command's name."""
-    options = {
-        name: param
-        for param in ctx.command.params
-        if isinstance(param, click.Option)
-        for name in (*param.opts, *param.secondary_opts)
-    }
+    options = _options_of(ctx)
     position, rest = 0, words
     index = 0
     while index < len(rest) and rest[index] != token:
