@@ -317,6 +317,23 @@ def set_aside_a_replaced_files_journals(path: Path) -> list[tuple[str, str]]:
     return moved
 
 
+def set_aside_said(path: Path, moved: list[tuple[str, str]]) -> str:
+    """What ``set_aside_a_replaced_files_journals`` did, in a line: beside the old file's
+    new name, or under names that doctor explains."""
+    names = ", ".join(Path(to).name for _, to in moved)
+    if not any(".left-by-the-old-file-" in to for _, to in moved):
+        return (
+            f"{path.name}'s -wal and -shm were the file's it replaced (moved over it while a"
+            f" program had that one open): moved beside that file as {names}, where SQLite"
+            " finds its last changes"
+        )
+    return (
+        f"{path} was put in place while a program still had the file it replaced open: that"
+        f" file's -wal and -shm, which SQLite would have written into this one, are set aside"
+        f" as {names}; its last changes, if any, are only there (pdca doctor says more)"
+    )
+
+
 def database_files(path: Path) -> list[str]:
     """The database and the files SQLite keeps beside it: nothing but SQLite may open them."""
     base = os.path.abspath(path)

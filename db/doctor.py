@@ -57,6 +57,7 @@ from pdca.db.connection import (
     orphaned_journals,
     read_as_it_stands_on_a_full_disk,
     set_aside_a_replaced_files_journals,
+    set_aside_said,
     stray_journals,
     strays_not_written_since,
     strays_said,
@@ -114,7 +115,11 @@ def diagnose(path: Path, mountinfo: str | None = None, now: datetime | None = No
     # Another file's -wal and -shm at the name (moved over while a program had it open):
     # doctor's own read replayed them into this file, and said it damaged (a retrial). Set
     # aside first, and named among the leftovers.
-    set_aside_a_replaced_files_journals(path)
+    moved = set_aside_a_replaced_files_journals(path)
+    if moved and not any(".left-by-the-old-file-" in to for _, to in moved):
+        # beside the old file's new name: no leftover to name, but said (a retrial's doctor
+        # moved them and said nothing)
+        checks.append(Check("set aside", True, set_aside_said(path, moved), warning=True))
     checks += _check_leftovers(path)
     if strays := stray_journals(path):  # a renamed file's last changes may be in them
         # A failure while every write is refused (a cron's doctor || page said nothing)
@@ -562,8 +567,10 @@ def _check_set_aside(path: Path) -> list[Check]:
             True,
             f"{names}: moved away from {path.name} by pdca when the file was moved over or"
             " removed under a program that had it open (SQLite would have replayed them into"
-            " the next file of that name); they hold that old file's last changes, of no use"
-            " to any other: remove them once it is gone for good",
+            " the next file of that name); they hold that old file's last changes: if it was"
+            " kept under another name, move them beside it (as NAME-wal and NAME-shm, once"
+            " nobody has it open) and SQLite finds them; else remove them once it is gone for"
+            " good",
             warning=True,
         )
     ]

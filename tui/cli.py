@@ -156,6 +156,7 @@ class Session:
         if self._store is None:
             from pdca.db.connection import (
                 set_aside_by_this_process,
+                set_aside_said,
                 stray_journals,
                 strays_in_short,
             )
@@ -208,12 +209,7 @@ class Session:
             # link, it warned of the wrong folder, a reviewer)
             real = self._store.path or resolved.path
             if set_aside := set_aside_by_this_process(real)[set_aside_before:]:
-                said = (
-                    f"{real} was put in place while a program still had the file it replaced"
-                    " open: that file's -wal and -shm, which SQLite would have written into"
-                    f" this one, are set aside as {', '.join(Path(to).name for _, to in set_aside)}"
-                    " (its last changes, if any, are only there)"
-                )
+                said = set_aside_said(real, set_aside)
                 self.notices.append(said)
                 click.echo(f"pdca: warning: {printable(said)}", err=True)
             strays = [] if self.command == "doctor" else stray_journals(real)

@@ -1045,9 +1045,7 @@ async def test_a_palette_command_on_a_card_a_colleague_moved_meanwhile_does_noth
         ), said
 
 
-async def test_the_terminals_own_cursor_follows_the_focused_card(
-    make_app, board_db: Path
-) -> None:
+async def test_the_terminals_own_cursor_follows_the_focused_card(make_app, board_db: Path) -> None:
     """It stayed at the top left whatever was focused: screen readers and braille displays,
     which follow it, could not find the card (a trial of terminals)."""
     app = make_app(board_db)  # two cards in Plan, one in each other phase
