@@ -56,7 +56,7 @@ from pdca.db.filesystem import (
     is_network_filesystem,
     share_with_the_group,
 )
-from pdca.db.lock_table import holders_of_a_replaced_files_journals
+from pdca.db.lock_table import holders_of_a_replaced_files_journals, open_files_of
 
 BUSY_TIMEOUT_SECONDS = 10.0
 # Filesystems whose files the kernel makes up as they are read: never a database.
@@ -197,22 +197,25 @@ def _aside_name(left: str, stamp: str) -> str:
     return name
 
 
-def _old_name(path: Path, old_files: set[int], device: int) -> str | None:
-    """The old file's name now, when it was renamed within its folder (``mv pdca.db
-    old.db``): a file there with its inode (``os.scandir``: opens nothing), with no -wal or
-    -shm of its own yet; else None."""
-    found = []
-    with contextlib.suppress(OSError), os.scandir(path.parent) as entries:
-        for entry in entries:
-            with contextlib.suppress(OSError):
-                if (
-                    entry.inode() in old_files
-                    and entry.stat(follow_symlinks=False).st_dev == device
-                ):
-                    found.append(entry.path)
-    if len(found) != 1 or found[0] == str(path):
+def _old_name(
+    path: Path, old_files: set[int], device: int, seen: list[dict[tuple[int, int], str] | None]
+) -> str | None:
+    """The old file's name now, when a holder this user may see has it open under a name
+    (``mv pdca.db old.db``, even into another folder), with no -wal or -shm of its own yet;
+    else None. The kernel's own name for the holder's descriptor (``/proc/PID/fd``): a file
+    of the folder found by its inode alone may be another database (a reviewer)."""
+    names = {
+        name
+        for files in seen
+        if files is not None
+        for (dev, ino), name in files.items()
+        if dev == device and ino in old_files
+    }
+    if len(names) != 1:
         return None
-    name = found[0]
+    name = names.pop()
+    if name.endswith(" (deleted)") or name == str(path) or not os.path.isabs(name):
+        return None
     return None if any(os.path.lexists(f"{name}{s}") for s in ("-wal", "-shm")) else name
 
 
@@ -286,11 +289,25 @@ def set_aside_a_replaced_files_journals(path: Path) -> list[tuple[str, str]]:
     so no lock is dropped, and their holder keeps them open under the new name. Refused in
     a process that has the old file open itself: it would read two files as one. Returns
     what was moved, (from, to) each."""
+    for _ in range(3):  # they changed under it: looked at again
+        moved = _set_aside_once(path)
+        if moved is not None:
+            _SET_ASIDE.extend(moved)
+            return moved
+    raise DatabaseProblem(
+        f"{path}: the -wal and -shm at its name are another file's (one moved over it while a"
+        " program had that one open), and they changed as pdca set them aside; nothing done:"
+        " try again, or run pdca doctor"
+    )
+
+
+def _set_aside_once(path: Path) -> list[tuple[str, str]] | None:
+    """``set_aside_a_replaced_files_journals`` once: what was moved; None when a journal
+    changed between the look and the move (to be looked at again, never opened)."""
     # Which files they are, taken before the locks are read: each is moved only if it is
     # still the same file, so one made since for the file moved in (another pdca set these
     # aside and opened it meanwhile) is never taken: a reviewer's paused run moved a live
-    # -wal, with a committed write in it. A new one can come only after another run has
-    # moved these and opened the file (milliseconds), never between a look and a rename.
+    # -wal, with a committed write in it.
     journals = {suffix: file_identity(Path(f"{path}{suffix}")) for suffix in ("-wal", "-shm")}
     info = _stat(path)
     if info is None:
@@ -298,23 +315,59 @@ def set_aside_a_replaced_files_journals(path: Path) -> list[tuple[str, str]]:
     holders, old_files = holders_of_a_replaced_files_journals(path, info)
     if not holders:
         return []
+    # What the holders have open, where this user may see it: one that has the very file at
+    # the name open has dropped its own locks on it (SQLITE.md's hazard) and holds another
+    # database too; its journals are this file's, and are never moved (a reviewer's script
+    # with a second database lost a committed write to that one's name). This process too:
+    # then it is no process with the old file open (a full run's test process).
+    seen = [open_files_of(pid) for pid in holders]
+    if any(files is not None and (info.st_dev, info.st_ino) in files for files in seen):
+        return []
     if os.getpid() in holders:
         raise DatabaseBroken(f"{path} was replaced by another file while open; nothing more read")
-    # Beside the old file's new name when it has one in the folder, as a board puts its own:
-    # SQLite opening old.db then finds its last changes (a retrial's ``mv pdca.db old.db``
-    # under a sqlite3 shell lost them to a name doctor says to remove)
-    old_name = _old_name(path, old_files, info.st_dev)
+    old_name = _old_name(path, old_files, info.st_dev, seen)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     moved: list[tuple[str, str]] = []
     for suffix, identity in journals.items():
         left = f"{path}{suffix}"
-        target = f"{old_name}{suffix}" if old_name else _aside_name(left, stamp)
-        if identity is not None and file_identity(Path(left)) == identity:
-            with contextlib.suppress(OSError):
-                os.rename(left, target)
-                moved.append((left, target))
-    _SET_ASIDE.extend(moved)
+        now_there = file_identity(Path(left))
+        if identity is None or now_there is None:
+            continue  # none, or moved meanwhile by another run
+        if now_there != identity:
+            return None
+        beside = f"{old_name}{suffix}" if old_name else None
+        target = _move_unless_taken(left, beside, stamp)
+        if target is not None:
+            moved.append((left, target))
     return moved
+
+
+def _move_unless_taken(left: str, beside: str | None, stamp: str) -> str | None:
+    """``left`` moved to ``beside`` (else an aside name), never over a file there: a rename
+    replaces, and a -wal made there since the look would have gone. A link then an unlink
+    opens nothing; where links are not to be had, a rename to a name looked at just before.
+    Where it went, or None when it is gone already."""
+    for target in (beside, _aside_name(left, stamp), _aside_name(left, stamp)):
+        if target is None:
+            continue
+        try:
+            os.link(left, target)
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            return None
+        except OSError:
+            if os.path.lexists(target):
+                continue
+            try:
+                os.rename(left, target)
+            except OSError:
+                return None
+            return target
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(left)
+        return target
+    return None
 
 
 def set_aside_said(path: Path, moved: list[tuple[str, str]]) -> str:

@@ -568,9 +568,9 @@ def _check_set_aside(path: Path) -> list[Check]:
             f"{names}: moved away from {path.name} by pdca when the file was moved over or"
             " removed under a program that had it open (SQLite would have replayed them into"
             " the next file of that name); they hold that old file's last changes: if it was"
-            " kept under another name, move them beside it (as NAME-wal and NAME-shm, once"
-            " nobody has it open) and SQLite finds them; else remove them once it is gone for"
-            " good",
+            " kept under another name and nothing has opened it since the time in their names,"
+            " move them beside it (as NAME-wal and NAME-shm, once nobody has it open) and"
+            " SQLite finds them; else remove them once it is gone for good",
             warning=True,
         )
     ]

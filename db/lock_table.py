@@ -13,6 +13,7 @@ in then writes the old file's changes into it ("malformed database schema", a tr
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -63,6 +64,28 @@ def login_of(pid: int, proc: Path = LOCKS.parent) -> str | None:
         return pwd.getpwuid(os.stat(proc / str(pid)).st_uid).pw_name
     except (OSError, KeyError):
         return None
+
+
+def open_files_of(pid: int, proc: Path = LOCKS.parent) -> dict[tuple[int, int], str] | None:
+    """The regular files a process holds open, (device, inode) to the name the kernel gives
+    it now (`` (deleted)`` at the end when it has none); None when its descriptors are not
+    this user's to see. ``/proc/PID/fd`` is read by ``stat`` and ``readlink``: nothing is
+    opened."""
+    folder = proc / str(pid) / "fd"
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return None
+    found: dict[tuple[int, int], str] = {}
+    for entry in entries:
+        link = folder / entry
+        try:
+            info = os.stat(link)
+            if stat.S_ISREG(info.st_mode):
+                found[(info.st_dev, info.st_ino)] = os.readlink(link)
+        except OSError:
+            continue
+    return found
 
 
 def device_as_listed(device: int) -> str:

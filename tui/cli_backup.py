@@ -141,9 +141,9 @@ def restore(
         if not as_json and _at_a_terminal():
             question = f"{said}: replace all of {printable(str(session.resolved.path))} with it?"
             return click.confirm(question, default=False, err=True)
-        again = (
-            f"pdca --db {shell_word(str(session.resolved.path))} restore --yes {shell_word(file)}"
-        )
+        given = " --force" if force else f" --wait --timeout {timeout}" if wait else ""
+        db = shell_word(str(session.resolved.path))
+        again = f"pdca --db {db} restore --yes{given} {shell_word(file)}"  # as it was given
         raise PdcaError(f"{said}; nothing restored (to replace the whole file with it: {again})")
 
     try:

@@ -150,7 +150,7 @@ def refuse_help_where_text_goes(ctx: click.Context, words: list[str]) -> None:
     asked = set(ctx.help_option_names)
     end = words.index("--") if "--" in words else len(words)
     if ctx.ignore_unknown_options:  # kpi record, config: their negative values pass as words
-        _refuse_a_word_read_as_help(ctx, words[:end])
+        _refuse_a_word_read_as_help(ctx, words[:end], words)
     token = next((word for word in words[:end] if word in asked), None)
     if token is None:
         return
@@ -171,7 +171,7 @@ def refuse_help_where_text_goes(ctx: click.Context, words: list[str]) -> None:
     )
 
 
-def _refuse_a_word_read_as_help(ctx: click.Context, before: list[str]) -> None:
+def _refuse_a_word_read_as_help(ctx: click.Context, before: list[str], whole: list[str]) -> None:
     """A word click reads as short options run together, an h among them ("-h x", "-help",
     "-ghost"), where the command lets unknown options through as words: the h printed the
     help, exit 0, and nothing was recorded (a retrial's ``kpi record "-h x" 5``, and after
@@ -192,12 +192,13 @@ def _refuse_a_word_read_as_help(ctx: click.Context, before: list[str]) -> None:
         if "h" not in word[1:]:
             continue
         command = ctx.command_path.partition(" ")[2]
+        lists = f"no option {shell_word(word)} (pdca {command} --help lists them)"
+        if _slot_in(ctx, whole, word) is None:  # past every argument: no text goes there
+            raise click.UsageError(f"{command}: {lists}")
         how = _after_dashes(command, word)
         if any(character.isspace() for character in word):
             raise click.UsageError(f"{command}: {shell_word(word)} is no option; {how}")
-        raise click.UsageError(
-            f"{command}: no option {word} (pdca {command} --help lists them); {how}"
-        )
+        raise click.UsageError(f"{command}: {lists}; {how}")
 
 
 def _options_of(ctx: click.Context) -> dict[str, click.Option]:

@@ -120,6 +120,8 @@ class LineList(ScrollView, can_focus=True):
         the top left whatever was focused (a trial of terminals)."""
         if not self.has_focus or not self.row_count or not self.is_mounted:
             return
+        if not self.screen.is_active:  # under a dialog: its field's caret is where it is
+            return
         region = self.content_region
         y = region.y + self.header_lines + self.cursor * self.row_height - round(self.scroll_y)
         if region.y <= y < region.bottom:
@@ -228,6 +230,7 @@ class LineList(ScrollView, can_focus=True):
         self.refresh()
 
     def watch_has_focus(self, focus: bool) -> None:
+        super().watch_has_focus(focus)
         # As focus moves, before the frame that draws it: from on_focus the terminal was
         # told only with the next key's frame
         if focus:

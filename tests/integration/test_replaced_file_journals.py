@@ -277,7 +277,12 @@ def test_journals_made_anew_between_the_look_and_the_move_stay(
     for suffix in ("-wal", "-shm"):
         Path(f"{path}{suffix}").write_text("old")
 
+    looks = []
+
     def meanwhile(_path: Path, _info: os.stat_result) -> Replaced:
+        looks.append(1)
+        if len(looks) > 1:  # looked at again: the new file's, held with it, are no other's
+            return Replaced(set(), set())
         for suffix in ("-wal", "-shm"):
             os.rename(f"{path}{suffix}", f"{path}{suffix}.set-aside-by-another")
             Path(f"{path}{suffix}").write_text("new")
@@ -286,6 +291,7 @@ def test_journals_made_anew_between_the_look_and_the_move_stay(
     monkeypatch.setattr(connection, "holders_of_a_replaced_files_journals", meanwhile)
     assert connection.set_aside_a_replaced_files_journals(path) == []
     assert [Path(f"{path}{s}").read_text() for s in ("-wal", "-shm")] == ["new", "new"]
+    assert len(looks) == 2
 
 
 @pytest.mark.parametrize("first", ["list", "doctor"])
@@ -326,3 +332,53 @@ def test_an_aside_name_is_never_one_taken(tmp_path: Path) -> None:
     assert first == f"{left}.left-by-the-old-file-20261207T005541Z"
     Path(first).write_text("the first swap's")
     assert _aside_name(left, "20261207T005541Z") == f"{first}-2"
+
+
+# A program that had the file open, then dropped its own locks on it (an open and close of
+# the file beside its connection, SQLITE.md's hazard) and holds another database: its -shm
+# lock and the other file's look as a replaced file's would.
+DROPS_ITS_LOCKS = (
+    "import sqlite3, sys\n"
+    "conn = sqlite3.connect(sys.argv[1])\n"
+    "conn.execute('SELECT count(*) FROM actions').fetchone()\n"
+    "print('open', flush=True)\n"
+    "sys.stdin.readline()\n"
+    "open(sys.argv[1], 'rb').close()\n"
+    "other = sqlite3.connect(sys.argv[2], isolation_level=None)\n"
+    "other.execute('BEGIN')\n"
+    "other.execute('SELECT count(*) FROM t').fetchone()\n"
+    "print('dropped', flush=True)\n"
+    "sys.stdin.readline()\n"
+)
+
+
+def test_a_program_that_dropped_its_locks_keeps_this_files_journals(tmp_path: Path) -> None:
+    """A reviewer's script with a second database: the file's own -wal, a committed action
+    in it, was moved beside that database and the action was gone from the board."""
+    path = tmp_path / "pdca.db"
+    _file(path, "First")
+    other = tmp_path / "c.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", DROPS_ITS_LOCKS, str(path), str(other)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        added = run_pdca("--db", str(path), "add", "Second, in the wal", env=_env(tmp_path))
+        assert added.returncode == 0, added.stderr
+        assert holder.stdin is not None
+        holder.stdin.write("go\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "dropped"
+        listed = run_pdca("--db", str(path), "list", "--json", env=_env(tmp_path))
+        assert listed.returncode == 0 and "warning" not in listed.stderr, listed.stderr
+        assert [a["title"] for a in json.loads(listed.stdout)] == ["First", "Second, in the wal"]
+        assert not Path(f"{other}-wal").exists()
+    finally:
+        holder.communicate("go\n", timeout=30)

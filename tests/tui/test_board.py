@@ -1062,3 +1062,11 @@ async def test_the_terminals_own_cursor_follows_the_focused_card(make_app, board
         await settle_app(app, pilot)
         assert isinstance(app.focused, PhaseColumn) and app.focused is not column
         assert app.cursor_position.x == app.focused.content_region.x > first.x
+        # under a dialog, the board's own changes leave the field's caret where it is (a
+        # reviewer: a colleague's add moved it onto a board row)
+        column = app.focused
+        await pilot.press("n")
+        await settle_app(app, pilot)
+        caret = app.cursor_position
+        column.point_the_terminal_cursor()
+        assert app.cursor_position == caret and app.screen is not column.screen

@@ -169,7 +169,8 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     (["kpi", "record", "-h x", "5"], ("kpi record: '-h x' is no option", "-- '-h x')")),
     (["kpi", "record", "x", "-help"], ("kpi record: no option -help (pdca kpi record --help",)),
     (["config", "stale-after-days", "-h x"], ("config: '-h x' is no option",)),
-    (["kpi", "record", "x", "5", "-h x"], ("kpi record: '-h x' is no option",)),  # after it
+    # after the values: no text goes there, so no advice of -- (a reviewer)
+    (["kpi", "record", "x", "5", "-h x"], ("kpi record: no option '-h x' (pdca kpi record",)),
     (["config", "stale-after-days", "5", "-ghost"], ("config: no option -ghost",)),
     # -h as an option's value is no title (a reviewer: "-h stands where the title goes")
     (["add", "--owner", "-h"], ("--owner needs a value, and -h is one of this command's",)),
