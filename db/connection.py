@@ -268,11 +268,9 @@ def set_aside_what_it_left(
         now_there = file_identity(Path(left))
         if now_there not in held or (only is not None and now_there not in only):
             continue  # none, or one made since for the file now at path
-        target = f"{where[0]}{suffix}" if where is not None and where[1] else ""
-        if not target or os.path.lexists(target):
-            target = _aside_name(left, stamp)
-        with contextlib.suppress(OSError):
-            os.rename(left, target)
+        beside = f"{where[0]}{suffix}" if where is not None and where[1] else None
+        target = _move_unless_taken(left, beside, stamp)
+        if target is not None:
             moved.append((left, target))
     _SET_ASIDE.extend(moved)
     return moved
