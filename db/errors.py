@@ -125,12 +125,14 @@ class UndoAsked(UndoRefused):
         more: int = 0,
         undone_elsewhere: str | None = None,
         undone_at: str | None = None,
+        others: tuple[str, ...] = (),
     ) -> None:
         # ``passed``: the person's newest change made elsewhere since, which stays; ``more``:
         # how many other records the change wrote, which the undo takes back with it;
         # ``undone_elsewhere``: the board's own newer change, undone elsewhere since (then
         # the change asked about is the board's own, next in line)
         self.tx, self.summary, self.at, self.passed, self.more = tx, summary, at, passed, more
+        self.others = others  # what else the change wrote, in words (a few are named)
         self.undone_elsewhere, self.undone_at = undone_elsewhere, undone_at
         if undone_elsewhere is not None:
             super().__init__(
@@ -142,6 +144,11 @@ class UndoAsked(UndoRefused):
     def named(self) -> str:
         """``added #1``, or ``added #1 and 2 more with it``: the whole change asked about (an
         import of three was asked as its first and undone whole, a reviewer)."""
+        # A few named: "edited #8: due, owner and 1 more" hid the move back to Plan that
+        # y then made (a new lead)
+        named = list(dict.fromkeys(o for o in self.others if o != self.summary))
+        if self.more and 0 < len(named) <= 2 and len(named) == self.more:
+            return f"{self.summary}, and {' and '.join(named)}"
         return f"{self.summary} and {self.more} more with it" if self.more else self.summary
 
 

@@ -2400,6 +2400,7 @@ class Store:
             first["summary"],
             first["at"],
             more=len(said) - 1 if said else 0,
+            others=tuple(e["summary"] for e in said if e is not first),
             undone_elsewhere=after["summary"],
             undone_at=after["at"],
         )
@@ -2506,6 +2507,7 @@ class Store:
                     first["at"],
                     passed=newer["summary"] if newer is not None else None,
                     more=len(said) - 1 if said else 0,
+                    others=tuple(e["summary"] for e in said if e is not first),
                 )
             if opened_at is not None and target_tx != confirmed:
                 self._ask_if_mine_undone_elsewhere(target_tx, events)

@@ -1325,12 +1325,18 @@ def test_undo_at_a_terminal_names_the_change_and_asks_first(team, ok, js, env) -
     assert [a["id"] for a in js("list", "--json")] == [1]
     status, shown = run_on_a_terminal([*pdca, "--yes"], env)
     assert status == 0 and b"?" not in shown and b"undid:" in shown
-    # A change of several records is named whole: its first, and how many more go with it
+    # A change of several records is named whole: a few by name (a move that went with an
+    # edit was "1 more", and y moved the card back unsaid: a new lead), more by count
     ok("add", "Third")
     ok("add", "Fourth")
     ok("edit", "3", "4", "--priority", "high")
     status, shown = run_on_a_terminal(pdca, env, typed=b"n\n")
-    assert "undo “edited #3: priority and 1 more with it” (yours," in shown.decode()
+    assert "undo “edited #3: priority, and edited #4: priority” (yours," in shown.decode()
+    for title in ("Fifth", "Sixth"):
+        ok("add", title)
+    ok("edit", "3-6", "--priority", "low")
+    status, shown = run_on_a_terminal(pdca, env, typed=b"n\n")
+    assert "undo “edited #3: priority and 3 more with it” (yours," in shown.decode()
 
 
 def test_undo_asked_about_a_change_undone_meanwhile_undoes_nothing_else(
