@@ -671,9 +671,13 @@ def kpi_show(session: Session, name: str, as_json: bool) -> None:
         *_limits_lines(detail),
         "",
         # Only actions that entered Do have a "before" (a tester read "(0)" beside a linked
-        # action still in Plan as no action linked).
+        # action still in Plan as no action linked); none said so, not as a rule for none
+        # ("(0): mean 28 days before Do against after done" read as nonsense, a new lead).
         f"linked actions that entered Do ({len(detail.changes)}): mean {28} days before Do"
-        " against after done",
+        " against after done"
+        if detail.changes
+        else "linked actions that entered Do: none yet (each is then shown, the mean of the"
+        " 28 days before Do against after done)",
     ]
     from pdca.db.kpi_rules import change_words
 

@@ -673,7 +673,8 @@ def test_kpi_show_text_and_json(ok, js, kpi) -> None:
     assert "  trend        -" in text.splitlines()  # one reading tells no trend
     # An action linked but still in Plan has no before/after: the count says whose it gives.
     ok("add", "Linked, in Plan", "--kpi", KPI)
-    assert "linked actions that entered Do (0):" in ok("kpi", "show", KPI).stdout
+    # and none said as none, not as a rule of means over nothing (a new lead)
+    assert "linked actions that entered Do: none yet" in ok("kpi", "show", KPI).stdout
     shown = js("kpi", "show", KPI)
     assert set(shown) == {"kpi", "readings", "changes", "alerts", "limits", "signals"}
     assert shown["kpi"]["status"] == "warn" and len(shown["readings"]) == 1
