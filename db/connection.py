@@ -371,7 +371,8 @@ def _move_unless_taken(left: str, beside: str | None, stamp: str) -> str | None:
 def set_aside_said(path: Path, moved: list[tuple[str, str]]) -> str:
     """What ``set_aside_a_replaced_files_journals`` did, in a line: beside the old file's
     new name, or under names that doctor explains."""
-    names = ", ".join(Path(to).name for _, to in moved)
+    # the whole path where it is another folder (sub/old.db-wal was looked for here, a retrial)
+    names = ", ".join(Path(to).name if Path(to).parent == path.parent else to for _, to in moved)
     if not any(".left-by-the-old-file-" in to for _, to in moved):
         return (
             f"{path.name}'s -wal and -shm were the file's it replaced (moved over it while a"
