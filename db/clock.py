@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import time as system_time
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
@@ -228,6 +230,32 @@ def clock_from_env(environ: Mapping[str, str]) -> Clock:
         return system_clock
     moment = parse_timestamp(fixed, "PDCA_NOW")
     return lambda: moment
+
+
+# A rule the C library reads from TZ itself: a zone's name of three letters or more, or one
+# in <>, then its offset ("EST5EDT", "JST-9", "<+0330>-3:30", "UTC+3").
+_POSIX_RULE = re.compile(r"(<[^>]+>|[A-Za-z]{3,})[+-]?[0-9]")
+_ZONE_FILES = "/usr/share/zoneinfo"  # the C library's own, when TZDIR is unset
+# UTC's names, UTC with or without a zone file (a machine without tzdata has none)
+_NAMES_OF_UTC = frozenset({"UTC", "UCT", "GMT", "Z", "ZULU", "UNIVERSAL", "GREENWICH"})
+
+
+def unknown_zone(environ: Mapping[str, str]) -> str | None:
+    """``TZ`` as set, when it names no zone this machine knows: neither a zone file nor a
+    rule with an offset. The C library then keeps UTC without a word (``Europe/Berlim``,
+    ``CEST``), and every local day pdca counts (due today, a stand-up's yesterday, a KPI's
+    week) was UTC's while the person read it as theirs (a tester). None when TZ is unset or
+    empty (UTC, as meant) or when the clock is not UTC (the library found a zone)."""
+    zone = environ.get("TZ")
+    if not zone or system_time.timezone != 0 or system_time.daylight:
+        return None
+    name = zone.removeprefix(":")
+    if _POSIX_RULE.match(name) or name.upper().removeprefix("ETC/") in _NAMES_OF_UTC:
+        return None
+    folder = environ.get("TZDIR") or _ZONE_FILES
+    if os.path.isfile(name if name.startswith("/") else os.path.join(folder, name)):
+        return None
+    return zone
 
 
 def local_day(stamp: str) -> str:

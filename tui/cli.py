@@ -154,6 +154,7 @@ class Session:
         """Open the database; write commands create it (and the per-user folder) if missing,
         saying so on stderr when that is the per-user default nobody asked for by name."""
         if self._store is None:
+            from pdca.db.clock import unknown_zone
             from pdca.db.connection import (
                 set_aside_by_this_process,
                 set_aside_said,
@@ -210,6 +211,14 @@ class Session:
             real = self._store.path or resolved.path
             if set_aside := set_aside_by_this_process(real)[set_aside_before:]:
                 said = set_aside_said(real, set_aside)
+                self.notices.append(said)
+                click.echo(f"pdca: warning: {printable(said)}", err=True)
+            if zone := unknown_zone(self.environ):  # every local day would be UTC's, unsaid
+                said = (
+                    f"TZ '{printable(zone)}' names no time zone on this machine, so pdca's days"
+                    " and times are UTC's; set TZ to one such as Europe/Paris (the names are under"
+                    " /usr/share/zoneinfo)"
+                )
                 self.notices.append(said)
                 click.echo(f"pdca: warning: {printable(said)}", err=True)
             strays = [] if self.command == "doctor" else stray_journals(real)

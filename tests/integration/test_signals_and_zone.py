@@ -118,6 +118,35 @@ def test_a_zone_python_cannot_hold_is_refused_in_one_line(env, db_path: Path, zo
     assert not list((Path(env["HOME"]) / ".local" / "state" / "pdca").glob("crash-*"))
 
 
+@pytest.mark.parametrize("zone", ["Europe/Berlim", "garbage", "CEST", ":Mars/Olympus"])
+def test_a_zone_the_machine_does_not_know_is_said_and_the_command_goes_on(
+    env, db_path: Path, zone: str
+) -> None:
+    """The C library keeps UTC without a word for a TZ it cannot find (a typo in a zone's
+    name): every local day pdca counted was UTC's, and nobody knew (a tester). Said in one
+    line; the command does what it was asked, in UTC."""
+    from tests.conftest import run_pdca
+
+    done = run_pdca("add", "typo zone", "--due", "today", env={**env, "TZ": zone})
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == (
+        f"pdca: warning: TZ '{zone}' names no time zone on this machine, so pdca's days and"
+        " times are UTC's; set TZ to one such as Europe/Paris (the names are under"
+        " /usr/share/zoneinfo)\n"
+    )
+    listed = run_pdca("list", "--json", env={**env, "TZ": zone})
+    assert '"title": "typo zone"' in listed.stdout
+
+
+@pytest.mark.parametrize("zone", ["", "UTC", ":UTC", "Etc/UTC", "GMT", "EST5EDT", "JST-9", "UTC+3"])
+def test_a_zone_the_machine_reads_is_not_warned_of(env, db_path: Path, zone: str) -> None:
+    from tests.conftest import run_pdca
+
+    done = run_pdca("add", "known zone", env={**env, "TZ": zone})
+    assert done.returncode == 0
+    assert done.stderr == ""
+
+
 # A stop that comes as the change is committed: the signal arrives at the commit itself.
 STOPPED_AT_THE_COMMIT = """
 import os, signal, sys
