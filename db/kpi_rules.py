@@ -38,6 +38,8 @@ CADENCE_DAYS: dict[str, int] = {"daily": 1, "weekly": 7, "monthly": 31}
 GRACE_DAYS = 1  # a measurement a day late is late, not yet overdue
 TREND_WINDOW = 7  # readings compared: the latest seven against the seven before
 FLAT_SHARE = 0.05  # a move of less than 5% of the baseline-to-target distance is flat
+# An abandoned linked action's before and after, in place of a verdict
+ABANDONED_WORDS = "abandoned: not credited with the change"
 CHANGE_WINDOW_DAYS = 28  # before/after: readings this many days either side of the action
 
 
@@ -377,6 +379,7 @@ class Change:
     after_count: int
     delta: float | None
     verdict: Trend  # better / worse / flat, or unknown without readings on both sides
+    abandoned: bool = False  # as ``ActionChange``'s: the report lists no abandoned one
 
 
 def before_after(
@@ -453,7 +456,11 @@ def change_window_over(done_at: str | None, now: datetime) -> bool:
 
 def change_words(change: ActionChange | Change, done_at: str | None, now: datetime) -> str:
     """``verdict_words`` of one linked action's before and after (done at ``done_at``), as
-    ``kpi show``, the app's detail and the report say it at ``now``."""
+    ``kpi show``, the app's detail and the report say it at ``now``. An abandoned one's
+    means are shown, and no verdict: the KPI moved while the change was dropped, and
+    "better" beside it credited a bug bash the team gave up (a coach)."""
+    if change.abandoned:
+        return ABANDONED_WORDS
     return verdict_words(
         change.verdict,
         change.before_count,

@@ -258,7 +258,8 @@ def kpi_detail(store: Store, name: str) -> KpiDetail:
     chart = signals.chart_of(base, since)
     year_start = iso(now - timedelta(days=DETAIL_DAYS))
     actions = store.conn.execute(
-        "SELECT id, title, phase, done_at FROM actions WHERE kpi_id = ? ORDER BY id", (kpi.id,)
+        "SELECT id, title, phase, done_at, decision FROM actions WHERE kpi_id = ? ORDER BY id",
+        (kpi.id,),
     ).fetchall()
     entered = _entered_do(store, [a["id"] for a in actions])
     changes = []
@@ -286,6 +287,7 @@ def kpi_detail(store: Store, name: str) -> KpiDetail:
                 after_count=change.after_count,
                 delta=change.delta,
                 verdict=change.verdict,
+                abandoned=action["decision"] == "abandon",
             )
         )
     history = alerts.alerts_of_kpi(store, kpi.id)

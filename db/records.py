@@ -309,6 +309,8 @@ class ActionChange(Record):
     after_count: int
     delta: float | None
     verdict: Trend
+    # Done with the decision to abandon: its numbers are shown, and never credited to it
+    abandoned: bool = False
 
 
 class KpiDetail(Record):

@@ -10,6 +10,7 @@ import pytest
 
 from pdca.db import alerts, kpis
 from pdca.db.errors import Conflict, InvalidInput, NotFound, UndoRefused
+from pdca.db.kpi_rules import ABANDONED_WORDS, change_words
 from pdca.db.models import ActionDraft, CheckinDraft, KpiChanges, KpiDraft, ReadingDraft
 from pdca.db.store import Store
 from tests.conftest import NOW_DT, events, last_event_id, open_as
@@ -289,7 +290,15 @@ def test_perspective_warning(store: Store) -> None:
     ]
 
 
-def test_detail_has_before_after_for_linked_actions(store: Store, kpi: str, db_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("verdict", "decision", "said"),
+    [("worked", "standardize", "better"), ("did-not", "abandon", ABANDONED_WORDS)],
+)
+def test_detail_has_before_after_for_linked_actions(
+    store: Store, kpi: str, db_path: Path, verdict: str, decision: str, said: str
+) -> None:
+    """An abandoned action's means are shown and not credited: "12.25 -> 11.67 (better)"
+    beside a bug bash the team gave up read as its effect (a coach)."""
     # The action enters Do 20 days ago and is done 10 days ago; readings fall 31 -> 26.
     past = open_as(db_path, "alice", NOW_DT - timedelta(days=20))
     try:
@@ -298,12 +307,12 @@ def test_detail_has_before_after_for_linked_actions(store: Store, kpi: str, db_p
         past.move_action(action.id, "do")
         past.add_checkin(action.id, CheckinDraft(message="going"))
         past.move_action(action.id, "check")
-        past.move_action(action.id, "act", verdict="worked")
+        past.move_action(action.id, "act", verdict=verdict)
     finally:
         past.close()
     done = open_as(db_path, "alice", NOW_DT - timedelta(days=10))
     try:
-        done.complete_action(action.id, "standardize")
+        done.complete_action(action.id, decision)
     finally:
         done.close()
     store.add_action(ActionDraft(title="Never started", kpi=KPI))
@@ -314,6 +323,8 @@ def test_detail_has_before_after_for_linked_actions(store: Store, kpi: str, db_p
     assert change.action_id == action.id and change.done_at is not None
     assert (change.before_mean, change.after_mean) == (31, 26)
     assert change.verdict == "better" and change.delta == -5
+    assert change.abandoned is (decision == "abandon")
+    assert change_words(change, change.done_at, NOW_DT) == said
     assert len(detail.readings) == 30 and detail.row.status == "ok"
 
 
