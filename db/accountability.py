@@ -1123,7 +1123,8 @@ def _open_actions(
         most,
     )
     rows = store.conn.execute(_FIRST_OPEN, numbered(*values)).fetchall()
-    rows.sort(key=lambda row: (row[3] is None, row[3] or "", row[0]))
+    # str(): a due set by hand as a number sorted beside text raised TypeError (a tester)
+    rows.sort(key=lambda row: (row[3] is None, str(row[3] or ""), row[0]))
     # Each repeat's rounds that need a word, by (rule, owner): one read serves the counts
     # and the "N newer rounds" of the oldest round listed.
     rounds = Counter(

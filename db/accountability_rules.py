@@ -251,18 +251,25 @@ def standing(
     for action in actions:
         flags = [] if action.owner else ["no-owner"]  # unowned work is always worth a word
         days_late = stale_days = None
-        if action.due and action.due < today_text:  # ``rules.is_overdue``
+        # A due set by hand past the schema's guards ('12/01/2026', a number) crashed the
+        # stand-up, and every board with it (a tester): said as the board's card says it.
+        due = action.due if _is_a_day(action.due) else None
+        if due and due < today_text:  # ``rules.is_overdue``
             flags.append("late")
-            days_late = (today - date.fromisoformat(action.due)).days
-        elif action.due == today_text:
+            days_late = (today - date.fromisoformat(due)).days
+        elif due == today_text:
             flags.append("due-today")
         if action.last_status in ("at-risk", "blocked"):
             flags.append(action.last_status)
         if action.last_sign <= stale_at:
             flags.append("stale")
             stale_days = rules.days_since_if_known(action.last_sign, now)
-        if flags:
-            detail = f"due {action.due}" if action.due else "no due date"
+        if flags or due != action.due:
+            detail = f"due {due}" if due else "no due date"
+            if due != action.due:
+                from pdca.db.plain import shown_value
+
+                detail = f"due holds {shown_value(action.due)}, not a date: changed outside pdca"
             if action.newer_rounds:
                 # "open too" counted only these: a round due today was open and not counted
                 one = action.newer_rounds == 1
@@ -295,6 +302,16 @@ def standing(
         for f in followups
     ]
     return items
+
+
+def _is_a_day(due: object) -> bool:
+    """``due`` is a day as pdca writes it (2026-12-31), or none."""
+    if due is None:
+        return True
+    try:
+        return isinstance(due, str) and len(due) == 10 and bool(date.fromisoformat(due))
+    except ValueError:
+        return False
 
 
 def _days_late(due: str, today: date) -> int | None:

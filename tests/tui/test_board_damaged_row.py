@@ -65,3 +65,38 @@ async def test_the_board_opens_with_a_title_that_is_not_utf8(
         assert isinstance(column, PhaseColumn)
         assert [a.title for a in column.actions] == ["A\ufffdB"]
         assert "#1 A\ufffdB" in column.render_line(0).text
+
+
+async def test_the_stand_up_names_a_due_set_by_hand_and_the_board_stays(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """A due written past the guards ('12/01/2026' after ``sqlite-utils transform`` dropped
+    the triggers, or a number) crashed the stand-up, and key 5 ended everyone's board (a
+    tester). The row is listed, its due named as the board's card names it."""
+    from pdca.screens.standup import StandupScreen
+
+    first = store.add_action(ActionDraft(title="slash date", owner="bob", due="2026-12-01"))
+    second = store.add_action(ActionDraft(title="number date", owner="bob", due="2026-12-02"))
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DROP TRIGGER actions_kinds_on_update")
+        conn.execute("UPDATE actions SET due = '12/01/2026' WHERE id = ?", (first.id,))
+        conn.execute("UPDATE actions SET due = 12345 WHERE id = ?", (second.id,))
+    conn.close()
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("5")
+        await settle_app(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, StandupScreen) and screen.digest is not None
+        details = {
+            item.action_id: (item.flags, item.detail)
+            for item in screen.digest.standing
+            if item.kind == "action"
+        }
+        assert details[first.id] == (
+            [],
+            "due holds '12/01/2026', not a date: changed outside pdca",
+        )
+        assert details[second.id][1] == "due holds '12345', not a date: changed outside pdca"
+        assert app.is_running
