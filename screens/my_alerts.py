@@ -13,6 +13,7 @@ from textual.worker import Worker
 from pdca.db import alerts, kpis
 from pdca.db.errors import PdcaError
 from pdca.db.models import Alert, KpiRow
+from pdca.db.store import Store
 from pdca.screens.context import UNDO_ON_THE_BOARD, context_of, services
 from pdca.screens.dialogs.base import THE_APPS_KEYS, Dialog
 from pdca.screens.from_thread import land
@@ -96,16 +97,17 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
 
     @work(thread=True, exclusive=True, group="my-alerts-reload")
     def _read(self, asked: int) -> None:
-        context = context_of(self.app)
-        reader = context.open_reader()
-        try:
+        def read(reader: Store) -> list[KpiRow]:
             waiting = alerts.most_pressing_first(alerts.list_alerts(reader, assignee=self.whose))
-            rows = waiting_for(kpis.kpi_rows(reader), waiting)
+            return waiting_for(kpis.kpi_rows(reader), waiting)
+
+        try:
+            # Opening too, as every view reads: a file upgraded by a newer pdca under the
+            # board refused the open, and ! crashed the app (a tester's upgrade day).
+            rows = context_of(self.app).read(read)
         except PdcaError as error:
             land(self, self.notify, str(error), severity="error")
             return
-        finally:
-            reader.close()
         land(self, self._show, asked, rows)
 
     def _show(self, asked: int, rows: list[KpiRow]) -> None:

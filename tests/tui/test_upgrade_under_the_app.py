@@ -106,3 +106,25 @@ async def test_a_board_whose_file_a_newer_pdca_upgraded_says_so_until_it_quits(
         await settle_app(app, pilot)
         header = str(app.screen.query_one(StatusBar).render())
         assert "out of date: quit, start again" in header
+
+
+async def test_every_view_on_a_file_a_newer_pdca_upgraded_says_so_and_the_app_stays(
+    make_app, board_db: Path
+) -> None:
+    """! (my alerts) opened its reader outside its refusal's reach: on a file a newer pdca
+    had upgraded, the open's refusal crashed the board (an upgrade day's trial). Every view
+    key refuses in a line and the app goes on."""
+    app = make_app(board_db, watch_changes=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle_app(app, pilot)
+        newer = sqlite3.connect(board_db, isolation_level=None, timeout=10)
+        try:
+            newer.execute(f"PRAGMA user_version = {NEWER}")
+        finally:
+            newer.close()
+        for key in ("exclamation_mark", "escape", "2", "3", "4", "5", "6", "7", "1"):
+            await pilot.press(key)
+            await settle_app(app, pilot)
+            assert app.is_running, key
+        said = [n for n in _notes(app) if f"has schema version {NEWER}" in n]
+        assert said and "\n" not in said[0]
