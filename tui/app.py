@@ -35,7 +35,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import Provider
 from textual.notifications import Notify, SeverityLevel
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 from textual.widget import AwaitMount, Widget
 from textual.worker import Worker, WorkerFailed, get_current_worker
@@ -69,7 +69,7 @@ from pdca.screens.context import (
 )
 from pdca.screens.notes_on_screen import withdraw_notes
 from pdca.tui.crash import crash_line, write_crash_log
-from pdca.tui.esc_keys import read_esc_digits_as_keys
+from pdca.tui.esc_keys import GLUED_TO_ESC, glued_to_esc, read_esc_digits_as_keys
 from pdca.tui.list_paging import page_only_drawn_lists
 from pdca.tui.niced import at_lowest_priority
 from pdca.tui.paths import NoHome
@@ -230,6 +230,7 @@ class PdcaApp(App[None]):
         self.key_hold = KeyHold(self)
         self._moved_keys: dict[str, frozenset[str]] = {}  # keys the [keys] table moved off
         self._pressing = ""  # the key being handled, for the notice of text dropped after it
+        self._esc_on_a_view = False  # the last esc typed was on a view: no field, no dialog
         # The board's n, e and c as the [keys] table has them: read at the first key
         self._form_keys: frozenset[str] | None = None
         # The screen of the last mouse press, when the last release came, and whether the
@@ -316,6 +317,8 @@ class PdcaApp(App[None]):
             # terminal's own line discipline takes it.
             await self.on_event(events.Key("enter", "\r"))
             return
+        if typed_key:
+            self._as_typed_after_esc(event)  # type: ignore[arg-type]
         if self.key_hold.take(event):
             return
         if typed_key and self._hidden_views_key(event.key):  # type: ignore[attr-defined]
@@ -331,6 +334,23 @@ class PdcaApp(App[None]):
         await super().on_event(event)
         if typed is not None and not typed.is_forwarded:  # a priority binding ran it here
             self.key_hold.key_done(typed)
+
+    def _as_typed_after_esc(self, event: events.Key) -> None:
+        """A key that opens a form (n, e, c), read in one go with an esc typed on a view (no
+        field, no dialog), is that key as typed: "esc n" fast over SSH lost the n, and the
+        title typed after it ran as board keys (a keyboard trial). After an esc that left a
+        field or a dialog it is still dropped: Alt+u there read as esc then u."""
+        if event.key == "escape":
+            self._esc_on_a_view = not is_text_field(self.focused) and not isinstance(
+                self.screen, ModalScreen
+            )
+        elif self._esc_on_a_view and glued_to_esc(event):
+            if self._form_keys is None:
+                from pdca.tui.keymap import form_keys
+
+                self._form_keys = form_keys(self._keymap)
+            if event.key in self._form_keys:
+                setattr(event, GLUED_TO_ESC, False)
 
     def _line_feed_is_bound(self) -> bool:
         """Whether the person's keymap gives ctrl+j to something (then it stays theirs)."""

@@ -149,6 +149,13 @@ class KeyHold:
             if event.key in self.glued_passing and now >= self._dropping_until:
                 return False
             if event.key not in self.glued_passing:
+                # And the text typed behind it: "esc u", then "ndo notes" ran as board keys,
+                # and its u undid the person's check-in (a keyboard trial).
+                # (an esc after it ends that, and acts: the form it left may still be up)
+                self.drop_text(
+                    frozenset({"escape"}),
+                    after=f"esc and {event.key} came as one key (alt+{event.key}): ",
+                )
                 self._dropped_any = True
                 self.on_dropped()
                 return True

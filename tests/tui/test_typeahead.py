@@ -714,6 +714,49 @@ async def test_alt_keys_that_leave_a_form_or_field_do_not_act_on_the_board(
         assert type(app.screen).__name__ == "KpisScreen"
 
 
+@pytest.mark.parametrize(("key", "form"), [("n", "ActionFormModal"), ("c", "CheckinModal")])
+async def test_a_form_key_in_one_read_with_an_esc_on_the_board_opens_its_form(
+    make_app, board_db: Path, key: str, form: str
+) -> None:
+    """esc then n, fast over SSH, came in one read: the n was dropped, and the title typed
+    after it ran as board keys, where its u undid the person's check-in (a keyboard trial).
+    On a view (no field, no dialog) the form key is the key as typed, and the text is the
+    form's."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("c", *"Rota live", "enter")
+        await settle_app(app, pilot)
+        burst(app, "escape")
+        app.post_message(glued(key))
+        burst(app, *"undo notes")
+        await settle_app(app, pilot)
+        assert type(app.screen).__name__ == form
+        assert "undo notes" in [field.value for field in app.screen.query(Input)]
+        assert len(app.context.store.action_detail(1).checkins) == 1  # nothing undone
+
+
+async def test_text_after_a_dropped_alt_key_is_dropped_too(make_app, board_db: Path) -> None:
+    """Alt+u left the edit form and u was dropped, but "ndo it" after it ran as board keys:
+    n opened a new action that took the rest (a keyboard trial's esc u, on the same path).
+    The text behind a dropped key goes with it, and the notice names why."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("c", *"Rota live", "enter", "e")
+        await settle_app(app, pilot)
+        count = len(app.context.store.list_actions())
+        burst(app, "escape")
+        app.post_message(glued("u"))
+        burst(app, *"ndo it", "enter")
+        await settle_app(app, pilot)
+        assert type(app.screen).__name__ == "BoardScreen"
+        assert len(app.context.store.action_detail(1).checkins) == 1
+        assert len(app.context.store.list_actions()) == count  # no "do it" added
+        said = [str(n.message) for n in app._notifications]
+        assert "esc and u came as one key (alt+u): what you typed after it was dropped" in said
+
+
 @pytest.mark.parametrize("key", ["j", "q", "3", "slash"])
 async def test_a_key_in_one_read_with_the_first_esc_of_a_typed_form_is_dropped(
     make_app, board_db: Path, key: str
