@@ -684,23 +684,34 @@ def _check_contents(
         difference = copies.shape_difference(found, fresh)
         # What doctor --repair puts back (the kept tables' own objects) it names; the rest
         # only a backup brings back.
-        differing = {key for key in fresh if found.get(key) != fresh[key]} | (
-            found.keys() - fresh.keys()
-        )
-        advice = (
-            f"put them back: {kept.repair_command(path)}"
-            if differing <= kept.repairable()
-            else "restore a backup (pdca restore)"
-        )
-        checks.append(
-            Check(
-                "objects",
-                difference is None,
-                "tables, indexes and triggers as pdca makes them"
-                if difference is None
-                else f"{difference}: changed outside pdca; {advice}",
+        differing = {key for key in fresh if found.get(key) != fresh[key]}
+        extra = found.keys() - fresh.keys()
+        if difference is None:
+            checks.append(Check("objects", True, "tables, indexes and triggers as pdca makes them"))
+        elif not differing and all(kind != "trigger" for kind, _name in extra):
+            # A view, an index or a table of someone's own: pdca's reads and writes go on as
+            # they were, and "restore a backup" for it threw away the day's work (a tester).
+            drops = "; ".join(
+                f"DROP {kind.upper()} {_sql_name(name)}" for kind, name in sorted(extra)
             )
-        )
+            checks.append(
+                Check(
+                    "objects",
+                    True,
+                    f"{difference}: added outside pdca, and pdca leaves it be (to take it"
+                    f" away: sqlite3 {shell_word(path)} {shell_word(drops)})",
+                    warning=True,
+                )
+            )
+        else:
+            if differing | extra <= kept.repairable():
+                advice = f"put them back: {kept.repair_command(path)}"
+            elif not differing:  # triggers of someone's own act on every write pdca makes
+                drops = "; ".join(f"DROP TRIGGER {_sql_name(name)}" for _k, name in sorted(extra))
+                advice = f"take them away: sqlite3 {shell_word(path)} {shell_word(drops)}"
+            else:
+                advice = "restore a backup (pdca restore)"
+            checks.append(Check("objects", False, f"{difference}: changed outside pdca; {advice}"))
         checks += _check_kept(connection, path)
         checks += _check_people(connection, path)
         checks.append(_check_history(connection))
@@ -721,10 +732,11 @@ def _check_contents(
         )
     )
     integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]
-    said = "; ".join(integrity[:3]) + (
-        f" (and {len(integrity) - 3} more)" if len(integrity) > 3 else ""
-    )
-    checks.append(Check("integrity", integrity == ["ok"], said))
+    damaged = copies.damage_lines(integrity)
+    said = "; ".join(damaged[:3]) + (f" (and {len(damaged) - 3} more)" if len(damaged) > 3 else "")
+    if not damaged:  # rows whose values break a CHECK are the values check's to name
+        said = "ok" if integrity == ["ok"] else "ok but for rows' values (values names them)"
+    checks.append(Check("integrity", not damaged, said))
     broken = connection.execute("PRAGMA foreign_key_check").fetchall()
     looped = None if broken else schema.parent_cycle(connection)
     if looped is not None:
@@ -737,6 +749,11 @@ def _check_contents(
     else:
         checks.append(Check("references", not broken, _references_said(broken)))
     return checks + _check_notifications(connection)
+
+
+def _sql_name(name: str) -> str:
+    """An object's name as SQL quotes it (one of someone's own may hold anything)."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _check_notifications(connection: sqlite3.Connection) -> list[Check]:

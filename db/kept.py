@@ -175,13 +175,14 @@ def _fresh() -> dict[tuple[str, str], tuple[str, str]]:
 
 
 def repairable() -> set[tuple[str, str]]:
-    """The objects a repair makes again: the kept tables, their indexes, the keeping triggers,
+    """The objects a repair makes again: the kept tables, every index (an index only speeds
+    reads: a dropped one made "restore a backup" the advice, a tester), the keeping triggers,
     and the kind guards."""
     return {
         key
-        for key, (table, _sql) in _fresh().items()
+        for key, (_table, _sql) in _fresh().items()
         if (key[0] == "table" and key[1] in TABLES)
-        or (key[0] == "index" and table in TABLES)
+        or key[0] == "index"
         or (key[0] == "trigger" and (key[1] in TRIGGERS or key[1] in GUARDS))
     }
 

@@ -1576,12 +1576,15 @@ class Store:
             if known is None:
                 raise
             return str(known)
-        if found == ["ok"]:
+        from pdca.db.copies import damage_lines
+
+        damaged = damage_lines(found)
+        if not damaged:  # "ok", or only rows whose values reads leave out and name
             return None
         where = self.path or "the database"
         doctor = f"pdca --db {shell_word(self.path)} doctor" if self.path else "pdca doctor"
         return (
-            f"{where} is damaged ({found[0]}); nothing more written: {doctor} names the"
+            f"{where} is damaged ({damaged[0]}); nothing more written: {doctor} names the"
             " damage; restore a backup copy"
         )
 

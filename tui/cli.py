@@ -2688,8 +2688,8 @@ def _like_another(login: str, actor: str, new: set[str], path: Path | None) -> l
     is_flag=True,
     help="Instead: rebuild the tables pdca keeps by triggers (flow's stays, the stand-up's "
     "changes, each action's last check-in, flow's cadence weeks and audit counts) from the "
-    "event log and the rows they count, putting back their triggers and indexes; one write, "
-    "nothing when all is right.",
+    "event log and the rows they count, putting back their triggers and every index of "
+    "pdca's; one write, nothing when all is right.",
 )
 @json_option
 @pass_session

@@ -353,6 +353,79 @@ def test_a_trigger_or_index_dropped_outside_pdca_fails_the_objects_check(
     assert wanted in bad.stdout
 
 
+@pytest.mark.parametrize(
+    ("sql", "kind", "name"),
+    [
+        ("CREATE VIEW my_view AS SELECT id FROM actions", "view", "my_view"),
+        ("CREATE INDEX my_idx ON actions(title)", "index", "my_idx"),
+        ("CREATE TABLE notes_of_mine (x)", "table", "notes_of_mine"),
+    ],
+)
+def test_a_view_index_or_table_of_ones_own_is_a_warning_with_its_drop(
+    cli, tmp_path: Path, sql: str, kind: str, name: str
+) -> None:
+    """Someone's own view for a report: doctor failed the file and said "restore a backup",
+    which would throw away the day's work, though pdca reads and writes as before (a
+    tester). A warning, naming the DROP that takes it away."""
+    path = tmp_path / "team.db"
+    assert cli("--db", str(path), "init").exit_code == 0
+    conn = sqlite3.connect(path)
+    conn.execute(sql)
+    conn.close()
+    done = cli("--db", str(path), "doctor")
+    assert done.exit_code == 0
+    assert (
+        f"warn objects      an extra {kind} {name}: added outside pdca, and pdca leaves it be"
+        f" (to take it away: sqlite3 {path} 'DROP {kind.upper()} \"{name}\"')"
+    ) in done.stdout
+
+
+def test_a_trigger_of_ones_own_fails_with_its_drop_and_a_dropped_index_is_repaired(
+    cli, tmp_path: Path
+) -> None:
+    """A trigger acts on every write pdca makes: it fails, with the DROP TRIGGER. Any of
+    pdca's indexes dropped is put back by --repair, not "restore a backup" (a tester)."""
+    path = tmp_path / "team.db"
+    assert cli("--db", str(path), "init").exit_code == 0
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TRIGGER my_audit AFTER INSERT ON actions BEGIN SELECT 1; END")
+    conn.close()
+    bad = cli("--db", str(path), "doctor")
+    assert bad.exit_code == 1
+    assert (
+        "FAIL objects      an extra trigger my_audit: changed outside pdca; take them away:"
+        f" sqlite3 {path} 'DROP TRIGGER \"my_audit\"'"
+    ) in bad.stdout
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TRIGGER my_audit")
+    conn.execute("DROP INDEX idx_actions_kpi_id")
+    conn.close()
+    dropped = cli("--db", str(path), "doctor")
+    assert (
+        "FAIL objects      no index idx_actions_kpi_id: changed outside pdca; put them back:"
+        f" pdca --db {path} doctor --repair"
+    ) in dropped.stdout
+    repaired = cli("--db", str(path), "doctor", "--repair")
+    assert "index idx_actions_kpi_id put back" in repaired.stdout
+    assert cli("--db", str(path), "doctor").exit_code == 0
+
+
+def test_a_value_past_a_check_is_the_rows_not_damage_to_the_file(store, db_path) -> None:
+    """A phase 'Do' written past the guards (triggers dropped, CHECKs ignored): integrity_check
+    lists it, and the board took the file for damaged, stopped everyone's work and asked for a
+    backup (a tester). The row is left out and named (values); the file is sound."""
+    action = store.add_action(ActionDraft(title="cased", owner="bob"))
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DROP TRIGGER actions_kinds_on_update")
+        conn.execute("PRAGMA ignore_check_constraints = 1")
+        conn.execute("UPDATE actions SET phase = 'Do' WHERE id = ?", (action.id,))
+    conn.close()
+    assert store.damage() is None
+    checks = _by_name(db_path)
+    assert checks["integrity"] == (True, "ok but for rows' values (values names them)")
+    assert checks["values"][0] is False and f"first id {action.id}: phase" in checks["values"][1]
+
+
 def test_a_record_deleted_by_hand_is_named_and_an_undone_one_is_not(store, db_path):
     """The log recorded a check-in that is gone with no delete logged (a DELETE with sqlite3):
     a warning naming it. A check-in undone (its delete logged) and a record added by hand are
