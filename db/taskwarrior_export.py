@@ -7,10 +7,12 @@ trial). Each task is now read as a row of the CSV import, and goes through its c
 - its description is the title; its due date the day it falls on in this machine's time
   zone (Taskwarrior keeps the UTC moment of a local midnight: ``due:fri`` east of UTC is
   Thursday evening in UTC); its priority H, M or L pdca's high, normal or low;
-- its project, tags and annotations are kept in its notes, with its short uuid, so each
-  action can be found again in Taskwarrior;
+- its project, tags and annotations are kept in its notes, with its uuid, so each action
+  can be found again in Taskwarrior; so are the fields pdca has no place for (scheduled,
+  until, depends, when it was entered, a UDA's value): they were dropped without a word (a
+  team's move);
 - a completed or deleted task is left out, as a done row is; a recurring task's template
-  too (the tasks it made come in themselves);
+  too (the tasks it made come in themselves), and the summary says no new ones will come;
 - a started task is under way, and comes in as Plan: Taskwarrior has no owners, and Do
   needs one (said, as another tool's In Progress without an assignee is).
 
@@ -29,6 +31,17 @@ from pdca.db.other_tools_exports import OtherToolsExport
 
 COLUMNS = ["title", "phase", "due", "priority", "notes", "uuid"]
 _SHORT_UUID = 8  # as Taskwarrior shows one
+# What a task holds that pdca reads, or that is Taskwarrior's own bookkeeping (urgency, the
+# recurrence's links): every other field is kept in the notes, as written.
+_READ_OR_INTERNAL = frozenset(
+    ("id", "uuid", "description", "status", "due", "priority", "project", "tags",
+     "annotations", "start", "wait", "recur", "end", "modified", "urgency", "mask", "imask",
+     "parent", "rtype", "template", "last")
+)  # fmt: skip
+# Kept in the notes by these words, a day where Taskwarrior keeps a moment
+_KEPT_AS = {"scheduled": "scheduled", "until": "until", "entry": "entered in Taskwarrior"}
+_LEFT_OUT = ("completed", "deleted", "recurring")  # statuses whose task does not come in
+_SAID_ABOVE = _READ_OR_INTERNAL | _KEPT_AS.keys() | {"depends"}
 
 
 def is_a_task(value: object) -> bool:
@@ -40,14 +53,54 @@ def export() -> OtherToolsExport:
     return OtherToolsExport(
         "Taskwarrior",
         "uuid",
-        kept="each task's short uuid is kept at the end of its notes, with its project, tags"
-        " and annotations",
+        kept="each task's uuid is kept at the end of its notes, with its project, tags,"
+        " annotations and the fields pdca has no place for (scheduled, until, depends, a"
+        " UDA's value)",
     )
 
 
-def rows(tasks: list[tuple[int, Any]]) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    """The CSV import's header and rows for ``tasks`` (each with its line in the file)."""
-    return COLUMNS, ((line, _row(task)) for line, task in tasks)
+def rows(
+    tasks: list[tuple[int, Any]], other: OtherToolsExport
+) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    """The CSV import's header and rows for ``tasks`` (each with its line in the file);
+    what the summary must say besides (``other.said``) is counted as they are read."""
+    return COLUMNS, _counted(((line, _row(task)) for line, task in tasks), tasks, other)
+
+
+def _counted(
+    read: Iterator[tuple[int, dict[str, str]]],
+    tasks: list[tuple[int, Any]],
+    other: OtherToolsExport,
+) -> Iterator[tuple[int, dict[str, str]]]:
+    yield from read
+    templates = sum(1 for _, task in tasks if task.get("status") == "recurring")
+    if templates:  # the summary counted them as done rows, and the work stopped coming
+        one = templates == 1
+        whose = "task's template" if one else "tasks' templates"
+        other.said.append(
+            f"{templates} recurring {whose}"
+            " left out: the tasks made so far came in, and no new ones will come (pdca add"
+            " --every makes a repeating action)"
+        )
+    # A due date is a local midnight in the exporter's zone; read in another, it is the day
+    # before or after (a lead's export in Tokyo, imported on the team's UTC server).
+    shifted = sum(
+        1
+        for _, task in tasks
+        if task.get("status") not in _LEFT_OUT and _not_midnight_here(task.get("due"))
+    )
+    if shifted:
+        zone = datetime.now().astimezone().tzname()
+        dates, day, are = (
+            ("due date", "day it falls", "it is")
+            if shifted == 1
+            else ("due dates", "days they fall", "they are")
+        )
+        other.said.append(
+            f"{shifted} {dates} read as the {day} on in this machine's time zone ({zone}),"
+            f" where {are} no midnight: if the tasks were made in another zone, undo and import"
+            " again with TZ set to it"
+        )
 
 
 def tasks_of_lines(text: str) -> list[tuple[int, Any]] | None:
@@ -70,17 +123,16 @@ def tasks_of_lines(text: str) -> list[tuple[int, Any]] | None:
 
 def _row(task: dict[str, Any]) -> dict[str, str]:
     status = str(task.get("status", "pending"))
-    if status in ("completed", "deleted", "recurring"):
-        phase = "done"  # left out: over, or a template whose tasks come in themselves
-    else:
-        phase = "started" if task.get("start") else "todo"
+    # left out ("done"): over, or a template whose tasks come in themselves
+    phase = "done" if status in _LEFT_OUT else "started" if task.get("start") else "todo"
     return {
         "title": _text(task.get("description")),
         "phase": phase,
         "due": _day(task.get("due")),
         "priority": _text(task.get("priority")),
         "notes": _notes(task),
-        "uuid": _text(task.get("uuid"))[:_SHORT_UUID],
+        # whole: a short one matched another task with the same first 8 (a team's move)
+        "uuid": _text(task.get("uuid")),
     }
 
 
@@ -88,15 +140,23 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else "" if value is None else json.dumps(value)
 
 
+def _moment(value: object) -> datetime | None:
+    try:
+        return datetime.strptime(_text(value), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def _not_midnight_here(value: object) -> bool:
+    moment = _moment(value)
+    return moment is not None and moment.astimezone().time() != datetime.min.time()
+
+
 def _day(value: object) -> str:
     """``20261204T230000Z`` as the local day it is (``2026-12-05`` east of UTC); anything
     else as written, for the import's date check to take or refuse."""
-    text = _text(value)
-    try:
-        moment = datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-    except ValueError:
-        return text
-    return moment.astimezone().date().isoformat()
+    moment = _moment(value)
+    return _text(value) if moment is None else moment.astimezone().date().isoformat()
 
 
 def _notes(task: dict[str, Any]) -> str:
@@ -116,4 +176,15 @@ def _notes(task: dict[str, Any]) -> str:
     tags = task.get("tags")
     if isinstance(tags, list) and tags:
         lines.append("tags: " + " ".join(f"+{_text(tag)}" for tag in tags))
+    for field_name, words in _KEPT_AS.items():
+        if task.get(field_name):
+            lines.append(f"{words}: {_day(task[field_name])}")
+    depends = task.get("depends")
+    if isinstance(depends, str):  # before Taskwarrior 2.6: one comma-separated string
+        depends = depends.split(",")
+    if isinstance(depends, list) and depends:
+        lines.append("depends on: " + " ".join(_text(d)[:_SHORT_UUID] for d in depends))
+    for field_name, value in task.items():  # a UDA, or a field of a newer Taskwarrior
+        if field_name not in _SAID_ABOVE and value not in (None, ""):
+            lines.append(f"{field_name}: {_text(value)}")
     return "\n".join(lines)

@@ -302,14 +302,15 @@ def import_file(
             if tasks is not None:
                 from pdca.db import taskwarrior_export
 
+                other = taskwarrior_export.export()
                 return _append_csv(
                     store,
                     path,
                     stream,
                     today,
                     skip_existing=skip_existing,
-                    read=taskwarrior_export.rows(tasks),
-                    other=taskwarrior_export.export(),
+                    read=taskwarrior_export.rows(tasks, other),
+                    other=other,
                 )
             if start in ("{", "["):  # "[": JSON too, never a CSV header (a tester)
                 if skip_existing:
@@ -986,7 +987,7 @@ def _other_tools_words(other_tool: list[OtherToolsExport], first: int) -> str:
             ids = _ids([first + place for place, _ in pairs])
             were = "was" if len(pairs) == 1 else "were"
             said += f"; {len(pairs)} that {were} " + words.format(written, ids)
-    return said
+    return said + "".join(f"; {words}" for words in other.said)
 
 
 def _next_year_words(next_year: list[tuple[int, str, date, date]]) -> str:
@@ -1081,7 +1082,9 @@ class _Holds:
                         "SELECT notes FROM actions WHERE instr(notes, ?) > 0", (f"{tool} ",)
                     )
                 }
-            if key[1] in self.issues:
+            # A Taskwarrior task imported before its uuid was kept whole: by its first 8
+            short = key[1][: len("Taskwarrior ") + 8] if key[1].startswith("Taskwarrior ") else None
+            if key[1] in self.issues or short in self.issues:
                 return True
             key = ("open", *key[2:])
         if key[0] == "made":

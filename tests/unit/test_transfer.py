@@ -516,16 +516,21 @@ def test_a_taskwarrior_export_is_imported_as_its_tasks(
     assert result.exit_code == 0, result.stderr
     assert result.stdout.rstrip() == (
         f"imported {exported}: 2 actions added (#1..#2), 2 done rows skipped; a Taskwarrior"
-        " export: each task's short uuid is kept at the end of its notes, with its project,"
-        " tags and annotations; 1 that was under way ('started') with neither an assignee"
-        " nor a due date came in as Plan (#2): Do needs an owner and a due date"
+        " export: each task's uuid is kept at the end of its notes, with its project, tags,"
+        " annotations and the fields pdca has no place for (scheduled, until, depends, a"
+        " UDA's value); 1 that was under way ('started') with neither an assignee nor a due"
+        " date came in as Plan (#2): Do needs an owner and a due date; 1 recurring task's"
+        " template left out: the tasks made so far came in, and no new ones will come (pdca"
+        " add --every makes a repeating action)"
     )
     got = [(a.title, a.phase, a.owner, a.due, a.priority, a.notes) for a in store.list_actions()]
     assert sorted(got) == [
         ("Fix login", "plan", None, "2026-11-28", "high",
-         "project: web\ntags: +auth +urgent\n\nTaskwarrior 1a2b3c4d"),
+         "project: web\ntags: +auth +urgent\nentered in Taskwarrior: 2026-11-20\n\n"
+         "Taskwarrior 1a2b3c4d-0000-4000-8000-000000000001"),
         ("Write runbook", "plan", None, None, "normal",
-         "2026-11-21: see the wiki\n\nTaskwarrior 2b2b3c4d"),
+         "2026-11-21: see the wiki\nentered in Taskwarrior: 2026-11-20\n\n"
+         "Taskwarrior 2b2b3c4d-0000-4000-8000-000000000002"),
     ]  # fmt: skip
     # one task a line without the list (json.array=off), run again: held already
     lines = tmp_path / "tw.ndjson"
@@ -545,6 +550,66 @@ def test_a_taskwarrior_export_is_imported_as_its_tasks(
     exported.write_text(TASKWARRIOR_EXPORT.replace('"Write runbook"', '""'))
     assert cli("import", str(exported)).stderr.endswith(": line 3: title is empty\n")
     assert len(store.list_actions()) == 2
+
+
+def test_a_taskwarrior_tasks_other_fields_its_zone_and_its_whole_uuid(
+    store, cli, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A team's move: scheduled, until, depends, the entry date and a UDA were dropped without
+    a word; a due made at a Tokyo midnight came in a day early on the UTC server, unsaid; and
+    a task whose uuid began as another's was skipped by --skip-existing as held already."""
+    first = tmp_path / "a.json"
+    first.write_text(
+        '[{"description":"Parent","uuid":"1234abcd-1111-4000-8000-000000000001",'
+        '"status":"pending","scheduled":"20261210T000000Z","until":"20270201T000000Z",'
+        '"estimate":5,"depends":["9999eeee-0000-4000-8000-000000000009"]}]'
+    )
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        done = cli("import", str(first))
+        assert done.exit_code == 0, done.stderr
+        [action] = store.list_actions()
+        assert action.notes == (
+            "scheduled: 2026-12-10\nuntil: 2027-02-01\ndepends on: 9999eeee\nestimate: 5"
+            "\n\nTaskwarrior 1234abcd-1111-4000-8000-000000000001"
+        )
+        both = tmp_path / "ab.json"
+        both.write_text(
+            first.read_text()[:-1] + ',{"description":"Tokyo due","status":"pending",'
+            '"uuid":"1234abcd-2222-4000-8000-000000000002","due":"20261214T150000Z"}]'
+        )
+        again = cli("import", "--skip-existing", str(both))
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert again.exit_code == 0, again.stderr
+    assert "1 action added" in again.stdout and "1 here already skipped" in again.stdout
+    assert again.stdout.rstrip().endswith(
+        "; 1 due date read as the day it falls on in this machine's time zone (UTC), where it"
+        " is no midnight: if the tasks were made in another zone, undo and import again with"
+        " TZ set to it"
+    )
+    assert {a.title: a.due for a in store.list_actions()} == {
+        "Parent": None,
+        "Tokyo due": "2026-12-14",
+    }
+
+
+def test_a_task_imported_by_its_short_uuid_before_is_held_already(store, cli, tmp_path) -> None:
+    """Actions imported when pdca kept a task's first 8 of its uuid: a nightly
+    --skip-existing of the same export still finds them."""
+    from pdca.db.models import ActionDraft
+
+    store.add_action(ActionDraft(title="Renamed here", notes="Taskwarrior 1234abcd"))
+    exported = tmp_path / "tw.json"
+    exported.write_text(
+        '[{"description":"Parent","uuid":"1234abcd-1111-4000-8000-000000000001",'
+        '"status":"pending"}]'
+    )
+    done = cli("import", "--skip-existing", str(exported))
+    assert done.stdout.rstrip().endswith("nothing added: 1 here already skipped"), done.stdout
+    assert len(store.list_actions()) == 1
 
 
 def test_another_json_list_is_named_with_what_pdca_takes(store, cli, tmp_path) -> None:
@@ -1530,6 +1595,13 @@ def test_a_whole_linear_or_jira_export_is_read_as_its_tool_wrote_it(cli, tmp_pat
     assert "1 action added (#4), 1 done row skipped; a Jira export: its issue keys" in said
     assert "3 columns pdca has no field for left out (issue id, issue type, labels)" in said
     assert json.loads(cli("show", "4", "--json").stdout)["action"]["notes"] == "Jira OPS-7"
+    # Jira's export of the current fields has no Issue id: it was refused whole (a team's move)
+    current = tmp_path / "jira-current.csv"
+    current.write_text(
+        "Issue key,Summary,Issue Type,Status,Assignee,Due Date\nOPS-9,Rota,Task,To Do,,\n"
+    )
+    said = cli("import", str(current)).stdout
+    assert "1 action added (#5); a Jira export: its issue keys" in said, said
     # a description at the notes' limit comes in whole, without its key (it was refused)
     full = "x" * 10_000
     jira.write_text(
@@ -1656,14 +1728,15 @@ def test_a_tool_exports_assignee_named_as_an_account_of_the_files_group_is_its_l
 def test_a_waiting_or_repeating_taskwarrior_task_says_so_in_its_notes() -> None:
     """A task hidden until its wait date came in as plain Plan work, and one of a repeat's
     tasks as a task like any other, neither said (a retrial)."""
-    from pdca.db.taskwarrior_export import rows
+    from pdca.db.taskwarrior_export import export, rows
 
     _, found = rows(
         [(2, {"uuid": "a1b2c3d4-e", "description": "Later", "status": "waiting",
               "wait": "20261220T120000Z", "recur": "weekly"}),
          # since Taskwarrior 2.6 a waiting task is pending with a wait date (a reviewer)
          (3, {"uuid": "b1b2c3d4-e", "description": "Soon", "status": "pending",
-              "wait": "20261221T120000Z"})]
+              "wait": "20261221T120000Z"})],
+        export(),
     )  # fmt: skip
     [(line, row), (_, pending)] = list(found)
     assert (line, row["phase"]) == (2, "todo")
