@@ -240,6 +240,11 @@ _ZONE_FILES = "/usr/share/zoneinfo"  # the C library's own, when TZDIR is unset
 _NAMES_OF_UTC = frozenset({"UTC", "UCT", "GMT", "Z", "ZULU", "UNIVERSAL", "GREENWICH"})
 
 
+def zone_folder(environ: Mapping[str, str]) -> str:
+    """Where the C library looks for a zone named in TZ."""
+    return environ.get("TZDIR") or _ZONE_FILES
+
+
 def unknown_zone(environ: Mapping[str, str]) -> str | None:
     """``TZ`` as set, when it names no zone this machine knows: neither a zone file nor a
     rule with an offset. The C library then keeps UTC without a word (``Europe/Berlim``,
@@ -250,9 +255,9 @@ def unknown_zone(environ: Mapping[str, str]) -> str | None:
     if not zone or system_time.timezone != 0 or system_time.daylight:
         return None
     name = zone.removeprefix(":")
-    if _POSIX_RULE.match(name) or name.upper().removeprefix("ETC/") in _NAMES_OF_UTC:
+    if not name or _POSIX_RULE.match(name) or name.upper().removeprefix("ETC/") in _NAMES_OF_UTC:
         return None
-    folder = environ.get("TZDIR") or _ZONE_FILES
+    folder = zone_folder(environ)
     if os.path.isfile(name if name.startswith("/") else os.path.join(folder, name)):
         return None
     return zone

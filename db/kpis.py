@@ -286,7 +286,8 @@ def kpi_detail(store: Store, name: str) -> KpiDetail:
                 after_mean=change.after_mean,
                 after_count=change.after_count,
                 delta=change.delta,
-                verdict=change.verdict,
+                # no verdict for an abandoned one: kpi show --json said "better" (a retrial)
+                verdict="unknown" if action["decision"] == "abandon" else change.verdict,
                 abandoned=action["decision"] == "abandon",
             )
         )

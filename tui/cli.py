@@ -154,7 +154,7 @@ class Session:
         """Open the database; write commands create it (and the per-user folder) if missing,
         saying so on stderr when that is the per-user default nobody asked for by name."""
         if self._store is None:
-            from pdca.db.clock import unknown_zone
+            from pdca.db.clock import unknown_zone, zone_folder
             from pdca.db.connection import (
                 set_aside_by_this_process,
                 set_aside_said,
@@ -214,10 +214,11 @@ class Session:
                 self.notices.append(said)
                 click.echo(f"pdca: warning: {printable(said)}", err=True)
             if zone := unknown_zone(self.environ):  # every local day would be UTC's, unsaid
+                folder = printable(zone_folder(self.environ))
                 said = (
-                    f"TZ '{printable(zone)}' names no time zone on this machine, so pdca's days"
-                    " and times are UTC's; set TZ to one such as Europe/Paris (the names are under"
-                    " /usr/share/zoneinfo)"
+                    f"TZ '{printable(zone)}' names no time zone on this machine (no such file"
+                    f" in {folder}), so pdca's days and times are UTC's; set TZ to a zone whose"
+                    f" file is there, such as Europe/Paris"
                 )
                 self.notices.append(said)
                 click.echo(f"pdca: warning: {printable(said)}", err=True)

@@ -130,15 +130,28 @@ def test_a_zone_the_machine_does_not_know_is_said_and_the_command_goes_on(
     done = run_pdca("add", "typo zone", "--due", "today", env={**env, "TZ": zone})
     assert done.returncode == 0, done.stderr
     assert done.stderr == (
-        f"pdca: warning: TZ '{zone}' names no time zone on this machine, so pdca's days and"
-        " times are UTC's; set TZ to one such as Europe/Paris (the names are under"
-        " /usr/share/zoneinfo)\n"
+        f"pdca: warning: TZ '{zone}' names no time zone on this machine (no such file in"
+        " /usr/share/zoneinfo), so pdca's days and times are UTC's; set TZ to a zone whose"
+        " file is there, such as Europe/Paris\n"
     )
     listed = run_pdca("list", "--json", env={**env, "TZ": zone})
     assert '"title": "typo zone"' in listed.stdout
 
 
-@pytest.mark.parametrize("zone", ["", "UTC", ":UTC", "Etc/UTC", "GMT", "EST5EDT", "JST-9", "UTC+3"])
+def test_a_zone_missing_from_tzdir_names_that_folder(env, db_path: Path, tmp_path: Path) -> None:
+    """With TZDIR set (a machine whose zone files are elsewhere), the warning named
+    /usr/share/zoneinfo, where the library had not looked (a retrial)."""
+    from tests.conftest import run_pdca
+
+    empty = tmp_path / "zones"
+    empty.mkdir()
+    done = run_pdca("list", env={**env, "TZ": "Europe/Paris", "TZDIR": str(empty)})
+    assert f"(no such file in {empty})" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "zone", ["", ":", "UTC", ":UTC", "Etc/UTC", "GMT", "EST5EDT", "JST-9", "UTC+3"]
+)
 def test_a_zone_the_machine_reads_is_not_warned_of(env, db_path: Path, zone: str) -> None:
     from tests.conftest import run_pdca
 

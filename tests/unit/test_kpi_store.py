@@ -322,8 +322,8 @@ def test_detail_has_before_after_for_linked_actions(
     [change] = detail.changes
     assert change.action_id == action.id and change.done_at is not None
     assert (change.before_mean, change.after_mean) == (31, 26)
-    assert change.verdict == "better" and change.delta == -5
-    assert change.abandoned is (decision == "abandon")
+    assert change.delta == -5 and change.abandoned is (decision == "abandon")
+    assert change.verdict == ("unknown" if change.abandoned else "better")
     assert change_words(change, change.done_at, NOW_DT) == said
     assert len(detail.readings) == 30 and detail.row.status == "ok"
 
