@@ -1749,9 +1749,17 @@ def migrate(
         # but only when the owner may write it: of a file 0440 it was said to its owner too
         # (a trial of upgrade day).
         owner_may = _owner_may_write(Path(path))
+        # The file writable, its folder not: the folder named (the file's 0660 with the
+        # person in its group was said to bar them, a trial of upgrade day).
+        folder = Path(path).parent
+        barred = (
+            f"may not write in its folder ({describe_owner(folder)})"
+            if os.access(path, os.W_OK) and not os.access(folder, os.W_OK | os.X_OK)
+            else f"may not write it ({describe_owner(Path(path))})"
+        )
         raise ReadOnlyDatabase(
             f"{path} needs upgrading from schema version {current} to {schema_version()}, "
-            f"but {login_name()} may not write it ({describe_owner(Path(path))}): "
+            f"but {login_name()} {barred}: "
             + (
                 "ask its owner to run any pdca command on it once, which upgrades it; or "
                 if owner_may

@@ -13,6 +13,7 @@ writing after this one upgrades it; the notice tells whoever upgraded to have th
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -341,6 +342,31 @@ def test_a_reader_who_may_not_upgrade_is_told_who_owns_the_file_and_what_to_ask(
         tmp_path.chmod(0o755)
     path.chmod(0o440)  # the owner may not write it either
     assert ask_the_owner not in refusal()
+    path.chmod(0o660)
+
+
+def test_a_member_who_may_write_the_file_but_not_its_folder_is_told_of_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file 0660 of the person's group in a folder 2750: the refusal said they "may not
+    write it (owned by ann:team, mode 0660)", which they may; only the folder bars them (a
+    trial of upgrade day). As a member sees them (root may write anything)."""
+    path = tmp_path / "old.db"
+    make_old_database(path, schema.schema_version() - 1)
+    real_access = os.access
+    monkeypatch.setattr(
+        schema.os,
+        "access",
+        lambda where, mode: Path(where) != tmp_path and real_access(where, mode),
+    )
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    try:
+        with pytest.raises(DatabaseProblem) as caught:
+            schema.migrate(conn, path, writable=False)
+    finally:
+        conn.close()
+    assert "may not write in its folder (owned by " in str(caught.value)
+    assert "may not write it (" not in str(caught.value)
 
 
 def test_an_upgrade_that_waits_for_a_colleague_says_it_waits_then_what_it_does(
