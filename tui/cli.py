@@ -2560,12 +2560,16 @@ def _in_blocks(parts: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
 @pass_session
 def import_(session: Session, file: str, skip_existing: bool) -> None:
     """Load a JSON export into an empty database, or add actions from a CSV file."""
+    from pdca.db.access import unreachable_directory
     from pdca.db.input_files import refuse_no_file_name
     from pdca.db.transfer import import_file, import_into_new
 
     refuse_no_file_name(file)
     resolved = session.resolved
-    if os.path.lexists(resolved.path):
+    # A folder one may not enter hides the file: it was taken for none, and the import's
+    # scratch copy beside it named in "Permission denied" (a team's move). The store's open
+    # says whose folder it is and what to ask.
+    if os.path.lexists(resolved.path) or unreachable_directory(resolved.path) is not None:
         store = session.store(create=True)
         before = {person.login for person in store.list_people()}
         summary = import_file(store, Path(file), session.today(), skip_existing=skip_existing)
