@@ -26,6 +26,7 @@ from pdca.db.errors import (
     InvalidInput,
     PdcaError,
     database_failure,
+    shell_word,
 )
 
 _NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK}
@@ -161,6 +162,48 @@ def fresh_shape() -> Shape:
         return shape(connection)
     finally:
         connection.close()
+
+
+@functools.cache
+def _shape_at(version: int) -> Shape:
+    """The shape of a pdca database at schema ``version``, made in memory."""
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        for _name, step in schema.MIGRATIONS[:version]:
+            step(connection)
+        return shape(connection)
+    finally:
+        connection.close()
+
+
+def mark_set_back(connection: sqlite3.Connection, path: Path) -> str | None:
+    """What a file whose pdca mark or schema version was changed outside pdca (``PRAGMA
+    application_id = 0``, ``user_version = 5`` from a shell) is, and the command that puts it
+    back, when its tables, indexes and triggers are this pdca's very own; else None. It was
+    refused as "not a pdca one", or its upgrade failed on a table already there ("owned by
+    root:root, mode 0644"), and doctor said all was well (a tester)."""
+    application_id, version = schema.read_versions(connection)
+    latest = schema.schema_version()
+    if (application_id, version) == (schema.APPLICATION_ID, latest) or version > latest:
+        return None
+    if shape(connection) != fresh_shape():
+        return None
+    # An older version with the latest's objects is a real older file only when the
+    # migrations since changed no object (data alone): then nothing is said.
+    lowered = 1 <= version < latest and _shape_at(version) != fresh_shape()
+    cleared = application_id != schema.APPLICATION_ID
+    if not lowered and not cleared:
+        return None
+    fixes = [f"PRAGMA application_id = {schema.APPLICATION_ID}"] * cleared
+    fixes += [f"PRAGMA user_version = {latest}"] * lowered
+    what = " and ".join(
+        [*["its pdca mark (application_id) was cleared"] * cleared,
+         *[f"its schema version says {version} of tables that are version {latest}'s"] * lowered]
+    )  # fmt: skip
+    return (
+        f"{what}: changed outside pdca (left untouched); if it is the team's file, put it"
+        f" back: sqlite3 {shell_word(path)} {shell_word('; '.join(fixes))}"
+    )
 
 
 def shape_difference(found: Shape, wanted: Shape) -> str | None:

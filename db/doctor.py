@@ -623,6 +623,8 @@ def _check_contents(
 ) -> list[Check]:
     application_id, version = schema.read_versions(connection)
     known = schema.schema_version()
+    if path is not None and (said := copies.mark_set_back(connection, path)):
+        return [Check("schema", False, said)]  # every command refuses it until then
     if application_id not in (0, schema.APPLICATION_ID) or (application_id == 0 and version == 0):
         tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         return [

@@ -1645,6 +1645,11 @@ def identify(conn: sqlite3.Connection, path: Path) -> int | None:
     tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     if application_id == 0 and user_version == 0 and tables == 0:
         return None  # a SQLite file nobody has put anything in yet
+    if application_id != APPLICATION_ID or user_version < schema_version():
+        from pdca.db.copies import mark_set_back  # read only off the usual path: an upgrade
+
+        if said := mark_set_back(conn, path):
+            raise DatabaseProblem(f"{path}: {said}")
     if application_id != APPLICATION_ID:
         raise DatabaseProblem(
             f"{path}: a SQLite database, but not a pdca one (left untouched){WHICH_FILE}"

@@ -426,6 +426,44 @@ def test_a_value_past_a_check_is_the_rows_not_damage_to_the_file(store, db_path)
     assert checks["values"][0] is False and f"first id {action.id}: phase" in checks["values"][1]
 
 
+@pytest.mark.parametrize(
+    ("pragmas", "fixes"),
+    [
+        ("PRAGMA user_version = 5", "PRAGMA user_version = {latest}"),
+        ("PRAGMA application_id = 0", "PRAGMA application_id = {mark}"),
+    ],
+)
+def test_a_mark_or_version_changed_by_hand_is_named_with_the_command_that_puts_it_back(
+    cli, tmp_path: Path, pragmas: str, fixes: str
+) -> None:
+    """user_version lowered from a shell: every command failed on "table notifications
+    already exists; owned by root:root", and doctor said "pdca will upgrade it"; the mark
+    cleared: "not a pdca one", and doctor all ok (a tester). Both name what changed and the
+    PRAGMA that puts it back, and nothing is written."""
+    from pdca.db import schema
+
+    path = tmp_path / "team.db"
+    assert cli("--db", str(path), "init").exit_code == 0
+    conn = sqlite3.connect(path)
+    conn.execute(pragmas)
+    conn.close()
+    before = path.read_bytes()
+    fix = fixes.format(latest=schema.schema_version(), mark=schema.APPLICATION_ID)
+    refused = cli("--db", str(path), "list")
+    assert refused.exit_code == 1
+    assert "changed outside pdca (left untouched); if it is the team's file, put it back:" in (
+        refused.stderr
+    )
+    assert refused.stderr.rstrip().endswith(f"sqlite3 {path} '{fix}'")
+    checked = cli("--db", str(path), "doctor")
+    assert checked.exit_code == 1 and "FAIL schema " in checked.stdout
+    assert path.read_bytes() == before
+    conn = sqlite3.connect(path)
+    conn.execute(fix)
+    conn.close()
+    assert cli("--db", str(path), "list").exit_code == 0
+
+
 def test_a_record_deleted_by_hand_is_named_and_an_undone_one_is_not(store, db_path):
     """The log recorded a check-in that is gone with no delete logged (a DELETE with sqlite3):
     a warning naming it. A check-in undone (its delete logged) and a record added by hand are
@@ -648,10 +686,12 @@ def test_an_older_file_its_reader_may_not_write_fails_the_schema_check(
     """ "pdca will upgrade it" to a reader whose every command refused to, for want of
     writing it (a trial of upgrade day). Root may write anything: the probe is pretended."""
     from pdca.db import doctor
+    from tests.unit.test_file_safety import make_old_database
 
-    store.conn.execute("PRAGMA user_version = 20")
+    older = db_path.with_name("older.db")
+    make_old_database(older, 20)  # an older pdca's file (a lowered user_version is named)
     monkeypatch.setattr(doctor, "file_lets_me_write", lambda path: False)
-    ok, detail = _by_name(db_path)["schema"]
+    ok, detail = _by_name(older)["schema"]
     assert not ok and detail.startswith(f"version 20: pdca must upgrade it to {schema_version()}")
     assert "may not write it: someone who may write it and its folder runs any pdca" in detail
 
@@ -755,12 +795,11 @@ def test_the_copy_kept_before_an_upgrade_is_named_as_such_with_no_backup_advice(
 ) -> None:
     """doctor on ``pdca.db.v20.bak`` said pdca would upgrade it and to back it up hourly
     (a tester): pdca refuses to open it, and it is no file to work on."""
+    from tests.unit.test_file_safety import make_old_database
+
     store.add_action(ActionDraft(title="x"))
     kept = db_path.with_name(f"{db_path.name}.v20.bak")
-    store.conn.execute(f"VACUUM INTO '{kept}'")
-    with sqlite3.connect(kept) as conn:
-        conn.execute("PRAGMA user_version = 20")
-    conn.close()
+    make_old_database(kept, 20)
     checks = _by_name(kept)
     ok, detail = checks["schema"]
     assert ok and detail.startswith(
