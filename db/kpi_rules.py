@@ -368,6 +368,13 @@ def escalation_steps(
 CHANGE_READINGS_NEEDED = 3
 
 
+def change_window_days(cadence: str) -> int:
+    """How many days either side of a linked action its before/after reads: 28, or three
+    of the KPI's periods when that is longer. 28 days held one monthly reading, and three are
+    needed: a cost KPI's change could never be told (a coach)."""
+    return max(CHANGE_WINDOW_DAYS, CHANGE_READINGS_NEEDED * CADENCE_DAYS.get(cadence, 1))
+
+
 @dataclass(frozen=True)
 class Change:
     """The KPI around one linked action: the mean before it entered Do against after it was
@@ -380,6 +387,7 @@ class Change:
     delta: float | None
     verdict: Trend  # better / worse / flat, or unknown without readings on both sides
     abandoned: bool = False  # as ``ActionChange``'s: the report lists no abandoned one
+    window_days: int = CHANGE_WINDOW_DAYS  # ``change_window_days`` of its KPI
 
 
 def before_after(
@@ -403,7 +411,9 @@ def before_after(
     before_mean = sum(before) / len(before) if before else None
     after_mean = sum(after) / len(after) if after else None
     if before_mean is None or after_mean is None:
-        return Change(before_mean, len(before), after_mean, len(after), None, "unknown")
+        return Change(
+            before_mean, len(before), after_mean, len(after), None, "unknown", False, window_days
+        )
     delta = after_mean - before_mean
     scale = abs(target - baseline) or abs(baseline) or 1.0
     if min(len(before), len(after)) < CHANGE_READINGS_NEEDED:
@@ -414,7 +424,9 @@ def before_after(
         verdict = "flat"
     else:
         verdict = "better" if (delta > 0) == (direction == "up") else "worse"
-    return Change(before_mean, len(before), after_mean, len(after), delta, verdict)
+    return Change(
+        before_mean, len(before), after_mean, len(after), delta, verdict, False, window_days
+    )
 
 
 def verdict_words(
@@ -423,6 +435,7 @@ def verdict_words(
     after_count: int,
     done: bool = True,
     window_over: bool = False,
+    window_days: int = CHANGE_WINDOW_DAYS,
 ) -> str:
     """A before/after verdict as said: ``better``, ..., or why there is none yet
     (``too early to tell: 1 reading after done``; ``too few readings before Do to tell: 2``;
@@ -443,15 +456,17 @@ def verdict_words(
             else f"{after_count} reading" + "s" * (after_count != 1)
         )
         if window_over:
-            return f"too few readings after done to tell: {count} in the {CHANGE_WINDOW_DAYS} days"
+            return f"too few readings after done to tell: {count} in the {window_days} days"
         return f"too early to tell: {count} after done"
     # Too few before Do: waiting will not bring more ("too early" said it would, a coach).
     return f"too few readings before Do to tell: {before_count}"
 
 
-def change_window_over(done_at: str | None, now: datetime) -> bool:
+def change_window_over(
+    done_at: str | None, now: datetime, window_days: int = CHANGE_WINDOW_DAYS
+) -> bool:
     """Whether the days after done that a before/after compares have all passed."""
-    return done_at is not None and now - parse_time(done_at) > timedelta(days=CHANGE_WINDOW_DAYS)
+    return done_at is not None and now - parse_time(done_at) > timedelta(days=window_days)
 
 
 def change_words(change: ActionChange | Change, done_at: str | None, now: datetime) -> str:
@@ -466,7 +481,8 @@ def change_words(change: ActionChange | Change, done_at: str | None, now: dateti
         change.before_count,
         change.after_count,
         done_at is not None,
-        change_window_over(done_at, now),
+        change_window_over(done_at, now, change.window_days),
+        change.window_days,
     )
 
 

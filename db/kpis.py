@@ -266,13 +266,15 @@ def kpi_detail(store: Store, name: str) -> KpiDetail:
     for action in actions:
         if action["id"] not in entered:
             continue  # never reached Do: nothing to compare
+        window = kpi_rules.change_window_days(kpi.cadence)
         change = kpi_rules.before_after(
-            readings_around(store, kpi.id, entered[action["id"]], action["done_at"]),
+            readings_around(store, kpi.id, entered[action["id"]], action["done_at"], window),
             entered[action["id"]],
             action["done_at"],
             direction=kpi.direction,
             baseline=kpi.baseline,
             target=kpi.target,
+            window_days=window,
         )
         changes.append(
             ActionChange(
@@ -289,6 +291,7 @@ def kpi_detail(store: Store, name: str) -> KpiDetail:
                 # no verdict for an abandoned one: kpi show --json said "better" (a retrial)
                 verdict="unknown" if action["decision"] == "abandon" else change.verdict,
                 abandoned=action["decision"] == "abandon",
+                window_days=window,
             )
         )
     history = alerts.alerts_of_kpi(store, kpi.id)
@@ -308,12 +311,16 @@ def kpi_detail(store: Store, name: str) -> KpiDetail:
 
 
 def readings_around(
-    store: Store, kpi_id: int, entered_do: str, done_at: str | None
+    store: Store,
+    kpi_id: int,
+    entered_do: str,
+    done_at: str | None,
+    window_days: int = kpi_rules.CHANGE_WINDOW_DAYS,
 ) -> list[tuple[str, float]]:
     """The readings ``kpi_rules.before_after`` compares for one action: the window before it
     entered Do and the one after it was done, read off the (kpi_id, at) index whatever their
     age (the chart's year of readings left an older action's "- → -": a tester)."""
-    window = timedelta(days=kpi_rules.CHANGE_WINDOW_DAYS)
+    window = timedelta(days=window_days)
     start = kpi_rules.parse_time(entered_do)
     spans = [(iso(start - window), entered_do)]
     if done_at is not None:

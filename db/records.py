@@ -311,6 +311,7 @@ class ActionChange(Record):
     verdict: Trend
     # Done with the decision to abandon: its numbers are shown, and never credited to it
     abandoned: bool = False
+    window_days: int = 28  # the days either side it reads (``kpi_rules.change_window_days``)
 
 
 class KpiDetail(Record):

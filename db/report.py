@@ -543,15 +543,17 @@ def _change(
     store: Store, kpi: Kpi, action_id: int, title: str, began: str, done_at: str
 ) -> ReportChange:
     """One done action's before and after on ``kpi``, as ``pdca kpi show`` works it out."""
-    from pdca.db.kpi_rules import before_after, change_words
+    from pdca.db.kpi_rules import before_after, change_window_days, change_words
 
+    window = change_window_days(kpi.cadence)
     change = before_after(
-        kpis.readings_around(store, kpi.id, began, done_at),
+        kpis.readings_around(store, kpi.id, began, done_at, window),
         began,
         done_at,
         direction=kpi.direction,
         baseline=kpi.baseline,
         target=kpi.target,
+        window_days=window,
     )
     return ReportChange(
         action_id=action_id,

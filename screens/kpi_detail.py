@@ -25,7 +25,7 @@ from pdca.db import alerts, kpis, xmr
 from pdca.db.clock import local_day
 from pdca.db.errors import PdcaError, shell_word
 from pdca.db.kpi_rules import (
-    CHANGE_WINDOW_DAYS,
+    change_window_days,
     change_words,
     parse_time,
     target_by_words,
@@ -565,7 +565,8 @@ def changes(detail: KpiDetail, now: datetime) -> Text:
     """The linked actions that entered Do, the latest to do so first; their count leads."""
     count = f" ({len(detail.changes)}, the latest first)" if len(detail.changes) > 1 else ""
     text = Text(
-        f"Linked actions{count}: mean of the {CHANGE_WINDOW_DAYS} days before Do against"
+        f"Linked actions{count}: mean of the {change_window_days(detail.row.kpi.cadence)}"
+        " days before Do against"
         f" after done   {DO_MARK} entered Do  {DONE_MARK} done\n",
         style="bold",
     )

@@ -653,6 +653,9 @@ def kpi_show(session: Session, name: str, as_json: bool) -> None:
     if k.benchmark is not None:
         source = f" ({k.benchmark_source})" if k.benchmark_source else ""
         benchmark = in_unit(k.benchmark) + source
+    from pdca.db.kpi_rules import change_window_days
+
+    days = change_window_days(k.cadence)
     lines = [
         f"{k.name}  [{row.status}]",
         f"  latest       {latest}",
@@ -673,11 +676,11 @@ def kpi_show(session: Session, name: str, as_json: bool) -> None:
         # Only actions that entered Do have a "before" (a tester read "(0)" beside a linked
         # action still in Plan as no action linked); none said so, not as a rule for none
         # ("(0): mean 28 days before Do against after done" read as nonsense, a new lead).
-        f"linked actions that entered Do ({len(detail.changes)}): mean {28} days before Do"
+        f"linked actions that entered Do ({len(detail.changes)}): mean {days} days before Do"
         " against after done"
         if detail.changes
         else "linked actions that entered Do: none yet (each is then shown, the mean of the"
-        " 28 days before Do against after done)",
+        f" {days} days before Do against after done)",
     ]
     from pdca.db.kpi_rules import change_words
 

@@ -343,14 +343,12 @@ def _kpi_section(item: ReportKpi, now: datetime) -> list[str]:
 
 def changes_heading(item: ReportKpi) -> str:
     """What the before/after lines under a KPI compare, as the app's detail says it."""
-    from pdca.db.kpi_rules import CHANGE_WINDOW_DAYS
+    from pdca.db.kpi_rules import change_window_days
 
     count = len(item.changes)
     latest = ", the latest first" if count > 1 else ""
-    return (
-        f"Done actions ({count}{latest}): mean of the {CHANGE_WINDOW_DAYS} days before Do"
-        " against after done"
-    )
+    days = change_window_days(item.row.kpi.cadence)
+    return f"Done actions ({count}{latest}): mean of the {days} days before Do against after done"
 
 
 def computed_or_dash(number: float | None) -> str:

@@ -1205,7 +1205,8 @@ def test_a_linked_action_without_a_before_and_after_says_why() -> None:
             "done_at": "2026-11-10T09:00:00Z", "before_mean": None, "before_count": 0,
             "after_mean": 13.5, "after_count": 1, "delta": None, "verdict": "unknown",
         }  # fmt: skip
-        detail = SimpleNamespace(changes=[ActionChange(**{**fields, **kwargs})])
+        daily = SimpleNamespace(kpi=SimpleNamespace(cadence="daily"))
+        detail = SimpleNamespace(changes=[ActionChange(**{**fields, **kwargs})], row=daily)
         return changes(detail, NOW_DT).plain.splitlines()[1]  # type: ignore[arg-type]
 
     assert line() == "#5 Walkthrough: - → 13.5 (no readings before Do)"

@@ -328,6 +328,33 @@ def test_detail_has_before_after_for_linked_actions(
     assert len(detail.readings) == 30 and detail.row.status == "ok"
 
 
+def test_a_monthly_kpis_before_and_after_reads_three_months(store: Store, db_path: Path) -> None:
+    """28 days either side held one monthly reading, and three are needed: a cost KPI's
+    change could never be told (a coach). A monthly KPI's window is three of its months."""
+    store.add_kpi(KpiDraft(name="Cloud spend", unit="k$", baseline=170, target=150,
+                           direction="down", cadence="monthly"))  # fmt: skip
+    for month in range(1, 8):  # monthly readings: 172 before, 158 after
+        value = 172.0 if month > 3 else 158.0
+        store.record_reading(
+            ReadingDraft(kpi="Cloud spend", value=value), NOW_DT - timedelta(days=30 * month)
+        )
+    past = open_as(db_path, "alice", NOW_DT - timedelta(days=118))
+    try:
+        action = past.add_action(ActionDraft(title="Delete orphaned volumes", owner="dana",
+                                             due="2026-12-30", kpi="Cloud spend"))  # fmt: skip
+        past.move_action(action.id, "do")
+        past.add_checkin(action.id, CheckinDraft(message="going"))
+        past.move_action(action.id, "check")
+        past.move_action(action.id, "act", verdict="worked")
+        past.complete_action(action.id, "standardize")
+    finally:
+        past.close()
+    [change] = kpis.kpi_detail(store, "Cloud spend").changes
+    assert change.window_days == 93
+    assert (change.before_count, change.after_count) == (4, 3)  # 120-210 days ago; 30-90
+    assert (change.before_mean, change.after_mean, change.verdict) == (172, 158, "better")
+
+
 def test_import_good_rows(store: Store, kpi: str, tmp_path: Path) -> None:
     file = tmp_path / "r.csv"
     file.write_text(
