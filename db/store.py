@@ -1039,6 +1039,10 @@ class Store:
         alike = self.people_spelled_alike(login)
         if alike:
             return f"; did you mean {alike[0]}?"
+        # An account of this machine in another case (Ann for ann), as add --owner names it:
+        # list --owner Ann listed the file's people and not ann (a docs trial)
+        if (account := case_slip_outside_the_file(login, self.actor)) is not None:
+            return f"; did you mean {account}?"
         logins = self.conn.execute(
             "SELECT login FROM people ORDER BY login LIMIT ?", (_LOGINS_LISTED + 1,)
         ).fetchall()

@@ -799,6 +799,11 @@ def test_list_owner_must_be_one_of_the_files_people(board, cli, ok) -> None:
     assert one_line_error(cli("list", "--owner", "zed")) == (
         "--owner: 'zed' is not one of this file's people (its people: bob, dana)"
     )
+    # one's own login in capitals, not yet one of the file's people: named, as add names it
+    # (list --owner Ann listed the file's people, a docs trial)
+    assert one_line_error(cli("list", "--owner", "Alice")) == (  # PDCA_USER is alice
+        "--owner: 'Alice' is not one of this file's people; did you mean alice?"
+    )
 
 
 def test_owner_me_lists_nothing_for_someone_new_to_the_file(board, cli, monkeypatch) -> None:
