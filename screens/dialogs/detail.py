@@ -12,6 +12,7 @@ from functools import partial
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Label, Static
 
@@ -61,8 +62,20 @@ class ActionDetailScreen(Dialog[str | None]):
         Binding("less_than_sign,shift+left", "answer('back')", "Back", id="board-back"),
         # As in every view (it did nothing here, a tester): closes, and undoes on the board.
         Binding("u", "answer('undo')", "Undo", id="board-undo"),
+        # j, k, g and G scroll it as in every view (they did nothing here, a keyboard trial)
+        Binding("j", "scroll_by(1)", "Scroll down", show=False, id="detail-down"),
+        Binding("k", "scroll_by(-1)", "Scroll up", show=False, id="detail-up"),
+        Binding("g", "scroll_to_end(False)", "Top", show=False, id="detail-top"),
+        Binding("G", "scroll_to_end(True)", "Bottom", show=False, id="detail-bottom"),
         *THE_APPS_KEYS,
     ]
+
+    def action_scroll_by(self, lines: int) -> None:
+        self.query_one(".dialog--frame", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_scroll_to_end(self, bottom: bool) -> None:
+        frame = self.query_one(".dialog--frame", VerticalScroll)
+        (frame.scroll_end if bottom else frame.scroll_home)(animate=False)
 
     def palette_commands(self) -> list[PaletteEntry]:
         """The detail's keys by name in the palette: none were there, and "back" found

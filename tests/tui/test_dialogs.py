@@ -876,6 +876,31 @@ async def test_detail_shows_fields_checkins_and_history() -> None:
         assert "version" not in text and "updated_at" not in text
 
 
+async def test_j_k_g_and_big_g_scroll_the_detail_as_in_every_view() -> None:
+    """j and G did nothing in the action's detail, where every view and the KPI detail
+    scroll by them (a keyboard trial)."""
+    from textual.containers import VerticalScroll
+
+    shown = detail(notes="\n".join(f"line {n}" for n in range(60)))
+    app = Harness(ActionDetailScreen(detail=shown, today=TODAY))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        frame = app.screen.query_one(".dialog--frame", VerticalScroll)
+        assert frame.scroll_y == 0 and frame.max_scroll_y > 3
+        await pilot.press("j", "j", "j")
+        await pilot.pause()
+        assert frame.scroll_y == 3
+        await pilot.press("k")
+        await pilot.pause()
+        assert frame.scroll_y == 2
+        await pilot.press("G")
+        await pilot.pause()
+        assert frame.scroll_y == frame.max_scroll_y
+        await pilot.press("g")
+        await pilot.pause()
+        assert frame.scroll_y == 0
+
+
 async def test_a_done_actions_detail_says_done_not_the_phase_it_ended_in() -> None:
     """An action abandoned from Plan read "phase Plan since …" in its detail, where pdca show
     said "phase done (abandon)" (a tester)."""
