@@ -1358,7 +1358,12 @@ class PdcaApp(App[None]):
             return
         shown = [f"settings: {problem}" for problem in problems[:PROBLEMS_SHOWN]]
         if len(problems) > PROBLEMS_SHOWN:
-            shown.append(f"settings: and {len(problems) - PROBLEMS_SHOWN} more like them")
+            # Named, if not said: "and 2 more like them" hid a board-new = "q", which quit
+            # where New was meant, till the others were taken out (a keyboard trial)
+            rest = problems[PROBLEMS_SHOWN:]
+            names = ", ".join(problem.split(": ", 1)[0] for problem in rest[:PROBLEMS_SHOWN])
+            more = ", …" if len(rest) > PROBLEMS_SHOWN else ""
+            shown.append(f"settings: and {len(rest)} more like them: {names}{more}")
         self.notify("\n".join(shown), severity="warning", timeout=12 + 2 * len(shown), markup=False)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
