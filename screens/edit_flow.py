@@ -472,6 +472,8 @@ def say_gone(
     gone = board.store.changed_since("action", action_id)
     how = " ".join(part for part in (gone.by, short_time(gone.at) if gone.at else "") if part)
     what = f": {gone.what}" if gone.what else ""
+    if board.store.gone_unlogged("action", action_id):
+        how, what = "deleted outside pdca, with no change logged", ""
     lost = f" ({edit_words(action_id, mine, cut=None)})" if mine is not None else ""
     if mine is not None:
         board.context.gone_edits.append(edit_words(action_id, mine, cut=None))

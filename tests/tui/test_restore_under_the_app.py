@@ -37,6 +37,37 @@ async def press_on(app, pilot, action: Action, key: str) -> None:  # type: ignor
     await settle_app(app, pilot)
 
 
+async def test_a_card_deleted_with_sqlite3_under_its_form_is_said_deleted_outside_pdca(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """ben deleted #29 with sqlite3 while ann's form was open: "#29 is gone since you opened
+    it (heidi 2026-11-21: edited #29: notes)" blamed heidi's change of two days before (a
+    tester). No change pdca logged took it: said so."""
+    import sqlite3
+
+    store.add_action(ActionDraft(title="older"))
+    target = store.add_action(ActionDraft(title="TARGET-ZZ"))
+    app = make_app(db_path, actor="bob")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle_app(app, pilot)
+        app.screen.focus_action(target.id)  # type: ignore[attr-defined]
+        await settle_app(app, pilot)
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ActionFormModal)
+        app.screen.query_one("#title", Input).value = "TARGET-ZZ v2"
+        with sqlite3.connect(db_path) as conn:
+            conn.execute("DELETE FROM actions WHERE id = ?", (target.id,))
+        conn.close()
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        said = [str(n.message) for n in app._notifications if "is gone" in str(n.message)]
+        assert said and said[0].startswith(
+            f"#{target.id} is gone since you opened it (deleted outside pdca, with no change"
+            " logged); your edit was not saved"
+        ), said
+
+
 async def test_an_edit_form_open_across_a_restore_meets_no_such_action(
     make_app, store: Store, db_path: Path
 ) -> None:
