@@ -100,6 +100,9 @@ class ReportKpi(BaseModel):
     changes: list[ReportChange] = []  # its done actions' before and after, the latest first
     limits: ChartLimits | None = None
     signals: list[ChartSignal] = []
+    # The better side's: the shift that shows an improvement held, which an A3 page is for
+    # (the report named only the worse side's, a coach)
+    better_signals: list[ChartSignal] = []
     # Its other open alerts (the row's is the most pressing): an overdue signal alert beside
     # a threshold one was nowhere in the report (a coach).
     other_alerts: list[Alert] = []
@@ -438,10 +441,16 @@ def _report_kpi(
     markers: list[ChartMarker],
     baseline: list[tuple[str, float]],
 ) -> ReportKpi:
-    """A KPI's chart data with its XmR limits and the readings of its bad-side signals."""
+    """A KPI's chart data with its XmR limits and the readings of its signals, each side's."""
     chart = signals.chart_of(baseline, readings)
     limits = signals.limits_of(chart)
     value_at = dict(readings)
+    flagged = [
+        (ChartSignal(at=at, value=value_at[at], rule=mark.rule_text), mark.bad)
+        for mark in signals.marks(chart, xmr.signals(chart) if chart else [], row.kpi.direction)
+        for at in mark.points
+        if at in value_at
+    ]
     return ReportKpi(
         row=row,
         readings=readings,
@@ -449,13 +458,8 @@ def _report_kpi(
         limits=ChartLimits(centre=limits.centre, lower=limits.lower, upper=limits.upper)
         if limits is not None
         else None,
-        signals=[
-            ChartSignal(at=at, value=value_at[at], rule=mark.rule_text)
-            for mark in signals.marks(chart, xmr.signals(chart) if chart else [], row.kpi.direction)
-            if mark.bad
-            for at in mark.points
-            if at in value_at
-        ],
+        signals=[signal for signal, bad in flagged if bad],
+        better_signals=[signal for signal, bad in flagged if not bad],
     )
 
 

@@ -363,6 +363,10 @@ def _kpi(item: ReportKpi, now: datetime) -> str:
     chart = svg_chart(
         item.readings, kpi, now, markers=item.markers, limits=item.limits, signals=item.signals
     )
+    if item.better_signals:  # the chart rings the worse side's alone: the better's in words
+        from pdca.tui.report_md import signal_rules
+
+        chart += f"\n<p>Signals for the better: {esc(signal_rules(item.better_signals))}</p>"
     start = chart_start(item.readings, now)
     listed = marks_list(item.markers, start, x_of(start, now))
     from pdca.tui.report_md import moved_here_words

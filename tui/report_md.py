@@ -140,6 +140,11 @@ def _both(status: str, more: str) -> str:
     return f"{STATUS_WORDS.get(status, status)} · {more}"
 
 
+def signal_rules(signals: Sequence[ChartSignal]) -> str:
+    """The rules that fired, once each, and how many readings they cover."""
+    return f"{'; '.join(dict.fromkeys(s.rule for s in signals))} ({signal_count(signals)})"
+
+
 def signal_count(signals: Sequence[ChartSignal]) -> str:
     """How many readings the signals flag: a reading two rules flag is one reading."""
     count = len({signal.at for signal in signals})
@@ -253,9 +258,11 @@ def text_chart(
     markers: Sequence[ChartMarker] = (),
     limits: ChartLimits | None = None,
     signals: Sequence[ChartSignal] = (),
+    better: Sequence[ChartSignal] = (),
 ) -> str:
     """A KPI's year as one sparkline of weekly means, with its reference lines in words.
-    ``limits`` and ``signals``: the XmR chart (natural process limits, flagged readings)."""
+    ``limits`` and ``signals``: the XmR chart (natural process limits, flagged readings);
+    ``better``: the readings in signals on the better side."""
     means = weekly_means(readings, now)
     while means and means[0] is None:  # from the first week measured
         means.pop(0)
@@ -278,8 +285,9 @@ def text_chart(
         said = " ".join(f"{m.label} {local_day(m.at)}" for m in latest)
         refs.append(f"{grouped(earlier)} earlier marks … {said}" if earlier else said)
     if signals:  # the rules that fired on the bad side, and how many readings they cover
-        rules = "; ".join(dict.fromkeys(signal.rule for signal in signals))
-        refs.append(f"signals: {rules} ({signal_count(signals)})")
+        refs.append(f"signals: {signal_rules(signals)}")
+    if better:
+        refs.append(f"signals for the better: {signal_rules(better)}")
     shown = f"`{line}`" if line.strip() else "*no readings*"  # never an empty ``
     return f"{shown} {' · '.join(refs)}"
 
@@ -321,7 +329,13 @@ def _kpi_section(item: ReportKpi, now: datetime) -> list[str]:
     )
     lines.append("")
     chart = text_chart(
-        item.readings, kpi, now, markers=item.markers, limits=item.limits, signals=item.signals
+        item.readings,
+        kpi,
+        now,
+        markers=item.markers,
+        limits=item.limits,
+        signals=item.signals,
+        better=item.better_signals,
     )
     count = len(item.readings)
     # "as weekly means", not "weekly": that read as the KPI's cadence, a daily one's too (a

@@ -161,6 +161,29 @@ def test_the_chart_draws_xmr_limits_and_signals_when_given(history: Store) -> No
     assert "signals: beyond a limit <b> (1 reading)" in line
 
 
+def test_the_report_names_the_signals_for_the_better_too(cli, store: Store) -> None:
+    """The A3 page named the spike before the programme and never the shift that proved the
+    improvement, though kpi show listed it (a coach): both sides are named, the better's
+    apart (and in words on the HTML page, whose chart rings the worse side's alone)."""
+    from datetime import timedelta
+
+    from pdca.db.models import InitiativeDraft, KpiDraft, ReadingDraft
+    from tests.conftest import NOW_DT
+
+    store.add_initiative(InitiativeDraft(name="Flow", objective="Resolution time down"))
+    store.add_kpi(KpiDraft(name="Resolution", unit="h", baseline=30, target=20,
+                           direction="down", initiative="Flow"))  # fmt: skip
+    values = [30.0, 31.0, 29.0, 30.5, 29.5] * 4 + [22.0, 21.5, 22.5, 21.0, 22.0, 21.5, 22.5, 21.0]
+    for days, value in zip(range(len(values), 0, -1), values, strict=True):
+        store.record_reading(
+            ReadingDraft(kpi="Resolution", value=value), NOW_DT - timedelta(days=days)
+        )
+    text = report(cli, "Flow", "--format", "md")
+    assert "signals for the better: " in text and "below the centre line" in text
+    page = report(cli, "Flow", "--format", "html")
+    assert "<p>Signals for the better: " in page
+
+
 def test_a_signal_counts_its_readings_once_however_many_rules_flag_them(history: Store) -> None:
     from pdca.db.report import ChartSignal
     from pdca.tui.report_html import svg_chart
