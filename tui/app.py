@@ -657,6 +657,10 @@ class PdcaApp(App[None]):
             self.notify(notice, severity="warning", timeout=20, markup=False)
         for notice in self.notices:  # what the command line found opening the file
             self.notify(notice, severity="warning", timeout=20, markup=False)
+        # An open action in no phase's column ('Do', by another tool): gone from the board
+        # without a word (a retrial); said, as pdca list says it
+        for said in self.context.store.open_actions_off_the_columns():
+            self.notify(f"{said}; not on the board", severity="warning", timeout=20, markup=False)
         if self.settings.keys:
             self.apply_own_keys()
         elif self.settings.unknown:  # no keymap to check: not every screen's bindings read

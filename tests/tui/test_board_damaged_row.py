@@ -100,3 +100,29 @@ async def test_the_stand_up_names_a_due_set_by_hand_and_the_board_stays(
         )
         assert details[second.id][1] == "due holds '12345', not a date: changed outside pdca"
         assert app.is_running
+
+
+async def test_an_open_action_in_no_phase_is_named_on_the_board_and_by_list(
+    make_app, store: Store, db_path: Path, cli
+) -> None:
+    """A phase 'Do' written past the guards: no column holds it, and the action was gone from
+    the board and every open list without a word (a retrial). Said at the board's start, and
+    by pdca list as it leaves it out."""
+    cased = store.add_action(ActionDraft(title="cased", owner="bob"))
+    store.add_action(ActionDraft(title="intact", owner="bob"))
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DROP TRIGGER actions_kinds_on_update")
+        conn.execute("PRAGMA ignore_check_constraints = 1")
+        conn.execute("UPDATE actions SET phase = 'Do' WHERE id = ?", (cased.id,))
+    conn.close()
+    said = (
+        f"action {cased.id}: phase holds 'Do', not one of plan, do, check, act: changed outside"
+        " pdca (put it right with sqlite3, or restore a backup)"
+    )
+    listed = cli("list", "--owner", "bob")
+    assert listed.exit_code == 0 and "intact" in listed.stdout
+    assert listed.stderr == f"pdca: left out {said}\n"
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle_app(app, pilot)
+        assert f"{said}; not on the board" in [str(n.message) for n in app._notifications]
