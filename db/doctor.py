@@ -706,14 +706,23 @@ def _check_contents(
                 )
             )
         else:
-            if differing | extra <= kept.repairable():
-                advice = f"put them back: {kept.repair_command(path)}"
-            elif not differing:  # triggers of someone's own act on every write pdca makes
-                drops = "; ".join(f"DROP TRIGGER {_sql_name(name)}" for _k, name in sorted(extra))
-                advice = f"take them away: sqlite3 {shell_word(path)} {shell_word(drops)}"
-            else:
-                advice = "restore a backup (pdca restore)"
-            checks.append(Check("objects", False, f"{difference}: changed outside pdca; {advice}"))
+            # pdca's own objects by what mends them; someone's own view, index or table
+            # beside them changes no advice (it sent a repairable file to a backup, a
+            # reviewer); their triggers act on every write pdca makes: taken away
+            advice = []
+            if differing:
+                advice.append(
+                    f"put back what is pdca's: {kept.repair_command(path)}"
+                    if differing <= kept.repairable()
+                    else "restore a backup (pdca restore)"
+                )
+            if triggers := sorted(name for kind, name in extra if kind == "trigger"):
+                drops = "; ".join(f"DROP TRIGGER {_sql_name(name)}" for name in triggers)
+                advice.append(
+                    f"take away the other: sqlite3 {shell_word(path)} {shell_word(drops)}"
+                )
+            said = "; ".join(advice)
+            checks.append(Check("objects", False, f"{difference}: changed outside pdca; {said}"))
         checks += _check_kept(connection, path)
         checks += _check_people(connection, path)
         checks.append(_check_history(connection))
@@ -733,12 +742,9 @@ def _check_contents(
             journal + ("" if journal == wanted else f" (pdca switches it to {wanted} on open)"),
         )
     )
-    integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]
-    damaged = copies.damage_lines(integrity)
+    damaged = copies.structure_problems(connection)  # rows' values: the values check's
     said = "; ".join(damaged[:3]) + (f" (and {len(damaged) - 3} more)" if len(damaged) > 3 else "")
-    if not damaged:  # rows whose values break a CHECK are the values check's to name
-        said = "ok" if integrity == ["ok"] else "ok but for rows' values (values names them)"
-    checks.append(Check("integrity", not damaged, said))
+    checks.append(Check("integrity", not damaged, said or "ok"))
     broken = connection.execute("PRAGMA foreign_key_check").fetchall()
     looped = None if broken else schema.parent_cycle(connection)
     if looped is not None:

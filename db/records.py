@@ -311,7 +311,8 @@ class ActionChange(Record):
     verdict: Trend
     # Done with the decision to abandon: its numbers are shown, and never credited to it
     abandoned: bool = False
-    window_days: int = 28  # the days either side it reads (``kpi_rules.change_window_days``)
+    window_days: int = 28  # the days either side it reads (kpi_rules.CHANGE_WINDOW_DAYS, or
+    # ``change_window_days`` of its KPI: records imports no rules module)
 
 
 class KpiDetail(Record):

@@ -1614,8 +1614,10 @@ class Store:
         """What SQLite's ``integrity_check`` finds wrong in the whole file (indexes that
         disagree with their tables too), in one line, or None. Reads every page (0.4 s on the
         large file): for a long-lived process once at its start, not for every command."""
+        from pdca.db.copies import structure_problems
+
         try:
-            found = [row[0] for row in self.conn.execute("PRAGMA integrity_check")]
+            damaged = structure_problems(self.conn)
         except sqlite3.DatabaseError as error:
             if self.interrupted:  # stopped on purpose (the app quitting): nothing was found
                 raise Interrupted("the whole-file check was stopped before its end") from None
@@ -1623,9 +1625,6 @@ class Store:
             if known is None:
                 raise
             return str(known)
-        from pdca.db.copies import damage_lines
-
-        damaged = damage_lines(found)
         if not damaged:  # "ok", or only rows whose values reads leave out and name
             return None
         where = self.path or "the database"

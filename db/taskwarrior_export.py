@@ -30,7 +30,6 @@ from typing import Any
 from pdca.db.other_tools_exports import OtherToolsExport
 
 COLUMNS = ["title", "phase", "due", "priority", "notes", "uuid"]
-_SHORT_UUID = 8  # as Taskwarrior shows one
 # What a task holds that pdca reads, or that is Taskwarrior's own bookkeeping (urgency, the
 # recurrence's links): every other field is kept in the notes, as written.
 _READ_OR_INTERNAL = frozenset(
@@ -183,7 +182,8 @@ def _notes(task: dict[str, Any]) -> str:
     if isinstance(depends, str):  # before Taskwarrior 2.6: one comma-separated string
         depends = depends.split(",")
     if isinstance(depends, list) and depends:
-        lines.append("depends on: " + " ".join(_text(d)[:_SHORT_UUID] for d in depends))
+        # whole, as the task's own: a short one named two tasks (a retrial)
+        lines.append("depends on: " + " ".join(_text(d) for d in depends))
     for field_name, value in task.items():  # a UDA, or a field of a newer Taskwarrior
         if field_name not in _SAID_ABOVE and value not in (None, ""):
             lines.append(f"{field_name}: {_text(value)}")

@@ -212,7 +212,7 @@ def test_doctor_names_a_dropped_guard_and_repair_puts_it_back(
     conn.close()
     said = cli("doctor")
     assert said.exit_code == 1
-    assert "no trigger checkins_kinds_on_insert: changed outside pdca; put them back" in (
+    assert "no trigger checkins_kinds_on_insert: changed outside pdca; put back what is pdca's" in (
         said.stdout
     )
     repaired = cli("doctor", "--repair")

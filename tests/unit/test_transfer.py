@@ -571,7 +571,8 @@ def test_a_taskwarrior_tasks_other_fields_its_zone_and_its_whole_uuid(
         assert done.exit_code == 0, done.stderr
         [action] = store.list_actions()
         assert action.notes == (
-            "scheduled: 2026-12-10\nuntil: 2027-02-01\ndepends on: 9999eeee\nestimate: 5"
+            "scheduled: 2026-12-10\nuntil: 2027-02-01\ndepends on:"
+            " 9999eeee-0000-4000-8000-000000000009\nestimate: 5"
             "\n\nTaskwarrior 1234abcd-1111-4000-8000-000000000001"
         )
         both = tmp_path / "ab.json"
