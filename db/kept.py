@@ -344,7 +344,9 @@ def repair_store(store: Store) -> list[str]:
     # pdca's indexes first, in a write of their own (a second or two): the comparison below
     # reads the kept tables through them, and without the check-ins' it read for 94 s on
     # the large file, saying nothing (a reviewer)
-    indexes = [key for key in _broken(connection) if key[0] == "index"]
+    broken = _broken(connection)
+    remade = {name for kind, name in broken if kind == "table"}  # their indexes come with them
+    indexes = [key for key in broken if key[0] == "index" and _fresh()[key][0] not in remade]
     first: list[str] = []
     if indexes:
         with store.write() as transaction:
