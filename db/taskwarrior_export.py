@@ -78,8 +78,8 @@ def _counted(
         whose = "task's template" if one else "tasks' templates"
         other.said.append(
             f"{templates} recurring {whose}"
-            " left out: the tasks made so far came in, and no new ones will come (pdca add"
-            " --every makes a repeating action)"
+            " left out, among the done rows skipped: the tasks made so far came in, and no new"
+            " ones will come (pdca add --every makes a repeating action)"
         )
     # A due date is a local midnight in the exporter's zone; read in another, it is the day
     # before or after (a lead's export in Tokyo, imported on the team's UTC server).

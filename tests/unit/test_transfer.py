@@ -520,8 +520,8 @@ def test_a_taskwarrior_export_is_imported_as_its_tasks(
         " annotations and the fields pdca has no place for (scheduled, until, depends, a"
         " UDA's value); 1 that was under way ('started') with neither an assignee nor a due"
         " date came in as Plan (#2): Do needs an owner and a due date; 1 recurring task's"
-        " template left out: the tasks made so far came in, and no new ones will come (pdca"
-        " add --every makes a repeating action)"
+        " template left out, among the done rows skipped: the tasks made so far came in, and"
+        " no new ones will come (pdca add --every makes a repeating action)"
     )
     got = [(a.title, a.phase, a.owner, a.due, a.priority, a.notes) for a in store.list_actions()]
     assert sorted(got) == [
