@@ -50,6 +50,7 @@ from pdca.db.models import (
     DECISIONS,
     ID_MAX,
     PHASES,
+    TITLE_MAX,
     VERDICTS,
     ActionFields,
     ChangeFields,
@@ -433,7 +434,10 @@ def _echo_action_line(verb: str, action: Action | ActionLine, *, ended: bool = F
     # A done action's phase is where it ended: "[plan]" for an abandoned one read as open
     # (a tester), but for done's own reply ("done (abandon) #2 [plan]") that is the point.
     shown = "done" if action.done_at and not ended else action.phase
-    click.echo(f"{verb} #{action.id} [{shown}] {printable(action.title)}")
+    # A title longer than pdca writes (100 000 characters by sqlite3) filled the terminal
+    # after a one-field edit (a tester): cut where pdca's own limit is
+    title = action.title if len(action.title) <= TITLE_MAX else action.title[: TITLE_MAX - 1] + "…"
+    click.echo(f"{verb} #{action.id} [{shown}] {printable(title)}")
 
 
 def _at_a_terminal() -> bool:

@@ -2389,3 +2389,19 @@ def test_forget_of_someone_whose_work_is_all_done_says_done_work_keeps_them(ok, 
         " work keeps who did it"
     )
     assert len(held.stderr.splitlines()) == 1 and "reassign" not in held.stderr  # no loop
+
+
+def test_a_title_longer_than_pdca_writes_is_cut_in_a_reply(store, cli, db_path) -> None:
+    """A title of 100 000 characters set with sqlite3 filled the terminal after a one-field
+    edit (a tester): the reply cuts it where pdca's own limit is."""
+    import sqlite3
+
+    from pdca.db.models import TITLE_MAX, ActionDraft
+
+    action = store.add_action(ActionDraft(title="short"))
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE actions SET title = ? WHERE id = ?", ("x" * 100_000, action.id))
+    conn.close()
+    done = cli("edit", str(action.id), "--priority", "low")
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout == f"edited #{action.id} [plan] {'x' * (TITLE_MAX - 1)}…\n"
