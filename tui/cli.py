@@ -1756,6 +1756,13 @@ def done(session: Session, action_id: int, decision, as_json) -> None:
         _echo_action_line(f"done ({decision})", result.action, ended=True)
         if result.next_cycle is not None:
             _echo_action_line(f"next cycle {result.next_cycle.cycle}:", result.next_cycle)
+            if result.next_cycle.due is None:  # its move to Do was refused for it, unsaid
+                # till then (a coach)
+                click.echo(
+                    f"note: plan it with a due date before Do: pdca edit"
+                    f" {result.next_cycle.id} --due DATE",
+                    err=True,
+                )
         if decision == "standardize":
             # When the audits come, as adjust names its next cycle (a lead had to look).
             from pdca.db.followup_reads import followups_of
