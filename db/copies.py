@@ -59,6 +59,9 @@ def integrity(connection: sqlite3.Connection) -> list[str]:
     return [row[0] for row in connection.execute("PRAGMA integrity_check")]
 
 
+INTEGRITY_LINES_MOST = 100  # integrity_check's own limit: more lines mean "or more"
+
+
 def structure_problems(connection: sqlite3.Connection) -> list[str]:
     """``integrity_check``'s findings (``summary``'s lines), none for "ok", but for rows whose
     value breaks a CHECK (a shell's phase 'Do' past the guards): those are the rows', which

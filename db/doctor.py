@@ -10,6 +10,7 @@ from __future__ import annotations
 import glob
 import os
 import pwd
+import re
 import sqlite3
 import stat
 from dataclasses import dataclass, replace
@@ -232,7 +233,11 @@ def _with_backups(path: Path, checks: list[Check], now: datetime) -> list[Check]
         # No backup advice for a file that is no pdca file, or is a kept copy: a backup of it
         # is refused, or is no backup of the team's file (a tester).
         return checks
-    damaged = [i for i, check in enumerate(checks) if check.name == "integrity" and not check.ok]
+    damaged = [
+        i
+        for i, check in enumerate(checks)
+        if check.name == "integrity" and not check.ok and ONLY_INDEXES not in check.detail
+    ]
     if damaged:
         index = damaged[0]
         detail = checks[index].detail
@@ -743,7 +748,16 @@ def _check_contents(
         )
     )
     damaged = copies.structure_problems(connection)  # rows' values: the values check's
-    said = "; ".join(damaged[:3]) + (f" (and {len(damaged) - 3} more)" if len(damaged) > 3 else "")
+    # integrity_check stops at 100 lines: "and 97 more" of 149 (a retrial)
+    more = " or more" if len(damaged) >= copies.INTEGRITY_LINES_MOST else ""
+    said = "; ".join(damaged[:3]) + (
+        f" (and {len(damaged) - 3}{more} more)" if len(damaged) > 3 else ""
+    )
+    if (indexes := _damaged_indexes(damaged)) and path is not None:
+        # An index's entries, which SQLite makes again from its table: "restore a backup"
+        # would lose every write since, where a REINDEX mends it (a retrial)
+        reindex = "; ".join(f"REINDEX {_sql_name(name)}" for name in indexes)
+        said += f"; {ONLY_INDEXES}: sqlite3 {shell_word(path)} {shell_word(reindex)}"
     checks.append(Check("integrity", not damaged, said or "ok"))
     broken = connection.execute("PRAGMA foreign_key_check").fetchall()
     looped = None if broken else schema.parent_cycle(connection)
@@ -757,6 +771,22 @@ def _check_contents(
     else:
         checks.append(Check("references", not broken, _references_said(broken)))
     return checks + _check_notifications(connection)
+
+
+ONLY_INDEXES = "only indexes differ from their tables, which SQLite makes them again from"
+# integrity_check's lines about an index's entries alone
+_INDEX_LINE = re.compile(
+    r"(?:row \d+ missing from index|wrong # of entries in index|non-unique entry in index)"
+    r" (\S+)"
+)
+
+
+def _damaged_indexes(lines: list[str]) -> list[str]:
+    """The indexes named, when every line is about an index's entries; else none."""
+    found = [_INDEX_LINE.fullmatch(line) for line in lines]
+    if not lines or not all(found):
+        return []
+    return list(dict.fromkeys(match.group(1) for match in found if match))
 
 
 def _sql_name(name: str) -> str:

@@ -348,7 +348,9 @@ def repair_store(store: Store) -> list[str]:
     remade = {name for kind, name in broken if kind == "table"}  # their indexes come with them
     indexes = [key for key in broken if key[0] == "index" and _fresh()[key][0] not in remade]
     first: list[str] = []
-    if indexes:
+    # Not beside a kept table to be made again: the first write's log entry fires the
+    # triggers that keep it, and failed on "no such table" (a retrial); all in one write then
+    if indexes and not remade:
         with store.write() as transaction:
             first, _drifted = _objects(transaction.conn, indexes)
             transaction.log(

@@ -91,6 +91,13 @@ def ago(at: str | None, now_iso: str) -> str:
 @click.command()
 @json_option
 @pass_session
+def _say_off_the_columns(store: Store) -> None:
+    """Open actions in no phase ('Do' from another tool), named as pdca list names them: the
+    owners view counted them as Plan, and the stand-up left them out, unsaid (a retrial)."""
+    for said in store.open_actions_off_the_columns():
+        store.left_out[said] = None
+
+
 def owners(session: Session, as_json: bool) -> None:
     """Who owns what: open work by phase, late, stale, alerts and follow-ups due."""
     from pdca.db import accountability
@@ -98,6 +105,7 @@ def owners(session: Session, as_json: bool) -> None:
 
     store = session.store()
     rows = accountability.owners(store)
+    _say_off_the_columns(store)
     if as_json:
         click.echo(to_json(rows))
         return
@@ -356,6 +364,7 @@ def standup(
     digest = accountability.standup_digest(
         store, _since(session, since), most=most, standing_most=standing_most
     )
+    _say_off_the_columns(store)
     if post:
         _post(store, markdown(digest))  # before recording: a failed post records nothing
     if fmt == "json":

@@ -291,6 +291,22 @@ def test_a_dropped_kept_table_and_index_are_made_again(template: Path, tmp_path:
     assert file.kept_rows() == rows
 
 
+def test_a_dropped_kept_table_beside_another_tables_dropped_index_is_repaired(
+    template: Path, tmp_path: Path
+) -> None:
+    """The indexes-first write logged an event, whose triggers keep action_stays, dropped:
+    "no such table: main.action_stays", and nothing repaired (a retrial)."""
+    file = File(template, tmp_path, "both.db")
+    rows = file.kept_rows()
+    file.sql("DROP TABLE action_stays", "DROP INDEX idx_checkins_at")
+    repaired = file.pdca("doctor", "--repair")
+    assert repaired.returncode == 0, repaired.stderr
+    assert "table action_stays put back" in repaired.stdout
+    assert "index idx_checkins_at put back" in repaired.stdout
+    assert file.pdca("doctor").returncode == 0
+    assert file.kept_rows() == rows
+
+
 def test_objects_repair_cannot_mend_still_say_restore(template: Path, tmp_path: Path) -> None:
     file = File(template, tmp_path, "board.db")
     # A table of pdca's altered (an index dropped is repaired: every one is pdca's to remake)
