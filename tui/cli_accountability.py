@@ -88,9 +88,6 @@ def ago(at: str | None, now_iso: str) -> str:
 # --------------------------------------------------------------------------- owners
 
 
-@click.command()
-@json_option
-@pass_session
 def _say_off_the_columns(store: Store) -> None:
     """Open actions in no phase ('Do' from another tool), named as pdca list names them: the
     owners view counted them as Plan, and the stand-up left them out, unsaid (a retrial)."""
@@ -98,6 +95,9 @@ def _say_off_the_columns(store: Store) -> None:
         store.left_out[said] = None
 
 
+@click.command()
+@json_option
+@pass_session
 def owners(session: Session, as_json: bool) -> None:
     """Who owns what: open work by phase, late, stale, alerts and follow-ups due."""
     from pdca.db import accountability
