@@ -233,11 +233,7 @@ def _with_backups(path: Path, checks: list[Check], now: datetime) -> list[Check]
         # No backup advice for a file that is no pdca file, or is a kept copy: a backup of it
         # is refused, or is no backup of the team's file (a tester).
         return checks
-    damaged = [
-        i
-        for i, check in enumerate(checks)
-        if check.name == "integrity" and not check.ok and ONLY_INDEXES not in check.detail
-    ]
+    damaged = [i for i, check in enumerate(checks) if check.name == "integrity" and not check.ok]
     if damaged:
         index = damaged[0]
         detail = checks[index].detail
@@ -754,8 +750,9 @@ def _check_contents(
         f" (and {len(damaged) - 3}{more} more)" if len(damaged) > 3 else ""
     )
     if (indexes := _damaged_indexes(damaged)) and path is not None:
-        # An index's entries, which SQLite makes again from its table: "restore a backup"
-        # would lose every write since, where a REINDEX mends it (a retrial)
+        # An index's entries disagree with its table: "restore a backup" alone loses every
+        # write since, where a REINDEX mends it when the table is the sound side (a retrial).
+        # Tried first; the backup's advice follows, for when it is not (a reviewer).
         reindex = "; ".join(f"REINDEX {_sql_name(name)}" for name in indexes)
         said += f"; {ONLY_INDEXES}: sqlite3 {shell_word(path)} {shell_word(reindex)}"
     checks.append(Check("integrity", not damaged, said or "ok"))
@@ -773,18 +770,17 @@ def _check_contents(
     return checks + _check_notifications(connection)
 
 
-ONLY_INDEXES = "only indexes differ from their tables, which SQLite makes them again from"
-# integrity_check's lines about an index's entries alone
-_INDEX_LINE = re.compile(
-    r"(?:row \d+ missing from index|wrong # of entries in index|non-unique entry in index)"
-    r" (\S+)"
-)
+ONLY_INDEXES = "only indexes differ from their tables; try first, while nobody writes"
+# integrity_check's lines about an index's entries alone (not a UNIQUE one's duplicate: a
+# REINDEX of it fails)
+_INDEX_LINE = re.compile(r"(?:row \d+ missing from index|wrong # of entries in index) (\S+)")
 
 
 def _damaged_indexes(lines: list[str]) -> list[str]:
-    """The indexes named, when every line is about an index's entries; else none."""
+    """The indexes named, when every line is about an index's entries and the check said all
+    it found (under its limit); else none."""
     found = [_INDEX_LINE.fullmatch(line) for line in lines]
-    if not lines or not all(found):
+    if not lines or not all(found) or len(lines) >= copies.INTEGRITY_LINES_MOST:
         return []
     return list(dict.fromkeys(match.group(1) for match in found if match))
 

@@ -348,14 +348,11 @@ def repair_store(store: Store) -> list[str]:
     remade = {name for kind, name in broken if kind == "table"}  # their indexes come with them
     indexes = [key for key in broken if key[0] == "index" and _fresh()[key][0] not in remade]
     first: list[str] = []
-    # Not beside a kept table to be made again: the first write's log entry fires the
-    # triggers that keep it, and failed on "no such table" (a retrial); all in one write then
-    if indexes and not remade:
+    if indexes:
+        # No event in it: one fires the triggers that keep tables, which may be what is broken
+        # ("no such table", a retrial; a trigger not pdca's, a reviewer). Said in the next.
         with store.write() as transaction:
             first, _drifted = _objects(transaction.conn, indexes)
-            transaction.log(
-                "database", 0, "update", "repaired kept tables: " + "; ".join(first), None, None
-            )
     connection.execute("BEGIN")
     try:
         broken = _broken(connection)
@@ -363,12 +360,17 @@ def repair_store(store: Store) -> list[str]:
     finally:
         if connection.in_transaction:  # SQLite may have ended it on an error
             connection.execute("COMMIT")
-    if not broken and not any(known.values()):
-        return first
+    if not first and not broken and not any(known.values()):
+        return []  # all was right: nothing written
     with store.write() as transaction:
-        done = repair(transaction.conn, known)
-        if done:
+        done = repair(transaction.conn, known) if broken or any(known.values()) else []
+        if first or done:  # one event for the whole repair, once all is in place
             transaction.log(
-                "database", 0, "update", "repaired kept tables: " + "; ".join(done), None, None
+                "database",
+                0,
+                "update",
+                "repaired kept tables: " + "; ".join(first + done),
+                None,
+                None,
             )
     return first + done

@@ -138,7 +138,7 @@ UNDOABLE = {**TABLES, "notification": "notifications"}
 # Open actions whose phase is none of the four, off idx_actions_done_at_phase_due (done_at,
 # phase): a range seek below, between and above them (an OR of them scanned every open row)
 _OFF_THE_COLUMNS = " UNION ALL ".join(
-    f"SELECT id, owner FROM actions WHERE done_at IS NULL AND {outside}"
+    f"SELECT id FROM actions WHERE done_at IS NULL AND {outside}"
     for outside in (
         "phase < 'act'",
         "phase > 'act' AND phase < 'check'",
@@ -1069,9 +1069,9 @@ class Store:
             return f"; did you mean {alike[0]}?"
         # An account of this machine in another case (Ann for ann), as add --owner names it:
         # list --owner Ann listed the file's people and not ann (a docs trial)
-        # Only one's own: another account not yet of the file's people is refused too (the
-        # hint led to a refusal, a retrial)
-        if case_slip_outside_the_file(login, self.actor) == self.actor:
+        # Only one's own login: another account not yet of the file's people is refused too
+        # (the hint led to a refusal, a retrial)
+        if login != self.actor and login.lower() == self.actor.lower():
             return f"; did you mean {self.actor}?"
         logins = self.conn.execute(
             "SELECT login FROM people ORDER BY login LIMIT ?", (_LOGINS_LISTED + 1,)
@@ -1107,15 +1107,17 @@ class Store:
 
     # ------------------------------------------------------------------ reads
 
-    def open_actions_off_the_columns(self, owner: str | None = None) -> list[str]:
+    def open_actions_off_the_columns(self, where: ActionFilter | None = None) -> list[str]:
         """What is wrong with each open action whose phase is none of the four (``'Do'``,
         written past the guards by another tool), a line each as a read that leaves it out
         says it. No column holds it: it was gone from the board and every open list without
         a word (a retrial). Five seeks of an index: each range between and beyond the four."""
         said = []
-        for action_id, its_owner in self.conn.execute(_OFF_THE_COLUMNS):
-            if owner is not None and its_owner != (None if owner == models.UNOWNED else owner):
-                continue  # another's: not this list's
+        for (action_id,) in self.conn.execute(_OFF_THE_COLUMNS):
+            # only those the list's filter would show: "left out" of dave's list named carol's
+            # (a retrial), of Alpha's Bravo's (a reviewer)
+            if where is not None and not self.matches(where, action_id):
+                continue
             try:
                 self.get_action(action_id)
             except RowChangedOutside as error:
@@ -1195,7 +1197,7 @@ class Store:
                 for found in self._action_rows(replace(where, phase=phase, limit=left)):
                     yield found
                     left = None if left is None else left - 1
-            for said in self.open_actions_off_the_columns(where.owner):  # in no phase's
+            for said in self.open_actions_off_the_columns(where):  # in no phase's column
                 self.left_out[said] = None
             return
         now = self._now()

@@ -1756,11 +1756,19 @@ def done(session: Session, action_id: int, decision, as_json) -> None:
         _echo_action_line(f"done ({decision})", result.action, ended=True)
         if result.next_cycle is not None:
             _echo_action_line(f"next cycle {result.next_cycle.cycle}:", result.next_cycle)
-            if result.next_cycle.due is None:  # its move to Do was refused for it, unsaid
-                # till then (a coach)
+            # What its move to Do will ask, said now: it was refused for it, unsaid (a coach)
+            lacks = [
+                option
+                for option, value in (
+                    ("--owner LOGIN", result.next_cycle.owner),
+                    ("--due DATE", result.next_cycle.due),
+                )
+                if value is None
+            ]
+            if lacks:
                 click.echo(
-                    f"note: plan it with a due date before Do: pdca edit"
-                    f" {result.next_cycle.id} --due DATE",
+                    f"note: Do needs an owner and a due date: pdca edit {result.next_cycle.id}"
+                    f" {' '.join(lacks)}",
                     err=True,
                 )
         if decision == "standardize":

@@ -88,11 +88,11 @@ def ago(at: str | None, now_iso: str) -> str:
 # --------------------------------------------------------------------------- owners
 
 
-def _say_off_the_columns(store: Store) -> None:
-    """Open actions in no phase ('Do' from another tool), named as pdca list names them: the
-    owners view counted them as Plan, and the stand-up left them out, unsaid (a retrial)."""
+def _say_off_the_columns(store: Store, how: str) -> None:
+    """Open actions in no phase ('Do' from another tool), each in a line saying ``how`` this
+    command took it: the owners view counted them as Plan, unsaid (a retrial)."""
     for said in store.open_actions_off_the_columns():
-        store.left_out[said] = None
+        click.echo(f"pdca: {printable(said)}; {how}", err=True)
 
 
 @click.command()
@@ -105,7 +105,7 @@ def owners(session: Session, as_json: bool) -> None:
 
     store = session.store()
     rows = accountability.owners(store)
-    _say_off_the_columns(store)
+    _say_off_the_columns(store, "counted here as Plan")
     if as_json:
         click.echo(to_json(rows))
         return
@@ -364,7 +364,7 @@ def standup(
     digest = accountability.standup_digest(
         store, _since(session, since), most=most, standing_most=standing_most
     )
-    _say_off_the_columns(store)
+    _say_off_the_columns(store, "read here as open work")
     if post:
         _post(store, markdown(digest))  # before recording: a failed post records nothing
     if fmt == "json":

@@ -570,7 +570,7 @@ def test_done_adjust_prints_the_next_cycle(team, ok, js) -> None:
     done = ok("done", "2", "--decision", "adjust")
     assert done.stdout == "done (adjust) #2 [act] later\nnext cycle 2: #3 [plan] later\n"
     # its move to Do would be refused for want of a due date, unsaid till then (a coach)
-    assert done.stderr == "note: plan it with a due date before Do: pdca edit 3 --due DATE\n"
+    assert done.stderr == "note: Do needs an owner and a due date: pdca edit 3 --due DATE\n"
     assert "  cycle       1; next: #3\n" in ok("show", "2").stdout  # the link forward
     assert "  cycle       2 (follows #2)\n" in ok("show", "3").stdout
     to_act("again")

@@ -307,6 +307,26 @@ def test_a_dropped_kept_table_beside_another_tables_dropped_index_is_repaired(
     assert file.kept_rows() == rows
 
 
+def test_an_altered_event_trigger_beside_a_dropped_index_is_repaired(
+    template: Path, tmp_path: Path
+) -> None:
+    """The indexes-first write logged an event, which fired the altered trigger before it was
+    made again: "table event_changes has no column named nosuch", nothing repaired (a
+    reviewer). That write logs nothing; the repair's one event comes after."""
+    file = File(template, tmp_path, "trigger.db")
+    file.sql(
+        "DROP TRIGGER events_changes_on_insert",
+        "CREATE TRIGGER events_changes_on_insert AFTER INSERT ON events BEGIN"
+        " INSERT INTO event_changes (nosuch) VALUES (1); END",
+        "DROP INDEX idx_checkins_at",
+    )
+    repaired = file.pdca("doctor", "--repair")
+    assert repaired.returncode == 0, repaired.stderr
+    assert "index idx_checkins_at put back" in repaired.stdout
+    assert "trigger events_changes_on_insert made again" in repaired.stdout
+    assert file.pdca("doctor").returncode == 0
+
+
 def test_objects_repair_cannot_mend_still_say_restore(template: Path, tmp_path: Path) -> None:
     file = File(template, tmp_path, "board.db")
     # A table of pdca's altered (an index dropped is repaired: every one is pdca's to remake)
