@@ -319,13 +319,7 @@ def test_a_reader_who_may_not_upgrade_is_told_who_owns_the_file_and_what_to_ask(
     make_old_database(path, schema.schema_version() - 1)
 
     def refusal() -> str:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
-        try:
-            with pytest.raises(DatabaseProblem) as caught:
-                schema.migrate(conn, path, writable=False)
-        finally:
-            conn.close()
-        return str(caught.value)
+        return _read_only_upgrade_refusal(path)
 
     ask_the_owner = "): ask its owner to run any pdca command on it once, which upgrades it; or "
     said = refusal()  # its owner's own
@@ -359,14 +353,20 @@ def test_a_member_who_may_write_the_file_but_not_its_folder_is_told_of_the_folde
         "access",
         lambda where, mode: Path(where) != tmp_path and real_access(where, mode),
     )
+    said = _read_only_upgrade_refusal(path)
+    assert "may not write in its folder (owned by " in said
+    assert "may not write it (" not in said
+
+
+def _read_only_upgrade_refusal(path: Path) -> str:
+    """What an upgrade of ``path`` says to one who may not write it."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
     try:
         with pytest.raises(DatabaseProblem) as caught:
             schema.migrate(conn, path, writable=False)
     finally:
         conn.close()
-    assert "may not write in its folder (owned by " in str(caught.value)
-    assert "may not write it (" not in str(caught.value)
+    return str(caught.value)
 
 
 def test_an_upgrade_that_waits_for_a_colleague_says_it_waits_then_what_it_does(
