@@ -1645,12 +1645,11 @@ def identify(conn: sqlite3.Connection, path: Path) -> int | None:
     tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     if application_id == 0 and user_version == 0 and tables == 0:
         return None  # a SQLite file nobody has put anything in yet
-    if application_id != APPLICATION_ID or user_version < schema_version():
-        from pdca.db.copies import mark_set_back  # read only off the usual path: an upgrade
-
-        if said := mark_set_back(conn, path):
-            raise DatabaseProblem(f"{path}: {said}")
     if application_id != APPLICATION_ID:
+        from pdca.db.copies import mark_set_back  # read only off the usual path
+
+        if said := mark_set_back(conn, path):  # pdca's tables, its mark cleared by hand
+            raise DatabaseProblem(f"{path}: {said}")
         raise DatabaseProblem(
             f"{path}: a SQLite database, but not a pdca one (left untouched){WHICH_FILE}"
         )
@@ -1776,6 +1775,16 @@ def migrate(
     told = _UpgradeTold(announce if temporary is not None else None, path, current)
     try:
         backup = _upgrade(conn, path, current, temporary, told)
+    except sqlite3.OperationalError as error:
+        # A step meets what a later one made: the version was lowered by hand ("table
+        # notifications already exists; owned by root", a tester). Said, with its PRAGMA,
+        # when the file's objects are this pdca's very own; read only once it failed.
+        if "already exists" in str(error):
+            from pdca.db.copies import mark_set_back
+
+            if said := mark_set_back(conn, path):
+                raise DatabaseProblem(f"{path}: {said}") from None
+        raise
     except BaseException as error:
         if not isinstance(error, Exception):  # a stop (Ctrl-C, SIGTERM), before its own word
             with contextlib.suppress(sqlite3.Error):

@@ -1124,8 +1124,8 @@ def _hidden(folder: Path) -> list[str]:
 
 
 UNUSABLE_COPIES = [
-    # Marked version 3, but its tables are already the latest's: named, with the fix.
-    ("stale-version", ("PRAGMA user_version = 3",), ("schema version says 3 of tables",)),
+    # Marked version 3, but its tables are already version 5's: the upgrade fails.
+    ("stale-version", ("PRAGMA user_version = 3",), ("idx_alerts_ack_due already exists",)),
     ("no-checkins", ("DROP TABLE checkins",), ("no table checkins",)),
     ("extra-index", ("CREATE INDEX mine ON actions (title)",), ("index mine",)),
     ("changed-table", ("ALTER TABLE actions ADD COLUMN colour TEXT",), ("table actions",)),
