@@ -132,9 +132,6 @@ UNDOABLE = {**TABLES, "notification": "notifications"}
 
 # The action's last check-in (``last_checkin_at``, ``last_checkin_status``) is on its row,
 # kept by triggers on the check-ins (db/schema.py ``0011_last_checkin``).
-# The last event that replaced the file's contents (a restore, an import): no undo reaches a
-# change before it, whoever made that change (the rows it wrote may be another file's now).
-# A few such events a file, found down the (entity, entity_id, id) index from the newest.
 # Open actions whose phase is none of the four, off idx_actions_done_at_phase_due (done_at,
 # phase): a range seek below, between and above them (an OR of them scanned every open row)
 _OFF_THE_COLUMNS = " UNION ALL ".join(
@@ -147,6 +144,9 @@ _OFF_THE_COLUMNS = " UNION ALL ".join(
         "phase > 'plan'",
     )
 )
+# The last event that replaced the file's contents (a restore, an import): no undo reaches a
+# change before it, whoever made that change (the rows it wrote may be another file's now).
+# A few such events a file, found down the (entity, entity_id, id) index from the newest.
 _LAST_BARRIER = """
 SELECT id, at, actor, summary FROM events
 WHERE entity = 'database' AND entity_id = 0
@@ -1067,10 +1067,8 @@ class Store:
         alike = self.people_spelled_alike(login)
         if alike:
             return f"; did you mean {alike[0]}?"
-        # An account of this machine in another case (Ann for ann), as add --owner names it:
-        # list --owner Ann listed the file's people and not ann (a docs trial)
-        # Only one's own login: another account not yet of the file's people is refused too
-        # (the hint led to a refusal, a retrial)
+        # One's own login in other capitals, as add --owner names it (a docs trial); not
+        # another account not yet of the file's people: list refuses it too (a retrial)
         if login != self.actor and login.lower() == self.actor.lower():
             return f"; did you mean {self.actor}?"
         logins = self.conn.execute(
