@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
 from pdca.screens.dialogs.base import Dialog
 from pdca.widgets.text import literal, plain
+
+CHOICE_KEY_ID = "dialog-choice"  # every choice's keys: listed by ? and F1, never remapped
 
 
 def mnemonics(values: list[str]) -> list[str | None]:
@@ -102,12 +105,16 @@ class ChoiceModal(Dialog[str | None]):
             zip(self.choices, self.numbers, self.keys, strict=True)
         ):
             if number <= 9:
-                self._bindings.bind(str(number), f"choose({index})", _short(label))
+                self._bind_choice(str(number), index, _short(label), show=True)
             if key is not None:
-                self._bindings.bind(key, f"choose({index})", _short(label), show=False)
+                self._bind_choice(key, index, _short(label))
         if yes_no:
-            self._bindings.bind("y", "choose(0)", show=False)
-            self._bindings.bind("n", f"choose({len(self.choices) - 1})", show=False)
+            self._bind_choice("y", 0, _short(self.choices[0][1]))
+            last = len(self.choices) - 1
+            self._bind_choice("n", last, _short(self.choices[last][1]))
+        # No field here takes a typed ?: it shows the keys, as on the views (it did nothing,
+        # and F1's list had only Cancel: a keyboard-only trial)
+        self._bindings.bind("question_mark", "app.toggle_keys", show=False)
         if "q" not in letters.values():
             # q quits, as it does on the views: over "Record this stand-up?" it did nothing,
             # and nothing said why (a crash hunter's trial); the app asks again if anything
@@ -122,6 +129,13 @@ class ChoiceModal(Dialog[str | None]):
             for pressed in (str(number), key):
                 if pressed is not None:
                     self._bindings.bind(pressed, f"not_offered({value!r})", show=False)
+
+    def _bind_choice(self, key: str, index: int, description: str, *, show: bool = False) -> None:
+        """``key`` takes choice ``index``. With an id, as pdca's keys have, so the keys list
+        (? and F1) names it: Textual's ``bind`` gives none, and the list showed only Cancel.
+        No keymap names it (``CHOICE_KEY_ID`` is no id of settings.toml's)."""
+        binding = Binding(key, f"choose({index})", description, show=show, id=CHOICE_KEY_ID)
+        self._bindings.key_to_bindings.setdefault(key, []).append(binding)
 
     def compose(self) -> ComposeResult:
         with self.frame():
