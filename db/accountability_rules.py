@@ -21,7 +21,7 @@ from pdca.db.accountability_models import (
     StandingItem,
     TeamSettings,
 )
-from pdca.db.clock import iso, stored_moment
+from pdca.db.clock import iso, local_day, stored_moment
 from pdca.db.dates import LATEST, minute_utc, minutes_utc_in
 from pdca.db.errors import InvalidInput
 from pdca.db.kpi_rules import ACK_HOURS, beyond_words
@@ -312,6 +312,22 @@ def _is_a_day(due: object) -> bool:
         return isinstance(due, str) and len(due) == 10 and bool(date.fromisoformat(due))
     except ValueError:
         return False
+
+
+def days_recorded_late(due: str, done_at: str | None) -> int:
+    """How many days after its due day a follow-up audit was recorded (the local day), or 0.
+    One recorded ten days over read "holding" as one recorded on its day (a PDCA coach)."""
+    if not done_at:
+        return 0
+    late = _days_late(due, _a_date(local_day(done_at)))
+    return max(late or 0, 0)
+
+
+def _a_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:  # set by hand past the schema: counted as on its day
+        return date.min
 
 
 def _days_late(due: str, today: date) -> int | None:

@@ -276,9 +276,12 @@ def _due_words(f: Any, today: date) -> str:
 
 
 def _result(f: Any) -> str:
+    from pdca.db.accountability_rules import days_recorded_late
+
     if f.closed_by_a_slip:
         return "closed (slipped earlier)"
-    return f.result or "-"
+    late = days_recorded_late(f.due, f.done_at) if f.result else 0
+    return f"{f.result}, {late}d late" if late else f.result or "-"
 
 
 @click.command()

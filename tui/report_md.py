@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from pdca.db.accountability_rules import days_recorded_late
 from pdca.db.clock import local_day
 from pdca.db.dates import minute_utc
 from pdca.db.flow_rules import percent
@@ -205,7 +206,8 @@ def audit_result(result: str | None, done_at: str | None, due: str, today: str) 
     """A follow-up audit's result and the (local) day it was recorded; waiting, and past its
     day when it is."""
     if result and done_at:
-        return f"{result} {local_day(done_at)}"
+        late = days_recorded_late(due, done_at)
+        return f"{result} {local_day(done_at)}" + (f" ({late}d late)" if late else "")
     return "waiting, past its day" if due < today else "waiting"
 
 

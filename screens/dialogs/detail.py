@@ -17,6 +17,7 @@ from textual.content import Content
 from textual.widgets import Footer, Label, Static
 
 from pdca.db.accountability_models import Followup
+from pdca.db.accountability_rules import days_recorded_late
 from pdca.db.errors import PdcaError
 from pdca.db.models import ActionDetail, Checkin, Event
 from pdca.screens.context import PaletteEntry
@@ -292,11 +293,13 @@ def _followup(followup: Followup) -> Content:
     if followup.closed_by_a_slip:  # not a second slip: one counted as two (a tester)
         closed = f"closed {local_day(followup.done_at)}: an earlier one slipped{reopened}"
         return Content.assemble(due, (closed, _MUTED))
+    days_late = days_recorded_late(followup.due, followup.done_at)
     return Content.assemble(
         due,
         ("⚑", "$accent"),
         f" {followup.result} {local_day(followup.done_at)} by ",
         literal(followup.done_by or "—"),
+        (f", {days_late}d late", "$warning") if days_late else "",
         reopened,
     )
 

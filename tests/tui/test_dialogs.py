@@ -1202,3 +1202,20 @@ def test_a_conflict_with_ones_own_other_session_says_you_not_your_login() -> Non
     )
     assert changed_line(28, "bob", None, me="ann") == "bob changed #28 since you opened it"
     assert changed_line(28, "you and bob", None, me="ann").startswith("You and bob changed #28")
+
+
+def test_an_audit_recorded_past_its_day_says_how_late_in_the_detail() -> None:
+    """One recorded three days over read as one recorded on its day (a PDCA coach)."""
+    from pdca.db.accountability_models import Followup
+    from pdca.screens.dialogs.detail import _followup
+
+    def audit(done_at: str) -> str:
+        item = Followup(
+            id=1, action_id=7, title="Rota", owner="ann", offset_days=30, due="2026-11-24",
+            created_at="2026-10-25T09:00:00Z", done_at=done_at, done_by="ann",
+            result="holding", checkin_id=3, reopened_id=None, version=2,
+        )  # fmt: skip
+        return _followup(item).plain
+
+    assert audit("2026-11-27T09:00:00Z").endswith("holding 2026-11-27 by ann, 3d late")
+    assert audit("2026-11-24T09:00:00Z").endswith("holding 2026-11-24 by ann")

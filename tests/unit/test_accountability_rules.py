@@ -523,3 +523,10 @@ def test_a_cleared_alerts_reason_is_read_past_a_kpi_name_holding_a_colon() -> No
         kpis={5: arules.KpiBrief("Ops: uptime", 8, "")},
     )  # fmt: skip
     assert [i.detail for i in digest.items] == ["3 is back within 8", "priority none → high"]
+
+
+def test_days_recorded_late_counts_local_days_past_the_due_one() -> None:
+    assert arules.days_recorded_late("2026-11-24", "2026-11-27T09:00:00Z") == 3
+    assert arules.days_recorded_late("2026-11-24", "2026-11-20T09:00:00Z") == 0  # early
+    assert arules.days_recorded_late("2026-11-24", None) == 0  # not recorded
+    assert arules.days_recorded_late("11/24/2026", "2026-11-27T09:00:00Z") == 0  # set by hand

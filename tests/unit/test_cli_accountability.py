@@ -136,6 +136,18 @@ def test_followups_fall_due_and_are_recorded(standardized, ok, js, monkeypatch) 
     assert js("followups", "--json") == []
 
 
+def test_an_audit_recorded_past_its_day_says_how_late(standardized, ok, monkeypatch) -> None:
+    """One recorded ten days over read "holding" as one recorded on its day (a PDCA coach)."""
+    monkeypatch.setenv("PDCA_NOW", "2026-12-26T09:00:00Z")  # the 30-day audit was due 12-23
+    ok("followup", "1", "holding")
+    [line] = [row for row in ok("followups", "--all").stdout.splitlines() if " 30d " in row]
+    assert "holding, 3d late" in line
+    monkeypatch.setenv("PDCA_NOW", "2027-01-22T09:00:00Z")  # the 60-day one, on its day
+    ok("followup", "1", "holding")
+    [line] = [row for row in ok("followups", "--all").stdout.splitlines() if " 60d " in row]
+    assert "holding" in line and "late" not in line
+
+
 def test_a_followup_of_work_audited_to_the_end_says_so(standardized, ok, cli, monkeypatch) -> None:
     """Every audit recorded holding: it said "no follow-up pending (only standardized work
     has)" of work that was standardized (a trial)."""
