@@ -10,6 +10,7 @@ starts from there; recording stops the timer.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -40,6 +41,7 @@ from pdca.db.accountability_rules import whose_standup
 from pdca.db.errors import DatabaseBroken, PdcaError
 from pdca.db.store import Store
 from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry, services
+from pdca.screens.cursor_change import JUST_CHANGED_SECONDS
 from pdca.screens.from_thread import land
 from pdca.screens.row_view import RowView
 from pdca.widgets.marks import status_mark
@@ -349,6 +351,9 @@ class StandupScreen(RowView):
         self._header_length = -1  # the header's text as last laid out (``_header``)
         self._told_recorded: int | None = None  # a colleague's record said under the meeting
         self._told_gone: str | None = None  # the person whose turn was kept, said so
+        # (the action that was under the cursor, the one there now, when): a read again
+        # slid another row under it (screens/cursor_change.py says why that matters)
+        self._slid: tuple[int, int, float] | None = None
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -463,7 +468,13 @@ class StandupScreen(RowView):
             self.person_index = None
         # A read again (someone changed the file) keeps the row, not its place: a row added
         # above slid another under the cursor, and c opened a check-in on that one (a retrial).
+        was_under = None if first else self._row_action()
         self.show(0 if first else None, keep=self._row_key())
+        now_under = self._row_action()
+        if was_under is not None and now_under is not None and was_under != now_under:
+            # Its row left the list (made not late elsewhere, handed on, done): the next row
+            # slid up, and > pressed for the one that left moved it (a stand-up's lead).
+            self._slid = (was_under, now_under, time.monotonic())
         steps, self.early_steps = self.early_steps, []
         for step in steps:
             self.action_step(step)
@@ -842,6 +853,25 @@ class StandupScreen(RowView):
         at = self.query_one(RowList).cursor
         return self.targets[at] if 0 <= at < len(self.targets) else None
 
+    def _slid_under(self, action_id: int, *, text_follows: bool = False) -> bool:
+        """A key on an action whose row slid under the cursor a moment ago, as a read again
+        took the row before it away: said, not done; pressed again, it acts (as on the
+        board, screens/cursor_change.py). ``text_follows``: c, whose typed text is dropped."""
+        slid, self._slid = self._slid, None
+        if slid is None:
+            return False
+        was, now, at = slid
+        if now != action_id or time.monotonic() - at >= JUST_CHANGED_SECONDS:
+            return False
+        if text_follows:
+            services(self.app).drop_typed_text()
+        self.notify(
+            f"#{was} left this list a moment ago; #{now} is under the cursor now: nothing"
+            f" done; the same key again acts on #{now}",
+            severity="warning",
+        )
+        return True
+
     async def action_move(self, forward: bool) -> None:
         from pdca.screens.jump import move_on_the_board
 
@@ -852,6 +882,8 @@ class StandupScreen(RowView):
                 f"no action on this row: {key} moves the action a row names", severity="warning"
             )
             return
+        if self._slid_under(action_id):
+            return
         await move_on_the_board(self.app, action_id, forward=forward, back_to="standup")
 
     def action_check_in(self) -> None:
@@ -861,7 +893,7 @@ class StandupScreen(RowView):
         if action_id is None:
             self.notify("no action on this row: c checks in on the action a row names")
             services(self.app).drop_typed_text()  # the message typed with c: not keys here
-        else:  # the keys typed with c wait for it
+        elif not self._slid_under(action_id, text_follows=True):  # the keys typed wait for it
             services(self.app).hold_keys(until=self.checkin_flow(action_id))
 
     # Not exclusive: the next c (or f) would cancel this one while its save waits on a lock,

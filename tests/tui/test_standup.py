@@ -1208,3 +1208,45 @@ async def test_r_says_at_once_that_a_standup_begun_at_a_later_clock_cannot_be_re
             "before it began" in m and "(ann's stand-up)" not in m and "ann's clock" in m
             for m in said
         ), said
+
+
+async def test_a_key_on_a_row_that_slid_under_the_cursor_a_moment_ago_asks_again(
+    make_app, team, store: Store
+) -> None:
+    """A colleague made ann's late #9 not late: its row left the stand-up, #22 slid up, and
+    > pressed 0.5 s later moved #22 to Do without a word (a stand-up's lead). The key is said
+    and not done, as on the board; pressed again, it acts on the row there now."""
+    from datetime import date
+
+    from pdca.db.models import ActionChanges, ActionDraft
+    from pdca.widgets.row_list import RowList
+    from tests.conftest import open_as
+
+    gone = store.add_action(ActionDraft(title="Late one", owner="bob", due=date(2026, 11, 1)))
+    app = make_app(team)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await bobs_turn(pilot)
+        rows = screen.query_one(RowList)
+        rows.set_cursor(screen.targets.index(gone.id))
+        colleague = open_as(team, "carol")
+        try:
+            colleague.edit_action(gone.id, ActionChanges(due=date(2027, 2, 1)))
+        finally:
+            colleague.close()
+        app.check_for_changes()
+        # its row of things to talk about went (its changes stay listed further down)
+        await wait_until(pilot, lambda: screen.targets[rows.cursor] != gone.id)
+        slid = screen.targets[rows.cursor]
+        assert slid is not None and slid != gone.id
+        phase = store.get_action(slid).phase
+        await pilot.press("greater_than_sign")
+        await settle_app(pilot.app, pilot)
+        said = [n.message for n in app._notifications]
+        assert any(
+            m.startswith(f"#{gone.id} left this list a moment ago; #{slid} is under the cursor")
+            and "nothing done" in m
+            for m in said
+        ), said
+        assert store.get_action(slid).phase == phase and app.screen is screen
+        await pilot.press("greater_than_sign")  # again: meant for the row there now
+        await wait_until(pilot, lambda: store.get_action(slid).phase != phase)
