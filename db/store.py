@@ -1020,6 +1020,35 @@ class Store:
         alike = self.people_spelled_alike(login)
         return alike[0] if alike else case_slip_outside_the_file(login, self.actor)
 
+    def import_case_slip(self) -> Callable[[str], str | None]:
+        """For an import: the login of the file's people, or of the one importing, that an
+        owner differs from in case alone (``ANN`` for ann), or None. Made a person, ANN split
+        ann's work in two, and ``add --owner ANN`` was then refused all the same (a trial).
+        Of the people before the import (and the accounts here) only: an export's own Ann and
+        ann come back into an empty file; nor an account of its own here (ann, beside a
+        person Ann)."""
+        from pdca.db.access import a_persons_account
+
+        people = {row[0] for row in self.conn.execute("SELECT login FROM people")}
+        spelled: dict[str, str] = {}
+        for login in sorted(people, key=lambda login: (login == login.lower(), login)):
+            spelled[login.lower()] = login  # a lower-case one last: named, as logins are
+        spelled.setdefault(self.actor.lower(), self.actor)
+        said: dict[str, str | None] = {}
+
+        def meant(login: str) -> str | None:
+            if login in people or login == self.actor:
+                return None
+            if login not in said:
+                lower = login.lower()
+                alike = spelled.get(lower)
+                if alike is None and lower != login and a_persons_account(lower):
+                    alike = lower  # ANN for ann, an account here, as add refuses it
+                said[login] = None if alike is None or a_persons_account(login) else alike
+            return said[login]
+
+        return meant
+
     def people_begun_by(self, login: str) -> list[str]:
         """This file's logins that begin with ``login`` and go on (``dana`` for ``dan``), the
         shortest first: a login cut short made a new person, where the board's form asks
@@ -1081,19 +1110,29 @@ class Store:
         return f" (its people: {', '.join(str(row[0]) for row in logins)})"
 
     def ensure_person(
-        self, tx: Transaction, login: str | None, *, typed: bool = True, field: str = "owner"
+        self,
+        tx: Transaction,
+        login: str | None,
+        *,
+        typed: bool = True,
+        field: str = "owner",
+        case_slip: Callable[[str], str | None] | None = None,
     ) -> None:
         """Owners are people; the first mention of a login registers them. One ``typed`` by
         hand that differs only in case from a person of the file, the one writing, or an
         account here (``Ann`` for ann) is refused: it made a person of its own and the work
         left ann's list, told after (a Taskwarrior user's trial); ``list --owner Ann`` and
-        ``reassign`` refused it already. An import's (``typed=False``) is said after it."""
+        ``reassign`` refused it already. An import's (``typed=False``) is refused when
+        ``case_slip`` names the login it was meant for (``import_case_slip``), and is
+        otherwise said after it."""
         if login is None or login in tx.people:
             return
         if self.conn.execute("SELECT 1 FROM people WHERE login = ?", (login,)).fetchone():
             tx.people.add(login)
             return
         if typed and (meant := self.case_slip_of(login)) is not None:
+            raise case_slip_refused(field, login, meant)
+        if case_slip is not None and (meant := case_slip(login)) is not None:
             raise case_slip_refused(field, login, meant)
         tx.people.add(login)
         cursor = self.conn.execute(
@@ -1667,6 +1706,7 @@ class Store:
         Built for imports of hundreds of thousands: one ``executemany`` for the rows and one
         statement for their events keep the write lock short (bench/imports.py)."""
         names: dict[tuple[str, str | None], int | None] = {}
+        case_slip = self.import_case_slip()
 
         def resolved(kind: str, name: str | None) -> int | None:
             if (kind, name) not in names:  # each name looked up once per import
@@ -1678,7 +1718,7 @@ class Store:
                 problem = rules.start_problem(draft.phase, draft.owner, draft.due)
                 if problem:
                     raise GateUnmet(f"phase: {problem}")
-                self.ensure_person(tx, draft.owner, typed=False)  # said after it
+                self.ensure_person(tx, draft.owner, typed=False, case_slip=case_slip)
                 yield self._action_values(tx, draft, resolved)
 
         with self.write() as tx:

@@ -65,7 +65,7 @@ from pdca.db.other_tools_exports import (
 )
 from pdca.db.row_rules import row_problem
 from pdca.db.spreadsheet import neutralise, restore
-from pdca.db.store import TABLES, Store
+from pdca.db.store import TABLES, Store, case_slip_refused
 
 EXPORT_FORMAT = "pdca-export"
 # Parents before children, so foreign keys hold as rows go in.
@@ -1205,11 +1205,17 @@ def _startable(
     KPI only after its initiative was put right). Each name is looked up once; the write
     checks again in its transaction."""
     found: dict[tuple[str, str], PdcaError | None] = {}
+    case_slips: list[Callable[[str], str | None]] = []  # read at the first owner
 
     def problems(
         draft: ActionDraft | None, initiative: str | None, kpi: str | None, status: str = ""
     ) -> list[str]:
         said = []
+        if draft is not None and draft.owner is not None:
+            if not case_slips:
+                case_slips.append(store.import_case_slip())
+            if (meant := case_slips[0](draft.owner)) is not None:
+                said.append(str(case_slip_refused("owner", draft.owner, meant)))
         if draft is not None:
             gate = rules.start_problem(draft.phase, draft.owner, draft.due, "owner, due columns")
             if gate and status_word(status) not in ("", draft.phase):

@@ -1465,7 +1465,9 @@ def refuse_a_case_slip(session: Session, field_name: str, login: str | None) -> 
 
     if login is not None:
         meant = case_slip_outside_the_file(login, current_user(session.environ))
-        if meant is not None:
+        # A file there already: the store asks, knowing its people (an import's ANN, one of
+        # them, was refused here as "not one of this file's people", a trial)
+        if meant is not None and not session.resolved.path.exists():
             raise case_slip_refused(field_name, login, meant)
 
 

@@ -348,14 +348,24 @@ def test_a_csv_import_names_the_people_it_made_and_whom_they_look_like(
     store, cli, tmp_path, monkeypatch
 ):
     """A spreadsheet's ``Alice`` beside the file's ``alice`` made a second person, her work
-    split in two, and nothing said so, where ``add --owner`` notes a new person (a tester)."""
+    split in two, and nothing said so, where ``add --owner`` notes a new person (a tester).
+    Now refused, its line named, as add refuses it (a trial: add --owner of the person the
+    import made was refused after); a login new to the file is said after."""
     store.add_action(ActionDraft(title="first", owner="alice"))
     csv_file = tmp_path / "in.csv"
     csv_file.write_text("title,owner\nNew one,zed\nCased,Alice\nHers,alice\nAgain,zed\n")
+    before = store.conn.execute("SELECT count(*) FROM actions").fetchone()[0]
+    refused = cli("import", str(csv_file))
+    assert refused.exit_code == 1 and refused.stderr == (
+        f"pdca: file: {str(csv_file)!r} has 1 bad row, nothing written: line 3: owner: 'Alice'"
+        " is not one of this file's people; did you mean alice? (logins are case-sensitive)\n"
+    ), refused.stderr
+    assert store.conn.execute("SELECT count(*) FROM actions").fetchone()[0] == before
+    csv_file.write_text("title,owner\nNew one,zed\nHers,alice\nAgain,zed\n")
     result = cli("import", str(csv_file))
     assert result.exit_code == 0, result.stderr
     assert result.stderr == (
-        "note: the import made 2 people new to this file: Alice (did you mean alice?), zed;"
+        "note: the import made 1 person new to this file: zed;"
         " a typo? pdca reassign LOGIN RIGHT-LOGIN moves their work, then pdca forget LOGIN\n"
     )
     again = tmp_path / "again.csv"
@@ -374,7 +384,7 @@ def test_a_csv_import_names_the_people_it_made_and_whom_they_look_like(
     first = tmp_path / "first.db"
     assert cli("--db", str(first), "init").exit_code == 0
     csv_file.write_text(
-        "title,owner\nA,Alice\nB,laice\nC,bob\nD,bbo\nE,DANA\nF,dana\nG,alicia\nH,ZOE\n"
+        "title,owner\nA,alicia\nB,laice\nC,bob\nD,bbo\nE,DANA\nF,dana\nG,alicia\nH,Zoe\n"
     )
     import pwd
 
@@ -386,19 +396,30 @@ def test_a_csv_import_names_the_people_it_made_and_whom_they_look_like(
         return pwd.struct_passwd((login, "x", 1042, 1042, "", "/home/zoe", "/bin/sh"))
 
     monkeypatch.setattr(pwd, "getpwnam", accounts)
+    # The lead's own login and an account here, in other capitals: refused, as add does
+    refused = cli("--db", str(first), "import", str(csv_file))
+    assert refused.exit_code == 1 and refused.stderr.endswith(
+        "has 1 bad row, nothing written: line 9: owner: 'Zoe' is not one of this file's"
+        " people; did you mean zoe? (logins are case-sensitive)\n"
+    ), refused.stderr
+    csv_file.write_text("title,owner\nA,Alice\nB,laice\nC,bob\nD,bbo\nE,DANA\nF,dana\nG,alicia\n")
+    refused = cli("--db", str(first), "import", str(csv_file))
+    assert refused.exit_code == 1 and "line 2: owner: 'Alice' is not one of this file's" in (
+        refused.stderr
+    ), refused.stderr
+    csv_file.write_text("title,owner\nB,laice\nC,bob\nD,bbo\nE,DANA\nF,dana\nG,alicia\n")
     said = cli("--db", str(first), "import", str(csv_file))
     assert said.exit_code == 0 and said.stderr == (
-        "note: of the 8 people the import made, some look like another: Alice (did you mean"
-        " alice?), DANA (did you mean dana?), ZOE (did you mean zoe?), laice (did you mean"
-        " alice?); a typo? pdca reassign LOGIN RIGHT-LOGIN moves their work, then pdca forget"
-        " LOGIN\n"
+        "note: of the 6 people the import made, some look like another: DANA (did you mean"
+        " dana?), laice (did you mean alice?); a typo? pdca reassign LOGIN RIGHT-LOGIN moves"
+        " their work, then pdca forget LOGIN\n"
     ), said.stderr
     # into a file the import makes, the same (it said nothing, a reviewer); one is one
-    csv_file.write_text("title,owner\nA,Alice\nB,bob\n")
+    csv_file.write_text("title,owner\nA,laice\nB,bob\n")
     made = tmp_path / "made.db"
     said = cli("--db", str(made), "import", str(csv_file))
     assert said.exit_code == 0 and said.stderr.startswith(
-        "note: of the 2 people the import made, one looks like another: Alice (did you mean"
+        "note: of the 2 people the import made, one looks like another: laice (did you mean"
         " alice?); a typo?"
     ), said.stderr
 
@@ -1743,3 +1764,30 @@ def test_a_waiting_or_repeating_taskwarrior_task_says_so_in_its_notes() -> None:
     assert (line, row["phase"]) == (2, "todo")
     assert row["notes"] == "waiting until 2026-12-20\nrecur: weekly"
     assert pending["notes"] == "waiting until 2026-12-21"
+
+
+def test_add_takes_an_owner_who_is_one_of_the_files_people_in_any_capitals(
+    store, cli, monkeypatch
+) -> None:
+    """An import made ZOE a person of the file (zoe an account here); add --owner ZOE was then
+    refused, "not one of this file's people; did you mean zoe?" (a trial): it is one of
+    them. A new action for Zoe, who is not, is refused still, and makes no file."""
+    import pwd
+
+    real = pwd.getpwnam
+
+    def accounts(login: str) -> pwd.struct_passwd:
+        if login != "zoe":
+            return real(login)
+        return pwd.struct_passwd((login, "x", 1042, 1042, "", "/home/zoe", "/bin/sh"))
+
+    monkeypatch.setattr(pwd, "getpwnam", accounts)
+    with store.conn:  # as a release before this one's import made her
+        store.conn.execute(
+            "INSERT INTO people (login, created_at) VALUES ('ZOE', '2026-11-01T00:00:00Z')"
+        )
+    taken = cli("add", "Hers", "--owner", "ZOE")
+    assert taken.exit_code == 0, taken.stderr
+    refused = cli("add", "Hers too", "--owner", "Zoe")
+    assert refused.exit_code == 1 and "did you mean" in refused.stderr, refused.stderr
+    assert [a["owner"] for a in json.loads(cli("list", "--json").stdout)] == ["ZOE"]
