@@ -18,7 +18,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from pdca.db import accountability_rules as arules
-from pdca.db import clock, convert, rules, xmr
+from pdca.db import clock, convert, kpi_rules, rules, xmr
 from pdca.db.accountability_models import (
     DIGEST_KINDS,
     FOLLOWUP_RESULTS,
@@ -57,6 +57,7 @@ from pdca.db.schema import STANDUP_ORDER
 from pdca.db.sql_params import numbered
 
 if TYPE_CHECKING:
+    from pdca.db.kpi_records import Alert
     from pdca.db.models import Event
     from pdca.db.store import Store, Transaction
 
@@ -758,8 +759,9 @@ def read_digest(
     open_actions, more = _open_actions(store, now, cadence, standing_most)
     # The most pressing first, as the KPI views and ``!`` take them: newest first put an
     # alert in time above one overdue (a stand-up's lead).
+    open_alerts = alerts.list_alerts(store)
     unacknowledged = alerts.most_pressing_first(
-        [a for a in alerts.list_alerts(store) if a.acknowledged_at is None]
+        [a for a in open_alerts if a.acknowledged_at is None]
     )
     # A threshold alert says its breach ("41 h is above the alert threshold 34 h"), as
     # ``pdca alerts`` does: "threshold" alone told nothing (a tester).
@@ -805,7 +807,10 @@ def read_digest(
             due.append(arules.DueFollowup(*row))
         else:
             followups_more[whose] = followups_more.get(whose, 0) + 1
-    where = arules.standing(open_actions, kept_waiting, due, now=now, cadence_days=cadence)
+    off_course, kpis_more = _kpis_off_course(store, open_alerts, now, standing_most)
+    where = arules.standing(
+        open_actions, kept_waiting, due, now=now, cadence_days=cadence, kpis=off_course
+    )
     owners_open = store.conn.execute(_OPEN_OWNERS + " SELECT owner FROM o WHERE owner IS NOT NULL")
     # Read before the window's changes: whatever is newer may not have been shown.
     seen_event = store.conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
@@ -848,12 +853,70 @@ def read_digest(
             "standing_more": more,
             "followups_more": followups_more,
             "alerts_more": alerts_more,
+            "kpis_more": kpis_more,
             "changes_more": changes_more,
             "change_counts": counts,
             "seen_event": seen_event,
             "since_by": since_by,
         }
     )
+
+
+def _kpis_off_course(
+    store: Store, open_alerts: list[Alert], now: datetime, most: int
+) -> tuple[list[arules.KpiOffCourse], dict[str, int]]:
+    """Each person's KPIs past a threshold or with a reading overdue (the worst first: in
+    alert, in warn, then overdue alone; ``most`` a person), and how many more each has. Not
+    one with an alert waiting: that is listed as the alert. Read off the KPIs' rows alone,
+    which keep their latest reading: 200 KPIs cost no reading of their history."""
+    waiting = {a.kpi_id for a in open_alerts if a.acknowledged_at is None}
+    acknowledged = {a.kpi_id: a.acknowledged_by for a in open_alerts if a.acknowledged_at}
+    found: list[tuple[int, arules.KpiOffCourse]] = []
+    for kpi in store.list_kpis():
+        if kpi.id in waiting or kpi.latest_value is None:
+            continue  # a KPI never read yet is no drift
+        state = kpi_rules.status(
+            latest_value=kpi.latest_value,
+            latest_at=kpi.latest_at,
+            direction=kpi.direction,
+            target=kpi.target,
+            warn=kpi.warn,
+            alert=kpi.alert,
+            cadence=kpi.cadence,
+            now=now,
+        )
+        overdue = kpi_rules.measurement_overdue(kpi.latest_at, kpi.cadence, now)
+        if state not in ("alert", "warn") and not overdue:
+            continue
+        threshold = kpi.alert if state == "alert" else kpi.warn if state == "warn" else None
+        found.append(
+            (
+                ("alert", "warn").index(state) if state in ("alert", "warn") else 2,
+                arules.KpiOffCourse(
+                    name=kpi.name,
+                    owner=kpi.owner,
+                    status=state if state in ("alert", "warn") else "overdue",
+                    latest=kpi.latest_value,
+                    unit=kpi.unit,
+                    threshold=threshold,
+                    latest_at=kpi.latest_at,
+                    reading_overdue=overdue,
+                    acknowledged_by=acknowledged.get(kpi.id),
+                ),
+            )
+        )
+    found.sort(key=lambda pair: pair[0])  # stable: by name within each
+    kept: list[arules.KpiOffCourse] = []
+    of: dict[str, int] = {}
+    more: dict[str, int] = {}
+    for _rank, off in found:
+        whose = off.owner or UNOWNED
+        of[whose] = of.get(whose, 0) + 1
+        if of[whose] <= most:
+            kept.append(off)
+        else:
+            more[whose] = more.get(whose, 0) + 1
+    return kept, more
 
 
 def standup_changes(store: Store, digest: Digest, person: str, most: int) -> list[DigestItem]:

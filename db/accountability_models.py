@@ -59,7 +59,7 @@ DIGEST_KINDS: tuple[DigestKind, ...] = (
 BY_KINDS: frozenset[DigestKind] = frozenset(
     ("created", "moved", "rescheduled", "reprioritized", "done", "checkin", "followup", "undone")
 )
-StandingKind = Literal["action", "alert", "followup"]
+StandingKind = Literal["action", "alert", "kpi", "followup"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -206,7 +206,19 @@ class StandingItem(PlainRecord):
 
 # The README documents these: a script tests ``"late" in flags``; the words were free text
 # ("17d late", "at risk") and such a test never matched (a tester).
-STANDING_FLAGS = ("late", "due-today", "at-risk", "blocked", "stale", "no-owner", "overdue")
+STANDING_FLAGS = (
+    "late",
+    "due-today",
+    "at-risk",
+    "blocked",
+    "stale",
+    "no-owner",
+    "overdue",
+    # a KPI's: its latest reading past a threshold, and no reading within its cadence
+    "alert",
+    "warn",
+    "reading-overdue",
+)
 
 
 def flag_words(item: StandingItem) -> list[str]:
@@ -258,6 +270,8 @@ class Digest(PlainRecord):
     followups_more: dict[str, int] = field(default_factory=dict)
     # Alerts waiting beyond the ones ``standing`` names, by person (the alert's holder).
     alerts_more: dict[str, int] = field(default_factory=dict)
+    # KPIs off course beyond the ones ``standing`` names, by person (the KPI's owner).
+    kpis_more: dict[str, int] = field(default_factory=dict)
     # Changes beyond the ones ``items`` lists, by person: a stand-up lists each person's
     # first few changes (``accountability.standup_changes`` reads more on demand).
     changes_more: dict[str, int] = field(default_factory=dict)
@@ -272,16 +286,18 @@ class Digest(PlainRecord):
         return [item for item in self.standing if _whose(item.person, person)]
 
     def standing_groups(self, person: str) -> list[tuple[StandingKind, list[StandingItem], int]]:
-        """``person``'s standing items kind by kind (alerts, open actions, follow-ups, in the
-        order ``standing`` gives them), each with how many more of that kind are not named:
-        "and 33 more that need a word" said under the follow-ups read as theirs (a soak)."""
-        more = {
+        """``person``'s standing items kind by kind (alerts, KPIs, open actions, follow-ups,
+        in the order ``standing`` gives them), each with how many more of that kind are not
+        named: "and 33 more that need a word" said under the follow-ups read as theirs (a
+        soak)."""
+        more: dict[StandingKind, int] = {
             "alert": self.alerts_more.get(person, 0),
+            "kpi": self.kpis_more.get(person, 0),
             "action": self.standing_more.get(person, 0),
             "followup": self.followups_more.get(person, 0),
         }
         items = self.standing_of(person)
-        kinds = list(dict.fromkeys([*(item.kind for item in items), "alert", "action", "followup"]))
+        kinds = list(dict.fromkeys([*(item.kind for item in items), *more]))
         groups = [(kind, [i for i in items if i.kind == kind], more[kind]) for kind in kinds]
         return [(kind, named, n) for kind, named, n in groups if named or n]
 
@@ -331,4 +347,7 @@ def more_standing(kind: StandingKind, count: int, *, in_app: bool = False) -> st
     if kind == "followup":
         where = "enter: their log, due ones on top" if in_app else "pdca followups lists them"
         return f"{count} more follow-up{plural} due ({where})"
+    if kind == "kpi":
+        where = "enter: the KPIs" if in_app else "pdca kpi list shows them"
+        return f"{count} more KPI{plural} off course ({where})"
     return more_that_need_a_word(count)

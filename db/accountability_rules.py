@@ -167,6 +167,43 @@ class OpenAction:
 
 
 @dataclass(frozen=True)
+class KpiOffCourse:
+    """A KPI whose latest reading is past its warn or alert threshold, or whose reading is
+    overdue, with no alert waiting on anyone (that one is listed as an alert): a KPI in the
+    warn band for days, or in alert once its alert was acknowledged, was in no stand-up (a
+    stand-up's lead)."""
+
+    name: str
+    owner: str | None
+    status: str  # "alert", "warn", or "overdue" (the value within its thresholds)
+    latest: float | None
+    unit: str | None
+    threshold: float | None  # the one it is past
+    latest_at: str | None
+    reading_overdue: bool
+    acknowledged_by: str | None = None  # of its open alert, acknowledged
+
+
+def kpi_item(kpi: KpiOffCourse) -> StandingItem:
+    """A KPI off course as the stand-up names it: ``alert`` or ``warn`` and the reading past
+    its threshold, ``reading-overdue`` and the day of the last one."""
+    from pdca.db.kpi_rules import beyond_words
+
+    flags: list[str] = [kpi.status] if kpi.status in ("alert", "warn") else []
+    said = []
+    if kpi.latest is not None and kpi.threshold is not None and flags:
+        said.append(beyond_words(kpi.latest, kpi.threshold, kpi.unit, kpi.status))
+    if kpi.acknowledged_by:
+        said.append(f"its alert acknowledged by {kpi.acknowledged_by}")
+    if kpi.reading_overdue:
+        flags.append("reading-overdue")
+        said.append(f"last reading {local_day(kpi.latest_at)}" if kpi.latest_at else "no reading")
+    return StandingItem(
+        kind="kpi", person=kpi.owner, title=kpi.name, flags=flags, detail="; ".join(said)
+    )
+
+
+@dataclass(frozen=True)
 class WaitingAlert:
     """An open, unacknowledged alert as it stands now (``kpi_rules.alert_standing``)."""
 
@@ -225,6 +262,7 @@ def standing(
     *,
     now: datetime,
     cadence_days: int,
+    kpis: Iterable[KpiOffCourse] = (),
 ) -> list[StandingItem]:
     """Where work stands now, for the stand-up's first half: open actions that are late, due
     today, at risk (last check-in), blocked or stale (elapsed time past the team's cadence),
@@ -248,6 +286,7 @@ def standing(
         )
         for alert in alerts
     ]
+    items += map(kpi_item, kpis)  # then the KPIs off course, the owner's to speak to
     for action in actions:
         flags = [] if action.owner else ["no-owner"]  # unowned work is always worth a word
         days_late = stale_days = None

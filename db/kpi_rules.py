@@ -67,13 +67,13 @@ def at_or_better(value: float, than: float, direction: Direction) -> bool:
     return not worse(value, than, direction)
 
 
-def beyond_words(value: float, threshold: float, unit: str | None) -> str:
+def beyond_words(value: float, threshold: float, unit: str | None, which: str = "alert") -> str:
     """``12 h is above the alert threshold 8 h``: with the unit, as its closing says it
-    ("999 is above 227.5" for a cost: a tester)."""
+    ("999 is above 227.5" for a cost: a tester); ``which``: the threshold's name."""
     unit = f" {unit}" if unit else ""
     return (
         f"{shown_number(value)}{unit} is {side_of(value, threshold)}"
-        f" the alert threshold {shown_number(threshold)}{unit}"
+        f" the {which} threshold {shown_number(threshold)}{unit}"
     )
 
 

@@ -74,6 +74,7 @@ LABELS = {
 STANDING = {
     "action": ("! open", "warn"),
     "alert": ("■ waiting", "bad"),
+    "kpi": ("▲ KPI", "warn"),  # the KPIs view's warn mark; red when in alert
     "followup": ("⚑ due", "accent"),
 }
 # The counts the header names only when not 0: rare, named when they happened.
@@ -146,7 +147,7 @@ def standing_row(item: StandingItem, width: int = 0) -> Row:
     ``TITLE_LEAST_FOR_NEWS`` cells of it stay), as a change's does: at 80 columns "(due
     2026…" was cut, the date gone (a newcomer)."""
     label, role = STANDING[item.kind]
-    late = any(flag in ("late", "blocked", "overdue") for flag in item.flags)
+    late = any(flag in ("late", "blocked", "overdue", "alert") for flag in item.flags)
     row: Row = [(INDENT + label.ljust(13), "bad" if late else role)]
     if item.action_id is not None:
         row.append((f"#{item.action_id} ", "id"))
@@ -180,9 +181,19 @@ def person_row(person: str, standing: int, changes: int, width: int = NAME_WIDTH
 
 
 # The row under a kind of standing item that says how many more of it there are.
-MORE_ROWS = {"action": "more", "followup": "more-followups", "alert": "more-alerts"}
-# What enter opens on a "more" row of follow-ups or alerts: the person's, all of them.
-MORE_IN_VIEW = {"more-followups": "log", "more-alerts": "alerts"}
+MORE_ROWS = {
+    "action": "more",
+    "followup": "more-followups",
+    "alert": "more-alerts",
+    "kpi": "more-kpis",
+}
+# What enter opens on a "more" row of follow-ups, alerts or KPIs: the person's, or all.
+MORE_IN_VIEW = {"more-followups": "log", "more-alerts": "alerts", "more-kpis": "kpis"}
+MORE_KINDS: dict[str, StandingKind] = {
+    "more-followups": "followup",
+    "more-alerts": "alert",
+    "more-kpis": "kpi",
+}
 
 
 class DigestRows(Sequence[Row]):
@@ -253,11 +264,11 @@ class DigestRows(Sequence[Row]):
             for kind, entry in self.entries
         ]
         # The alert rows' KPIs: enter opens its detail, where a acknowledges it (a new lead's
-        # enter on an alert waiting did nothing at all).
+        # enter on an alert waiting did nothing at all); a KPI's row, its detail too.
         self.kpi_of: dict[int, tuple[str, str | None, int | None]] = {
-            at: (entry.title, entry.person, entry.alert_id)
+            at: (entry.title, entry.person if entry.kind == "alert" else None, entry.alert_id)
             for at, (kind, entry) in enumerate(self.entries)
-            if kind == "standing" and entry.kind == "alert" and entry.title
+            if kind == "standing" and entry.kind in ("alert", "kpi") and entry.title
         }
         self._built: dict[int, Row] = {}
 
@@ -282,9 +293,10 @@ class DigestRows(Sequence[Row]):
                 row = standing_row(entry, self.width)
             elif kind == "more":
                 row = [(f"{INDENT}and {more_that_need_a_word(entry)} (enter: the board)", "muted")]
-            elif kind in ("more-followups", "more-alerts"):
-                of: StandingKind = "followup" if kind == "more-followups" else "alert"
-                row = [(f"{INDENT}and {more_standing(of, entry, in_app=True)}", "muted")]
+            elif kind in MORE_KINDS:
+                row = [
+                    (f"{INDENT}and {more_standing(MORE_KINDS[kind], entry, in_app=True)}", "muted")
+                ]
             elif kind == "more-changes":
                 word = "change" if entry == 1 else "changes"
                 # "(enter shows them)" of 2245 showed 50 (a lead on the huge file)
@@ -570,7 +582,12 @@ class StandupScreen(RowView):
         self._header()
         counts = digest.counts(person)
         text = Text()
-        more_of_kind = (digest.standing_more, digest.followups_more, digest.alerts_more)
+        more_of_kind = (
+            digest.standing_more,
+            digest.followups_more,
+            digest.alerts_more,
+            digest.kpis_more,
+        )
         more = {
             who: sum(kind.get(who, 0) for kind in more_of_kind)
             for who in set().union(*more_of_kind)
@@ -958,6 +975,9 @@ class StandupScreen(RowView):
             from pdca.screens.my_alerts import MyAlertsScreen
 
             self.app.push_screen(MyAlertsScreen(person=who))
+            return
+        if kind == "kpis":  # every KPI, the worst first: theirs among them
+            await self.app.switch_mode("kpis")
             return
         from pdca.db.accountability_models import LogFilter
         from pdca.screens.log import LogScreen

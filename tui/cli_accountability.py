@@ -53,7 +53,12 @@ DIGEST_LABELS = {  # one change, in a person's block
     "alert-reopened": "Alert reopened",
     "undone": "Undone (told in an earlier stand-up)",
 }
-STANDING_LABELS = {"action": "Open", "alert": "Alert waiting", "followup": "Follow-up due"}
+STANDING_LABELS = {
+    "action": "Open",
+    "alert": "Alert waiting",
+    "kpi": "KPI",
+    "followup": "Follow-up due",
+}
 EVERY = 1 << 62  # standup --all: no person's changes or open work are left out
 
 

@@ -1250,3 +1250,30 @@ async def test_a_key_on_a_row_that_slid_under_the_cursor_a_moment_ago_asks_again
         assert store.get_action(slid).phase == phase and app.screen is screen
         await pilot.press("greater_than_sign")  # again: meant for the row there now
         await wait_until(pilot, lambda: store.get_action(slid).phase != phase)
+
+
+async def test_a_kpi_off_course_is_its_owners_row_and_enter_opens_it(
+    make_app, team, store: Store
+) -> None:
+    """A KPI in its warn band for days was in no stand-up (a stand-up's lead): it is its
+    owner's row, with the reading past the threshold, and enter opens its detail."""
+    from pdca.db.models import KpiDraft, ReadingDraft
+    from pdca.screens.kpi_detail import KpiDetailScreen
+    from pdca.widgets.row_list import RowList
+
+    store.add_kpi(KpiDraft(name="Backlog", unit="tickets", baseline=100, target=80,
+                           direction="down", warn=130, alert=140, owner="bob"))  # fmt: skip
+    store.record_reading(ReadingDraft(kpi="Backlog", value=134))
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await bobs_turn(pilot)
+        rows = screen.query_one(RowList)
+        [index] = [i for i, (name, *_) in screen.kpi_rows.items() if name == "Backlog"]
+        shown = "".join(text for text, _ in rows.rows[index])
+        assert "▲ KPI" in shown and "warn · Backlog" in shown, shown
+        assert "134 tickets is above the warn threshold 130 tickets" in shown
+        rows.set_cursor(index)
+        await pilot.press("enter")
+        await settle_app(pilot.app, pilot)
+        detail = app.screen
+        assert isinstance(detail, KpiDetailScreen) and detail.kpi_name == "Backlog"

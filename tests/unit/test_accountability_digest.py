@@ -297,3 +297,53 @@ def test_an_overdue_alert_comes_before_one_still_in_time(store: Store, db_path: 
     opened = alerts.list_alerts(store)
     assert [a.kpi for a in opened] == ["New", "Old"]  # newest first, as listed
     assert [a.kpi for a in alerts.most_pressing_first(opened)] == ["Old", "New"]
+
+
+def test_kpis_off_course_are_named_with_their_owner(store: Store, db_path: Path) -> None:
+    """A KPI three days in its warn band, and one in alert once its alert was acknowledged,
+    were in no stand-up, and neither was a reading overdue (a stand-up's lead): each is now
+    its owner's to speak to, the worst first. One whose alert waits is the alert's row alone;
+    one within its thresholds and measured is nothing to say."""
+    from pdca.db.models import KpiDraft, ReadingDraft
+    from tests.conftest import open_as
+
+    def kpi(name: str, **given: object) -> None:
+        fields: dict[str, object] = {
+            "name": name, "unit": "tickets", "baseline": 100, "target": 80, "direction": "down",
+            "warn": 130, "alert": 140, "owner": "dana", "alerts_mode": "thresholds",
+        }  # fmt: skip
+        store.add_kpi(KpiDraft(**{**fields, **given}))  # type: ignore[arg-type]
+
+    kpi("Backlog")
+    kpi("Failed deploys", unit="%", baseline=8, target=5, warn=10, alert=15, owner="erin")
+    kpi("Pages", owner="dana")
+    kpi("Fine")
+    kpi("Quiet", cadence="daily")
+    store.record_reading(ReadingDraft(kpi="Backlog", value=134))  # in warn
+    store.record_reading(ReadingDraft(kpi="Failed deploys", value=17.5))  # raises an alert
+    store.record_reading(ReadingDraft(kpi="Pages", value=150))  # an alert, left waiting
+    store.record_reading(ReadingDraft(kpi="Fine", value=90))
+    old = open_as(db_path, "dana", NOW_DT - timedelta(days=5))
+    old.record_reading(ReadingDraft(kpi="Quiet", value=90))  # daily, five days ago
+    old.close()
+    [failed] = [a for a in alerts.list_alerts(store) if a.kpi == "Failed deploys"]
+    as_erin = open_as(db_path, "erin")
+    alerts.acknowledge(as_erin, failed.id, "rolling back")
+    as_erin.close()
+    digest = acc.standup_digest(store)
+    named = [(i.person, i.title, i.flags, i.detail) for i in digest.standing if i.kind == "kpi"]
+    assert named == [
+        ("erin", "Failed deploys", ["alert"],
+         "17.5 % is above the alert threshold 15 %; its alert acknowledged by erin"),
+        ("dana", "Backlog", ["warn"], "134 tickets is above the warn threshold 130 tickets"),
+        ("dana", "Quiet", ["reading-overdue"],
+         f"last reading {(NOW_DT - timedelta(days=5)).date().isoformat()}"),
+    ]  # fmt: skip
+    assert [i.title for i in digest.standing if i.kind == "alert"] == ["Pages"]
+    assert [kind for kind, _items, _more in digest.standing_groups("dana")][:2] == [
+        "alert",
+        "kpi",
+    ]
+    few = acc.standup_digest(store, standing_most=1)  # a few a person, the rest counted
+    assert [i.title for i in few.standing if i.kind == "kpi" and i.person == "dana"] == ["Backlog"]
+    assert few.kpis_more == {"dana": 1}
