@@ -11,12 +11,21 @@ an exported title reads the same after import. The quote is added also when a ce
 leading quotes are followed by a trigger (``'=x`` becomes ``''=x``): ``restore`` removes
 exactly one quote from such a cell, so a title that really begins ``'=`` survives, and
 text that begins with a quote followed by anything else is never touched.
+
+A control character a terminal acts on (every C0 one but tab, newline and carriage return,
+DEL, and the C1 ones: an escape sequence) is written as its escape, ``\x1b``, as pdca
+shows it everywhere: a ``cat`` or ``grep`` of the file set a colleague's window title and
+cleared the screen (a hostile member's trial). Import reads the escape as the text it is;
+the JSON export keeps such characters exactly.
 """
 
 from __future__ import annotations
 
+import re
+
 TRIGGERS = frozenset("=+-@\t\r\x00")
 QUOTE = "'"
+_TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _guarded(cell: str) -> bool:
@@ -25,7 +34,9 @@ def _guarded(cell: str) -> bool:
 
 
 def neutralise(cell: str) -> str:
-    """``cell`` as written to a CSV: never beginning with a formula trigger."""
+    """``cell`` as written to a CSV: never beginning with a formula trigger, and holding no
+    control a terminal acts on."""
+    cell = _TERMINAL_CONTROLS.sub(lambda found: f"\\x{ord(found.group()):02x}", cell)
     return QUOTE + cell if _guarded(cell) else cell
 
 
