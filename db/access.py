@@ -336,6 +336,61 @@ def someone_elses_link(path: Path | str) -> str | None:
     return None
 
 
+def link_to_what_its_maker_may_not_read(path: Path | str) -> str | None:
+    """``/srv/team/pdca.db is a symbolic link made by ben (to /home/ann/priv/pdca.db), a file
+    ben may not read`` when ``path`` goes through another login's link (not this one's, not
+    root's) to a file its maker may not read, else None. ben's link in the team's folder to
+    ann's private file led root's nightly export and backup to it, written where ben read
+    them (a hostile member's trial). A link to a file its maker may read shows them nothing
+    new, and is followed, as a team's link to its shared file is."""
+    me = os.getuid()
+    place = Path(os.path.abspath(path))
+    for step in (place, *place.parents):
+        try:
+            found = os.lstat(step)
+        except OSError:
+            continue
+        if not stat.S_ISLNK(found.st_mode) or found.st_uid in (me, 0):
+            continue
+        real = Path(os.path.realpath(place))
+        if not real.exists() or _may_read_as(found.st_uid, real):
+            return None
+        try:
+            target = os.readlink(step)
+        except OSError as error:
+            target = error.strerror or "?"
+        maker = user_name(found.st_uid)
+        return (
+            f"{step} is a symbolic link made by {maker} (to {target}), a file {maker} may not read"
+        )
+    return None
+
+
+def _may_read_as(uid: int, path: Path) -> bool:
+    """Whether login ``uid`` may read ``path``, by the modes of it and the folders on its way
+    (its own groups counted; an ACL is not read: ``os.stat`` opens nothing)."""
+    try:
+        account = pwd.getpwuid(uid)
+        groups = set(os.getgrouplist(account.pw_name, account.pw_gid))
+    except (KeyError, OSError):
+        groups = set()
+
+    def allows(info: os.stat_result, owner: int, group: int, other: int) -> bool:
+        if info.st_uid == uid:
+            return bool(info.st_mode & owner)
+        if info.st_gid in groups:
+            return bool(info.st_mode & group)
+        return bool(info.st_mode & other)
+
+    try:
+        for folder in reversed(path.parents):
+            if not allows(os.stat(folder), stat.S_IXUSR, stat.S_IXGRP, stat.S_IXOTH):
+                return False
+        return allows(os.stat(path), stat.S_IRUSR, stat.S_IRGRP, stat.S_IROTH)
+    except OSError:
+        return True  # not to be told from here: the open itself says what stops it
+
+
 def planted_links(path: Path) -> list[Path]:
     """The database's ``-wal``, ``-shm`` or ``-journal`` that are symbolic links. SQLite
     makes them beside the file itself and never through a link, so one there was put there:

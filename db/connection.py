@@ -37,6 +37,7 @@ from pdca.db.access import (
     describe_owner,
     file_lets_me_write,
     files_report,
+    link_to_what_its_maker_may_not_read,
     login_name,
     may_write_now,
     what_to_ask,
@@ -464,6 +465,12 @@ def open_database(
     foreign one, a newer one and a damaged one, with one line, leaving the file untouched.
     ``announce``: told an upgrade that is taking long, while it goes (``schema.migrate``).
     """
+    if (link := link_to_what_its_maker_may_not_read(path)) is not None:
+        raise DatabaseProblem(
+            f"{link}: pdca does not open a database through it (a colleague's link would"
+            " lead anyone's pdca, root's cron too, to a file they may not see; open the file"
+            " by its own name if it is yours to use)"
+        )
     path = the_file_itself(path)
     created = False
     info = _stat(path)

@@ -171,3 +171,40 @@ def test_an_export_or_report_is_readable_by_no_more_than_its_database(
         assert stat.S_IMODE(kept.stat().st_mode) == 0o640
     finally:
         os.umask(old)
+
+
+def test_a_database_is_not_opened_through_a_link_to_what_its_maker_may_not_read(
+    cli, store, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ben's link in the team's folder to ann's private file led root's nightly export and
+    backup to it, written where ben read them (a hostile member's trial): refused in one
+    line, nothing written. A link of one's own, or to a file its maker may read, is
+    followed, as a team's link to its shared file is."""
+    import os
+
+    store.close()
+    link = tmp_path / "team" / "pdca.db"
+    link.parent.mkdir()
+    link.symlink_to(db_path)
+    out = tmp_path / "team" / "nightly.json"
+    with monkeypatch.context() as patched:
+        if os.geteuid() == 0:  # a colleague's link, really: 4242 has no groups, no way in
+            os.lchown(link, 4242, 4242)
+        else:  # this login's own link, seen as by another login who may not read the file
+            real = os.getuid()
+            patched.setattr(os, "getuid", lambda: real + 4242)
+            db_path.chmod(0o200)
+        try:
+            refused = cli("--db", str(link), "export", "--out", str(out))
+        finally:
+            db_path.chmod(0o644)
+        assert refused.exit_code == 1, refused.stdout
+        assert refused.stderr.startswith(f"pdca: {link} is a symbolic link made by "), (
+            refused.stderr
+        )
+        assert f"(to {db_path}), a file" in refused.stderr
+        assert "may not read: pdca does not open a database through it" in refused.stderr
+        assert not out.exists()
+    mine = tmp_path / "mine.db"
+    mine.symlink_to(db_path)
+    assert cli("--db", str(mine), "export", "--out", str(out)).exit_code == 0
