@@ -252,8 +252,22 @@ def make_default_folder(database: Path) -> Path:
         if shared:  # the team's group, as setgid on the directory would have given it
             with contextlib.suppress(OSError):
                 os.chown(folder, -1, parent.stat().st_gid, follow_symlinks=False)
+        give_to_the_files_owner(folder, database, keep_group=shared)
         os.chmod(folder, 0o2770 if shared else 0o700)
     return folder
+
+
+def give_to_the_files_owner(made: Path, database: Path, *, keep_group: bool = False) -> None:
+    """What root makes for someone's database (its backups folder, a backup) is theirs: made
+    root's, ``backups/`` was root:root 0700, and ann, whose file it was, could neither make
+    nor read her own backups again (a sysadmin's trial). Only root may give a file away;
+    ``keep_group``: the team's group it has already stays."""
+    if os.geteuid() != 0:
+        return
+    with contextlib.suppress(OSError):
+        owner = os.stat(database)
+        if owner.st_uid != 0:
+            os.chown(made, owner.st_uid, -1 if keep_group else owner.st_gid, follow_symlinks=False)
 
 
 def sweep_temporaries(folder: Path, database: Path) -> None:
@@ -381,6 +395,10 @@ def backup(
         temporary = schema.temporary_name(folder / database.name, "bak")
         try:
             read_seconds = _copy_checked(opened.connection, database, temporary)
+            if exact is None:  # into its backups folder: the file's owner's, as the folder is
+                give_to_the_files_owner(
+                    temporary, database, keep_group=directory_is_group_shared(folder)
+                )
             target = _publish(temporary, folder, exact, database, now)
         except BaseException:
             copies.remove_temporary(temporary)

@@ -1372,3 +1372,18 @@ def test_restore_of_an_export_names_the_command_that_reads_one(
     assert result.exit_code == 1
     assert f"is not a SQLite database; nothing restored {hint}{export})" in result.stderr
     assert db_path.read_bytes() == before
+
+
+def test_what_root_makes_for_someones_file_is_theirs(store: Store, db_path: Path) -> None:
+    """root's backup of ann's private file made ``backups/`` root:root 0700, and ann could
+    neither back up nor read her backups again (a sysadmin's trial): the folder and the
+    backup are the file's owner's. Anyone else's are their own, as Unix makes them."""
+    store.close()
+    owner = (4242, 4243) if os.geteuid() == 0 else (os.getuid(), os.getgid())
+    if os.geteuid() == 0:  # ann's file, really
+        os.chown(db_path, *owner)
+    made = backups.backup(db_path, now=NOW_DT)
+    for path in (made.path.parent, made.path):
+        info = path.stat()
+        assert (info.st_uid, info.st_gid) == owner, path
+    assert stat.S_IMODE(made.path.parent.stat().st_mode) == 0o700
