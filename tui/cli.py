@@ -999,6 +999,15 @@ def refuse_a_terminal_that_cannot_show_it(session: Session) -> None:
             " with stderr on the terminal; nothing opened"
         )
         sys.exit(1)
+    if not _in_front_of_the_terminal():
+        # A background job (&, or timeout without --foreground) stopped at its first read of
+        # the keys; a SIGTERM then left it hung for good, holding the file open, which kept
+        # a restore from running (a sysadmin's trial).
+        raise click.ClickException(
+            "the board was started in the background of this terminal (a job with &, or"
+            " timeout without --foreground), where it cannot read keys: run it in front"
+            " (timeout --foreground ...); nothing opened"
+        )
     encoding = _encoding_name(sys.stderr)
     if encoding != "utf-8":
         # The board's lines and marks are not in Latin-1: they came out as \u2595 escapes
@@ -1023,6 +1032,14 @@ def refuse_a_terminal_that_cannot_show_it(session: Session) -> None:
             + ", ".join(COLOR_SYSTEMS)
             + "; unset it to let the terminal say"
         )
+
+
+def _in_front_of_the_terminal() -> bool:
+    """Whether this process's group is the terminal's foreground one (keys reach it)."""
+    try:
+        return os.tcgetpgrp(sys.stdin.fileno()) == os.getpgrp()
+    except (OSError, ValueError, AttributeError):
+        return True  # not to be told: the board tries, as before
 
 
 def _encoding_name(stream: Any) -> str:

@@ -509,6 +509,40 @@ def _board_under_a_shell(tmp_path: Path, fg_from: int) -> tuple[Path, int, int]:
     return path, pid, fd
 
 
+# A launcher that runs the board in a process group of its own, never given the terminal:
+# as ``timeout`` (without --foreground) or ``pdca &`` under a shell do.
+IN_THE_BACKGROUND = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.setpgid(0, 0)
+    os.execv(sys.executable, [sys.executable, "-c", sys.argv[1]])
+_, status = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def test_a_board_started_in_the_background_of_its_terminal_says_so_and_ends(
+    tmp_path: Path,
+) -> None:
+    """Under ``timeout 10 pdca`` the board stopped at its first read of the keys, and the
+    SIGTERM ten seconds on left it hung for good, the file held open: a restore refused to
+    run (a sysadmin's trial). Refused in one line at once, exit 1, nothing opened."""
+    path = _database(tmp_path)
+    board = f"from pdca.tui.cli import cli; cli.main(['--db', {str(path)!r}], prog_name='pdca')"
+    code = f"import sys; sys.argv = ['bg', {board!r}]\n{IN_THE_BACKGROUND}"
+    pid, fd = _fork_board(code, _env(tmp_path))
+    shown = bytearray()
+    try:
+        status = _wait_for_end(pid, fd, shown)
+    finally:
+        _let_go(pid, fd)
+    said = bytes(shown).decode(errors="replace").replace("\r\n", " ").replace("\n", " ")
+    assert os.waitstatus_to_exitcode(status) == 1, said
+    assert "the board was started in the background of this terminal" in said, said
+    assert "nothing opened" in said
+
+
 def test_ctrl_z_suspends_the_board_under_a_shell_and_fg_brings_it_back(tmp_path: Path) -> None:
     """ctrl+z did nothing (a tester); bound now, under a shell's job control it stops the
     board, and continued (fg) the board is drawn again and quits as usual."""
