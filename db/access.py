@@ -463,9 +463,16 @@ def read_only_mount(path: Path) -> Path | None:
     read-only (``statvfs``: opens nothing); else None. Told "read-only for ann (owned by
     ann:team, mode 0660): ask the team's admin", the owner of the file was sent to fix
     modes that were right (a tester's ``mount -o remount,ro``)."""
+    from pdca.db.filesystem import mount_of
+
     try:
         if not os.statvfs(path.parent).f_flag & os.ST_RDONLY:
             return None
+        # A read-only bind mount shares its device with the filesystem it shows: by devices
+        # alone, "/" was named, mounted read-write (a sysadmin's trial)
+        found = mount_of(path.parent)
+        if found is not None:
+            return Path(found.mount_point)
         here = Path(os.path.realpath(path.parent))
         device = here.stat().st_dev
         while here.parent != here and here.parent.stat().st_dev == device:

@@ -75,11 +75,18 @@ def parse_mountinfo(text: str) -> list[Mount]:
 
 def filesystem_of(path: Path, mountinfo: str | None = None) -> str:
     """The filesystem type holding ``path`` (the longest matching mount point), or ``unknown``."""
+    found = mount_of(path, mountinfo)
+    return found.fs_type if found else "unknown"
+
+
+def mount_of(path: Path, mountinfo: str | None = None) -> Mount | None:
+    """The mount holding ``path``: the longest mount point it is under (a bind mount's too,
+    which shares its device with the filesystem it shows), or None when unknown."""
     if mountinfo is None:
         try:
             mountinfo = Path("/proc/self/mountinfo").read_text()
         except OSError:
-            return "unknown"
+            return None
     target = os.path.realpath(path)
     best: Mount | None = None
     for mount in parse_mountinfo(mountinfo):
@@ -87,7 +94,7 @@ def filesystem_of(path: Path, mountinfo: str | None = None) -> str:
         inside = target == point or target.startswith(point + "/") or point == "/"
         if inside and (best is None or len(point) >= len(best.mount_point.rstrip("/") or "/")):
             best = mount
-    return best.fs_type if best else "unknown"
+    return best
 
 
 # How SQLite databases are named: a -journal or -wal beside another name may be anyone's

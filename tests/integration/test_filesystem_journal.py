@@ -119,3 +119,18 @@ def test_concurrent_writers_in_rollback_journal_mode_lose_nothing(
     assert opened.journal_mode == "delete"
     check_reports(path, reports, owners, mountinfo=mountinfo)
     assert "-wal" not in siblings(path)
+
+
+def test_a_bind_mount_is_the_mount_a_path_is_under(tmp_path: Path) -> None:
+    """A read-only bind mount shares its device with the filesystem it shows: found by
+    devices alone, "/" was named mounted read-only, where /srv/ro was (a sysadmin's trial).
+    The longest mount point a path is under is its mount."""
+    from pdca.db.filesystem import mount_of
+
+    inside = tmp_path / "ro"
+    inside.mkdir()
+    found = mount_of(inside / "pdca.db", fake_mountinfo(inside, "ext4"))
+    assert found is not None and Path(found.mount_point) == inside.resolve()
+    root = mount_of(tmp_path / "pdca.db", fake_mountinfo(inside, "ext4"))
+    assert root is not None and root.mount_point == "/"
+    assert mount_of(tmp_path, "") is None  # no mount known: nothing named
