@@ -1791,3 +1791,24 @@ def test_add_takes_an_owner_who_is_one_of_the_files_people_in_any_capitals(
     refused = cli("add", "Hers too", "--owner", "Zoe")
     assert refused.exit_code == 1 and "did you mean" in refused.stderr, refused.stderr
     assert [a["owner"] for a in json.loads(cli("list", "--json").stdout)] == ["ZOE"]
+
+
+def test_an_import_into_a_new_file_that_fails_names_that_file(tmp_path, monkeypatch) -> None:
+    """On a full disk, ``pdca --db new.db import`` said "/t/.new.db.vm.30610.9e5f.new: the
+    disk is full", a scratch copy gone by the time it was read (a full disk's trial)."""
+    from pdca.db import transfer
+    from pdca.db.errors import DatabaseProblem
+
+    def full(store, *_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise DatabaseProblem(f"{store.path}: the disk is full; nothing written")
+
+    monkeypatch.setattr(transfer, "import_file", full)
+    database = tmp_path / "new.db"
+    source = tmp_path / "in.csv"
+    source.write_text("title\nx\n")
+    with pytest.raises(DatabaseProblem) as refused:
+        transfer.import_into_new(
+            database, source, NOW_DT.date(), actor="alice", clock=lambda: NOW_DT
+        )
+    assert str(refused.value) == f"{database}: the disk is full; nothing written"
+    assert list(tmp_path.iterdir()) == [source]
