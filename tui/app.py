@@ -482,6 +482,11 @@ class PdcaApp(App[None]):
         """q. With changes kept from refused saves (the board's next c, e or n would open
         them), the first q says which and the second quits, printing them: they had vanished
         without a word, exit status 0 (a tester)."""
+        if self._pressing != "ctrl+q" and self._keys_covering() is not None:
+            # The ? list over the whole view (under 100 columns) is left by q, as less and
+            # man are: q quit the board from it (an interrupted trial's reading of the keys)
+            self.action_hide_help_panel()
+            return
         kept = self.context.kept()
         # What is typed in a form still open: ctrl+q over it quit at once (a tester).
         typed = [words for words in map(typed_words, self.screen_stack) if words]

@@ -849,3 +849,28 @@ async def test_the_stand_ups_palette_has_its_moves_and_check_in_by_name(
         await pilot.press("5")
         await settle_app(app, pilot)
         await _find_in_palette(app, pilot, typed, found)
+
+
+async def test_q_closes_the_keys_list_that_covers_the_view_as_less_does(
+    make_app, board_db: Path
+) -> None:
+    """At 80x24, ? then q quit the board from the list of keys (a trial); q leaves the list,
+    as it leaves less and man, and the next q quits. Beside the view (120 columns) q quits."""
+    app = make_app(board_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("question_mark")
+        await settle_app(app, pilot)
+        assert app.screen.query(HelpPanel)
+        await pilot.press("q")
+        await settle_app(app, pilot)
+        assert app.is_running and not app.screen.query(HelpPanel)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+    app = make_app(board_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("question_mark", "q")
+        await pilot.pause()
+        assert not app.is_running
