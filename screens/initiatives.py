@@ -31,7 +31,7 @@ from pdca.widgets.marks import status_mark
 from pdca.widgets.row_list import Row, RowList
 from pdca.widgets.sparkline import sparkline
 from pdca.widgets.status_bar import StatusBar
-from pdca.widgets.text import fixed, literal
+from pdca.widgets.text import fixed, literal, padded
 
 SPARK_CELLS = 16
 KPI_NAME_WIDTH = 26  # at least: as wide as an initiative's longest KPI name, room allowing
@@ -61,7 +61,7 @@ def kpi_row(kpi: InitiativeKpi, name_width: int = KPI_NAME_WIDTH) -> Row:
         (spark, KPI_ROLES[kpi.status] or "accent"),
         ("  ", ""),
         (fixed(literal(kpi.name), name_width), ""),
-        (f" {number(kpi.latest_value)} {unit}".ljust(14), "bold"),
+        (padded(f" {number(kpi.latest_value)} {unit}", 14), "bold"),
         # the status before the target: last, it was what 80 columns cut (a new user)
         (f"{kpi.status}  ".ljust(11), KPI_ROLES[kpi.status] or "muted"),
         (f"→ {number(kpi.target)} {unit}{by}", "muted"),

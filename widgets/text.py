@@ -53,6 +53,12 @@ def fixed(text: str, width: int) -> str:
     return shown + " " * (width - cell_len(shown))
 
 
+def padded(text: str, width: int) -> str:
+    """``text`` with spaces after it to fill ``width`` cells, never cut: ``str.ljust`` counts
+    characters, and a unit of 時間 put the next column two cells out (a CJK team's trial)."""
+    return text + " " * max(0, width - cell_len(text))
+
+
 def plain(text: str | None, style: str = "", *, one_line: bool = False) -> Text:
     """A ``Text`` that shows ``text`` literally: never parsed as markup, controls escaped."""
     return Text(literal(text, one_line=one_line), style=style)

@@ -213,3 +213,22 @@ async def test_a_board_shows_an_initiative_renamed_elsewhere(
         app.check_for_changes()
         await settle_app(pilot.app, pilot)
         assert "Fast support" in shown() and "Faster support" not in shown(), shown()
+
+
+def test_a_kpi_lines_columns_stay_put_whatever_the_units_width() -> None:
+    """A unit of 時間 (two cells a character) put the status two cells out of its column
+    and cut the target at 80 columns (a CJK team's trial): columns go by cells."""
+    from rich.cells import cell_len
+
+    from pdca.db.initiative_records import InitiativeKpi
+    from pdca.screens.initiatives import kpi_row
+
+    def status_at(unit: str) -> int:
+        kpi = InitiativeKpi(
+            id=1, name="処理時間", unit=unit, status="alert", latest_value=36,
+            target=10.0, target_date=None, recent=[],
+        )  # fmt: skip
+        line = "".join(text for text, _ in kpi_row(kpi))
+        return cell_len(line[: line.index("alert")])
+
+    assert status_at("時間") == status_at("hh")
