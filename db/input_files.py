@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Generic, TextIO, TypeVar
 
-from pdca.db.errors import InvalidInput, PdcaError
+from pdca.db.errors import InvalidInput, PdcaError, shell_word
 from pdca.db.filesystem import DATABASE_SUFFIXES
 
 T = TypeVar("T")
@@ -83,25 +83,55 @@ def not_utf8(
     with the first line that is not, when the file can be read again to find it (a tester
     was given no line of a sheet of thousands)."""
     wide = _wide_encoding(path)
+    file = shell_word(path)
     if wide:  # a spreadsheet's "Unicode text": said what it is (a retrial)
+        # A JSON file told "save it as CSV UTF-8" was sent to the wrong format (a trial)
+        save = "as CSV UTF-8" if path.suffix.lower() != ".json" else "as UTF-8"
         return InvalidInput(
-            field, str(path), f"is {wide} text, where pdca reads UTF-8: save it as CSV UTF-8"
+            field,
+            str(path),
+            f"is {wide} text{' with no byte order mark' if wide[-2:] in ('BE', 'LE') else ''},"
+            f" where pdca reads UTF-8: save it {save}, or convert it:"
+            f" iconv -f {wide} -t UTF-8 {file} > {shell_word(_converted(path))}",
         )
     line = _first_line_not_utf8(path)
     where = f", from line {line}" if line is not None else ""
-    return InvalidInput(field, str(path), f"is not UTF-8 text{where} ({wanted})")
+    # From a Windows or Latin-1 machine, as often as not: how to convert it, said (a trial)
+    return InvalidInput(
+        field,
+        str(path),
+        f"is not UTF-8 text{where} ({wanted}): save it as UTF-8, or convert one from Windows"
+        f" or Latin-1: iconv -f WINDOWS-1252 -t UTF-8 {file} > {shell_word(_converted(path))}",
+    )
+
+
+def _converted(path: Path) -> Path:
+    """Where a converted copy of ``path`` goes: ``sheet.utf8.csv`` beside ``sheet.csv``."""
+    return path.with_name(f"{path.stem}.utf8{path.suffix}")
 
 
 def _wide_encoding(path: Path) -> str | None:
-    """UTF-16 or UTF-32, when ``path`` begins with its byte order mark."""
+    """UTF-16 or UTF-32, when ``path`` begins with its byte order mark; UTF-16 without one
+    when every other byte of its start is NUL, as ASCII text in UTF-16 is (a file from a
+    big-endian tool was told "from line 2", its first line UTF-16 as well: a trial)."""
     try:
         with open(path, "rb") as raw:
-            start = raw.read(4)
+            start = raw.read(512)
     except OSError:
         return None
-    if start in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+    if start[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
         return "UTF-32"
-    return "UTF-16" if start[:2] in (b"\xff\xfe", b"\xfe\xff") else None
+    if start[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "UTF-16"
+    pairs = len(start) // 2
+    if pairs >= 4:
+        for nul_first, order in ((0, "UTF-16BE"), (1, "UTF-16LE")):
+            if (
+                start[nul_first::2][:pairs].count(0) >= 0.9 * pairs
+                and start[1 - nul_first :: 2][:pairs].count(0) == 0
+            ):
+                return order
+    return None
 
 
 def _first_line_not_utf8(path: Path) -> int | None:
@@ -268,6 +298,8 @@ def read_csv(
         # tester was told "',' expected after '\"'")
         refuse_other_separators(path, _first_line_split(path), "")
         raise failed(error) from None
+    if any("\x00" in column for column in written):  # UTF-16 with no byte order mark, read
+        raise not_utf8(path)  # as UTF-8 (its NULs are): said what it is, not "no title"
     # Columns with no name at the end, as spreadsheets save them ("title,owner,,"): left out,
     # with the empty fields under them. "names a column twice: " named nothing (a tester).
     nameless = len(header) - len("\0".join(header).rstrip("\0").split("\0")) if header else 0

@@ -229,6 +229,20 @@ def test_a_csv_that_is_not_utf8_is_one_line(cli, team: Path, tmp_path: Path) -> 
     assert_one_line_error(cli("import", str(latin)), said)
     latin.write_bytes("title\ncafé\n".encode("utf-32"))
     assert_one_line_error(cli("import", str(latin)), said.replace("UTF-16", "UTF-32"))
+    # with no byte order mark, its ASCII is UTF-8 with NULs: "no title column" named the
+    # NULs (a trial); and how to convert each, said (a JSON file was told "as CSV UTF-8")
+    for order in ("UTF-16BE", "UTF-16LE"):
+        latin.write_bytes("title,owner\nabc,bob\n".encode(order.lower().replace("utf", "utf_")))
+        said = f"is {order} text with no byte order mark, where pdca reads UTF-8: save it as"
+        assert_one_line_error(cli("import", str(latin)), said)
+        assert_one_line_error(cli("kpi", "import", str(latin)), f"iconv -f {order} -t UTF-8")
+    exported = tmp_path / "export.json"
+    exported.write_bytes('[{"x": 1}]'.encode("utf-16"))
+    said = "is UTF-16 text, where pdca reads UTF-8: save it as UTF-8, or convert it: iconv"
+    assert_one_line_error(cli("import", str(exported)), said)
+    latin.write_bytes("title\ncaf\xe9\n".encode("latin-1"))
+    said = f"iconv -f WINDOWS-1252 -t UTF-8 {latin} > {tmp_path / 'latin.utf8.csv'}"
+    assert_one_line_error(cli("import", str(latin)), said)
     # a BOM written twice is no part of the first column's name (a retrial)
     latin.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbftitle,owner\r\nx,ann\r\n")
     assert cli("import", str(latin)).exit_code == 0
