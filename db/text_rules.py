@@ -135,7 +135,7 @@ _PERSIAN_LETTERS = str.maketrans("\u064a\u0643", "\u06cc\u06a9")
 # ("strasse" in "Straße", "fi" in a ligature, "istanbul" in "İstanbul", a joiner). Every one
 # there is (a test reads each code point), and only these: a class read for each character.
 FOLDS_TO_ASCII = (
-    "\u00ad\u00df\u0130\u0149\u017f\u01f0\u034f\u037e\u1e96-\u1e9a\u1e9e\u1fef"
+    "\u00ad\u00df\u0130\u0131\u0149\u017f\u01f0\u034f\u037e\u1e96-\u1e9a\u1e9e\u1fef"
     "\u200b-\u200f\u2060\u2066-\u2069\u212a\ufb00-\ufb06\ufe00-\ufe0f\ufeff"
     "\U000e0100-\U000e01ef"
 )
@@ -154,7 +154,9 @@ def search_key(text: str | None) -> str | None:
         return None
     # "İ" folds to "i" and a combining dot, which "istanbul" never matched (a tester); the
     # joiners and the zero-width space draw nothing: "فرمها" found no "فرم‌ها" (a retrial)
+    # Turkish's dotless ı is i's: "ILIK" in capitals found no "ılık" (a global team's trial)
     folded = unicodedata.normalize("NFC", text).casefold().replace("i\u0307", "i")
+    folded = folded.replace("\u0131", "i")
     return _UNSEEN_IN_SEARCH.sub("", folded.translate(_PERSIAN_LETTERS))
 
 

@@ -160,3 +160,10 @@ def test_every_character_that_folds_to_ascii_is_in_the_class_the_sql_looks_for()
         key = search_key(letter) or ""
         changed = key != letter and (not key or any(c.isascii() for c in key))
         assert changed == (folds.fullmatch(letter) is not None), hex(code)
+
+
+def test_turkish_dotless_i_is_found_by_an_i_in_either_case(store: Store) -> None:
+    """ "ILIK" in capitals found no "ılık" (a global team's trial), where "ılık" did."""
+    made = store.add_action(ActionDraft(title="İstanbul ofisi için ılık süreç"))
+    for word in ("ILIK", "ilik", "ılık", "İLİK", "istanbul"):
+        assert [a.id for a in store.list_actions(ActionFilter(text=word))] == [made.id], word
