@@ -6,8 +6,9 @@ line never loads Textual; widgets never reach into ``tui/``), so the one definit
 here, beside db/'s other pure rules: it imports nothing and touches no SQLite.
 
 - ``UNSAFE``: anything a terminal acts on or that reorders what is drawn around it: C0 and
-  C1 controls and DEL (ANSI escapes start with one), the bidirectional controls (an override
-  can make ``exe.txt`` read as ``txt.exe``), the line and paragraph separators, and lone
+  C1 controls and DEL (ANSI escapes start with one), the bidirectional embeddings, overrides
+  and isolates (an override can make ``exe.txt`` read as ``txt.exe``; the direction marks,
+  which reorder nothing of their own, are text), the line and paragraph separators, and lone
   surrogates (which cannot even be written as UTF-8). Shown escaped everywhere; the command
   line shows what hides in text escaped too (``SHOWN_ESCAPED``).
 - ``UNSAFE_IN_CELLS``: ``UNSAFE`` plus what joins, modifies or hides inside a grapheme.
@@ -30,7 +31,12 @@ import re
 import unicodedata
 
 _CONTROLS = "\x00-\x09\x0b-\x1f\x7f-\x9f"  # every C0 and C1 control but the newline
-_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_BIDI = "\u202a-\u202e\u2066-\u2069"  # the embeddings, overrides and isolates
+# The implicit direction marks (ALM, LRM, RLM) reorder nothing of their own, and Arabic and
+# Hebrew editors put them in as a matter of course: shown as they are, not as escapes (a
+# Hebrew team's reports read "\u200f" in every title, a trial). They draw nothing, so a
+# text of them alone shows nothing, and a name may not hold them (two names alike).
+_MARKS = "\u061c\u200e\u200f"
 _SEPARATORS = "\u2028\u2029"
 _SURROGATES = "\ud800-\udfff"
 _ALWAYS = _CONTROLS + _BIDI + _SEPARATORS + _SURROGATES
@@ -83,7 +89,7 @@ _SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 # Also the fillers and blanks that are letters to Unicode but draw nothing (a reviewer's
 # titles of U+3164 or U+2800 alone).
 _BLANK_LETTERS = "\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0"
-_NOTHING_SHOWN = re.compile(f"[\\s{_ALWAYS}{_INVISIBLE}{_BLANK_LETTERS}]+")
+_NOTHING_SHOWN = re.compile(f"[\\s{_ALWAYS}{_MARKS}{_INVISIBLE}{_BLANK_LETTERS}]+")
 
 
 # What a name (a KPI's, an initiative's) may not hold anywhere: the zero-width characters
@@ -97,7 +103,9 @@ _NOTHING_SHOWN = re.compile(f"[\\s{_ALWAYS}{_INVISIBLE}{_BLANK_LETTERS}]+")
 # presentation selectors are not refused but dropped (``as_stored``): an emoji keyboard puts
 # U+FE0F after ❤, and the name means the same without it.
 _PRESENTATION = re.compile("[\ufe0e\ufe0f]")
-_LOOKALIKE_MAKERS = re.compile(f"(?P<flag>[{_REGIONAL}]{{2}})|[\u034f{_INVISIBLE}{_REGIONAL}]")
+_LOOKALIKE_MAKERS = re.compile(
+    f"(?P<flag>[{_REGIONAL}]{{2}})|[\u034f{_MARKS}{_INVISIBLE}{_REGIONAL}]"
+)
 # Nor what is shown as an escape: a name holding ESC was listed as "ctl\x07name", and the
 # name typed as shown was another (the backslash, x, 0, 7), so no command or field found it
 # (a tester). A title may hold them (shown escaped); a name is typed to be found.

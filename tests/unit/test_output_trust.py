@@ -30,7 +30,10 @@ from pdca.tui.columns import table
 from pdca.tui.output import for_terminal, json_safe, printable, to_json
 from pdca.widgets.text import fit, fixed, literal
 
-BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# The implicit direction marks reorder nothing of their own: text, as Arabic and Hebrew
+# editors write it (a Hebrew team's reports read "\u200f" in every title, a trial).
+MARKS = "\u061c\u200e\u200f"
 SEPARATORS = "\u2028\u2029"
 C1 = "".join(chr(point) for point in range(0x80, 0xA0))
 C0 = "".join(chr(point) for point in range(0x20)) + "\x7f"
@@ -93,6 +96,16 @@ def test_every_control_bidi_and_separator_is_unsafe(char: str) -> None:
     assert bool(UNSAFE_EXCEPT_NEWLINE.fullmatch(char)) == (char != "\n")
 
 
+@pytest.mark.parametrize("char", [*MARKS])
+def test_a_direction_mark_is_text_everywhere_but_in_a_name(char: str) -> None:
+    from pdca.db.text_rules import lookalike_maker, shows_nothing
+
+    assert not UNSAFE.search(char) and not UNSAFE_IN_CELLS.search(char)
+    assert printable(f"שלום{char}") == f"שלום{char}"
+    assert shows_nothing(char)  # a title of marks alone is no title
+    assert lookalike_maker(f"Backlog{char}") == char  # two names alike: refused
+
+
 def test_every_unsafe_character_is_in_the_basic_plane() -> None:
     """So ``json_safe`` can write each as one ``\\uXXXX``, never a surrogate pair."""
     beyond = "".join(chr(point) for point in range(0x10000, sys.maxunicode + 1))
@@ -119,8 +132,9 @@ def test_text_with_nothing_unsafe_is_shown_as_it_is(text: str) -> None:
     ("raw", "shown"),
     [
         ("file\u202etxt.exe", "file\\u202etxt.exe"),
-        ("\u2066isolate\u2069 \u200emark\u200f", "\\u2066isolate\\u2069 \\u200emark\\u200f"),
-        ("arabic letter mark \u061c", "arabic letter mark \\u061c"),
+        ("\u2066isolate\u2069 \u200emark\u200f", "\\u2066isolate\\u2069 \u200emark\u200f"),
+        ("arabic letter mark \u061c", "arabic letter mark \u061c"),
+        ("תיקון \u200f(א)\u200f", "תיקון \u200f(א)\u200f"),
         ("one\u2028two\u2029three", "one\\u2028two\\u2029three"),
         ("c1 \x85 \x9b2J", "c1 \\x85 \\x9b2J"),
         ("lone \udcff surrogate", "lone \\udcff surrogate"),
