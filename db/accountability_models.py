@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pdca.db import models
 from pdca.db.models import CheckinStatus
@@ -281,6 +281,27 @@ class Digest(PlainRecord):
     def of(self, person: str | None) -> list[DigestItem]:
         """What changed for ``person`` (None: everyone; ``UNOWNED``: nobody's work)."""
         return [item for item in self.items if _whose(item.person, person)]
+
+    def only(self, person: str) -> Digest:
+        """This digest for ``person`` alone (``UNOWNED``: work nobody owns): a one-to-one's,
+        or one person's post (a lead had only the whole team's)."""
+
+        def theirs(counts: dict[str, Any]) -> dict[str, Any]:
+            return {who: n for who, n in counts.items() if who == person}
+
+        return self.model_copy(
+            update={
+                "people": [p for p in self.people if p == person],
+                "items": self.of(person),
+                "standing": self.standing_of(person),
+                "standing_more": theirs(self.standing_more),
+                "followups_more": theirs(self.followups_more),
+                "alerts_more": theirs(self.alerts_more),
+                "kpis_more": theirs(self.kpis_more),
+                "changes_more": theirs(self.changes_more),
+                "change_counts": theirs(self.change_counts),
+            }
+        )
 
     def standing_of(self, person: str | None) -> list[StandingItem]:
         return [item for item in self.standing if _whose(item.person, person)]

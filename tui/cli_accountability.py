@@ -342,6 +342,11 @@ def followup(session: Session, action_text: str, result: str, message, as_json: 
     is_flag=True,
     help="Every change of each person (default: the first 10, and how many more).",
 )
+@click.option(
+    "--owner",
+    metavar="LOGIN",
+    help="Only this person's part (none: work nobody owns), for a one-to-one.",
+)
 @click.option("--record", is_flag=True, help="Also record this stand-up: the next starts here.")
 @click.option(
     "--post", is_flag=True, help="Also send it, as Markdown whatever --format, to the webhook."
@@ -353,25 +358,34 @@ def standup(
     as_json: bool,
     fmt: str,
     every: bool,
+    owner: str | None,
     record: bool,
     post: bool,
 ) -> None:
     """Where each person's work stands, and what changed since the last stand-up."""
     from pdca.db import accountability
-    from pdca.tui.cli import chosen_format
+    from pdca.db.accountability_models import UNOWNED
+    from pdca.tui.cli import chosen_format, refuse_unknown_owner
     from pdca.tui.columns import terminal_width
 
     width = terminal_width()
     if fmt is None:  # a person at a terminal reads lines; a pipe takes Markdown to the chat
         fmt = "text" if width is not None else "md"
     fmt = chosen_format("standup", as_json, fmt)
+    if owner is not None and record:
+        # One person's part recorded as the team's stand-up: the next would start after
+        # everyone else's changes, untold
+        raise PdcaError("--record records the whole team's stand-up: leave --owner out")
 
     store = session.store()
+    refuse_unknown_owner(store, owner)
     most = EVERY if every else accountability.CHANGES_MOST
     standing_most = EVERY if every else accountability.STANDING_MOST
     digest = accountability.standup_digest(
         store, _since(session, since), most=most, standing_most=standing_most
     )
+    if owner is not None:
+        digest = digest.only(UNOWNED if owner.strip().lower() == "none" else owner)
     _say_off_the_columns(store, "read here as open work")
     if post:
         _post(store, markdown(digest))  # before recording: a failed post records nothing

@@ -684,3 +684,26 @@ def test_a_record_between_a_digests_reads_is_seen(ok, cli, monkeypatch) -> None:
         ]
     finally:
         conn.close()
+
+
+def test_standup_owner_gives_one_persons_part(standardized, ok, cli, js) -> None:
+    """A lead had only the whole team's stand-up, for a one-to-one or one person's post (a
+    stand-up's lead): --owner gives theirs alone, in every format; none, nobody's work."""
+    ok("add", "Nobody's", "--due", "2026-11-01")
+    ok("add", "Dana's late", "--owner", "dana", "--due", "2026-11-01")
+    whole = js("standup", "--json")
+    assert {"dana", "(unowned)"} <= set(whole["people"])
+    dana = js("standup", "--json", "--owner", "dana")
+    assert dana["people"] == ["dana"]
+    assert {i["person"] for i in dana["items"] + dana["standing"]} == {"dana"}
+    assert dana["standing"] == [i for i in whole["standing"] if i["person"] == "dana"]
+    nobody = js("standup", "--json", "--owner", "none")
+    assert [i["title"] for i in nobody["standing"]] == ["Nobody's"]
+    md = ok("standup", "--format", "md", "--owner", "dana").stdout
+    assert "**dana**" in md and "Nobody's" not in md
+    refused = cli("standup", "--owner", "zed")
+    assert refused.exit_code == 1 and "'zed' is not one of this file's people" in refused.stderr
+    refused = cli("standup", "--owner", "dana", "--record")
+    assert refused.exit_code == 1 and refused.stderr == (
+        "pdca: --record records the whole team's stand-up: leave --owner out\n"
+    )
