@@ -286,10 +286,43 @@ def _with_backups(path: Path, checks: list[Check], now: datetime) -> list[Check]
             f"them still running? make one now with pdca --db {shell_word(path)} backup"
         )
         return [*checks, Check("backup", False, detail)]
+    astray = _backups_outside_the_team(path, folder, [b.path for b in found])
+    if astray:
+        return [*checks, Check("backup", True, astray, warning=True)]
     return [
         *checks,
         Check("backup", True, f"{newest.path.name}, {age} old ({len(backups)} in {folder})"),
     ]
+
+
+def _backups_outside_the_team(path: Path, folder: Path, backups: list[Path]) -> str | None:
+    """In a team's folder, what of ``backups/`` is not the team's: the folder without its
+    setgid, backups in another group. Someone let in by an ACL, outside the group, made
+    ``backups/`` (their chmod drops setgid) and each later backup took its maker's group:
+    ben could restore none of them, and doctor said ok (a sysadmin's trial)."""
+    try:
+        if not directory_is_group_shared(path.parent):
+            return None
+        team = path.stat().st_gid
+        where = folder.stat()
+        astray = [b for b in backups if b.stat().st_gid != team]
+    except OSError:
+        return None
+    said = []
+    if not where.st_mode & stat.S_ISGID or where.st_gid != team:
+        said.append(
+            f"{folder} is not the team's ({describe_owner(folder)}): its owner or root:"
+            f" chgrp {group_name(team)} {shell_word(folder)} && chmod 2770 {shell_word(folder)}"
+        )
+    if astray:
+        names = ", ".join(f"{b.name} ({group_name(b.stat().st_gid)})" for b in astray[:3])
+        more = f" and {len(astray) - 3} more" if len(astray) > 3 else ""
+        said.append(
+            f"{len(astray)} backup{'s' if len(astray) > 1 else ''} not in the team's group"
+            f" {group_name(team)}, which others of it may not read: {names}{more}: their"
+            f" owner or root: chgrp {group_name(team)} {shell_word(folder)}/*.db"
+        )
+    return "; ".join(said) or None
 
 
 def _damage(error: sqlite3.Error) -> bool:

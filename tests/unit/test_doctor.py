@@ -943,3 +943,35 @@ def test_a_hidden_or_oddly_named_databases_wal_is_a_stray_too(tmp_path: Path) ->
                  "notes.bak-wal", "plain-wal"):  # fmt: skip
         (tmp_path / name).write_bytes(b"pages")
     assert stray_journals(here) == [".pdca.db-wal", "team.pdca-wal"]
+
+
+def test_backups_that_are_not_the_teams_are_named(store, db_path: Path) -> None:
+    """Someone let in by an ACL, outside the team's group, made ``backups/`` (their chmod
+    dropped setgid) and each later backup took its maker's group: ben could restore none of
+    them, and doctor said ok (a sysadmin's trial). Named, with the chgrp that mends it."""
+    from datetime import UTC, datetime
+
+    from pdca.db.backup import backup
+
+    store.add_action(ActionDraft(title="x"))
+    store.close()
+    os.chmod(db_path.parent, 0o2770)
+    made = backup(db_path, now=datetime.now(UTC))  # doctor reads its age on the real clock
+    ok, said = _by_name(db_path)["backup"]
+    assert ok and "not the team's" not in said, said
+    folder = made.path.parent
+    os.chmod(folder, 0o770)  # as a chmod by someone outside its group leaves it
+    team = grp.getgrgid(db_path.stat().st_gid).gr_name
+    other = (
+        4243
+        if os.geteuid() == 0
+        else next((g for g in os.getgroups() if g != db_path.stat().st_gid), None)
+    )
+    if other is not None:  # a backup in another group (root may give it any)
+        os.chown(made.path, -1, other)
+    ok, said = _by_name(db_path)["backup"]
+    assert ok and said.startswith(f"{folder} is not the team's ("), said
+    assert f"chgrp {team} {folder} && chmod 2770 {folder}" in said
+    if other is not None:
+        assert f"1 backup not in the team's group {team}, which others of it may not" in said
+        assert f"chgrp {team} {folder}/*.db" in said
