@@ -37,6 +37,7 @@ from pdca.db.access import (
     describe_owner,
     file_lets_me_write,
     files_report,
+    finding_its_other_names,
     link_to_what_its_maker_may_not_read,
     login_name,
     may_write_now,
@@ -819,8 +820,8 @@ def _one_name(path: Path, info: os.stat_result) -> os.stat_result:
         info = os.stat(path)
     raise DatabaseProblem(
         f"{path} has {info.st_nlink} names (hard links): SQLite keeps one -wal per name and "
-        f"writes through one name are lost to the other; remove the extra links (find / -xdev"
-        f" -samefile {shell_word(str(path))} finds them) and use one name"
+        f"writes through one name are lost to the other; remove the extra links"
+        f" ({finding_its_other_names(path)}) and use one name"
     )
 
 

@@ -24,6 +24,7 @@ from pdca.db.access import (
     describe_owner,
     file_lets_me_write,
     files_report,
+    finding_its_other_names,
     group_members,
     group_name,
     group_to_share,
@@ -433,8 +434,8 @@ def _check_file(path: Path) -> Check:
             "file",
             False,
             f"{info.st_nlink} names (hard links): SQLite keeps one -wal per name, so writes "
-            f"through one are lost to the other; remove the extra ones (find {path.parent} "
-            f"-samefile {path})",
+            f"through one are lost to the other; remove the extra ones"
+            f" ({finding_its_other_names(path)})",
         )
     return Check("file", True, f"{info.st_size} bytes, {describe_owner(path)}")
 

@@ -27,7 +27,13 @@ from pathlib import Path
 
 from pdca.db import backup as backups
 from pdca.db import commit_marks, copies, schema
-from pdca.db.access import cannot_reach, describe_owner, login_name, write_advice
+from pdca.db.access import (
+    cannot_reach,
+    describe_owner,
+    finding_its_other_names,
+    login_name,
+    write_advice,
+)
 from pdca.db.connection import (
     BUSY_TIMEOUT_SECONDS,
     connect_file,
@@ -548,8 +554,8 @@ def restore(
         raise DatabaseProblem(f"{database}: not a regular file; nothing restored")
     if info is not None and info.st_nlink > 1:
         raise DatabaseProblem(
-            f"{database} has {info.st_nlink} names (hard links); remove the extra ones (find "
-            f"{database.parent} -samefile {database}), then restore; nothing restored"
+            f"{database} has {info.st_nlink} names (hard links); remove the extra ones"
+            f" ({finding_its_other_names(database)}), then restore; nothing restored"
         )
     if info is not None and (strays := strays_refusing_writes(database)):
         # Beside another name's -wal or -journal, as every write is refused: restored under

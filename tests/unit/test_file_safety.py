@@ -663,9 +663,19 @@ def test_a_database_with_two_names_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "pdca.db"
     Store.open(path, actor="alice", clock=lambda: NOW_DT, create=True).close()
     os.link(path, tmp_path / "other-name.db")
+    from pdca.db.doctor import diagnose
+    from pdca.db.filesystem import mount_of
+
+    # the whole filesystem is searched, as root: "find <the folder>" missed a link in a
+    # colleague's own folder (a hostile member's trial)
+    mount = mount_of(path)
+    where = mount.mount_point if mount is not None else "/"
     for target in (path, tmp_path / "other-name.db"):
         result = run_pdca("--db", str(target), "add", "x", env=_env(tmp_path, None))
-        _one_line_refusal(result, str(target), "2 names", "-samefile")
+        _one_line_refusal(result, str(target), "2 names", f"find {where} -xdev -samefile")
+        assert "run it as root" in result.stderr
+    [said] = [c.detail for c in diagnose(path) if c.name == "file"]
+    assert f"find {where} -xdev -samefile {path} finds them; run it as root" in said
     os.unlink(tmp_path / "other-name.db")
     assert run_pdca("--db", str(path), "add", "x", env=_env(tmp_path, None)).returncode == 0
 
