@@ -177,7 +177,14 @@ def what_to_ask(path: Path, needs: str) -> str:
         info = path.stat()
     except OSError:
         return "ask the team's admin"
-    bit = {"read": "r", "write": "w", "enter": "x", "read and write": "rw"}[needs]
+    bits = {
+        "read": "r",
+        "write": "w",
+        "enter": "x",
+        "read and write": "rw",
+        "enter and write": "wx",
+    }
+    bit = bits[needs]
     if "w" in bit and (mount := read_only_mount(path / "x" if path.is_dir() else path)):
         # No mode lets anyone write there: backup, restore and init asked for modes that
         # were right (a retrial)
@@ -303,9 +310,12 @@ def cannot_reach(path: Path, needs: str = "read and write") -> str:
     member was then refused writes and told to ask again for g+w, a tester)."""
     directory = unreachable_directory(path)
     if directory is not None:
+        # The file's own folder, for a writer: entered and written (SQLite makes its -wal
+        # there). A folder made 0500 was mended in two rounds, g+x, then g+w (a trial).
+        own = directory == path.parent and "write" in needs
         return (
             f"{path}: {login_name()} may not enter {directory} ({describe_owner(directory)}): "
-            f"{what_to_ask(directory, 'enter')}"
+            f"{what_to_ask(directory, 'enter and write' if own else 'enter')}"
         )
     return (
         f"{path}: {login_name()} may not read it ({describe_owner(path)}): "

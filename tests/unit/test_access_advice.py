@@ -476,3 +476,27 @@ def test_a_member_of_the_files_group_new_to_it_is_no_typo(
     assert said.startswith("note: zed is new to this file: now one of its people (a typo?")
     said = ok("add", "Runbook", "--owner", "erinn").stderr  # close to a member: asked
     assert "(a typo?" in said and "did you mean erin?" in said, said
+
+
+def test_a_shut_team_folder_is_asked_open_for_entering_and_writing_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The team's folder made 0500: ben was told "chmod g+x", then, once it was done,
+    "chmod ug+w" (a trial's two rounds). A writer needs both there: asked at once; a
+    reader, only to enter it."""
+    from pdca.db.access import cannot_reach
+
+    ann, team = 4601, 4700
+    folder = tmp_path / "team"
+    folder.mkdir()
+    path = folder / "pdca.db"
+    path.write_bytes(b"")
+    os.chown(folder, ann, team)
+    folder.chmod(0o2500)
+    _as_ben_in_team_with_ann(monkeypatch, ann, team)
+    monkeypatch.setattr(access.os, "access", lambda name, mode: Path(name) != folder)
+    monkeypatch.setattr(access, "login_name", lambda: "ben")
+    said = cannot_reach(path)
+    # its owner lacks writing too (0500), and its setgid stays: asked for both, once
+    assert said.endswith(f"ask its owner ann to run: chmod ug+wx {folder}"), said
+    assert cannot_reach(path, "read").endswith(f"chmod g+x {folder}")
