@@ -137,6 +137,9 @@ class LiteralInput(Input):
         # ends, each line's own indentation and trailing blanks dropped.
         kept = [line.strip() for line in lines if line.strip()]
         joined = lines[0] if len(lines) == 1 else " ".join(kept)
+        # and a tab (spreadsheet cells copied side by side) is a space, as a line end is: it
+        # was kept, a title shown as "a\tb" everywhere (a global team's trial)
+        joined = joined.replace("\t", " ")
         if joined:
             if self.selection.is_empty:
                 self.insert_text_at_cursor(joined)
