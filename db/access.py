@@ -354,31 +354,42 @@ def link_to_what_its_maker_may_not_read(path: Path | str) -> str | None:
     them (a hostile member's trial). A link to a file its maker may read shows them nothing
     new, and is followed, as a team's link to its shared file is."""
     me = os.getuid()
-    place = Path(os.path.abspath(path))
-    for step in (place, *place.parents):
+    # Each step as the path is written, ".." kept: abspath collapses "sub/../pdca.db" by
+    # its text, where the system follows a link "sub" first (a reviewer)
+    written = Path(os.path.join(os.getcwd(), path))
+    steps = [Path(*written.parts[: end + 1]) for end in range(1, len(written.parts))]
+    for step in reversed(steps):
         try:
             found = os.lstat(step)
         except OSError:
             continue
         if not stat.S_ISLNK(found.st_mode) or found.st_uid in (me, 0):
             continue
-        real = Path(os.path.realpath(place))
-        if not real.exists() or _may_read_as(found.st_uid, real):
+        real = Path(os.path.realpath(written))
+        try:
+            if real.stat().st_uid == found.st_uid:
+                return None  # to the maker's own file
+        except OSError:
+            return None  # nothing there: opening it says so
+        if _may_read_as(found.st_uid, real):
             return None
         try:
             target = os.readlink(step)
         except OSError as error:
             target = error.strerror or "?"
         maker = user_name(found.st_uid)
+        leads = "" if step == written else f" on the way to {real}"
         return (
-            f"{step} is a symbolic link made by {maker} (to {target}), a file {maker} may not read"
+            f"{step} is a symbolic link made by {maker} (to {target}){leads}, a file {maker}"
+            " may not read"
         )
     return None
 
 
 def _may_read_as(uid: int, path: Path) -> bool:
     """Whether login ``uid`` may read ``path``, by the modes of it and the folders on its way
-    (its own groups counted; an ACL is not read: ``os.stat`` opens nothing)."""
+    (its own groups counted). Where an ACL is set on the way, it may: a team let in by
+    ``setfacl`` is not refused its own link (``getxattr``, like ``stat``, opens nothing)."""
     try:
         account = pwd.getpwuid(uid)
         groups = set(os.getgrouplist(account.pw_name, account.pw_gid))
@@ -393,12 +404,22 @@ def _may_read_as(uid: int, path: Path) -> bool:
         return bool(info.st_mode & other)
 
     try:
+        if any(_has_an_acl(step) for step in (*path.parents, path)):
+            return True  # not to be told from the modes alone
         for folder in reversed(path.parents):
             if not allows(os.stat(folder), stat.S_IXUSR, stat.S_IXGRP, stat.S_IXOTH):
                 return False
         return allows(os.stat(path), stat.S_IRUSR, stat.S_IRGRP, stat.S_IROTH)
     except OSError:
         return True  # not to be told from here: the open itself says what stops it
+
+
+def _has_an_acl(path: Path) -> bool:
+    try:
+        os.getxattr(path, "system.posix_acl_access")
+    except OSError:  # none (ENODATA), or no ACLs on this filesystem
+        return False
+    return True
 
 
 def finding_its_other_names(path: Path) -> str:

@@ -31,6 +31,7 @@ from pdca.db.access import describe_owner, login_name, someone_elses_link, what_
 from pdca.db.connection import (
     database_files,
     open_database,
+    refuse_a_link_to_what_its_maker_may_not_read,
     refuse_database_file,
     the_file_itself,
 )
@@ -374,6 +375,7 @@ def backup(
     as many as the folder held, at least 7: a teammate's plain ``pdca backup`` cut a folder
     the team's cron keeps at 48 down to 7 (a soak)."""
     started = time.perf_counter()
+    refuse_a_link_to_what_its_maker_may_not_read(database)
     database = the_file_itself(database)
     _check_keep(keep)
     folder, exact = _destination(database, dest) if dest is not None else (None, None)
@@ -395,7 +397,7 @@ def backup(
         temporary = schema.temporary_name(folder / database.name, "bak")
         try:
             read_seconds = _copy_checked(opened.connection, database, temporary)
-            if exact is None:  # into its backups folder: the file's owner's, as the folder is
+            if dest is None:  # into its own backups folder: the file's owner's, as that is
                 give_to_the_files_owner(
                     temporary, database, keep_group=directory_is_group_shared(folder)
                 )

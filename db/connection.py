@@ -114,6 +114,23 @@ def the_file_itself(path: Path | str) -> Path:
     return Path(real if os.path.exists(real) else absolute)
 
 
+def refuse_a_link_to_what_its_maker_may_not_read(path: Path | str) -> None:
+    """Every command's gate, before a path is followed to its file: through a colleague's
+    link to a file its maker may not read, nothing is opened, backed up, restored or
+    checked (root's backup and restore went through ben's link to ann's private file, where
+    the board and export refused it: a reviewer)."""
+    if (link := link_to_what_its_maker_may_not_read(path)) is not None:
+        raise DatabaseProblem(link_refused(link))
+
+
+def link_refused(link: str) -> str:
+    return (
+        f"{link}: pdca does not open a database through it (a colleague's link would lead"
+        " anyone's pdca, root's cron too, to a file they may not see; open the file by its"
+        " own name if it is yours to use)"
+    )
+
+
 def file_identity(path: Path) -> tuple[int, int] | None:
     """(device, inode) of ``path`` now, or None when it is gone (``os.stat``: opens nothing)."""
     try:
@@ -466,12 +483,7 @@ def open_database(
     foreign one, a newer one and a damaged one, with one line, leaving the file untouched.
     ``announce``: told an upgrade that is taking long, while it goes (``schema.migrate``).
     """
-    if (link := link_to_what_its_maker_may_not_read(path)) is not None:
-        raise DatabaseProblem(
-            f"{link}: pdca does not open a database through it (a colleague's link would"
-            " lead anyone's pdca, root's cron too, to a file they may not see; open the file"
-            " by its own name if it is yours to use)"
-        )
+    refuse_a_link_to_what_its_maker_may_not_read(path)
     path = the_file_itself(path)
     created = False
     info = _stat(path)

@@ -29,6 +29,7 @@ from pdca.db.access import (
     group_name,
     group_to_share,
     in_its_owners_own_group,
+    link_to_what_its_maker_may_not_read,
     login_name,
     own_group_words,
     planted_link_said,
@@ -54,6 +55,7 @@ from pdca.db.backup import (
 from pdca.db.connection import (
     connect_file,
     give_the_team,
+    link_refused,
     mend_what_a_reader_made,
     move_away,
     orphaned_journals,
@@ -89,6 +91,8 @@ def diagnose(path: Path, mountinfo: str | None = None, now: datetime | None = No
     """Run every check that applies; stop early only when the file cannot be read at all.
     ``now``: the real time backups' ages are measured against (default: now)."""
     checks: list[Check] = []
+    if (link := link_to_what_its_maker_may_not_read(path)) is not None:
+        return [Check("file", False, link_refused(link))]  # its file is not looked at
     path = the_file_itself(path)
     found = _check_file(path)
     checks.append(found)

@@ -39,6 +39,7 @@ from pdca.db.connection import (
     connect_file,
     file_identity,
     open_database,
+    refuse_a_link_to_what_its_maker_may_not_read,
     refuse_database_file,
     refuse_orphaned_journals,
     strays_refusal,
@@ -546,6 +547,7 @@ def restore(
     """
     started = time.perf_counter()
     actor = actor or login_name()
+    refuse_a_link_to_what_its_maker_may_not_read(database)
     database = the_file_itself(database)
     source = Path(os.path.abspath(source))
     _check_source(source, database)
@@ -1133,6 +1135,10 @@ def _keep_before(
                 f"{database}: keeping its contents in {folder} first failed ({error}); "
                 "nothing restored"
             ) from None
+        if folder == backups.default_folder(database):  # root's, for someone's file: theirs
+            backups.give_to_the_files_owner(
+                temporary, database, keep_group=directory_is_group_shared(folder)
+            )
         target = backups.link_numbered(temporary, folder, database, now, before=True)
     finally:
         copies.remove_temporary(temporary)

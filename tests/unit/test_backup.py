@@ -1374,16 +1374,48 @@ def test_restore_of_an_export_names_the_command_that_reads_one(
     assert db_path.read_bytes() == before
 
 
-def test_what_root_makes_for_someones_file_is_theirs(store: Store, db_path: Path) -> None:
+def test_what_root_makes_for_someones_file_is_theirs(
+    store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """root's backup of ann's private file made ``backups/`` root:root 0700, and ann could
     neither back up nor read her backups again (a sysadmin's trial): the folder and the
     backup are the file's owner's. Anyone else's are their own, as Unix makes them."""
     store.close()
-    owner = (4242, 4243) if os.geteuid() == 0 else (os.getuid(), os.getgid())
     if os.geteuid() == 0:  # ann's file, really
-        os.chown(db_path, *owner)
+        os.chown(db_path, 4242, 4243)
+    owner = (db_path.stat().st_uid, db_path.stat().st_gid)
+    given: list[tuple[str, int, int]] = []
+    if os.geteuid() != 0:  # as root would: what it gives, and to whom, is seen all the same
+        monkeypatch.setattr(backups.os, "geteuid", lambda: 0)
+        monkeypatch.setattr(
+            backups.os, "chown", lambda path, uid, gid, **_: given.append((str(path), uid, gid))
+        )
     made = backups.backup(db_path, now=NOW_DT)
-    for path in (made.path.parent, made.path):
-        info = path.stat()
-        assert (info.st_uid, info.st_gid) == owner, path
+    if given:
+        assert {(Path(p).parent, uid, gid) for p, uid, gid in given} >= {
+            (made.path.parent.parent, *owner),  # the folder
+            (made.path.parent, *owner),  # the backup, given before it took its name
+        }
+    else:
+        for path in (made.path.parent, made.path):
+            info = path.stat()
+            assert (info.st_uid, info.st_gid) == owner, path
     assert stat.S_IMODE(made.path.parent.stat().st_mode) == 0o700
+    # The copy a restore keeps there is the owner's too: root's, it locked ann out of the
+    # one copy of her file as it was (a reviewer)
+    from pdca.db import restore as restoring
+
+    given.clear()
+    done = restoring.restore(db_path, made.path, clock=lambda: NOW_DT, force=True)
+    assert done.before_restore is not None
+    if os.geteuid() != 0:
+        assert (done.before_restore.parent, *owner) in {(Path(p).parent, u, g) for p, u, g in given}
+    else:
+        kept = done.before_restore.stat()
+        assert (kept.st_uid, kept.st_gid) == owner
+    # A backup into a folder root names is root's own, not given away (a reviewer)
+    given.clear()
+    elsewhere = db_path.parent / "roots"
+    elsewhere.mkdir()
+    copy = backups.backup(db_path, str(elsewhere) + "/", now=NOW_DT)
+    assert not given and copy.path.stat().st_uid == os.geteuid()

@@ -182,6 +182,9 @@ def test_a_database_is_not_opened_through_a_link_to_what_its_maker_may_not_read(
     followed, as a team's link to its shared file is."""
     import os
 
+    from pdca.db.store import Store
+    from tests.conftest import NOW_DT
+
     store.close()
     link = tmp_path / "team" / "pdca.db"
     link.parent.mkdir()
@@ -194,17 +197,37 @@ def test_a_database_is_not_opened_through_a_link_to_what_its_maker_may_not_read(
             real = os.getuid()
             patched.setattr(os, "getuid", lambda: real + 4242)
             db_path.chmod(0o200)
+        source = tmp_path / "other.db"
+        Store.open(source, actor="x", clock=lambda: NOW_DT, create=True).close()
+        before = db_path.read_bytes()
         try:
-            refused = cli("--db", str(link), "export", "--out", str(out))
+            # every command's gate: root's backup and restore went through it (a reviewer)
+            for command in (
+                ("export", "--out", str(out)),
+                ("backup", str(link.parent) + "/"),
+                ("restore", str(source), "--yes"),
+                ("doctor",),
+            ):
+                refused = cli("--db", str(link), *command)
+                assert refused.exit_code == 1, (command, refused.stdout)
+                said = refused.stdout + refused.stderr
+                assert f"{link} is a symbolic link made by " in said, said
+                assert f"(to {db_path}), a file" in said
+                assert "may not read: pdca does not open a database through it" in said
+            # the link further up, the path written through ".." past it (a reviewer)
+            folder_link = tmp_path / "team" / "sub"
+            folder_link.symlink_to(db_path.parent)
+            if os.geteuid() == 0:
+                os.lchown(folder_link, 4242, 4242)
+            around = f"{folder_link}/../{db_path.parent.name}/{db_path.name}"
+            refused = cli("--db", around, "list")
+            assert refused.exit_code == 1 and f"{folder_link} is a symbolic link" in (
+                refused.stderr
+            ), refused.stderr
         finally:
             db_path.chmod(0o644)
-        assert refused.exit_code == 1, refused.stdout
-        assert refused.stderr.startswith(f"pdca: {link} is a symbolic link made by "), (
-            refused.stderr
-        )
-        assert f"(to {db_path}), a file" in refused.stderr
-        assert "may not read: pdca does not open a database through it" in refused.stderr
-        assert not out.exists()
+        assert not out.exists() and db_path.read_bytes() == before
+        assert sorted(p.name for p in link.parent.iterdir()) == ["pdca.db", "sub"]
     mine = tmp_path / "mine.db"
     mine.symlink_to(db_path)
     assert cli("--db", str(mine), "export", "--out", str(out)).exit_code == 0
