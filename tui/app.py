@@ -482,9 +482,10 @@ class PdcaApp(App[None]):
         """q. With changes kept from refused saves (the board's next c, e or n would open
         them), the first q says which and the second quits, printing them: they had vanished
         without a word, exit status 0 (a tester)."""
-        if self._pressing != "ctrl+q" and self._keys_covering() is not None:
+        if self._keys_covering() is not None and self._pressing in self._quit_keys():
             # The ? list over the whole view (under 100 columns) is left by q, as less and
-            # man are: q quit the board from it (an interrupted trial's reading of the keys)
+            # man are: q quit the board from it (an interrupted trial's reading of the keys).
+            # Not ctrl+q, nor the palette's Quit (its enter: a reviewer).
             self.action_hide_help_panel()
             return
         kept = self.context.kept()
@@ -1275,6 +1276,16 @@ class PdcaApp(App[None]):
         ):
             return panel  # the panel's frame aside, the screen's width
         return None
+
+    def _quit_keys(self) -> set[str]:
+        """The keys the person's keymap gives the app's Quit (q), ctrl+q left out."""
+        own = self._bindings.copy()
+        own.apply_keymap(self._keymap)
+        return {
+            key
+            for key, bindings in own.key_to_bindings.items()
+            if key != "ctrl+q" and any(b.id == "app-quit" for b in bindings)
+        }
 
     def _hidden_views_key(self, key: str) -> bool:
         """Whether ``key`` is for the view the ``?`` panel covers now (not one of the app's

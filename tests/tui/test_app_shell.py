@@ -874,3 +874,12 @@ async def test_q_closes_the_keys_list_that_covers_the_view_as_less_does(
         await pilot.press("question_mark", "q")
         await pilot.pause()
         assert not app.is_running
+    app = make_app(board_db)  # the palette's Quit quits, the list open or not (a reviewer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("question_mark")
+        await settle_app(app, pilot)
+        app._pressing = "enter"  # as the palette's enter leaves it
+        await app.action_quit()
+        await pilot.pause()
+        assert not app.is_running
