@@ -30,7 +30,13 @@ from pdca.db import rules
 from pdca.db.clock import iso, stored_moment
 from pdca.db.errors import InvalidInput
 from pdca.db.models import LOGIN, LOGIN_RULE, shown_number, side_of
-from pdca.db.text_rules import UNSAFE, UNSAFE_EXCEPT_NEWLINE, escape, no_mentions
+from pdca.db.text_rules import (
+    UNSAFE,
+    UNSAFE_EXCEPT_NEWLINE,
+    UNSAFE_IN_AN_ADDRESS,
+    escape,
+    no_mentions,
+)
 
 CHANNELS = ("terminal", "mail", "webhook", "command")
 STATES = ("pending", "delivered", "failed", "skipped")
@@ -498,7 +504,7 @@ def parse_url(text: str, *, credentials_ok: bool = False) -> str | None:
         raise InvalidInput(
             "webhook", text, f"is {len(text)} characters long; the most is {URL_MAX}"
         )
-    if UNSAFE.search(text) or any(c.isspace() for c in text):
+    if UNSAFE_IN_AN_ADDRESS.search(text) or any(c.isspace() for c in text):
         raise InvalidInput("webhook", text, "holds spaces or control characters")
     try:
         parts = urlsplit(text)
@@ -539,7 +545,7 @@ def parse_command(text: str) -> str | None:
         raise InvalidInput(
             "command", text, f"is {len(text)} characters long; the most is {COMMAND_MAX}"
         )
-    if UNSAFE.search(text):
+    if UNSAFE_IN_AN_ADDRESS.search(text):
         raise InvalidInput("command", text, "holds a newline or control character")
     return text
 

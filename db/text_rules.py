@@ -62,6 +62,9 @@ _EMOJI_GLUE = "\u200d\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0000-\U000e007f\U00
 _EMOJI_PIECE = re.compile(f"[{_EMOJI_GLUE}]")
 
 UNSAFE = re.compile(f"[\n{_ALWAYS}]")
+# What a web address or a command may not hold besides: a mark drawn as nothing there made
+# two addresses look alike (a reviewer), as it did when it was in ``UNSAFE``.
+UNSAFE_IN_AN_ADDRESS = re.compile(f"[\n{_ALWAYS}{_MARKS}]")
 UNSAFE_EXCEPT_NEWLINE = re.compile(f"[{_ALWAYS}]")
 # What the command line shows escaped: ``UNSAFE``, and what draws nothing and joins nothing a
 # reader could see (a zero-width space, the word joiner, a soft hyphen, a byte order mark):
