@@ -1024,9 +1024,10 @@ class Store:
         """For an import: the login of the file's people, or of the one importing, that an
         owner differs from in case alone (``ANN`` for ann), or None. Made a person, ANN split
         ann's work in two, and ``add --owner ANN`` was then refused all the same (a trial).
-        Of the people before the import (and the accounts here) only: an export's own Ann and
-        ann come back into an empty file; nor an account of its own here (ann, beside a
-        person Ann)."""
+        Of the people before the import (and the accounts here) only: two new logins alike
+        are said after it; nor an account of its own here (ann, beside a person Ann). A pdca
+        export's rows are not asked (``add_actions(case_slips=False)``): its people are its
+        file's, Ann and ann both."""
         from pdca.db.access import a_persons_account
 
         people = {row[0] for row in self.conn.execute("SELECT login FROM people")}
@@ -1699,14 +1700,18 @@ class Store:
         with self.write() as tx:
             return self._line(self.insert_action(tx, fields))
 
-    def add_actions(self, drafts: Iterable[ActionDraft]) -> tuple[int, int]:
+    def add_actions(
+        self, drafts: Iterable[ActionDraft], *, case_slips: bool = True
+    ) -> tuple[int, int]:
         """Add many actions in one transaction: all of them, or (on any error) none. Returns
         the first and the last new id (ids only grow, so the rest lie between).
 
         Built for imports of hundreds of thousands: one ``executemany`` for the rows and one
         statement for their events keep the write lock short (bench/imports.py)."""
         names: dict[tuple[str, str | None], int | None] = {}
-        case_slip = self.import_case_slip()
+        # ``case_slips``: an owner in other capitals of the file's people is refused (not
+        # of a pdca export's own rows, whose people are the file's: ``import_case_slip``)
+        case_slip = self.import_case_slip() if case_slips else None
 
         def resolved(kind: str, name: str | None) -> int | None:
             if (kind, name) not in names:  # each name looked up once per import

@@ -824,6 +824,7 @@ def _append_csv(
     such rows."""
     entered_in_do: list[int] = []
     exported: list[tuple[int, str]] = []
+    own_export: list[bool] = []  # whether it is a pdca CSV export, once its header is read
     held = [0]  # how many rows the file held already (``skip_existing``)
     keys: list[tuple[Any, ...]] = []  # each new row's key, for the look again (below)
     other_tool = [other] if other else []  # the tool whose whole export it is, if one
@@ -842,6 +843,7 @@ def _append_csv(
         read,
         lambda: _people_by_name(store),
         lambda: {person.login for person in store.list_people()},
+        own_export,
     )
     with spool_checked(path, _as_values(drafts), "written") as rows:
         rows_word = "row" if rows.skipped == 1 else "rows"
@@ -858,7 +860,7 @@ def _append_csv(
         if skip_existing:
             new_rows = _not_held_since(store, new_rows, keys, held_since)
         try:
-            first, last = store.add_actions(new_rows)
+            first, last = store.add_actions(new_rows, case_slips=own_export != [True])
         except InvalidInput:
             if len(held_since) != rows.count:
                 raise
@@ -1204,7 +1206,7 @@ def _as_drafts(rows: Iterable[tuple[Any, ...]]) -> Iterator[ActionDraft]:
 
 def _startable(
     store: Store,
-) -> Callable[[ActionDraft | None, str | None, str | None, str], list[str]]:
+) -> Callable[[ActionDraft | None, str | None, str | None, str, bool], list[str]]:
     """What the write would refuse of a row: its phase's gate (of ``draft``, when the row
     made one), an initiative or KPI that is not in the file; so the first pass names its line
     with the other bad rows, every problem of the row at once (a retrial learnt of a row's
@@ -1214,10 +1216,16 @@ def _startable(
     case_slips: list[Callable[[str], str | None]] = []  # read at the first owner
 
     def problems(
-        draft: ActionDraft | None, initiative: str | None, kpi: str | None, status: str = ""
+        draft: ActionDraft | None,
+        initiative: str | None,
+        kpi: str | None,
+        status: str = "",
+        own_export: bool = False,
     ) -> list[str]:
         said = []
-        if draft is not None and draft.owner is not None:
+        # Not of a pdca export's rows: its people are the file's, Ann and ann both (a
+        # reviewer's round trip of a file that had both was refused)
+        if draft is not None and draft.owner is not None and not own_export:
             if not case_slips:
                 case_slips.append(store.import_case_slip())
             if (meant := case_slips[0](draft.owner)) is not None:
@@ -1255,7 +1263,7 @@ def _csv_drafts(
     path: Path,
     stream: TextIO,
     today: date,
-    startable: Callable[[ActionDraft | None, str | None, str | None, str], list[str]],
+    startable: Callable[[ActionDraft | None, str | None, str | None, str, bool], list[str]],
     entered_in_do: list[int],
     exported: list[tuple[int, str]],
     held_here: Callable[[dict[str, str], ActionDraft], bool] | None = None,
@@ -1264,6 +1272,7 @@ def _csv_drafts(
     read: tuple[list[str], Iterator[Row]] | None = None,
     people_named: Callable[[], dict[str, set[str]]] = dict,
     known_logins: Callable[[], set[str]] = set,
+    own_export: list[bool] | None = None,
 ) -> Iterator[Outcome[ActionDraft]]:
     """Each row's line and its draft, the error that refused it, or None for a done row.
     ``held_here``: a row it says the file holds already is left out whole. ``next_year``
@@ -1279,6 +1288,8 @@ def _csv_drafts(
     # ``read``: another tool's file, already read as the header and rows of a CSV
     header, rows = read or read_csv(path, stream, _column_name, reads=_READ_COLUMNS)
     from_export = {"id", "created_at", "done_at"} <= set(header)  # pdca export's own columns
+    if own_export is not None:
+        own_export.append(from_export)
     if "title" not in header:
         refuse_other_separators(path, header, "")  # any names: Summary;Assignee too
         # The columns it read, and the one meant: a "titel" header got the same vague line
@@ -1352,7 +1363,7 @@ def _csv_drafts(
         except PdcaError as error:
             draft, refused = None, [str(error)]
         initiative, kpi = (values.get(key, "").strip() or None for key in ("initiative", "kpi"))
-        refused += startable(draft, initiative, kpi, values.get("phase", "").strip())
+        refused += startable(draft, initiative, kpi, values.get("phase", "").strip(), from_export)
         if refused or draft is None:
             yield line, PdcaError("; ".join(refused))
         else:

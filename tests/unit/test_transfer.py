@@ -1304,13 +1304,13 @@ def test_two_skip_existing_imports_at_once_add_each_row_once(cli, tmp_path, monk
     real = Store.add_actions
     others: list[Path] = []
 
-    def the_other_run_first(self: Store, drafts):  # type: ignore[no-untyped-def]
+    def the_other_run_first(self: Store, drafts, **given):  # type: ignore[no-untyped-def]
         if others:
             other = others.pop()
             monkeypatch.setattr(Store, "add_actions", real)  # the other run's own write
             assert cli("import", str(other), "--skip-existing").exit_code == 0
             monkeypatch.setattr(Store, "add_actions", the_other_run_first)
-        return real(self, drafts)
+        return real(self, drafts, **given)
 
     monkeypatch.setattr(Store, "add_actions", the_other_run_first)
     others.append(hand)
@@ -1812,3 +1812,41 @@ def test_an_import_into_a_new_file_that_fails_names_that_file(tmp_path, monkeypa
         )
     assert str(refused.value) == f"{database}: the disk is full; nothing written"
     assert list(tmp_path.iterdir()) == [source]
+
+
+def test_a_csv_export_holding_ann_and_ann_in_capitals_comes_back(
+    cli, ok, tmp_path, monkeypatch
+) -> None:
+    """A file whose people are Ann and ann (both accounts once): its CSV export imported into
+    a new file was refused, "'Ann' is not one of this file's people; did you mean ann?" (a
+    reviewer): an export's people are its file's. A hand-made sheet's Ann is still refused."""
+    import pwd
+
+    real = pwd.getpwnam
+
+    def accounts(login: str) -> pwd.struct_passwd:  # ann logs in here
+        if login != "ann":
+            return real(login)
+        return pwd.struct_passwd((login, "x", 1042, 1042, "", "/home/ann", "/bin/sh"))
+
+    monkeypatch.setattr(pwd, "getpwnam", accounts)
+    old = tmp_path / "old.db"
+    ok("--db", str(old), "init")
+    with sqlite3.connect(old) as conn:  # as an older release let them be made
+        conn.execute(
+            "INSERT INTO people (login, created_at) VALUES ('Ann', '2026-11-01T00:00:00Z')"
+        )
+    conn.close()
+    ok("--db", str(old), "add", "Hers", "--owner", "Ann")
+    ok("--db", str(old), "add", "Also hers", "--owner", "ann")
+    exported = tmp_path / "all.csv"
+    ok("--db", str(old), "export", "--out", str(exported))
+    fresh = tmp_path / "fresh.db"
+    done = cli("--db", str(fresh), "import", str(exported))
+    assert done.exit_code == 0, done.stderr
+    listed = json.loads(ok("--db", str(fresh), "list", "--json").stdout)
+    assert sorted(a["owner"] for a in listed) == ["Ann", "ann"]
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("title,owner\nTheirs,Ann\n")
+    refused = cli("--db", str(tmp_path / "other.db"), "import", str(sheet))
+    assert refused.exit_code == 1 and "did you mean ann?" in refused.stderr, refused.stderr
