@@ -61,6 +61,9 @@ class ChoiceModal(Dialog[str | None]):
     ChoiceModal {
         & > .dialog--frame { width: 64; }
         & #choices { height: auto; max-height: 12; }
+        /* Never 0 wide: the keys list over the whole screen (under 100 columns) left the
+           dialog no width, and laying out its options crashed (a retrial). */
+        & #choices { min-width: 8; }
     }
     """
 

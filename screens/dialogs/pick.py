@@ -43,6 +43,7 @@ class PickModal(Dialog[str | None]):
            as another name (a tester). */
         & #pick-options {
             height: auto; max-height: 14; text-wrap: nowrap; text-overflow: ellipsis;
+            min-width: 8;  /* never 0 wide under the keys list (ChoiceModal says why) */
         }
         & #pick-count { color: $text-muted; width: 1fr; }
         /* Bold too: by its background alone, the option enter picks was not to be seen on a
