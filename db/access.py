@@ -10,6 +10,7 @@ import grp
 import os
 import pwd
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from pdca.db.errors import shell_word
@@ -323,26 +324,57 @@ def cannot_reach(path: Path, needs: str = "read and write") -> str:
     )
 
 
-def someone_elses_link(path: Path | str) -> str | None:
-    """``/srv/team/nightly is a symbolic link made by ben (to /home/ann/priv)`` when ``path``,
-    or a folder on the way to it, is a link made by another login than this one (or root),
-    else None. In a team's folder anyone may put one: written through, ann's export went over
-    her shell's start-up file, and a ``backups`` link into her own backups made the team's
-    rotation delete them (testers); a link one folder up did the same (a reviewer)."""
-    me = os.getuid()
-    place = Path(os.path.abspath(path))
-    for step in (place, *place.parents):
+def links_on_the_way(path: Path | str) -> Iterator[tuple[Path, int, str]]:
+    """Every symbolic link the system follows to reach ``path``, as it follows them: (the
+    link, its maker's uid, what it says). A link's own target is walked too: root's link to
+    ben's link to ann's file was judged by root's alone (a retrial), and a path written
+    through ".." past a link is walked as the system does, not as its text reads (a
+    reviewer). ``lstat`` and ``readlink``: they open nothing."""
+    pending = list(Path(os.path.join(os.getcwd(), path)).parts)
+    here = Path("/")
+    followed = 0
+    while pending:
+        part = pending.pop(0)
+        if part == "/":
+            here = Path("/")
+            continue
+        if part in ("", "."):
+            continue
+        if part == "..":
+            here = here.parent
+            continue
+        step = here / part
         try:
             found = os.lstat(step)
         except OSError:
-            continue  # not there (yet): nothing to follow
-        if not stat.S_ISLNK(found.st_mode) or found.st_uid in (me, 0):
+            here = step  # not there (yet): nothing further to follow
             continue
+        if not stat.S_ISLNK(found.st_mode):
+            here = step
+            continue
+        followed += 1
         try:
             target = os.readlink(step)
         except OSError as error:
-            target = error.strerror or "?"
-        return f"{step} is a symbolic link made by {user_name(found.st_uid)} (to {target})"
+            yield step, found.st_uid, error.strerror or "?"
+            return
+        yield step, found.st_uid, target
+        if followed > 40:  # a loop of links: the open says so
+            return
+        pending = list(Path(target).parts) + pending  # relative to ``here``, or from "/"
+
+
+def someone_elses_link(path: Path | str) -> str | None:
+    """``/srv/team/nightly is a symbolic link made by ben (to /home/ann/priv)`` when a link
+    on the way to ``path`` (``links_on_the_way``) was made by another login than this one
+    (or root), else None. In a team's folder anyone may put one: written through, ann's
+    export went over her shell's start-up file, and a ``backups`` link into her own backups
+    made the team's rotation delete them (testers); a link one folder up did the same (a
+    reviewer), and root's own link to ben's (a retrial)."""
+    me = os.getuid()
+    for step, maker, target in links_on_the_way(path):
+        if maker not in (me, 0):
+            return f"{step} is a symbolic link made by {user_name(maker)} (to {target})"
     return None
 
 
@@ -354,33 +386,22 @@ def link_to_what_its_maker_may_not_read(path: Path | str) -> str | None:
     them (a hostile member's trial). A link to a file its maker may read shows them nothing
     new, and is followed, as a team's link to its shared file is."""
     me = os.getuid()
-    # Each step as the path is written, ".." kept: abspath collapses "sub/../pdca.db" by
-    # its text, where the system follows a link "sub" first (a reviewer)
     written = Path(os.path.join(os.getcwd(), path))
-    steps = [Path(*written.parts[: end + 1]) for end in range(1, len(written.parts))]
-    for step in reversed(steps):
-        try:
-            found = os.lstat(step)
-        except OSError:
-            continue
-        if not stat.S_ISLNK(found.st_mode) or found.st_uid in (me, 0):
+    for step, maker, target in links_on_the_way(path):
+        if maker in (me, 0):
             continue
         real = Path(os.path.realpath(written))
         try:
-            if real.stat().st_uid == found.st_uid:
-                return None  # to the maker's own file
+            if real.stat().st_uid == maker:
+                continue  # to the maker's own file
         except OSError:
             return None  # nothing there: opening it says so
-        if _may_read_as(found.st_uid, real):
-            return None
-        try:
-            target = os.readlink(step)
-        except OSError as error:
-            target = error.strerror or "?"
-        maker = user_name(found.st_uid)
+        if _may_read_as(maker, real):
+            continue
+        name = user_name(maker)
         leads = "" if step == written else f" on the way to {real}"
         return (
-            f"{step} is a symbolic link made by {maker} (to {target}){leads}, a file {maker}"
+            f"{step} is a symbolic link made by {name} (to {target}){leads}, a file {name}"
             " may not read"
         )
     return None

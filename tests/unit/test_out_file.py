@@ -56,6 +56,14 @@ def test_a_link_someone_else_made_is_not_written_through(
             said = refused.stderr
             assert said.startswith(f"pdca: --out: '{link}' goes through a link: {link} is a")
             assert f"(to {private}); pdca writes through a link only of your own" in said
+        # one's own link to the colleague's: followed, it wrote over the file (a retrial)
+        mine_to_theirs = tmp_path / "out.md"
+        mine_to_theirs.symlink_to(links[1])
+        refused = cli("report", "--out", str(mine_to_theirs))
+        assert refused.exit_code == 1 and f"{links[1]} is a symbolic link made by" in (
+            refused.stderr
+        ), refused.stderr
+        mine_to_theirs.unlink()
     assert private.read_text() == "alias ll='ls -l'\n" and all(k.is_symlink() for k in links)
     own = tmp_path / "mine.json"
     own.symlink_to(tmp_path / "exported.json")
@@ -222,6 +230,13 @@ def test_a_database_is_not_opened_through_a_link_to_what_its_maker_may_not_read(
             around = f"{folder_link}/../{db_path.parent.name}/{db_path.name}"
             refused = cli("--db", around, "list")
             assert refused.exit_code == 1 and f"{folder_link} is a symbolic link" in (
+                refused.stderr
+            ), refused.stderr
+            # one's own link to the colleague's: every link the way goes is judged (a retrial)
+            own = tmp_path / "srv.db"
+            own.symlink_to(link)
+            refused = cli("--db", str(own), "list")
+            assert refused.exit_code == 1 and f"{link} is a symbolic link made by " in (
                 refused.stderr
             ), refused.stderr
         finally:
