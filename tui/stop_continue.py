@@ -92,8 +92,11 @@ def _is_terminal(fd: int) -> bool:
 
 
 def _in_front_of(fd: int) -> bool:
-    """Whether this process's group is in the foreground of terminal ``fd``."""
+    """Whether this process's group is in the foreground of terminal ``fd``. With no
+    controlling terminal (``su -c``, ``setsid``) there is no front to be in, nor a shell to
+    bring pdca back: taken as in front. Taken as behind, each continue stopped it again, for
+    good, the file held open (a retrial)."""
     try:
         return os.tcgetpgrp(fd) == os.getpgrp()
     except OSError:
-        return False
+        return True

@@ -742,3 +742,44 @@ def test_a_byte_that_is_not_utf8_is_typed_as_a_stand_in_and_the_board_goes_on(
         _let_go(pid, fd)
     assert os.waitstatus_to_exitcode(status) == 0
     assert b"UnicodeDecodeError" not in shown
+
+
+def test_a_board_with_no_controlling_terminal_goes_on_after_a_stop(tmp_path: Path) -> None:
+    """Started by ``su ann -c`` or ``setsid``, the board has its terminal's keys but no
+    controlling terminal: stopped and continued, it took itself for a job in the background
+    and stopped again, for good, the file held open (a retrial). It goes on, and quits."""
+    import subprocess
+
+    path = _database(tmp_path)
+    primary, secondary = pty.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    board = subprocess.Popen(
+        [sys.executable, "-m", "pdca.tui", "--db", str(path)],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        env=_env(tmp_path),
+        start_new_session=True,  # a session of its own, the terminal not its controlling one
+    )
+    os.close(secondary)
+    shown = bytearray()
+    try:
+        _read_until(primary, b"Something to see", shown)
+        board.send_signal(signal.SIGSTOP)
+        time.sleep(0.3)
+        board.send_signal(signal.SIGCONT)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # never stopped again by itself
+            state = Path(f"/proc/{board.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            assert state != "T", "stopped again after the continue"
+            time.sleep(0.2)
+            if select.select([primary], [], [], 0)[0]:
+                with contextlib.suppress(OSError):
+                    shown += os.read(primary, 65536)
+        os.write(primary, b"q")
+        assert board.wait(timeout=60) == 0
+    finally:
+        if board.poll() is None:
+            board.kill()
+            board.wait()
+        os.close(primary)
