@@ -914,12 +914,20 @@ def _create_database(path: Path) -> bool:
 
 
 def _set_new_file_mode(path: Path) -> None:
-    """0660 in a group-shared directory (the team writes it), else never world-writable."""
-    if directory_is_group_shared(path.parent):
+    """0660 in a group-shared directory (the team writes it), else never world-writable.
+    Made by root in someone's own folder, the file is that someone's: root's import into
+    ann's folder made a file ann could only read (a retrial)."""
+    shared = directory_is_group_shared(path.parent)
+    if shared:
         os.chmod(path, 0o660)  # and the directory's group: give_the_team, once opened
     else:
         current = os.stat(path).st_mode & 0o777
         os.chmod(path, current & ~0o002)
+    if os.geteuid() == 0:
+        folder = path.parent.stat()
+        if folder.st_uid != 0:
+            with contextlib.suppress(OSError):
+                os.chown(path, folder.st_uid, -1 if shared else folder.st_gid)
 
 
 def give_the_team(path: Path) -> None:

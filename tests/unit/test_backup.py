@@ -1419,3 +1419,29 @@ def test_what_root_makes_for_someones_file_is_theirs(
     elsewhere.mkdir()
     copy = backups.backup(db_path, str(elsewhere) + "/", now=NOW_DT)
     assert not given and copy.path.stat().st_uid == os.geteuid()
+
+
+def test_a_database_root_makes_in_someones_folder_is_theirs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """root's import into a new file in ann's own folder made it root:root 0644, a file ann
+    could only read (a retrial): a file root makes in someone's folder is theirs."""
+    from pdca.db import connection
+
+    folder = tmp_path / "ann"
+    folder.mkdir()
+    if os.geteuid() == 0:  # ann's folder, really
+        os.chown(folder, 4242, 4243)
+    owner = (folder.stat().st_uid, folder.stat().st_gid)
+    given: list[tuple[str, int, int]] = []
+    if os.geteuid() != 0:  # as root would: what it gives, and to whom, is seen all the same
+        monkeypatch.setattr(connection.os, "geteuid", lambda: 0)
+        monkeypatch.setattr(
+            connection.os, "chown", lambda path, uid, gid, **_: given.append((str(path), uid, gid))
+        )
+    path = folder / "pdca.db"
+    Store.open(path, actor="root", clock=lambda: NOW_DT, create=True).close()
+    if given:
+        assert [(Path(p).parent, uid, gid) for p, uid, gid in given][:1] == [(folder, *owner)]
+    else:
+        assert (path.stat().st_uid, path.stat().st_gid) == owner
