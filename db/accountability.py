@@ -869,11 +869,16 @@ def _kpis_off_course(
     alert, in warn, then overdue alone; ``most`` a person), and how many more each has. Not
     one with an alert waiting: that is listed as the alert. Read off the KPIs' rows alone,
     which keep their latest reading: 200 KPIs cost no reading of their history."""
-    waiting = {a.kpi_id for a in open_alerts if a.acknowledged_at is None}
+    waiting: dict[int, list[str]] = {}  # whom each KPI's unacknowledged alerts wait on
+    for alert in open_alerts:
+        if alert.acknowledged_at is None:
+            waiting.setdefault(alert.kpi_id, []).append(alert.assignee)
     acknowledged = {a.kpi_id: a.acknowledged_by for a in open_alerts if a.acknowledged_at}
     found: list[tuple[int, arules.KpiOffCourse]] = []
     for kpi in store.list_kpis():
-        if kpi.id in waiting or kpi.latest_value is None:
+        # One whose alert waits on its owner is that alert's row; escalated to someone else,
+        # the owner still answers for the number (it left grace's part, a retrial)
+        if kpi.owner in waiting.get(kpi.id, []) or kpi.latest_value is None:
             continue  # a KPI never read yet is no drift
         state = kpi_rules.status(
             latest_value=kpi.latest_value,
@@ -886,7 +891,7 @@ def _kpis_off_course(
             now=now,
         )
         overdue = kpi_rules.measurement_overdue(kpi.latest_at, kpi.cadence, now)
-        if state not in ("alert", "warn") and not overdue:
+        if state not in ("alert", "warn") and not overdue and kpi.id not in waiting:
             continue
         threshold = kpi.alert if state == "alert" else kpi.warn if state == "warn" else None
         found.append(
@@ -902,6 +907,7 @@ def _kpis_off_course(
                     latest_at=kpi.latest_at,
                     reading_overdue=overdue,
                     acknowledged_by=acknowledged.get(kpi.id),
+                    alert_waits_on=", ".join(dict.fromkeys(waiting.get(kpi.id, []))) or None,
                 ),
             )
         )

@@ -182,6 +182,7 @@ class KpiOffCourse:
     latest_at: str | None
     reading_overdue: bool
     acknowledged_by: str | None = None  # of its open alert, acknowledged
+    alert_waits_on: str | None = None  # whom its alert waits on, escalated past its owner
 
 
 def kpi_item(kpi: KpiOffCourse) -> StandingItem:
@@ -195,6 +196,8 @@ def kpi_item(kpi: KpiOffCourse) -> StandingItem:
         said.append(beyond_words(kpi.latest, kpi.threshold, kpi.unit, kpi.status))
     if kpi.acknowledged_by:
         said.append(f"its alert acknowledged by {kpi.acknowledged_by}")
+    if kpi.alert_waits_on:
+        said.append(f"its alert waits on {kpi.alert_waits_on}")
     if kpi.reading_overdue:
         flags.append("reading-overdue")
         said.append(f"last reading {local_day(kpi.latest_at)}" if kpi.latest_at else "no reading")

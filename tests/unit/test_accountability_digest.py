@@ -344,6 +344,19 @@ def test_kpis_off_course_are_named_with_their_owner(store: Store, db_path: Path)
         "alert",
         "kpi",
     ]
+    # An alert escalated past its owner waits on someone else: the owner still answers for
+    # the number (it left grace's part, a retrial)
+    kpi("Escalated", owner="gus", escalation=["erin"])
+    late = open_as(db_path, "dana", NOW_DT - timedelta(days=2))
+    late.record_reading(ReadingDraft(kpi="Escalated", value=150))
+    late.close()
+    [escalated] = [a for a in alerts.list_alerts(store) if a.kpi == "Escalated"]
+    assert escalated.assignee == "erin"
+    gus = [(i.kind, i.flags, i.detail) for i in acc.standup_digest(store).standing_of("gus")]
+    assert gus == [
+        ("kpi", ["alert"],
+         "150 tickets is above the alert threshold 140 tickets; its alert waits on erin"),
+    ]  # fmt: skip
     few = acc.standup_digest(store, standing_most=1)  # a few a person, the rest counted
     assert [i.title for i in few.standing if i.kind == "kpi" and i.person == "dana"] == ["Backlog"]
     assert few.kpis_more == {"dana": 1}
