@@ -1335,7 +1335,7 @@ def _csv_drafts(
         if isinstance(row, InvalidInput):
             yield line, row
             continue
-        values = {key: restore(value) for key, value in row.items()}
+        values = {key: restore(value, escapes=from_export) for key, value in row.items()}
         into_plan = unowned = odd_status = cut = None
         if other is not None:
             if status_word(values.get("phase", "")) in FINISHED_STATUSES:
