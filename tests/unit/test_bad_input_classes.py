@@ -231,8 +231,15 @@ def test_a_csv_that_is_not_utf8_is_one_line(cli, team: Path, tmp_path: Path) -> 
     assert_one_line_error(cli("import", str(latin)), said.replace("UTF-16", "UTF-32"))
     # with no byte order mark, its ASCII is UTF-8 with NULs: "no title column" named the
     # NULs (a trial); and how to convert each, said (a JSON file was told "as CSV UTF-8")
-    for order in ("UTF-16BE", "UTF-16LE"):
-        latin.write_bytes("title,owner\nabc,bob\n".encode(order.lower().replace("utf", "utf_")))
+    # accents and quotes too: "café “x”" was told to convert from Windows-1252 (a retrial)
+    for order, text in (
+        ("UTF-16BE", "title,owner\nabc,bob\n"),
+        ("UTF-16LE", "title,owner\nabc,bob\n"),
+        ("UTF-16LE", "title,notes\ncafé “quoted” – test,ılık\n"),
+        ("UTF-32BE", "title,notes\ncafé “quoted” – test,ılık\n"),
+        ("UTF-32LE", "title,owner\nabc,bob\n"),
+    ):
+        latin.write_bytes(text.encode(order.lower().replace("utf", "utf_")))
         said = f"is {order} text with no byte order mark, where pdca reads UTF-8: save it as"
         assert_one_line_error(cli("import", str(latin)), said)
         assert_one_line_error(cli("kpi", "import", str(latin)), f"iconv -f {order} -t UTF-8")
