@@ -27,7 +27,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pdca.db import copies, schema
-from pdca.db.access import describe_owner, login_name, someone_elses_link, what_to_ask
+from pdca.db.access import (
+    describe_owner,
+    login_name,
+    read_only_mount,
+    read_only_mount_said,
+    someone_elses_link,
+    what_to_ask,
+)
 from pdca.db.connection import (
     database_files,
     open_database,
@@ -178,6 +185,14 @@ def good_hint(database: Path) -> str:
 
 def _writable_folder(folder: Path, field_name: str) -> None:
     if not os.access(folder, os.W_OK | os.X_OK):
+        if (mount := read_only_mount(folder / "x")) is not None:
+            # No mode lets anyone write there: "may not write (mode 0755)" sent an admin to
+            # chmod a folder on a read-only mount (a retrial)
+            raise InvalidInput(
+                field_name,
+                str(folder),
+                f"is on a mount no one may write: {read_only_mount_said(mount)}",
+            )
         if field_name.startswith("DEST"):
             # A folder named for one copy: another is named, not this one opened to a team
             # ("ask its owner root to run: chgrp team /tmp/x && chmod g+ws", a trial)

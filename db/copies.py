@@ -300,7 +300,11 @@ def link_into_place(temporary: Path, target: Path) -> None:
 
 def remove_temporary(temporary: Path) -> None:
     for suffix in ("", "-journal", "-wal", "-shm"):
-        Path(f"{temporary}{suffix}").unlink(missing_ok=True)
+        name = Path(f"{temporary}{suffix}")
+        # Looked for first: on a read-only mount, unlinking a name that is not there fails
+        # with EROFS, which hid why nothing was made (a retrial)
+        if os.path.lexists(name):
+            name.unlink(missing_ok=True)
 
 
 def copy_into(

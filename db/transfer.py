@@ -269,6 +269,12 @@ def import_into_new(database: Path, source: Path, today: date, *, actor: str, cl
             # named a scratch copy that is gone once this is read (a full disk's trial)
             said = str(error).replace(str(scratch), str(database))
             raise type(error)(said) if said != str(error) else error from None
+        except OSError as error:  # a read-only mount, say: the file asked for, named
+            from pdca.db.access import read_only_mount, read_only_mount_said
+
+            mount = read_only_mount(database)
+            why = read_only_mount_said(mount) if mount else error.strerror or str(error)
+            raise DatabaseProblem(f"{database}: {why}; nothing imported") from None
         try:
             copies.link_into_place(scratch, database)
         except FileExistsError:

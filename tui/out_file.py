@@ -45,6 +45,12 @@ def writable_target(target: str, field: str = "--out") -> tuple[Path, os.stat_re
     if not path.parent.is_dir():
         raise InvalidInput(field, target, "is in a folder that does not exist")
     if not os.access(path.parent, os.W_OK | os.X_OK):  # the temporary file is made there
+        from pdca.db.access import read_only_mount, read_only_mount_said
+
+        if (mount := read_only_mount(path)) is not None:  # no chmod helps (a retrial)
+            raise InvalidInput(
+                field, target, f"is on a mount no one may write: {read_only_mount_said(mount)}"
+            )
         raise InvalidInput(field, target, f"is in a folder you may not write ({path.parent})")
     return path, existing
 

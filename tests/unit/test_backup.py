@@ -1445,3 +1445,36 @@ def test_a_database_root_makes_in_someones_folder_is_theirs(
         assert [(Path(p).parent, uid, gid) for p, uid, gid in given][:1] == [(folder, *owner)]
     else:
         assert (path.stat().st_uid, path.stat().st_gid) == owner
+
+
+def test_a_read_only_mount_is_named_where_a_copy_would_go(
+    store: Store, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a read-only mount, backup DEST and export --out blamed the folder's mode ("may not
+    write (mode 0755)"), sending an admin to chmod; an import into a new file named its
+    scratch copy, as unlinking a name that is not there fails there too (a retrial)."""
+    from pdca.db import access, copies
+    from pdca.tui import out_file
+
+    store.close()
+    mount = tmp_path / "ro"
+    mount.mkdir()
+    for module in (access, backups):
+        monkeypatch.setattr(module, "read_only_mount", lambda path: mount)
+    real_access = os.access
+
+    def on_the_mount(path: str | Path, mode: int) -> bool:
+        return real_access(path, mode) and mount not in (Path(path), *Path(path).parents)
+
+    monkeypatch.setattr(os, "access", on_the_mount)
+    said = "is on a mount no one may write: its filesystem"
+    with pytest.raises(InvalidInput, match=said):
+        backups.backup(db_path, str(mount) + "/", now=NOW_DT)
+    with pytest.raises(InvalidInput, match=said):
+        out_file.writable_target(str(mount / "e.json"))
+
+    def read_only(self: Path, missing_ok: bool = False) -> None:
+        raise OSError(30, "Read-only file system", str(self))
+
+    monkeypatch.setattr(Path, "unlink", read_only)
+    copies.remove_temporary(mount / ".pdca.db.vm.1.2.new")  # nothing there: nothing said
