@@ -44,6 +44,9 @@ async def move_on_the_board(app: App[None], action_id: int, *, forward: bool, ba
         await app.switch_mode(back_to)
         return
     flow, args = step
+    # The card its questions are about is the one under the board's cursor behind them:
+    # "#21 to Act: the verdict" was asked over #29 (a retrial)
+    board.focus_action(action_id)
     board.start(flow, *args, dialogs=forward)
     come_back_after(app, flow.__name__, back_to)
 

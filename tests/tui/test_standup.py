@@ -1277,3 +1277,31 @@ async def test_a_kpi_off_course_is_its_owners_row_and_enter_opens_it(
         await settle_app(pilot.app, pilot)
         detail = app.screen
         assert isinstance(detail, KpiDetailScreen) and detail.kpi_name == "Backlog"
+
+
+async def test_the_card_a_move_from_the_stand_up_asks_about_is_under_the_boards_cursor(
+    make_app, team, store: Store
+) -> None:
+    """ "#3 to Act: the verdict", asked on the board from the stand-up, stood over another
+    card under the board's cursor (a retrial): the card asked about is the one under it."""
+    from pdca.db.models import CheckinDraft
+    from pdca.screens.board import BoardScreen
+    from pdca.screens.dialogs import ChoiceModal
+    from pdca.widgets.row_list import RowList
+
+    store.move_action(3, "do")
+    store.add_checkin(3, CheckinDraft(message="measured"))
+    store.move_action(3, "check")
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(pilot.app, pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        board.focus_action(2)
+        screen = await everyone(pilot)
+        screen.query_one(RowList).set_cursor(screen.targets.index(3))
+        await pilot.press("greater_than_sign")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceModal))
+        assert board.focused_id == 3
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.current_mode == "standup")
