@@ -2202,8 +2202,11 @@ def _followup_line(followup: Followup) -> str:
     reopened = f" (reopened as #{followup.reopened_id})" if followup.reopened_id else ""
     if followup.closed_by_a_slip:  # not a second slip: one counted as two (a tester)
         return head + f"closed at {followup.done_at}: an earlier one slipped{reopened}"
+    from pdca.db.accountability_rules import days_recorded_late
+
     found = f"{followup.result} at {followup.done_at} by {printable(followup.done_by)}"
-    return head + found + reopened
+    late = days_recorded_late(followup.due, followup.done_at)
+    return head + found + (f", {late}d late" if late else "") + reopened
 
 
 def _checkin_state(checkin: Checkin) -> str:

@@ -161,7 +161,8 @@ def test_show_lists_the_followups_their_holders_and_their_history(
     shown = cli("show", str(action_id)).stdout
     section = shown.split("follow-ups:\n")[1].split("\n\n")[0].splitlines()
     assert section == [
-        "  30-day  due 2026-12-23  holding at 2026-12-24T09:00:00Z by alice",
+        # recorded a day past its day, said as followups --all says it (a retrial)
+        "  30-day  due 2026-12-23  holding at 2026-12-24T09:00:00Z by alice, 1d late",
         "  60-day  due 2027-01-22  carl",
         "  90-day  due 2027-02-21  carl",
     ]
