@@ -546,6 +546,8 @@ def plain_text(digest: Digest, width: int | None = None) -> str:
             lines += [f"    {DIGEST_LABELS[i.kind]}: {_line(i, md=False)}" for i in changes]
             if digest.more_of(person):
                 lines.append(f"    and {_more_changes(digest.more_of(person))}")
+    if not digest.people:  # --owner of someone with nothing: said, as the Markdown says it
+        lines += ["", "nothing to report"]
     return wrapped("\n".join(lines), width)
 
 

@@ -701,6 +701,8 @@ def test_standup_owner_gives_one_persons_part(standardized, ok, cli, js) -> None
     assert [i["title"] for i in nobody["standing"]] == ["Nobody's"]
     md = ok("standup", "--format", "md", "--owner", "dana").stdout
     assert "**dana**" in md and "Nobody's" not in md
+    quiet = ok("standup", "--format", "text", "--owner", "alice").stdout  # nothing of hers
+    assert quiet.splitlines()[-1] == "nothing to report", quiet
     refused = cli("standup", "--owner", "zed")
     assert refused.exit_code == 1 and "'zed' is not one of this file's people" in refused.stderr
     refused = cli("standup", "--owner", "dana", "--record")
