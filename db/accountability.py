@@ -11,11 +11,11 @@ import json
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from itertools import compress, count, repeat
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pdca.db import accountability_rules as arules
 from pdca.db import clock, convert, kpi_rules, rules, xmr
@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     from pdca.db.store import Store, Transaction
 
 SETTING_KEYS = ("stale_after_days", "followup_offsets")
+Few = TypeVar("Few")
 LOG_PAGE = 200
 
 
@@ -779,34 +780,23 @@ def read_digest(
     ]
     # ``standing_most`` a person too, the most pressing first: 82
     # waiting for one lead took her block before her open work was reached (a soak).
-    waiting_of: dict[str, int] = {}
-    alerts_more: dict[str, int] = {}
-    kept_waiting = []
-    for alert in waiting:
-        whose = alert.assignee or UNOWNED
-        waiting_of[whose] = waiting_of.get(whose, 0) + 1
-        if waiting_of[whose] <= standing_most:
-            kept_waiting.append(alert)
-        else:
-            alerts_more[whose] = alerts_more.get(whose, 0) + 1
+    kept_waiting, alerts_more = _a_few_each(waiting, lambda a: a.assignee, standing_most)
     # ``list_followups(due_only=True)``'s, as the five fields the rules read; ``standing_most``
     # a person, as their open actions are (59 listed for one person on a busy file, a tester),
     # the rest counted apart: the board their "more" row opens shows no done work.
-    due: list[arules.DueFollowup] = []
-    followups_of: dict[str, int] = {}
-    followups_more: dict[str, int] = {}
-    for row in store.conn.execute(
-        "SELECT f.action_id, a.title, f.owner, f.offset_days, f.due FROM followups f"
-        " JOIN actions a ON a.id = f.action_id"
-        " WHERE f.done_at IS NULL AND f.due <= ? ORDER BY f.due, f.id",
-        (now.astimezone().date().isoformat(),),
-    ):
-        whose = row[2] or UNOWNED
-        followups_of[whose] = followups_of.get(whose, 0) + 1
-        if followups_of[whose] <= standing_most:
-            due.append(arules.DueFollowup(*row))
-        else:
-            followups_more[whose] = followups_more.get(whose, 0) + 1
+    due, followups_more = _a_few_each(
+        [
+            arules.DueFollowup(*row)
+            for row in store.conn.execute(
+                "SELECT f.action_id, a.title, f.owner, f.offset_days, f.due FROM followups f"
+                " JOIN actions a ON a.id = f.action_id"
+                " WHERE f.done_at IS NULL AND f.due <= ? ORDER BY f.due, f.id",
+                (now.astimezone().date().isoformat(),),
+            )
+        ],
+        lambda f: f.owner,
+        standing_most,
+    )
     off_course, kpis_more = _kpis_off_course(store, open_alerts, now, standing_most)
     where = arules.standing(
         open_actions, kept_waiting, due, now=now, cadence_days=cadence, kpis=off_course
@@ -880,16 +870,7 @@ def _kpis_off_course(
         # the owner still answers for the number (it left grace's part, a retrial)
         if kpi.owner in waiting.get(kpi.id, []) or kpi.latest_value is None:
             continue  # a KPI never read yet is no drift
-        state = kpi_rules.status(
-            latest_value=kpi.latest_value,
-            latest_at=kpi.latest_at,
-            direction=kpi.direction,
-            target=kpi.target,
-            warn=kpi.warn,
-            alert=kpi.alert,
-            cadence=kpi.cadence,
-            now=now,
-        )
+        state = kpi_rules.status_now(kpi, now)
         overdue = kpi_rules.measurement_overdue(kpi.latest_at, kpi.cadence, now)
         if state not in ("alert", "warn") and not overdue and kpi.id not in waiting:
             continue
@@ -912,16 +893,24 @@ def _kpis_off_course(
             )
         )
     found.sort(key=lambda pair: pair[0])  # stable: by name within each
-    kept: list[arules.KpiOffCourse] = []
+    return _a_few_each([off for _rank, off in found], lambda off: off.owner, most)
+
+
+def _a_few_each(
+    items: Iterable[Few], whose: Callable[[Few], str | None], most: int
+) -> tuple[list[Few], dict[str, int]]:
+    """The first ``most`` of ``items`` of each person (``whose``; nobody's: ``UNOWNED``), in
+    their order, and how many more each has: what a stand-up names, and says it left out."""
+    kept: list[Few] = []
     of: dict[str, int] = {}
     more: dict[str, int] = {}
-    for _rank, off in found:
-        whose = off.owner or UNOWNED
-        of[whose] = of.get(whose, 0) + 1
-        if of[whose] <= most:
-            kept.append(off)
+    for item in items:
+        person = whose(item) or UNOWNED
+        of[person] = of.get(person, 0) + 1
+        if of[person] <= most:
+            kept.append(item)
         else:
-            more[whose] = more.get(whose, 0) + 1
+            more[person] = more.get(person, 0) + 1
     return kept, more
 
 

@@ -124,6 +124,20 @@ def status(
     return "on-target" if at_or_better(latest_value, target, direction) else "ok"
 
 
+def status_now(kpi: Kpi, now: datetime) -> KpiStatus:
+    """The KPI's status now, from its row alone (its latest reading is kept on it)."""
+    return status(
+        latest_value=kpi.latest_value,
+        latest_at=kpi.latest_at,
+        direction=kpi.direction,
+        target=kpi.target,
+        warn=kpi.warn,
+        alert=kpi.alert,
+        cadence=kpi.cadence,
+        now=now,
+    )
+
+
 def trend(
     values: Sequence[float], direction: Direction, baseline: float, target: float
 ) -> tuple[Trend, int]:

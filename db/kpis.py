@@ -194,18 +194,7 @@ def _missed(kpi: Kpi, now: datetime) -> bool:
     return kpi_rules.target_missed(kpi, now.astimezone().date())
 
 
-def status_of(kpi: Kpi, now: datetime) -> kpi_rules.KpiStatus:
-    """The KPI's status now, from its row alone (its latest reading is kept on it)."""
-    return kpi_rules.status(
-        latest_value=kpi.latest_value,
-        latest_at=kpi.latest_at,
-        direction=kpi.direction,
-        target=kpi.target,
-        warn=kpi.warn,
-        alert=kpi.alert,
-        cadence=kpi.cadence,
-        now=now,
-    )
+status_of = kpi_rules.status_now  # the name its callers know it by
 
 
 def perspective_warnings(kpis: Sequence[Kpi]) -> list[str]:

@@ -197,7 +197,8 @@ def test_show_tells_audits_closed_by_an_earlier_slip_apart_from_the_slip(
     shown = cli("show", str(action_id)).stdout
     section = shown.split("follow-ups:\n")[1].split("\n\n")[0].splitlines()
     assert section == [
-        "  30-day  due 2026-12-23  slipped at 2026-12-24T09:00:00Z by alice, 1d late (reopened as #2)",
+        "  30-day  due 2026-12-23  slipped at 2026-12-24T09:00:00Z by alice, 1d late"
+        " (reopened as #2)",
         "  60-day  due 2027-01-22  closed at 2026-12-24T09:00:00Z: an earlier one slipped"
         " (reopened as #2)",
         "  90-day  due 2027-02-21  closed at 2026-12-24T09:00:00Z: an earlier one slipped"

@@ -1374,6 +1374,19 @@ def test_restore_of_an_export_names_the_command_that_reads_one(
     assert db_path.read_bytes() == before
 
 
+def _what_root_gives(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int, int]]:
+    """Where these tests do not run as root: run as if they did, each ``chown`` recorded (as
+    (path, uid, gid)) rather than made, so what root would give, and to whom, is seen. As
+    root, the list stays empty and the files' owners say it."""
+    given: list[tuple[str, int, int]] = []
+    if os.geteuid() != 0:
+        monkeypatch.setattr(os, "geteuid", lambda: 0)
+        monkeypatch.setattr(
+            os, "chown", lambda path, uid, gid, **_: given.append((str(path), uid, gid))
+        )
+    return given
+
+
 def test_what_root_makes_for_someones_file_is_theirs(
     store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1384,12 +1397,7 @@ def test_what_root_makes_for_someones_file_is_theirs(
     if os.geteuid() == 0:  # ann's file, really
         os.chown(db_path, 4242, 4243)
     owner = (db_path.stat().st_uid, db_path.stat().st_gid)
-    given: list[tuple[str, int, int]] = []
-    if os.geteuid() != 0:  # as root would: what it gives, and to whom, is seen all the same
-        monkeypatch.setattr(backups.os, "geteuid", lambda: 0)
-        monkeypatch.setattr(
-            backups.os, "chown", lambda path, uid, gid, **_: given.append((str(path), uid, gid))
-        )
+    given = _what_root_gives(monkeypatch)
     made = backups.backup(db_path, now=NOW_DT)
     if given:
         assert {(Path(p).parent, uid, gid) for p, uid, gid in given} >= {
@@ -1426,19 +1434,12 @@ def test_a_database_root_makes_in_someones_folder_is_theirs(
 ) -> None:
     """root's import into a new file in ann's own folder made it root:root 0644, a file ann
     could only read (a retrial): a file root makes in someone's folder is theirs."""
-    from pdca.db import connection
-
     folder = tmp_path / "ann"
     folder.mkdir()
     if os.geteuid() == 0:  # ann's folder, really
         os.chown(folder, 4242, 4243)
     owner = (folder.stat().st_uid, folder.stat().st_gid)
-    given: list[tuple[str, int, int]] = []
-    if os.geteuid() != 0:  # as root would: what it gives, and to whom, is seen all the same
-        monkeypatch.setattr(connection.os, "geteuid", lambda: 0)
-        monkeypatch.setattr(
-            connection.os, "chown", lambda path, uid, gid, **_: given.append((str(path), uid, gid))
-        )
+    given = _what_root_gives(monkeypatch)
     path = folder / "pdca.db"
     Store.open(path, actor="root", clock=lambda: NOW_DT, create=True).close()
     if given:
