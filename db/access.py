@@ -408,39 +408,64 @@ def link_to_what_its_maker_may_not_read(path: Path | str) -> str | None:
 
 
 def _may_read_as(uid: int, path: Path) -> bool:
-    """Whether login ``uid`` may read ``path``, by the modes of it and the folders on its way
-    (its own groups counted). Where an ACL is set on the way, it may: a team let in by
-    ``setfacl`` is not refused its own link (``getxattr``, like ``stat``, opens nothing)."""
+    """Whether login ``uid`` may read ``path``, by the modes (or the POSIX ACL, where one is
+    set) of it and the folders on its way, its own groups counted: a team let in by
+    ``setfacl`` is not refused its own link, nor is an ACL for someone else taken for one
+    for the maker (a reviewer). ``getxattr``, like ``stat``, opens nothing."""
     try:
         account = pwd.getpwuid(uid)
         groups = set(os.getgrouplist(account.pw_name, account.pw_gid))
     except (KeyError, OSError):
         groups = set()
 
-    def allows(info: os.stat_result, owner: int, group: int, other: int) -> bool:
+    def allows(step: Path, bit: int) -> bool:
+        info = os.stat(step)
+        by_acl = _acl_allows(step, info, uid, groups, bit)
+        if by_acl is not None:
+            return by_acl
         if info.st_uid == uid:
-            return bool(info.st_mode & owner)
+            return bool(info.st_mode & (bit << 6))
         if info.st_gid in groups:
-            return bool(info.st_mode & group)
-        return bool(info.st_mode & other)
+            return bool(info.st_mode & (bit << 3))
+        return bool(info.st_mode & bit)
 
     try:
-        if any(_has_an_acl(step) for step in (*path.parents, path)):
-            return True  # not to be told from the modes alone
-        for folder in reversed(path.parents):
-            if not allows(os.stat(folder), stat.S_IXUSR, stat.S_IXGRP, stat.S_IXOTH):
-                return False
-        return allows(os.stat(path), stat.S_IRUSR, stat.S_IRGRP, stat.S_IROTH)
+        return all(allows(folder, 1) for folder in reversed(path.parents)) and allows(path, 4)
     except OSError:
         return True  # not to be told from here: the open itself says what stops it
 
 
-def _has_an_acl(path: Path) -> bool:
+# The POSIX ACL's tags (linux/posix_acl_xattr.h): its entries after a 4-byte header, each a
+# tag, a permission (r 4, w 2, x 1) and an id, little-endian.
+_USER_OBJ, _USER, _GROUP_OBJ, _GROUP, _MASK, _OTHER = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20
+
+
+def _acl_allows(
+    step: Path, info: os.stat_result, uid: int, groups: set[int], bit: int
+) -> bool | None:
+    """What ``step``'s access ACL gives ``uid`` (in ``groups``) of ``bit``, as the kernel reads
+    it (acl(5)'s access check algorithm); None when it has none."""
+    import struct
+
     try:
-        os.getxattr(path, "system.posix_acl_access")
+        raw = os.getxattr(step, "system.posix_acl_access")
     except OSError:  # none (ENODATA), or no ACLs on this filesystem
-        return False
-    return True
+        return None
+    entries = [struct.unpack_from("<HHI", raw, at) for at in range(4, len(raw) - 7, 8)]
+    mask = next((perm for tag, perm, _ in entries if tag == _MASK), 7)
+    if info.st_uid == uid:
+        return any(tag == _USER_OBJ and perm & bit for tag, perm, _ in entries)
+    named = [perm for tag, perm, who in entries if tag == _USER and who == uid]
+    if named:
+        return bool(named[0] & mask & bit)
+    matched = [
+        perm
+        for tag, perm, who in entries
+        if (tag == _GROUP_OBJ and info.st_gid in groups) or (tag == _GROUP and who in groups)
+    ]
+    if matched:
+        return any(perm & mask & bit for perm in matched)
+    return any(tag == _OTHER and perm & bit for tag, perm, _ in entries)
 
 
 def finding_its_other_names(path: Path) -> str:

@@ -31,6 +31,7 @@ from pdca.db.access import (
     cannot_reach,
     describe_owner,
     finding_its_other_names,
+    link_to_what_its_maker_may_not_read,
     login_name,
     write_advice,
 )
@@ -258,6 +259,9 @@ def _check_source(source: Path, database: Path) -> None:
     copy to restore."""
     if not str(source).strip():
         raise InvalidInput("FILE", str(source), "is not a path")
+    if (link := link_to_what_its_maker_may_not_read(source)) is not None:
+        # ben's link to ann's private file, planted as a backup (a reviewer)
+        raise InvalidInput("FILE", str(source), f"goes through a link: {link}; nothing restored")
     info = copies.stat_or_none(source, "FILE")
     if info is None:
         raise InvalidInput("FILE", str(source), "does not exist")

@@ -500,3 +500,54 @@ def test_a_shut_team_folder_is_asked_open_for_entering_and_writing_at_once(
     # its owner lacks writing too (0500), and its setgid stays: asked for both, once
     assert said.endswith(f"ask its owner ann to run: chmod ug+wx {folder}"), said
     assert cannot_reach(path, "read").endswith(f"chmod g+x {folder}")
+
+
+def test_an_acl_is_read_as_the_kernel_reads_it() -> None:
+    """Any ACL on the way was taken for "the maker may read it": one letting carl into a
+    folder let root read ann's file through ben's link (a reviewer). The ACL's entries are
+    read: a named user's, the groups', the mask, the others'."""
+    import shutil
+    import tempfile
+
+    from pdca.db.access import _may_read_as
+
+    # pytest's own folders are 0700: a place others may pass through, as a team's is
+    base = Path(tempfile.mkdtemp(prefix="pdca-acl-", dir="/tmp"))
+    base.chmod(0o755)
+    try:
+        _acls_read(base, _may_read_as)
+    finally:
+        shutil.rmtree(base)
+
+
+def _acls_read(base: Path, _may_read_as) -> None:  # type: ignore[no-untyped-def]
+    import errno
+    import struct
+
+    folder = base / "priv"
+    folder.mkdir()
+    path = folder / "pdca.db"
+    path.write_bytes(b"")
+    folder.chmod(0o700)
+    path.chmod(0o600)
+
+    def acl(named: int, mask: int) -> bytes:
+        """The owner rwx, 4343 by name ``named``, the group and others nothing, ``mask``:
+        entries in the kernel's order (by tag)."""
+        nobody = 0xFFFFFFFF
+        entries = [(0x01, 7, nobody), (0x02, named, 4343), (0x04, 0, nobody)]
+        entries += [(0x10, mask, nobody), (0x20, 0, nobody)]
+        return struct.pack("<I", 2) + b"".join(struct.pack("<HHI", *e) for e in entries)
+
+    try:
+        os.setxattr(folder, "system.posix_acl_access", acl(5, 7))
+    except OSError as error:  # a filesystem without ACLs: the modes alone say it
+        assert error.errno in (errno.ENOTSUP, errno.EOPNOTSUPP)
+        assert not _may_read_as(4242, path)
+        return
+    # the folder lets 4343 in, and no one else: 4242 may not read, whatever the ACL is for
+    assert not _may_read_as(4242, path)
+    os.setxattr(path, "system.posix_acl_access", acl(4, 4))
+    assert _may_read_as(4343, path)  # let in by name, through the folder and to the file
+    os.setxattr(path, "system.posix_acl_access", acl(4, 0))
+    assert not _may_read_as(4343, path)  # the mask takes it away

@@ -246,3 +246,33 @@ def test_a_database_is_not_opened_through_a_link_to_what_its_maker_may_not_read(
     mine = tmp_path / "mine.db"
     mine.symlink_to(db_path)
     assert cli("--db", str(mine), "export", "--out", str(out)).exit_code == 0
+
+
+def test_an_import_or_restore_source_is_not_read_through_a_link_to_what_its_maker_may_not_read(
+    cli, store, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ben's link to ann's private export, imported by root into the team's file, and his
+    link to her private file restored over it, where ben reads both (a reviewer)."""
+    import os
+
+    private = tmp_path / "secret.csv"
+    private.write_text("title\nann's secret\n")
+    link = tmp_path / "in.csv"
+    link.symlink_to(private)
+    with monkeypatch.context() as patched:
+        if os.geteuid() == 0:  # a colleague's link, really: 4242 has no groups, no way in
+            os.lchown(link, 4242, 4242)
+        else:
+            real = os.getuid()
+            patched.setattr(os, "getuid", lambda: real + 4242)
+        private.chmod(0o600 if os.geteuid() == 0 else 0o200)
+        try:
+            for command in (("import", str(link)), ("restore", str(link), "--yes")):
+                refused = cli(*command)
+                assert refused.exit_code == 1, refused.stdout
+                assert f"goes through a link: {link} is a symbolic link made by" in (
+                    refused.stderr
+                ), refused.stderr
+        finally:
+            private.chmod(0o644)
+    assert "ann's secret" not in cli("list").stdout
