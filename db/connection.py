@@ -923,11 +923,27 @@ def _set_new_file_mode(path: Path) -> None:
     else:
         current = os.stat(path).st_mode & 0o777
         os.chmod(path, current & ~0o002)
-    if os.geteuid() == 0:
+    if os.geteuid() == 0 and not shared:
+        _give_to_the_folders_owner(path)
+
+
+def _give_to_the_folders_owner(path: Path) -> None:
+    """``path``, made by root in a folder of someone's own (in their home, not shared), is
+    theirs. Not in a folder a group shares, whoever owns it (it gave a team's file to carl,
+    outside the team, who owned its folder: a reviewer), nor a service account's elsewhere;
+    ``lchown`` of what is checked a regular file of root's, so a link put in its place
+    meanwhile gives nothing away."""
+    with contextlib.suppress(OSError, KeyError):
+        import pwd
+
         folder = path.parent.stat()
-        if folder.st_uid != 0:
-            with contextlib.suppress(OSError):
-                os.chown(path, folder.st_uid, -1 if shared else folder.st_gid)
+        home = os.path.realpath(pwd.getpwuid(folder.st_uid).pw_dir)
+        inside = os.path.realpath(path.parent)
+        if folder.st_uid == 0 or not (inside == home or inside.startswith(home + os.sep)):
+            return
+        made = os.lstat(path)
+        if stat.S_ISREG(made.st_mode) and made.st_uid == 0:
+            os.chown(path, folder.st_uid, folder.st_gid, follow_symlinks=False)
 
 
 def give_the_team(path: Path) -> None:

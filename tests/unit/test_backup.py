@@ -1439,6 +1439,15 @@ def test_a_database_root_makes_in_someones_folder_is_theirs(
     if os.geteuid() == 0:  # ann's folder, really
         os.chown(folder, 4242, 4243)
     owner = (folder.stat().st_uid, folder.stat().st_gid)
+    import pwd
+    from types import SimpleNamespace
+
+    real_account = pwd.getpwuid
+    monkeypatch.setattr(  # ann's home holds her folder
+        pwd,
+        "getpwuid",
+        lambda uid: SimpleNamespace(pw_dir=str(tmp_path)) if uid == owner[0] else real_account(uid),
+    )
     given = _what_root_gives(monkeypatch)
     path = folder / "pdca.db"
     Store.open(path, actor="root", clock=lambda: NOW_DT, create=True).close()
@@ -1446,6 +1455,15 @@ def test_a_database_root_makes_in_someones_folder_is_theirs(
         assert [(Path(p).parent, uid, gid) for p, uid, gid in given][:1] == [(folder, *owner)]
     else:
         assert (path.stat().st_uid, path.stat().st_gid) == owner
+    # A folder a group shares is the team's, whoever owns it: its file stays root's (a
+    # review: carl, outside the team, owned it and was given the team's file)
+    given.clear()
+    folder.chmod(0o2770)
+    shared = folder / "team.db"
+    Store.open(shared, actor="root", clock=lambda: NOW_DT, create=True).close()
+    assert not [p for p, _, _ in given if Path(p).name.startswith((".team.db", "team.db"))]
+    if os.geteuid() == 0:
+        assert shared.stat().st_uid == 0
 
 
 def test_a_read_only_mount_is_named_where_a_copy_would_go(
