@@ -16,11 +16,11 @@ A control character a terminal acts on (every C0 one but tab and newline, DEL, t
 ones: an escape sequence; and the bidirectional embeddings, overrides and isolates, which
 reorder what is drawn) is written as its escape, ``\x1b`` or ``\u202e``, as pdca shows it
 everywhere: a ``cat`` or ``grep`` of the file set a colleague's window title and cleared the
-screen (a hostile member's trial). So that an export comes back exactly, a backslash that
-would otherwise read as the start of such an escape is written twice (``\\x1b`` for the
-text ``\x1b``, ``C:\\\\srv`` for ``C:\\srv``); any other stays as it is (``C:\temp``).
-``restore(escapes=True)``, for pdca's own exports, reads them back; a hand-made CSV's cells
-are read as they are.
+screen (a hostile member's trial). ``restore(escapes=True)``, for pdca's own exports, reads
+those escapes back, and only those: no backslash is written twice, so an export of an
+earlier release (``\\srv``, ``C:\temp``) reads as it did (a reviewer). A text that held
+such an escape as typed (``\x1b``, four characters) comes back as the character, which
+pdca shows as those four characters all the same.
 """
 
 from __future__ import annotations
@@ -30,25 +30,18 @@ import re
 TRIGGERS = frozenset("=+-@\t\r\x00")
 QUOTE = "'"
 _TERMINAL_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
-# What is written as its escape, and the backslashes written twice: one followed by another,
-# by such a character, or by what reads as an escape
-_TO_WRITE = re.compile(
-    f"[{_TERMINAL_CONTROLS}]|\\\\(?=[\\\\{_TERMINAL_CONTROLS}]|x[0-9a-f]{{2}}|u[0-9a-f]{{4}})"
-)
-_TO_READ = re.compile(r"\\\\|\\x[0-9a-f]{2}|\\u[0-9a-f]{4}")
+_TO_WRITE = re.compile(f"[{_TERMINAL_CONTROLS}]")
+# The escapes ``neutralise`` writes, and no others (``\x41`` is text)
+_TO_READ = re.compile(r"\\x(?:0[0-8]|0[b-f]|1[0-9a-f]|7f|[89][0-9a-f])|\\u(?:202[a-e]|206[6-9])")
 
 
 def _written(found: re.Match[str]) -> str:
-    char = found.group()
-    if char == "\\":
-        return "\\\\"
-    point = ord(char)
+    point = ord(found.group())
     return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
 
 
 def _read(found: re.Match[str]) -> str:
-    text = found.group()
-    return "\\" if text == "\\\\" else chr(int(text[2:], 16))  # noqa: FURB166 (\x, not 0x)
+    return chr(int(found.group()[2:], 16))  # noqa: FURB166 (\x, not 0x)
 
 
 def _guarded(cell: str) -> bool:

@@ -319,8 +319,10 @@ def test_a_cell_holds_no_control_a_terminal_acts_on() -> None:
     assert restore(written, escapes=True) == hostile  # a pdca export's: exactly (a retrial)
     assert neutralise("\x00") == "\\x00"  # no longer a trigger: no quote either
     assert neutralise("a\tb\r\nc") == "a\tb\\x0d\nc"  # a CR overwrote what cat showed
-    # a backslash that would read as an escape is written twice; any other as it is
-    assert neutralise("C:\\temp \\x1b \\\\srv") == "C:\\temp \\\\x1b \\\\\\srv"
+    # No backslash is written twice: an earlier release's export reads as it did (a
+    # reviewer's \\srv came back as \srv); only the escapes pdca writes are read back
+    for text in ("C:\\temp \\\\srv\\share", "regex \\\\d+", "\\x41 \\u0041dmin"):
+        assert neutralise(text) == text == restore(text, escapes=True)
 
 
 @given(st.text())
@@ -328,37 +330,10 @@ def test_a_written_cell_never_holds_a_terminal_control(cell: str) -> None:
     assert _no_terminal_control(neutralise(cell))
 
 
-@given(
-    tricky := st.lists(
-        st.sampled_from(
-            [
-                "\\",
-                "x",
-                "1",
-                "b",
-                "u",
-                "2",
-                "0",
-                "e",
-                "a",
-                "=",
-                "'",
-                "\x1b",
-                "\r",
-                "\t",
-                "\n",
-                "\u202e",
-            ]
-        ),
-        max_size=12,
-    ).map("".join)
-)
-def test_an_exported_cell_reads_back_exactly(cell: str) -> None:
-    assert restore(neutralise(cell), escapes=True) == cell
-
-
-@given(st.text())
+@given(st.text().filter(lambda cell: "\\" not in cell))
 def test_any_exported_text_reads_back_exactly(cell: str) -> None:
+    """Exactly, but for a text holding an escape as typed (``\\x1b``): it comes back as the
+    character, which pdca shows as those four characters all the same."""
     assert restore(neutralise(cell), escapes=True) == cell
 
 
@@ -380,7 +355,7 @@ def _no_terminal_control(cell: str) -> bool:
     )
 
 
-@given(spreadsheet_text)
+@given(spreadsheet_text.filter(lambda cell: "\\" not in cell))
 def test_restore_undoes_neutralise(cell: str) -> None:
     assert restore(neutralise(cell), escapes=True) == cell
 
