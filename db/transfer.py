@@ -269,9 +269,12 @@ def import_into_new(database: Path, source: Path, today: date, *, actor: str, cl
             # named a scratch copy that is gone once this is read (a full disk's trial)
             said = str(error).replace(str(scratch), str(database))
             raise type(error)(said) if said != str(error) else error from None
-        except OSError as error:  # a read-only mount, say: the file asked for, named
+        except OSError as error:
+            if error.filename is None or not str(error.filename).startswith(str(scratch)):
+                raise  # the source's, say: named as it is (a reviewer's /proc/self/mem)
             from pdca.db.access import read_only_mount, read_only_mount_said
 
+            # the scratch copy's (a read-only mount, say): the file asked for, named
             mount = read_only_mount(database)
             why = read_only_mount_said(mount) if mount else error.strerror or str(error)
             raise DatabaseProblem(f"{database}: {why}; nothing imported") from None
@@ -307,7 +310,12 @@ def import_file(
         refuse_database_file(path, shown_as or store.path, "file")
     with open_text(path, encoding="utf-8-sig") as stream:  # -sig: a spreadsheet's BOM
         try:
-            start = _first_character(stream)
+            try:
+                start = _first_character(stream)
+            except OSError as error:  # "could not write the output" named the wrong end
+                raise InvalidInput(
+                    "file", str(path), f"cannot be read ({error.strerror})"
+                ) from None
             stream.seek(0)
             tasks = _taskwarrior_tasks(path, stream, start)
             stream.seek(0)
@@ -866,7 +874,11 @@ def _append_csv(
         if skip_existing:
             new_rows = _not_held_since(store, new_rows, keys, held_since)
         try:
-            first, last = store.add_actions(new_rows, case_slips=own_export != [True])
+            # An export's own Ann and ann come back into a file with nobody yet; added to a
+            # file with people, its owners are asked as any CSV's (export columns on a hand
+            # sheet let ANN in beside ann: a reviewer)
+            into_nobody = own_export == [True] and not store.list_people()
+            first, last = store.add_actions(new_rows, case_slips=not into_nobody)
         except InvalidInput:
             if len(held_since) != rows.count:
                 raise
@@ -1220,6 +1232,12 @@ def _startable(
     checks again in its transaction."""
     found: dict[tuple[str, str], PdcaError | None] = {}
     case_slips: list[Callable[[str], str | None]] = []  # read at the first owner
+    people: list[bool] = []  # whether the file has anybody yet, read once
+
+    def nobody() -> bool:
+        if not people:
+            people.append(bool(store.list_people()))
+        return not people[0]
 
     def problems(
         draft: ActionDraft | None,
@@ -1229,9 +1247,9 @@ def _startable(
         own_export: bool = False,
     ) -> list[str]:
         said = []
-        # Not of a pdca export's rows: its people are the file's, Ann and ann both (a
-        # reviewer's round trip of a file that had both was refused)
-        if draft is not None and draft.owner is not None and not own_export:
+        # Not of a pdca export's rows into a file with nobody yet: its people are the
+        # file's, Ann and ann both (a reviewer's round trip of a file that had both)
+        if draft is not None and draft.owner is not None and not (own_export and nobody()):
             if not case_slips:
                 case_slips.append(store.import_case_slip())
             if (meant := case_slips[0](draft.owner)) is not None:

@@ -1850,3 +1850,10 @@ def test_a_csv_export_holding_ann_and_ann_in_capitals_comes_back(
     sheet.write_text("title,owner\nTheirs,Ann\n")
     refused = cli("--db", str(tmp_path / "other.db"), "import", str(sheet))
     assert refused.exit_code == 1 and "did you mean ann?" in refused.stderr, refused.stderr
+    # An export's columns on a sheet added to a file with people: asked as any CSV's (they
+    # let ANN in beside ann: a reviewer)
+    ok("--db", str(tmp_path / "team.db"), "init")
+    ok("--db", str(tmp_path / "team.db"), "add", "first", "--owner", "ann")
+    sheet.write_text("id,created_at,done_at,title,owner\n,,,new work,ANN\n")
+    refused = cli("--db", str(tmp_path / "team.db"), "import", str(sheet))
+    assert refused.exit_code == 1 and "did you mean ann?" in refused.stderr, refused.stderr
