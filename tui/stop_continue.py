@@ -93,10 +93,32 @@ def _is_terminal(fd: int) -> bool:
 
 def _in_front_of(fd: int) -> bool:
     """Whether this process's group is in the foreground of terminal ``fd``. With no
-    controlling terminal (``su -c``, ``setsid``) there is no front to be in, nor a shell to
-    bring pdca back: taken as in front. Taken as behind, each continue stopped it again, for
-    good, the file held open (a retrial)."""
+    controlling terminal (``su -c``, ``setsid``), whether the nearest process above it that
+    has one (su, setsid's waiting parent) is in front of it: taken as behind, each continue
+    stopped it again, for good, the file held open (a retrial); taken as in front, a ``bg``
+    of su drew it over the shell, both reading keys (a reviewer)."""
     try:
         return os.tcgetpgrp(fd) == os.getpgrp()
     except OSError:
-        return True
+        return _the_nearest_with_a_terminal_in_front()
+
+
+def _the_nearest_with_a_terminal_in_front(proc: str = "/proc") -> bool:
+    """``/proc/PID/stat`` of each process above this one, up to the first with a controlling
+    terminal: in front when its group is its terminal's foreground group. None found (a
+    daemon's child, a test's): in front, as there is no shell to bring it back."""
+    pid = os.getppid()
+    for _ in range(32):
+        if pid <= 1:
+            return True
+        try:
+            with open(f"{proc}/{pid}/stat", encoding="utf-8", errors="replace") as stat:
+                # "pid (comm) state ppid pgrp session tty_nr tpgid ...": comm may hold spaces
+                fields = stat.read().rsplit(")", 1)[1].split()
+            parent, group, terminal, front = (int(fields[i]) for i in (1, 2, 4, 5))
+        except (OSError, ValueError, IndexError):
+            return True
+        if terminal != 0:
+            return front == group
+        pid = parent
+    return True
