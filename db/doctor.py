@@ -7,6 +7,7 @@ on a broken or foreign file leaves it exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -292,8 +293,9 @@ def _with_backups(path: Path, checks: list[Check], now: datetime) -> list[Check]
         )
         return [*checks, Check("backup", False, detail)]
     astray = _backups_outside_the_team(path, folder, [b.path for b in found])
-    if astray:
-        return [*checks, Check("backup", True, astray, warning=True)]
+    if astray:  # said after the newest's name and age, which stay
+        detail = f"{newest.path.name}, {age} old ({len(backups)} in {folder}); {astray}"
+        return [*checks, Check("backup", True, detail, warning=True)]
     return [
         *checks,
         Check("backup", True, f"{newest.path.name}, {age} old ({len(backups)} in {folder})"),
@@ -310,7 +312,11 @@ def _backups_outside_the_team(path: Path, folder: Path, backups: list[Path]) -> 
             return None
         team = path.stat().st_gid
         where = folder.stat()
-        astray = [b for b in backups if b.stat().st_gid != team]
+        groups = {}
+        for backup in backups:
+            with contextlib.suppress(OSError):  # removed by a rotation meanwhile: gone
+                groups[backup] = backup.stat().st_gid
+        astray = [b for b, gid in groups.items() if gid != team]
     except OSError:
         return None
     said = []
@@ -320,7 +326,7 @@ def _backups_outside_the_team(path: Path, folder: Path, backups: list[Path]) -> 
             f" chgrp {group_name(team)} {shell_word(folder)} && chmod 2770 {shell_word(folder)}"
         )
     if astray:
-        names = ", ".join(f"{b.name} ({group_name(b.stat().st_gid)})" for b in astray[:3])
+        names = ", ".join(f"{b.name} ({group_name(groups[b])})" for b in astray[:3])
         more = f" and {len(astray) - 3} more" if len(astray) > 3 else ""
         said.append(
             f"{len(astray)} backup{'s' if len(astray) > 1 else ''} not in the team's group"

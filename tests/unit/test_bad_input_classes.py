@@ -236,6 +236,7 @@ def test_a_csv_that_is_not_utf8_is_one_line(cli, team: Path, tmp_path: Path) -> 
         ("UTF-16BE", "title,owner\nabc,bob\n"),
         ("UTF-16LE", "title,owner\nabc,bob\n"),
         ("UTF-16LE", "title,notes\ncafé “quoted” – test,ılık\n"),
+        ("UTF-16LE", "title,owner\n一个改进,bob\n"),  # 一 is "00 4E" (a reviewer)
         ("UTF-32BE", "title,notes\ncafé “quoted” – test,ılık\n"),
         ("UTF-32LE", "title,owner\nabc,bob\n"),
     ):

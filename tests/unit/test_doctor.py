@@ -970,7 +970,8 @@ def test_backups_that_are_not_the_teams_are_named(store, db_path: Path) -> None:
     if other is not None:  # a backup in another group (root may give it any)
         os.chown(made.path, -1, other)
     ok, said = _by_name(db_path)["backup"]
-    assert ok and said.startswith(f"{folder} is not the team's ("), said
+    assert ok and said.startswith(f"{made.path.name}, "), said  # the newest, as before
+    assert f"; {folder} is not the team's (" in said, said
     assert f"chgrp {team} {folder} && chmod 2770 {folder}" in said
     if other is not None:
         assert f"1 backup not in the team's group {team}, which others of it may not" in said
