@@ -593,13 +593,11 @@ def _followups(store: Store, part: _Part) -> tuple[list[ReportFollowup], Followu
         scope = f" AND f.action_id IN ({', '.join('?' for _ in part.action_ids)})"
         scoped += part.action_ids
     else:
-        # The team's actions on the page: open, or done since then (the audits of one done
-        # before are left out, as they always were).
-        scope = (
-            " AND max(coalesce(f.done_at, ''), f.due) >= ? AND f.action_id IN"
-            " (SELECT id FROM actions WHERE done_at IS NULL OR done_at >= ?)"
-        )
-        scoped += [(part.since or "")[:10], part.since or ""]
+        # The team's audits of the window: due or recorded in it, whenever their work was
+        # done. By the work's done date, today's slip of work done 18 weeks ago read
+        # "0 slipped" beside the initiatives' table that counted it (a retrial).
+        scope = " AND max(coalesce(f.done_at, ''), f.due) >= ?"
+        scoped += [(part.since or "")[:10]]
     # Recorded with its own check-in (those a slip closed with it were never audited: one
     # slip is one slipped audit), or due and not recorded yet.
     where = (

@@ -813,3 +813,31 @@ def test_a_signal_alert_whose_rule_is_over_names_the_signal_that_holds_now(
     assert "(its rule no longer holding): 8 readings in a row above the centre line" in text
     assert "; signal now: a reading above the upper natural limit" in text
     assert "(not holding now)" not in text
+
+
+def test_an_audit_recorded_in_the_window_counts_whenever_its_work_was_done(
+    cli, store: Store, db_path
+) -> None:
+    """Today's slip of work standardized 18 weeks ago read "0 slipped" in the team's report,
+    beside the initiatives' table that counted it (a retrial): the window's audits count."""
+    from datetime import timedelta
+
+    from pdca.db import accountability as acc
+    from pdca.db.models import ActionDraft, CheckinDraft
+    from tests.conftest import NOW_DT, open_as
+
+    early = open_as(db_path, "alice", NOW_DT - timedelta(weeks=18))
+    action = early.add_action(ActionDraft(title="Old std", owner="bob", due="2026-07-20"))
+    early.move_action(action.id, "do")
+    early.add_checkin(action.id, CheckinDraft(message="going"))
+    early.move_action(action.id, "check")
+    early.move_action(action.id, "act", verdict="worked")
+    early.complete_action(action.id, "standardize")
+    early.close()
+    for f in store.action_detail(action.id).followups:
+        if f.due <= NOW_DT.date().isoformat():
+            acc.record_followup(store, f.id, "slipped" if f.offset_days == 90 else "holding")
+            if f.offset_days == 90:
+                break
+    text = report(cli, "--format", "md")
+    assert "Follow-up audits: 2 holding, 1 slipped" in text, text.split("Follow-up audits")[1][:80]
