@@ -378,14 +378,17 @@ def someone_elses_link(path: Path | str) -> str | None:
     return None
 
 
-def link_to_what_its_maker_may_not_read(path: Path | str) -> str | None:
+def link_to_what_its_maker_may_not_read(path: Path | str, *, writes: bool = False) -> str | None:
     """``/srv/team/pdca.db is a symbolic link made by ben (to /home/ann/priv/pdca.db), a file
     ben may not read`` when ``path`` goes through another login's link (not this one's, not
     root's) to a file its maker may not read, else None. ben's link in the team's folder to
     ann's private file led root's nightly export and backup to it, written where ben read
     them (a hostile member's trial). A link to a file its maker may read shows them nothing
-    new, and is followed, as a team's link to its shared file is."""
+    new, and is followed, as a team's link to its shared file is. ``writes``: to a file its
+    maker may not both read and write, as one opened to be written: through ben's link to
+    ann's file he could only read, root's restore replaced her file (a retrial)."""
     me = os.getuid()
+    wanted, may = (6, "read and write") if writes else (4, "read")
     written = Path(os.path.join(os.getcwd(), path))
     for step, maker, target in links_on_the_way(path):
         if maker in (me, 0):
@@ -396,19 +399,24 @@ def link_to_what_its_maker_may_not_read(path: Path | str) -> str | None:
                 continue  # to the maker's own file
         except OSError:
             return None  # nothing there: opening it says so
-        if _may_read_as(maker, real):
+        if _may_use_as(maker, real, wanted):
             continue
         name = user_name(maker)
         leads = "" if step == written else f" on the way to {real}"
         return (
             f"{step} is a symbolic link made by {name} (to {target}){leads}, a file {name}"
-            " may not read"
+            f" may not {may}"
         )
     return None
 
 
 def _may_read_as(uid: int, path: Path) -> bool:
-    """Whether login ``uid`` may read ``path``, by the modes (or the POSIX ACL, where one is
+    return _may_use_as(uid, path, 4)
+
+
+def _may_use_as(uid: int, path: Path, bits: int) -> bool:
+    """Whether login ``uid`` may ``bits`` (4 read, 6 read and write) ``path``, entering each
+    folder on its way, by the modes (or the POSIX ACL, where one is
     set) of it and the folders on its way, its own groups counted: a team let in by
     ``setfacl`` is not refused its own link, nor is an ACL for someone else taken for one
     for the maker (a reviewer). ``getxattr``, like ``stat``, opens nothing."""
@@ -424,13 +432,14 @@ def _may_read_as(uid: int, path: Path) -> bool:
         if by_acl is not None:
             return by_acl
         if info.st_uid == uid:
-            return bool(info.st_mode & (bit << 6))
+            return (info.st_mode >> 6) & bit == bit
         if info.st_gid in groups:
-            return bool(info.st_mode & (bit << 3))
-        return bool(info.st_mode & bit)
+            return (info.st_mode >> 3) & bit == bit
+        return info.st_mode & bit == bit
 
     try:
-        return all(allows(folder, 1) for folder in reversed(path.parents)) and allows(path, 4)
+        folders = all(allows(folder, 1) for folder in reversed(path.parents))
+        return folders and allows(path, bits)
     except OSError:
         return True  # not to be told from here: the open itself says what stops it
 
@@ -451,21 +460,23 @@ def _acl_allows(
         raw = os.getxattr(step, "system.posix_acl_access")
     except OSError:  # none (ENODATA), or no ACLs on this filesystem
         return None
-    entries = [struct.unpack_from("<HHI", raw, at) for at in range(4, len(raw) - 7, 8)]
-    mask = next((perm for tag, perm, _ in entries if tag == _MASK), 7)
+    entries: list[tuple[int, int, int]] = [
+        struct.unpack_from("<HHI", raw, at) for at in range(4, len(raw) - 7, 8)
+    ]
+    mask: int = next((perm for tag, perm, _ in entries if tag == _MASK), 7)
     if info.st_uid == uid:
-        return any(tag == _USER_OBJ and perm & bit for tag, perm, _ in entries)
+        return any(tag == _USER_OBJ and perm & bit == bit for tag, perm, _ in entries)
     named = [perm for tag, perm, who in entries if tag == _USER and who == uid]
     if named:
-        return bool(named[0] & mask & bit)
+        return bool(named[0] & mask & bit == bit)
     matched = [
         perm
         for tag, perm, who in entries
         if (tag == _GROUP_OBJ and info.st_gid in groups) or (tag == _GROUP and who in groups)
     ]
     if matched:
-        return any(perm & mask & bit for perm in matched)
-    return any(tag == _OTHER and perm & bit for tag, perm, _ in entries)
+        return any(perm & mask & bit == bit for perm in matched)
+    return any(tag == _OTHER and perm & bit == bit for tag, perm, _ in entries)
 
 
 def finding_its_other_names(path: Path) -> str:

@@ -109,9 +109,17 @@ def the_file_itself(path: Path | str) -> Path:
     link in a home folder, a write was refused with advice about the home folder, doctor
     checked the wrong file's modes, and backups went beside the link (a tester). A path to
     nothing is kept as given: opening it says so."""
-    absolute = os.path.abspath(path)
+    # Joined as written: ".." after a link is the system's (the link's target's parent), not
+    # the text's; abspath first opened another file than the path names, past the link check
+    # (a retrial's shared/bsub/../evil.db)
+    absolute = os.path.join(os.getcwd(), os.fspath(path))
     real = os.path.realpath(absolute)
-    return Path(real if os.path.exists(real) else absolute)
+    if os.path.exists(real):
+        return Path(real)
+    folder, name = os.path.split(absolute)
+    if not name:
+        return Path(os.path.abspath(path))
+    return Path(os.path.realpath(folder)) / name  # a dangling link stays one, to be named
 
 
 def refuse_a_link_to_what_its_maker_may_not_read(path: Path | str) -> None:
@@ -119,7 +127,7 @@ def refuse_a_link_to_what_its_maker_may_not_read(path: Path | str) -> None:
     link to a file its maker may not read, nothing is opened, backed up, restored or
     checked (root's backup and restore went through ben's link to ann's private file, where
     the board and export refused it: a reviewer)."""
-    if (link := link_to_what_its_maker_may_not_read(path)) is not None:
+    if (link := link_to_what_its_maker_may_not_read(path, writes=True)) is not None:
         raise DatabaseProblem(link_refused(link))
 
 

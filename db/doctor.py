@@ -92,7 +92,7 @@ def diagnose(path: Path, mountinfo: str | None = None, now: datetime | None = No
     """Run every check that applies; stop early only when the file cannot be read at all.
     ``now``: the real time backups' ages are measured against (default: now)."""
     checks: list[Check] = []
-    if (link := link_to_what_its_maker_may_not_read(path)) is not None:
+    if (link := link_to_what_its_maker_may_not_read(path, writes=True)) is not None:
         return [Check("file", False, link_refused(link))]  # its file is not looked at
     path = the_file_itself(path)
     found = _check_file(path)

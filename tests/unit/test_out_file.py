@@ -221,7 +221,9 @@ def test_a_database_is_not_opened_through_a_link_to_what_its_maker_may_not_read(
                 said = refused.stdout + refused.stderr
                 assert f"{link} is a symbolic link made by " in said, said
                 assert f"(to {db_path}), a file" in said
-                assert "may not read: pdca does not open a database through it" in said
+                # opened to be written too: the maker may not read and write it (a retrial's
+                # restore through a link to a file its maker could only read)
+                assert "may not read and write: pdca does not open a database through" in said
             # the link further up, the path written through ".." past it (a reviewer)
             folder_link = tmp_path / "team" / "sub"
             folder_link.symlink_to(db_path.parent)
@@ -276,3 +278,21 @@ def test_an_import_or_restore_source_is_not_read_through_a_link_to_what_its_make
         finally:
             private.chmod(0o644)
     assert "ann's secret" not in cli("list").stdout
+
+
+def test_a_path_through_a_folder_link_and_dotdot_is_the_file_the_system_opens(
+    tmp_path: Path,
+) -> None:
+    """``shared/bsub/../evil.db``: ".." after ben's folder link is the link's target's
+    parent, as the system reads it; taken by its text, pdca opened ``shared/evil.db``, ben's
+    link to ann's private file, past the link check (a retrial)."""
+    from pdca.db.connection import the_file_itself
+
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "ben" / "sub").mkdir(parents=True)
+    (tmp_path / "shared" / "bsub").symlink_to(tmp_path / "ben" / "sub")
+    (tmp_path / "shared" / "evil.db").write_bytes(b"")  # where the text would lead
+    written = tmp_path / "shared" / "bsub" / ".." / "evil.db"
+    assert the_file_itself(written) == tmp_path / "ben" / "evil.db"  # nothing there: named
+    (tmp_path / "ben" / "evil.db").write_bytes(b"")
+    assert the_file_itself(written) == tmp_path / "ben" / "evil.db"
