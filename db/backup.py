@@ -256,6 +256,9 @@ def make_default_folder(database: Path) -> Path:
         return folder
     parent = folder.parent
     if not os.access(parent, os.W_OK | os.X_OK):
+        if (mount := read_only_mount(folder)) is not None:  # no mode helps (a retrial)
+            why = f"cannot be made, on a mount no one may write: {read_only_mount_said(mount)}"
+            raise InvalidInput("backups folder", str(folder), f"{why}; name a folder elsewhere")
         raise InvalidInput(
             "backups folder",
             str(folder),

@@ -1482,8 +1482,9 @@ def test_a_read_only_mount_is_named_where_a_copy_would_go(
         monkeypatch.setattr(module, "read_only_mount", lambda path: mount)
     real_access = os.access
 
-    def on_the_mount(path: str | Path, mode: int) -> bool:
-        return real_access(path, mode) and mount not in (Path(path), *Path(path).parents)
+    def on_the_mount(path: str | Path, mode: int) -> bool:  # entered and read, never written
+        writes = bool(mode & os.W_OK) and mount in (Path(path), *Path(path).parents)
+        return real_access(path, mode) and not writes
 
     monkeypatch.setattr(os, "access", on_the_mount)
     said = "is on a mount no one may write: its filesystem"
@@ -1491,6 +1492,10 @@ def test_a_read_only_mount_is_named_where_a_copy_would_go(
         backups.backup(db_path, str(mount) + "/", now=NOW_DT)
     with pytest.raises(InvalidInput, match=said):
         out_file.writable_target(str(mount / "e.json"))
+    on_it = mount / "pdca.db"  # its own backups folder, there: the mount named too
+    db_path.rename(on_it)
+    with pytest.raises(InvalidInput, match="cannot be made, on a mount no one may write"):
+        backups.backup(on_it, now=NOW_DT)
 
     def read_only(self: Path, missing_ok: bool = False) -> None:
         raise OSError(30, "Read-only file system", str(self))
