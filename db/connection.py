@@ -122,13 +122,28 @@ def the_file_itself(path: Path | str) -> Path:
     return Path(os.path.realpath(folder)) / name  # a dangling link stays one, to be named
 
 
-def refuse_a_link_to_what_its_maker_may_not_read(path: Path | str) -> None:
+def refuse_a_link_to_what_its_maker_may_not_read(path: Path | str) -> tuple[int, int] | None:
     """Every command's gate, before a path is followed to its file: through a colleague's
     link to a file its maker may not read, nothing is opened, backed up, restored or
     checked (root's backup and restore went through ben's link to ann's private file, where
-    the board and export refused it: a reviewer)."""
+    the board and export refused it: a reviewer). The (device, inode) of the file judged, or
+    None when there is none yet: what is opened must be that file (``open_database``)."""
+    written = Path(os.path.join(os.getcwd(), os.fspath(path)))
+    before = file_identity(written)
     if (link := link_to_what_its_maker_may_not_read(path, writes=True)) is not None:
         raise DatabaseProblem(link_refused(link))
+    if file_identity(written) != before:
+        raise DatabaseProblem(changed_while_opened(written))
+    return before
+
+
+def changed_while_opened(path: Path) -> str:
+    """A link on the way replaced between its check and the open: a member swapping one
+    back and forth led root's list to ann's private file one time in twelve (a reviewer)."""
+    return (
+        f"{path}: the file it leads to changed while pdca opened it (a link on the way"
+        " replaced?); nothing done: run it again, or open the file by its own name"
+    )
 
 
 def link_refused(link: str) -> str:
@@ -491,10 +506,12 @@ def open_database(
     foreign one, a newer one and a damaged one, with one line, leaving the file untouched.
     ``announce``: told an upgrade that is taking long, while it goes (``schema.migrate``).
     """
-    refuse_a_link_to_what_its_maker_may_not_read(path)
+    judged = refuse_a_link_to_what_its_maker_may_not_read(path)
     path = the_file_itself(path)
     created = False
     info = _stat(path)
+    if judged is not None and (info is None or (info.st_dev, info.st_ino) != judged):
+        raise DatabaseProblem(changed_while_opened(path))
     if info is None:
         if os.path.islink(path):
             raise DatabaseProblem(f"{path}: a link to {os.readlink(path)}, which does not exist")
@@ -536,6 +553,10 @@ def open_database(
         wait_for_a_readers_mend(path)
     set_aside_a_replaced_files_journals(path)
     connection, snapshot, version = _connect_and_identify(path, writable, filesystem)
+    if where_it_is_now((info.st_dev, info.st_ino)) is None:
+        # SQLite opened another file than the one judged: the path changed under it
+        connection.close()
+        raise DatabaseProblem(changed_while_opened(path))
     disk_full = snapshot and writable  # only a full disk makes a writer's open a snapshot
     writable = writable and not disk_full
     try:

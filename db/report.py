@@ -596,7 +596,9 @@ def _followups(store: Store, part: _Part) -> tuple[list[ReportFollowup], Followu
         # The team's audits of the window: due or recorded in it, whenever their work was
         # done. By the work's done date, today's slip of work done 18 weeks ago read
         # "0 slipped" beside the initiatives' table that counted it (a retrial).
-        scope = " AND max(coalesce(f.done_at, ''), f.due) >= ?"
+        # and every one still waiting, however long past its day (those due before the
+        # window dropped out: "1 waiting" beside the initiative's 3, a reviewer)
+        scope = " AND (f.done_at IS NULL OR max(coalesce(f.done_at, ''), f.due) >= ?)"
         scoped += [(part.since or "")[:10]]
     # Recorded with its own check-in (those a slip closed with it were never audited: one
     # slip is one slipped audit), or due and not recorded yet.

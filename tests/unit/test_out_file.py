@@ -296,3 +296,27 @@ def test_a_path_through_a_folder_link_and_dotdot_is_the_file_the_system_opens(
     assert the_file_itself(written) == tmp_path / "ben" / "evil.db"  # nothing there: named
     (tmp_path / "ben" / "evil.db").write_bytes(b"")
     assert the_file_itself(written) == tmp_path / "ben" / "evil.db"
+
+
+def test_a_file_changed_between_its_check_and_its_open_is_not_opened(
+    store, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A member swapping a link back and forth led root's list to ann's private file one
+    time in twelve, past the check (a reviewer): what is opened must be the file judged."""
+    from pdca.db import connection
+    from pdca.db.errors import DatabaseProblem
+    from pdca.db.store import Store
+    from tests.conftest import NOW_DT
+
+    store.close()
+    other = tmp_path / "private.db"
+    Store.open(other, actor="ann", clock=lambda: NOW_DT, create=True).close()
+    real = connection.the_file_itself
+    monkeypatch.setattr(connection, "the_file_itself", lambda path: real(other))  # swapped
+    with pytest.raises(DatabaseProblem, match="changed while pdca opened it"):
+        connection.open_database(db_path, create=False)
+    monkeypatch.setattr(connection, "the_file_itself", real)
+    # and SQLite's own open, past both looks: the file it holds is the one judged
+    monkeypatch.setattr(connection, "where_it_is_now", lambda identity: None)
+    with pytest.raises(DatabaseProblem, match="changed while pdca opened it"):
+        connection.open_database(db_path, create=False)

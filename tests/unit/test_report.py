@@ -841,3 +841,14 @@ def test_an_audit_recorded_in_the_window_counts_whenever_its_work_was_done(
                 break
     text = report(cli, "--format", "md")
     assert "Follow-up audits: 2 holding, 1 slipped" in text, text.split("Follow-up audits")[1][:80]
+    # and the ones still waiting, however long past their day (a reviewer)
+    late = open_as(db_path, "alice", NOW_DT - timedelta(weeks=20))
+    other = late.add_action(ActionDraft(title="Older std", owner="bob", due="2026-07-01"))
+    late.move_action(other.id, "do")
+    late.add_checkin(other.id, CheckinDraft(message="going"))
+    late.move_action(other.id, "check")
+    late.move_action(other.id, "act", verdict="worked")
+    late.complete_action(other.id, "standardize")
+    late.close()
+    text = report(cli, "--format", "md")
+    assert "3 waiting (3 past their day)" in text, text.split("Follow-up audits")[1][:80]
