@@ -412,6 +412,9 @@ def backup(
         if keep is None and exact is None:
             held = sum(1 for b in list_backups(database, folder) if not b.before_restore)
             keep = max(DEFAULT_KEEP, held)
+        # Killed runs' copies an hour old go first, not only after a backup that fitted: one
+        # left by a killed backup stopped every backup after it for want of room (a trial)
+        sweep_temporaries(folder, database)
         temporary = schema.temporary_name(folder / database.name, "bak")
         try:
             read_seconds = _copy_checked(opened.connection, database, temporary)
@@ -460,11 +463,23 @@ def _no_room_said(database: Path, folder: Path) -> str:
     """``no room for the backup there (it takes 3.9 MB, 3.6 MB free)``: "the disk is full"
     read oddly of a disk with 3.6 MB free (a tester)."""
     room = _room_for(database, folder)
-    if room is None or room[0] >= room[1]:  # it filled up meanwhile, or unknown
-        return "the disk is full"
-    return (
-        f"no room for the backup there (it takes {size_words(room[1])}, {size_words(room[0])} free)"
+    said = (
+        "the disk is full"  # it filled up meanwhile, or unknown
+        if room is None or room[0] >= room[1]
+        else f"no room for the backup there (it takes {size_words(room[1])},"
+        f" {size_words(room[0])} free)"
     )
+    # A killed backup's copy (919 MB) took the room of every backup after it, unsaid, and
+    # doctor promised it would go (a file's long life): named, with what removes it now
+    left = list(_orphaned(folder, database))
+    if left:
+        size = sum(entry.stat(follow_symlinks=False).st_size for entry in left)
+        names = " ".join(shell_word(Path(entry.path)) for entry in left)
+        said += (
+            f"; {size_words(size)} of it is {len(left)} cop{'y' if len(left) == 1 else 'ies'}"
+            f" killed runs left: rm {names}"
+        )
+    return said
 
 
 def _copy_checked(source: sqlite3.Connection, database: Path, temporary: Path) -> float:

@@ -1502,3 +1502,38 @@ def test_a_read_only_mount_is_named_where_a_copy_would_go(
 
     monkeypatch.setattr(Path, "unlink", read_only)
     copies.remove_temporary(mount / ".pdca.db.vm.1.2.new")  # nothing there: nothing said
+
+
+def test_a_killed_backups_copy_is_named_and_swept_before_the_next_one_needs_its_room(
+    store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A killed backup's 919 MB copy took the room of every backup after it: "no room"
+    named neither it nor what removes it, and it was swept only after a backup that fitted,
+    so never (a file's long life). Swept first once an hour old, and named until then."""
+    import socket
+    import time
+
+    from pdca.db.errors import DatabaseProblem
+
+    store.close()
+    folder = backups.make_default_folder(db_path)
+    host = socket.gethostname().replace(".", "-") or "host"
+    dead = 4_000_000  # no such process
+    old = folder / f".{db_path.name}.{host}.{dead}.0badf00d.bak"
+    fresh = folder / f".{db_path.name}.{host}.{dead}.0beef000.bak"
+    for leftover in (old, fresh):
+        leftover.write_bytes(b"x" * 2_000_000)
+    an_hour_ago = time.time() - 7200
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    monkeypatch.setattr(backups, "_room_for", lambda database, where: (10, 10**9))
+
+    def no_room(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise DatabaseProblem(f"{folder}: {backups._no_room_said(db_path, folder)}; no backup")
+
+    monkeypatch.setattr(backups, "_copy_checked", no_room)
+    with pytest.raises(DatabaseProblem) as refused:
+        backups.backup(db_path, now=NOW_DT)
+    assert not old.exists() and fresh.exists()  # the hour-old one went first
+    said = str(refused.value)
+    assert "no room for the backup there" in said
+    assert f"2.0 MB of it is 1 copy killed runs left: rm {fresh}" in said, said
