@@ -142,7 +142,7 @@ def export_json_parts(store: Store, *, ascii_only: bool = False) -> Generator[st
         text = json.dumps(value, ensure_ascii=ascii_only, indent=1)
         return text.replace("\n", "\n" + " " * depth)
 
-    head = {
+    head: dict[str, object] = {
         "format": EXPORT_FORMAT,
         "schema_version": schema.schema_version(),
         "exported_at": iso(store.clock()),
@@ -153,6 +153,13 @@ def export_json_parts(store: Store, *, ascii_only: bool = False) -> Generator[st
     # checkpoints wait for it: the README says so.
     with store.reading():
         _refuse_blobs(store)  # before the first piece: a refusal leaves nothing half written
+        # Each table's last id handed out, rows a restore took away included: imported, the
+        # copy gave #100001 again to another action (a file's long life)
+        head["issued"] = {
+            str(name): seq
+            for name, seq in store.conn.execute("SELECT name, seq FROM sqlite_sequence")
+            if name in TABLE_ORDER and isinstance(seq, int)
+        }
         yield dumped(head, 0).removesuffix("\n}") + ',\n "tables": {'
         for at, table in enumerate(TABLE_ORDER):
             yield ("," if at else "") + f"\n  {json.dumps(table)}: ["
@@ -516,7 +523,7 @@ def _restore_streamed(store: Store, path: Path, stream: TextIO) -> str:
     again = ExportReader(stream)
     again.head()
     rows_of = ((name, small.get(name, rows)) for name, rows in again.tables())
-    return _write_export(store, path, small, rows_of)
+    return _write_export(store, path, small, rows_of, _issued({**head, **rest}))
 
 
 def _restore_whole(store: Store, path: Path, document: Any) -> str:
@@ -527,12 +534,35 @@ def _restore_whole(store: Store, path: Path, document: Any) -> str:
     _check_table_names(path, tables)
     small = {name: tables[name] for name in CHECKED_ON_EXPORT if name in tables}
     return _write_export(
-        store, path, small, ((table, tables[table]) for table in TABLE_ORDER if table in tables)
+        store,
+        path,
+        small,
+        ((table, tables[table]) for table in TABLE_ORDER if table in tables),
+        _issued(document),
     )
 
 
+def _issued(head: dict[str, Any]) -> dict[str, int]:
+    """The export's ``issued`` counters (an older export has none), whole numbers alone."""
+    given = head.get("issued")
+    if not isinstance(given, dict):
+        return {}
+    return {
+        str(table): seq
+        for table, seq in given.items()
+        if table in TABLE_ORDER
+        and isinstance(seq, int)
+        and not isinstance(seq, bool)
+        and 0 <= seq <= ID_MAX
+    }
+
+
 def _write_export(
-    store: Store, path: Path, small: dict[str, Any], tables: Iterable[tuple[str, Any]]
+    store: Store,
+    path: Path,
+    small: dict[str, Any],
+    tables: Iterable[tuple[str, Any]],
+    issued: dict[str, int] | None = None,
 ) -> str:
     """Write the export's ``tables`` (in any order, each rows or what stands for them) into
     the empty store, in one transaction; ``small``: the small tables, read already."""
@@ -578,7 +608,7 @@ def _write_export(
                 f"has action {looped}, whose earlier cycles (parent_id) run round in a loop;"
                 " nothing written",
             )
-        _counters_past_history(store.conn)
+        _counters_past_history(store.conn, issued or {})
         from pdca.db.doctor import log_counts_disagree
 
         short = log_counts_disagree(store.conn)
@@ -764,10 +794,11 @@ def _name_twice(seen: dict[str, str], name: object) -> str | None:
     return None
 
 
-def _counters_past_history(conn: sqlite3.Connection) -> None:
+def _counters_past_history(conn: sqlite3.Connection, issued: dict[str, int]) -> None:
     """Each table's next id past every id its history names, not only past the rows the
     export holds: an undone create left no row but its events, and the id they name must
-    never be handed out again (SQLite's own counter stops at the highest row inserted)."""
+    never be handed out again (SQLite's own counter stops at the highest row inserted). And
+    past every id the exported file handed out (``issued``), a restore's lost rows too."""
     counted = {
         name
         for (name,) in conn.execute(
@@ -780,6 +811,7 @@ def _counters_past_history(conn: sqlite3.Connection) -> None:
         (named,) = conn.execute(
             "SELECT coalesce(max(entity_id), 0) FROM events WHERE entity = ?", (entity,)
         ).fetchone()
+        named = max(named, issued.get(table, 0))
         found = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
         if found is None:
             if named > 0:

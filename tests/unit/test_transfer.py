@@ -1131,8 +1131,14 @@ def test_the_export_written_in_pieces_is_the_whole_documents_text(store) -> None
         "schema_version": schema.schema_version(),
         "exported_at": iso(store.clock()),
         "exported_by": store.actor,
+        "issued": {  # each table's last id handed out
+            name: seq
+            for name, seq in store.conn.execute("SELECT name, seq FROM sqlite_sequence")
+            if name in transfer.TABLE_ORDER
+        },
         "tables": tables,
     }
+    assert document["issued"]["actions"] == action.id
     assert any(not rows for rows in tables.values())  # an empty table is written as [] too
     assert transfer.export_json(store) == json.dumps(document, ensure_ascii=False, indent=1) + "\n"
     assert not store.conn.in_transaction  # its read transaction ended
@@ -1857,3 +1863,28 @@ def test_a_csv_export_holding_ann_and_ann_in_capitals_comes_back(
     sheet.write_text("id,created_at,done_at,title,owner\n,,,new work,ANN\n")
     refused = cli("--db", str(tmp_path / "team.db"), "import", str(sheet))
     assert refused.exit_code == 1 and "did you mean ann?" in refused.stderr, refused.stderr
+
+
+def test_a_json_export_carries_the_ids_its_file_handed_out(cli, ok, tmp_path) -> None:
+    """A restore took #2 away; the file's export, imported, handed #2 out again to another
+    action (a file's long life): the export carries each table's last id, and the copy
+    goes on past it. An export without them (an earlier release's) imports as before."""
+    one = tmp_path / "one.db"
+    ok("--db", str(one), "init")
+    ok("--db", str(one), "add", "kept")
+    ok("--db", str(one), "backup", str(tmp_path / "kept.db"))
+    ok("--db", str(one), "add", "restored away")
+    ok("--db", str(one), "restore", str(tmp_path / "kept.db"), "--yes", "--force")
+    exported = tmp_path / "one.json"
+    ok("--db", str(one), "export", "--out", str(exported))
+    document = json.loads(exported.read_text())
+    assert document["issued"]["actions"] == 2
+    copy = tmp_path / "copy.db"
+    ok("--db", str(copy), "import", str(exported))
+    assert ok("--db", str(copy), "add", "new").stdout.startswith("added #3 ")
+    del document["issued"]
+    older = tmp_path / "older.json"
+    older.write_text(json.dumps(document))
+    again = tmp_path / "again.db"
+    ok("--db", str(again), "import", str(older))
+    assert ok("--db", str(again), "add", "new").stdout.startswith("added #2 ")
