@@ -394,15 +394,24 @@ def link_to_what_its_maker_may_not_read(path: Path | str, *, writes: bool = Fals
         if maker in (me, 0):
             continue
         real = Path(os.path.realpath(written))
-        try:
-            if real.stat().st_uid == maker:
-                continue  # to the maker's own file
-        except OSError:
-            return None  # nothing there: opening it says so
-        if _may_use_as(maker, real, wanted):
-            continue
         name = user_name(maker)
         leads = "" if step == written else f" on the way to {real}"
+        try:
+            owner = real.stat().st_uid
+        except OSError:
+            # Nothing there yet: a file would be made there, where its maker may make one,
+            # or nowhere (root's init through ben's link made a file in ann's folder: a
+            # reviewer)
+            if not real.parent.is_dir() or _may_use_as(maker, real.parent, 3):
+                return None  # (no folder: opening it says so)
+            return (
+                f"{step} is a symbolic link made by {name} (to {target}){leads}, in a folder"
+                f" {name} may not write"
+            )
+        if owner == maker and _may_use_as(maker, real, 0):
+            continue  # to the maker's own file, in folders they may enter
+        if _may_use_as(maker, real, wanted):
+            continue
         return (
             f"{step} is a symbolic link made by {name} (to {target}){leads}, a file {name}"
             f" may not {may}"

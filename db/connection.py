@@ -117,8 +117,8 @@ def the_file_itself(path: Path | str) -> Path:
     if os.path.exists(real):
         return Path(real)
     folder, name = os.path.split(absolute)
-    if not name:
-        return Path(os.path.abspath(path))
+    if not name:  # ends in "/": no name to keep, the folder as the system reads it
+        return Path(real)
     return Path(os.path.realpath(folder)) / name  # a dangling link stays one, to be named
 
 

@@ -320,3 +320,30 @@ def test_a_file_changed_between_its_check_and_its_open_is_not_opened(
     monkeypatch.setattr(connection, "where_it_is_now", lambda identity: None)
     with pytest.raises(DatabaseProblem, match="changed while pdca opened it"):
         connection.open_database(db_path, create=False)
+
+
+def test_no_database_is_made_through_a_link_in_a_folder_its_maker_may_not_write(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through ben's link to ann's folder, root's init made a file there, where ben could
+    make none (a reviewer): refused, nothing made."""
+    import os
+
+    private = tmp_path / "ann"
+    private.mkdir()
+    link = tmp_path / "bdir"
+    link.symlink_to(private)
+    with monkeypatch.context() as patched:
+        if os.geteuid() == 0:
+            os.lchown(link, 4242, 4242)
+        else:
+            real = os.getuid()
+            patched.setattr(os, "getuid", lambda: real + 4242)
+            private.chmod(0o500)
+        try:
+            refused = cli("--db", str(link / "x.db"), "init")
+        finally:
+            private.chmod(0o755)
+    assert refused.exit_code == 1 and "in a folder" in refused.stderr, refused.stderr
+    assert "may not write: pdca does not open a database through it" in refused.stderr
+    assert list(private.iterdir()) == []
