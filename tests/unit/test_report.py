@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 import xml.dom.minidom
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -258,22 +259,10 @@ def test_each_done_action_says_what_it_did_to_its_kpi(cli, store: Store, db_path
 def test_a_follow_up_audit_past_its_day_is_said_late(cli, store: Store, db_path) -> None:
     """ "1 waiting" never said that the 30-day audit was 10 days late (a retrial): the tally
     and the table say it is past its day."""
-    from datetime import timedelta
-
-    from pdca.db.models import ActionDraft, CheckinDraft
-    from tests.conftest import NOW_DT, open_as
-
-    early = open_as(db_path, "alice", NOW_DT - timedelta(days=40))
-    action = early.add_action(ActionDraft(title="Std", owner="bob", due="2026-10-30"))
-    early.move_action(action.id, "do")
-    early.add_checkin(action.id, CheckinDraft(message="going"))
-    early.move_action(action.id, "check")
-    early.move_action(action.id, "act", verdict="worked")
-    early.complete_action(action.id, "standardize")
-    early.close()
+    action_id = _standardized_before(db_path, timedelta(days=40), "Std", "2026-10-30")
     text = report(cli, "--format", "md")
     assert "0 holding, 0 slipped, 1 waiting (1 past their day); 2 ahead" in text
-    assert f"| #{action.id} Std | +30d | 2026-11-13 | *waiting, past its day* |" in text
+    assert f"| #{action_id} Std | +30d | 2026-11-13 | *waiting, past its day* |" in text
     page = report(cli, "--format", "html")
     assert "<em>waiting, past its day</em>" in page
 
@@ -820,21 +809,11 @@ def test_an_audit_recorded_in_the_window_counts_whenever_its_work_was_done(
 ) -> None:
     """Today's slip of work standardized 18 weeks ago read "0 slipped" in the team's report,
     beside the initiatives' table that counted it (a retrial): the window's audits count."""
-    from datetime import timedelta
-
     from pdca.db import accountability as acc
-    from pdca.db.models import ActionDraft, CheckinDraft
-    from tests.conftest import NOW_DT, open_as
+    from tests.conftest import NOW_DT
 
-    early = open_as(db_path, "alice", NOW_DT - timedelta(weeks=18))
-    action = early.add_action(ActionDraft(title="Old std", owner="bob", due="2026-07-20"))
-    early.move_action(action.id, "do")
-    early.add_checkin(action.id, CheckinDraft(message="going"))
-    early.move_action(action.id, "check")
-    early.move_action(action.id, "act", verdict="worked")
-    early.complete_action(action.id, "standardize")
-    early.close()
-    for f in store.action_detail(action.id).followups:
+    action_id = _standardized_before(db_path, timedelta(weeks=18), "Old std", "2026-07-20")
+    for f in store.action_detail(action_id).followups:
         if f.due <= NOW_DT.date().isoformat():
             acc.record_followup(store, f.id, "slipped" if f.offset_days == 90 else "holding")
             if f.offset_days == 90:
@@ -842,13 +821,25 @@ def test_an_audit_recorded_in_the_window_counts_whenever_its_work_was_done(
     text = report(cli, "--format", "md")
     assert "Follow-up audits: 2 holding, 1 slipped" in text, text.split("Follow-up audits")[1][:80]
     # and the ones still waiting, however long past their day (a reviewer)
-    late = open_as(db_path, "alice", NOW_DT - timedelta(weeks=20))
-    other = late.add_action(ActionDraft(title="Older std", owner="bob", due="2026-07-01"))
-    late.move_action(other.id, "do")
-    late.add_checkin(other.id, CheckinDraft(message="going"))
-    late.move_action(other.id, "check")
-    late.move_action(other.id, "act", verdict="worked")
-    late.complete_action(other.id, "standardize")
-    late.close()
+    _standardized_before(db_path, timedelta(weeks=20), "Older std", "2026-07-01")
     text = report(cli, "--format", "md")
     assert "3 waiting (3 past their day)" in text, text.split("Follow-up audits")[1][:80]
+
+
+def _standardized_before(db_path, back: timedelta, title: str, due: str) -> int:  # type: ignore[no-untyped-def]
+    """An action taken through Do, Check and Act and standardized ``back`` before the test's
+    clock (its follow-up audits scheduled from then); its id."""
+    from pdca.db.models import ActionDraft, CheckinDraft
+    from tests.conftest import NOW_DT, open_as
+
+    early = open_as(db_path, "alice", NOW_DT - back)
+    try:
+        action = early.add_action(ActionDraft(title=title, owner="bob", due=due))
+        early.move_action(action.id, "do")
+        early.add_checkin(action.id, CheckinDraft(message="going"))
+        early.move_action(action.id, "check")
+        early.move_action(action.id, "act", verdict="worked")
+        early.complete_action(action.id, "standardize")
+    finally:
+        early.close()
+    return action.id
