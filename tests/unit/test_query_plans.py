@@ -495,7 +495,7 @@ def test_a_restores_and_an_imports_id_floors_are_indexed_look_ups(store: Store) 
     seen: list[str] = []
     store.conn.set_trace_callback(seen.append)
     found = issued(store.conn)
-    _counters_past_history(store.conn)
+    _counters_past_history(store.conn, {})
     store.conn.set_trace_callback(None)
     assert found.counters["actions"] >= 1 and found.last_event >= 1
     queries = {" ".join(sql.split()) for sql in seen if sql.lstrip().upper().startswith("SELECT")}
