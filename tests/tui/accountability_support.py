@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from pdca.db.models import ActionDraft, CheckinDraft
@@ -10,14 +10,21 @@ from pdca.db.store import Store
 from tests.conftest import NOW_DT, open_as
 
 
-def standardized_long_ago(db_path: Path, title: str, owner: str = "bob") -> int:
-    """An action of ``owner``'s taken through every phase and standardized 31 days ago, by
-    them: its 30-day follow-up is due now. Its id."""
-    from datetime import timedelta
-
-    past = open_as(db_path, owner, NOW_DT - timedelta(days=31))
+def standardized_long_ago(
+    db_path: Path,
+    title: str,
+    owner: str = "bob",
+    *,
+    back: timedelta = timedelta(days=31),
+    due: date = date(2026, 10, 30),
+    initiative: str | None = None,
+) -> int:
+    """An action of ``owner``'s taken through every phase and standardized ``back`` before
+    the test's clock (31 days: its 30-day follow-up is due now), by them. Its id."""
+    past = open_as(db_path, owner, NOW_DT - back)
     try:
-        first = past.add_action(ActionDraft(title=title, owner=owner, due=date(2026, 10, 30)))
+        draft = ActionDraft(title=title, owner=owner, due=due, initiative=initiative)
+        first = past.add_action(draft)
         past.move_action(first.id, "do")
         past.add_checkin(first.id, CheckinDraft(message="drafted"))
         past.move_action(first.id, "check")

@@ -19,6 +19,7 @@ from pdca.db.models import (
 )
 from pdca.db.store import Store
 from tests.conftest import NOW_DT, open_as
+from tests.tui.accountability_support import standardized_long_ago
 
 
 @pytest.fixture
@@ -166,18 +167,7 @@ def test_a_follow_up_audit_past_its_day_puts_the_initiative_at_risk(
     store.add_initiative(InitiativeDraft(name="Flow", objective="Lead time down 50% by Q2 2027"))
     store.add_kpi(KpiDraft(name="Lead time", unit="d", baseline=10, target=5, initiative="Flow"))
     store.record_reading(ReadingDraft(kpi="Lead time", value=9))
-    early = open_as(db_path, "alice", NOW_DT - timedelta(days=40))
-    try:
-        action = early.add_action(
-            ActionDraft(title="Pair on reviews", owner="bob", due="2026-10-30", initiative="Flow")
-        )
-        early.move_action(action.id, "do")
-        early.add_checkin(action.id, CheckinDraft(message="going"))
-        early.move_action(action.id, "check")
-        early.move_action(action.id, "act", verdict="worked")
-        early.complete_action(action.id, "standardize")
-    finally:
-        early.close()
+    standardized_long_ago(db_path, "Pair on reviews", back=timedelta(days=40), initiative="Flow")
     store.add_action(ActionDraft(title="Next", owner="bob", due="2026-12-20", initiative="Flow"))
     (flow,) = initiatives.overview(store)
     assert (flow.health, flow.reasons) == ("at-risk", ["1 follow-up audit past its day"])

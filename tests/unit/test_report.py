@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 import xml.dom.minidom
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ import pytest
 
 from pdca.db.store import Store
 from tests.flow_support import build_history
+from tests.tui.accountability_support import standardized_long_ago
 from tests.unit.test_bad_input import assert_one_line_error
 
 HOSTILE = "<script>alert(1)</script> ]]> *bold* [link](x) & \x1b[31m"
@@ -259,7 +260,7 @@ def test_each_done_action_says_what_it_did_to_its_kpi(cli, store: Store, db_path
 def test_a_follow_up_audit_past_its_day_is_said_late(cli, store: Store, db_path) -> None:
     """ "1 waiting" never said that the 30-day audit was 10 days late (a retrial): the tally
     and the table say it is past its day."""
-    action_id = _standardized_before(db_path, timedelta(days=40), "Std", "2026-10-30")
+    action_id = standardized_long_ago(db_path, "Std", back=timedelta(days=40))
     text = report(cli, "--format", "md")
     assert "0 holding, 0 slipped, 1 waiting (1 past their day); 2 ahead" in text
     assert f"| #{action_id} Std | +30d | 2026-11-13 | *waiting, past its day* |" in text
@@ -812,7 +813,9 @@ def test_an_audit_recorded_in_the_window_counts_whenever_its_work_was_done(
     from pdca.db import accountability as acc
     from tests.conftest import NOW_DT
 
-    action_id = _standardized_before(db_path, timedelta(weeks=18), "Old std", "2026-07-20")
+    action_id = standardized_long_ago(
+        db_path, "Old std", back=timedelta(weeks=18), due=date(2026, 7, 20)
+    )
     for f in store.action_detail(action_id).followups:
         if f.due <= NOW_DT.date().isoformat():
             acc.record_followup(store, f.id, "slipped" if f.offset_days == 90 else "holding")
@@ -821,25 +824,6 @@ def test_an_audit_recorded_in_the_window_counts_whenever_its_work_was_done(
     text = report(cli, "--format", "md")
     assert "Follow-up audits: 2 holding, 1 slipped" in text, text.split("Follow-up audits")[1][:80]
     # and the ones still waiting, however long past their day (a reviewer)
-    _standardized_before(db_path, timedelta(weeks=20), "Older std", "2026-07-01")
+    standardized_long_ago(db_path, "Older std", back=timedelta(weeks=20), due=date(2026, 7, 1))
     text = report(cli, "--format", "md")
     assert "3 waiting (3 past their day)" in text, text.split("Follow-up audits")[1][:80]
-
-
-def _standardized_before(db_path, back: timedelta, title: str, due: str) -> int:  # type: ignore[no-untyped-def]
-    """An action taken through Do, Check and Act and standardized ``back`` before the test's
-    clock (its follow-up audits scheduled from then); its id."""
-    from pdca.db.models import ActionDraft, CheckinDraft
-    from tests.conftest import NOW_DT, open_as
-
-    early = open_as(db_path, "alice", NOW_DT - back)
-    try:
-        action = early.add_action(ActionDraft(title=title, owner="bob", due=due))
-        early.move_action(action.id, "do")
-        early.add_checkin(action.id, CheckinDraft(message="going"))
-        early.move_action(action.id, "check")
-        early.move_action(action.id, "act", verdict="worked")
-        early.complete_action(action.id, "standardize")
-    finally:
-        early.close()
-    return action.id
