@@ -277,6 +277,9 @@ class Digest(PlainRecord):
     changes_more: dict[str, int] = field(default_factory=dict)
     # How many changes of each kind each person has in the window, listed or not.
     change_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Whose part alone this is (``only``; UNOWNED: the work nobody owns), None for the team's:
+    # one person's post read as the whole team's stand-up (a lead's two weeks).
+    part_of: str | None = None
 
     def of(self, person: str | None) -> list[DigestItem]:
         """What changed for ``person`` (None: everyone; ``UNOWNED``: nobody's work)."""
@@ -300,6 +303,7 @@ class Digest(PlainRecord):
                 "kpis_more": theirs(self.kpis_more),
                 "changes_more": theirs(self.changes_more),
                 "change_counts": theirs(self.change_counts),
+                "part_of": person,
             }
         )
 

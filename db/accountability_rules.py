@@ -383,11 +383,16 @@ def whose_standup(digest: Digest) -> str:
     """`` (lena's stand-up)``: whose recorded stand-up the window starts at, or nothing; and
     when it is later than this clock's now, that one of the two clocks is wrong. A stand-up
     recorded by a clock a day ahead began every window after it, and nothing said so: the
-    team's check-ins of that day were in none (a trial)."""
-    if not digest.since_by:
-        return ""
-    ahead = digest.since > digest.until
-    return f" ({digest.since_by}'s stand-up{CLOCKS_DISAGREE if ahead else ''})"
+    team's check-ins of that day were in none (a trial). Then, for one person's part alone,
+    whose: ``standup --owner ann --post`` read in the chat as the whole team's."""
+    whose = ""
+    if digest.since_by:
+        ahead = digest.since > digest.until
+        whose = f" ({digest.since_by}'s stand-up{CLOCKS_DISAGREE if ahead else ''})"
+    if digest.part_of is None:
+        return whose
+    part = "the work nobody owns" if digest.part_of == UNOWNED else f"{digest.part_of}'s part"
+    return f"{whose} · only {part}"
 
 
 # Short: at 80x24 the stand-up's header lost its end, "(n: one at a time)" (a retrial)

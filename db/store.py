@@ -2037,17 +2037,46 @@ class Store:
         return len(rows)
 
     def _progress_since(self, action: sqlite3.Row) -> int:
-        checkins = self.conn.execute(
-            "SELECT count(*) FROM checkins WHERE action_id = ? AND at >= ?",
-            (action["id"], action["phase_since"]),
+        return self._evidence_since(action["id"], action["kpi_id"], action["phase_since"])
+
+    def _evidence_since(
+        self,
+        action_id: int,
+        kpi_id: int | None,
+        since: str,
+        *,
+        left_do_at: int | None = None,
+        leaving_out: int | None = None,
+    ) -> int:
+        """Check-ins of the action (but ``leaving_out``) and readings of its KPI since it
+        entered Do at ``since`` (and left it by the event ``left_do_at``, None: it is in Do).
+        Times are kept to the second: one written in that very second counts unless the log
+        shows it written before the move into Do. A check-in made in Plan in the second of the
+        move let the action into Check with no word since Do (a newcomer's script, and every
+        run under one PDCA_NOW)."""
+        entered = self.conn.execute(  # the change that moved it into Do (0: none known)
+            "SELECT coalesce(max(id), 0) FROM events WHERE entity = 'action' AND entity_id = ?"
+            " AND id < ? AND json_extract(after, '$.phase') = 'do'"
+            " AND (before IS NULL OR json_extract(before, '$.phase') IS NOT 'do')",
+            (action_id, left_do_at if left_do_at is not None else models.ID_MAX),
         ).fetchone()[0]
-        readings = 0
-        if action["kpi_id"] is not None:
-            readings = self.conn.execute(
-                "SELECT count(*) FROM kpi_readings WHERE kpi_id = ? AND at >= ?",
-                (action["kpi_id"], action["phase_since"]),
+        made_before = (  # written before that change, by the log (a row with no log counts)
+            "EXISTS (SELECT 1 FROM events e WHERE e.entity = '{entity}' AND e.entity_id = {row}"
+            " AND e.op = 'create' AND e.id < :entered)"
+        )
+        checkin_before = made_before.format(entity="checkin", row="c.id")
+        total: int = self.conn.execute(
+            "SELECT count(*) FROM checkins c WHERE c.action_id = :action AND c.at >= :since"
+            f" AND c.id IS NOT :left AND (c.at > :since OR NOT {checkin_before})",
+            {"action": action_id, "since": since, "left": leaving_out, "entered": entered},
+        ).fetchone()[0]
+        if kpi_id is not None:
+            reading_before = made_before.format(entity="reading", row="r.id")
+            total += self.conn.execute(
+                "SELECT count(*) FROM kpi_readings r WHERE r.kpi_id = :kpi AND r.at >= :since"
+                f" AND (r.at > :since OR NOT {reading_before})",
+                {"kpi": kpi_id, "since": since, "entered": entered},
             ).fetchone()[0]
-        total: int = checkins + readings
         return total
 
     def check_passed_on_a_reading(self, action_id: int) -> str | None:
@@ -2063,16 +2092,14 @@ class Store:
         if action is None or action["phase"] != "check" or action["kpi_id"] is None:
             return None
         moved = self.conn.execute(  # the move in: its "before" holds when Do began
-            "SELECT json_extract(before, '$.phase_since') FROM events WHERE entity = 'action'"
+            "SELECT json_extract(before, '$.phase_since'), id FROM events WHERE entity = 'action'"
             " AND entity_id = ? AND op = 'update' AND json_extract(before, '$.phase') = 'do'"
             " ORDER BY id DESC LIMIT 1",
             (action_id,),
         ).fetchone()
         if moved is None or moved[0] is None:
             return None
-        if self.conn.execute(
-            "SELECT 1 FROM checkins WHERE action_id = ? AND at >= ? LIMIT 1", (action_id, moved[0])
-        ).fetchone():
+        if self._evidence_since(action_id, None, moved[0], left_do_at=moved[1]):
             return None
         reading = self.conn.execute(
             "SELECT r.value, r.at, k.name, k.unit FROM kpi_readings r JOIN kpis k"
@@ -2909,7 +2936,7 @@ class Store:
         if action_id is None:
             return
         moved = self.conn.execute(
-            "SELECT e.actor, e.at, json_extract(e.before, '$.phase_since') FROM events e"
+            "SELECT e.actor, e.at, json_extract(e.before, '$.phase_since'), e.id FROM events e"
             " WHERE e.entity = 'action' AND e.entity_id = ? AND e.id > ? AND e.op = 'update'"
             " AND e.tx <> ? AND e.undo_of IS NULL"
             " AND json_extract(e.before, '$.phase') = 'do'"
@@ -2925,16 +2952,13 @@ class Store:
             return
         if action["phase"] == "plan":
             return
-        others = self.conn.execute(
-            "SELECT count(*) FROM checkins WHERE action_id = ? AND at >= ? AND id <> ?",
-            (action_id, moved[2], event["entity_id"]),
-        ).fetchone()[0]
-        if action["kpi_id"] is not None:
-            others += self.conn.execute(
-                "SELECT count(*) FROM kpi_readings WHERE kpi_id = ? AND at >= ?",
-                (action["kpi_id"], moved[2]),
-            ).fetchone()[0]
-        if others:
+        if self._evidence_since(
+            action_id,
+            action["kpi_id"],
+            moved[2],
+            left_do_at=moved[3],
+            leaving_out=event["entity_id"],
+        ):
             return
         # Not "move it back to Do first": one's own move back is then the change an undo
         # takes, and the check-in is refused again (a retrial).

@@ -490,6 +490,25 @@ def test_move_through_every_phase(team, ok, js, cli, monkeypatch) -> None:
     assert (acted["phase"], acted["verdict"]) == ("act", "did-not")
 
 
+def test_a_word_from_before_do_opens_no_check_in_the_same_second(team, ok, cli) -> None:
+    """Times are kept to the second, and every command here runs at one: a check-in or a
+    reading written in Plan, in the second of the move into Do, let the action into Check
+    with no word since Do (a newcomer's script). One written after the move, in that same
+    second, still counts."""
+    ok("checkin", "1", "Planned with the team")  # in Plan
+    ok("kpi", "record", "Resolution time", "27.5")  # its KPI, in Plan
+    ok("move", "1", "do")
+    refused = one_line_error(cli("move", "1", "check"))
+    assert refused.startswith("#1 cannot move to check: Check needs a check-in"), refused
+    ok("checkin", "1", "Rota live for the EU shift")  # after the move, in its second
+    assert ok("move", "1", "check").stdout == "moved #1 [check] Triage rota for L2 tickets\n"
+    ok("move", "1", "do")  # back: that check-in was before this move into Do
+    refused = one_line_error(cli("move", "1", "check"))
+    assert refused.startswith("#1 cannot move to check: Check needs a check-in"), refused
+    ok("kpi", "record", "Resolution time", "26")  # a reading after it opens Check
+    assert ok("move", "1", "check").stdout.startswith("moved #1 [check] ")
+
+
 def test_a_kpi_reading_opens_check(team, ok, monkeypatch) -> None:
     """And says so: the move passed without a word, the card still "no check-in" (a new
     lead). A check-in since Do says nothing more."""

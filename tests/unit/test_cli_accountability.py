@@ -701,6 +701,11 @@ def test_standup_owner_gives_one_persons_part(standardized, ok, cli, js) -> None
     assert [i["title"] for i in nobody["standing"]] == ["Nobody's"]
     md = ok("standup", "--format", "md", "--owner", "dana").stdout
     assert "**dana**" in md and "Nobody's" not in md
+    # Its heading says whose part it is: posted, it read as the whole team's stand-up
+    assert md.splitlines()[0].endswith(" · only dana's part"), md
+    assert dana["part_of"] == "dana" and whole["part_of"] is None
+    text = ok("standup", "--format", "text", "--owner", "none").stdout
+    assert text.splitlines()[0].endswith(" · only the work nobody owns"), text
     quiet = ok("standup", "--format", "text", "--owner", "alice").stdout  # nothing of hers
     assert quiet.splitlines()[-1] == "nothing to report", quiet
     refused = cli("standup", "--owner", "zed")
