@@ -65,7 +65,7 @@ from pdca.db.models import (
 from pdca.tui.cli_params import PhaseChoice, PriorityChoice, me_is_you
 from pdca.tui.columns import Cut, table, table_lines
 from pdca.tui.completion import DB_AFTER, attach_completers
-from pdca.tui.entry import NOTHING_WRITTEN
+from pdca.tui.entry import NOTHING_WRITTEN, silence
 from pdca.tui.option_words import refuse_help_where_text_goes
 from pdca.tui.output import (
     ascii_terminal,
@@ -927,11 +927,7 @@ def refuse_an_unusable_zone(environ: Mapping[str, str]) -> None:
 
 
 def _silence_stdout() -> None:
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass  # no stdout to silence
+    silence(sys.stdout)
 
 
 HELP_FLOOR = 50  # click's narrowest help (click.formatting.HelpFormatter)
@@ -2928,9 +2924,13 @@ def _let_go_of_stdout() -> None:
 
 def _say(line: str) -> None:
     """A last line on stderr; where that has gone too (a hung-up terminal), the exit status
-    alone tells: the write's failure ended in a traceback (a reviewer)."""
-    with contextlib.suppress(OSError, ValueError):
+    alone tells: the write's failure ended in a traceback (a reviewer), and the line left in
+    stderr's buffer failed again as Python ended, which then exited 120 whatever was saved
+    (a tester's ``2>&1`` to a full disk; a retrying script made the change twice)."""
+    try:
         click.echo(line, err=True)
+    except (OSError, ValueError):
+        silence(sys.stderr)
 
 
 # The console script's process ends when its command does (tests run many in one process)

@@ -9,8 +9,13 @@ clean up. This module imports nothing of pdca's until it is called.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import IO
 
 
 class _StoppedLoading(BaseException):
@@ -43,11 +48,7 @@ def main() -> None:
         say_aborted()
         sys.exit(130)
     except _StoppedLoading as stop:
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            sys.stderr.write(
-                f"pdca: stopped by {signal.Signals(stop.signum).name}{NOTHING_WRITTEN}\n"
-            )
-            sys.stderr.flush()
+        _say_last(f"pdca: stopped by {signal.Signals(stop.signum).name}{NOTHING_WRITTEN}\n")
         sys.exit(128 + stop.signum)
     finally:
         # The command has said all it will: a stop now finds nothing to stop. Python sets
@@ -61,7 +62,28 @@ def main() -> None:
 def say_aborted() -> None:
     """``pdca: aborted``, after Ctrl-C; on a terminal below the ``^C`` it echoed, not after
     it; where stderr has gone, nothing (the exit status tells)."""
+    said = f"pdca: aborted{NOTHING_WRITTEN}\n"
     with contextlib.suppress(OSError, ValueError, AttributeError):
-        said = f"pdca: aborted{NOTHING_WRITTEN}\n"
-        sys.stderr.write(f"\n{said}" if sys.stderr.isatty() else said)
+        said = f"\n{said}" if sys.stderr.isatty() else said
+    _say_last(said)
+
+
+def _say_last(text: str) -> None:
+    """``text`` on stderr; where stderr has gone, nothing, and the exit status tells."""
+    try:
+        sys.stderr.write(text)
         sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        silence(sys.stderr)
+
+
+def silence(stream: IO[str] | None) -> None:
+    """Later writes to ``stream``, and what its buffer still holds, go nowhere: Python's own
+    flush as it ends then meets no failure. It exited 120, whatever the command's status,
+    where stderr failed too (a tester's cron, ``>> log 2>&1`` on a full disk, retried a
+    saved change)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())  # type: ignore[union-attr]
+    except (OSError, ValueError, AttributeError):
+        pass  # no stream to silence

@@ -212,7 +212,7 @@ def test_standup_markdown_text_json_and_recording(standardized, ok, js, cli, mon
     assert set(digest) == {
         "since", "until", "items", "standing", "people", "standing_more", "followups_more",
         "alerts_more", "kpis_more", "changes_more", "change_counts", "after_event",
-        "seen_event", "since_by",
+        "seen_event", "since_by", "part_of",
     }  # fmt: skip
     kinds = [i["kind"] for i in digest["items"]]
     assert kinds.count("created") == 2 and "done" in kinds and "checkin" in kinds
