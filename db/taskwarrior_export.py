@@ -48,6 +48,55 @@ def is_a_task(value: object) -> bool:
     return isinstance(value, dict) and {"uuid", "description"} <= value.keys()
 
 
+# Every status a Taskwarrior writes (waiting: before 2.6): any other is no export's
+_STATUSES = frozenset(("pending", "waiting", "completed", "deleted", "recurring"))
+
+
+def task_problem(task: dict[str, Any]) -> str | None:
+    """What in ``task`` no Taskwarrior writes, said as its field's problem; None when it is
+    fine. A description that was a list came in as the title ``["x"]``, a status "weird" or
+    none at all as pending work, tags that were no list were dropped, all without a word,
+    and a lone surrogate in any text crashed the import (a hostile script's trial)."""
+    description, status, tags = task.get("description"), task.get("status"), task.get("tags")
+    if not isinstance(description, str):
+        return f"description: {_text(description)} is not text"
+    if status is None:
+        return "status: missing (pending, waiting, completed, deleted or recurring)"
+    if status not in _STATUSES:
+        return f"status: {_text(status)!r} is not pending, waiting, completed, deleted or recurring"
+    if tags is not None and not (
+        isinstance(tags, list) and all(isinstance(tag, str) for tag in tags)
+    ):
+        return f"tags: {json.dumps(tags)} is not a list of words"
+    unwritable = _not_utf8(task)
+    if unwritable:
+        return f"{unwritable}: holds a lone surrogate, which no UTF-8 can hold: it is no text"
+    return None
+
+
+def _not_utf8(value: object, where: str = "") -> str | None:
+    """The field (``annotations.description``) of ``value`` whose text, or key, holds a
+    lone surrogate; None when all of it can be written as UTF-8."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return where or "a field"
+        return None
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            named = f"{where}.{key}" if where else str(key)
+            found = _not_utf8(key, named) or _not_utf8(inner, named)
+            if found:
+                return found.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, list):
+        for inner in value:
+            found = _not_utf8(inner, where)
+            if found:
+                return found
+    return None
+
+
 def export() -> OtherToolsExport:
     return OtherToolsExport(
         "Taskwarrior",

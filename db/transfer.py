@@ -329,6 +329,10 @@ def import_file(
             if tasks is not None:
                 from pdca.db import taskwarrior_export
 
+                for line, task in tasks:  # every task checked before any is added
+                    problem = taskwarrior_export.task_problem(task)
+                    if problem:
+                        raise InvalidInput("file", str(path), f"line {line}: {problem}")
                 other = taskwarrior_export.export()
                 return _append_csv(
                     store,

@@ -573,6 +573,37 @@ def test_a_taskwarrior_export_is_imported_as_its_tasks(
     assert len(store.list_actions()) == 2
 
 
+@pytest.mark.parametrize(
+    ("changed", "said"),
+    [
+        ('"description": ["x"]', 'line 1: description: ["x"] is not text'),
+        ('"description": "x", "status": "weird"', "line 1: status: 'weird' is not pending,"),
+        ('"description": "x", "status": null', "line 1: status: missing (pending, waiting,"),
+        ('"description": "x", "tags": "notalist"', 'line 1: tags: "notalist" is not a list'),
+        ('"description": "x\\ud800y"', "line 1: description: holds a lone surrogate"),
+        (
+            '"description": "x", "annotations": [{"description": "a\\udc00"}]',
+            "line 1: annotations.description: holds a lone surrogate",
+        ),
+        ('"description": "x", "tags": ["ok", "b\\ud800"]', "line 1: tags: holds a lone"),
+    ],
+    ids=["list", "status", "no-status", "tags", "surrogate", "annotation", "tag"],
+)
+def test_a_task_no_taskwarrior_writes_is_named_and_nothing_added(
+    store, cli, tmp_path, changed: str, said: str
+) -> None:
+    """A description that was a list came in as the title ``["x"]``, a status "weird" or
+    none as pending work and tags that were no list were dropped, without a word; a lone
+    surrogate in any text crashed the import (a hostile script's trial)."""
+    exported = tmp_path / "tw.json"
+    task = '{"uuid": "1a2b3c4d-0000-4000-8000-000000000001", "status": "pending", '
+    exported.write_text("[" + task + changed + "}]\n")
+    result = cli("import", str(exported))
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.stderr
+    assert f"tw.json' {said}" in result.stderr, result.stderr
+    assert store.list_actions() == []
+
+
 def test_a_taskwarrior_tasks_other_fields_its_zone_and_its_whole_uuid(
     store, cli, tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
