@@ -214,15 +214,19 @@ def check_kpi(kpi: KpiDraft) -> None:
         )
 
 
-def refuse_future_baseline(baseline_from: date | None, today: date) -> None:
+def refuse_future_baseline(
+    baseline_from: date | None, today: date, baseline_to: date | None = None
+) -> None:
     """A baseline is readings already taken: a period that starts after today has none, and
-    would silence the KPI's signals until it comes."""
-    if baseline_from is not None and baseline_from > today:
-        raise InvalidInput(
-            "baseline-from",
-            baseline_from.isoformat(),
-            f"is in the future (today is {today.isoformat()}): a baseline is readings taken",
-        )
+    would silence the KPI's signals until it comes; one that ends after today is no period
+    fixed yet (``--baseline-to +99999w`` was taken, "start to 3943-06-14", a tester)."""
+    for field, day in (("baseline-from", baseline_from), ("baseline-to", baseline_to)):
+        if day is not None and day > today:
+            raise InvalidInput(
+                field,
+                day.isoformat(),
+                f"is in the future (today is {today.isoformat()}): a baseline is readings taken",
+            )
 
 
 class UnknownKpi(UnknownName):

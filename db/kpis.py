@@ -454,8 +454,12 @@ def edit_kpi(
         if "owner" in wanted or "escalation" in wanted:  # as set: older files may hold one
             path = convert.escalation_path(merged["escalation"])
             kpi_rules.check_escalation(merged["owner"], path)
-        if wanted.get("baseline_from") is not None:  # only as it is set: older files may hold one
-            kpi_rules.refuse_future_baseline(draft.baseline_from, tx.now.date())
+        # Only as they are set: older files may hold one
+        kpi_rules.refuse_future_baseline(
+            draft.baseline_from if wanted.get("baseline_from") is not None else None,
+            tx.now.date(),
+            draft.baseline_to if wanted.get("baseline_to") is not None else None,
+        )
         for login in changes.escalation or ():
             store.ensure_person(tx, login, field="escalate-to")
         changed = {k: v for k, v in wanted.items() if before[k] != v}

@@ -842,6 +842,11 @@ def test_kpi_edit_says_which_alerts_it_closed_and_raised(cli, monkeypatch) -> No
          ("baseline-to: '2026-05-01' is before the baseline's start",)),
         (["kpi", "add", "X", "--unit", "h", "--baseline", "1", "--target", "2",
           "--baseline-from", "2026-12-01"], ("baseline-from: '2026-12-01' is in the future",)),
+        # a period that ends after today is no period fixed yet (+99999w: 3943, a tester)
+        (["kpi", "edit", KPI, "--baseline-to", "+99999w"],
+         ("baseline-to: '3943-", "is in the future (today is 2026-11-23)")),
+        (["kpi", "add", "X", "--unit", "h", "--baseline", "1", "--target", "2",
+          "--baseline-to", "2026-11-24"], ("baseline-to: '2026-11-24' is in the future",)),
     ],
 )  # fmt: skip
 def test_a_baseline_period_that_has_not_started_is_refused(cli, kpi, db_path: Path, args,
