@@ -92,6 +92,13 @@ class Dialog(ModalScreen[ResultT]):
         # later; noted after a refresh, they counted as its start (a reviewer's burst).
         self._note_start()
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Textual scrolls a field that takes focus into view only when it is not wholly in
+        # view, and a field under the docked Save and Cancel counts as in view: tabbing down a
+        # form at 60x20 left each field there, typed into unseen, and its error with it (a
+        # keyboard trial). Scrolled to as Textual scrolls to a widget, clear of the dock.
+        self.call_after_refresh(event.widget.scroll_visible, animate=False)
+
     def on_resize(self, event: events.Resize) -> None:
         # The field being typed in stays in sight when the terminal shrinks: made 40x15 with
         # Notes focused, the form scrolled it out of view and typing went on unseen (a tester).

@@ -1142,6 +1142,29 @@ async def test_the_field_typed_in_stays_in_sight_when_the_terminal_shrinks() -> 
         assert "NOTES" in screen_text(app), screen_text(app)
 
 
+async def test_each_field_tabbed_to_is_in_sight_above_save_and_cancel() -> None:
+    """Textual scrolled a field that took focus into view only when it was not wholly in
+    view, and one under the docked Save and Cancel counted as in view: tabbing down the form
+    at 40x12 left each field there, typed into unseen (a keyboard trial)."""
+    from pdca.screens.dialogs import ActionFormModal
+
+    form = ActionFormModal(
+        heading="New action", today=TODAY, people=PEOPLE, initiatives=[], kpis=[], repeat=True
+    )
+    app = Harness(form)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        for typed in ("OWN", "zz", "REP"):  # owner, a due that is no date (its hint grows)
+            await pilot.press("tab", *typed)
+            for _ in range(3):
+                await pilot.pause()
+            assert typed in screen_text(app), (typed, screen_text(app))
+        buttons = form.query_one(".dialog--buttons")
+        field = form.focused
+        assert field is not None and field.id == "every"
+        assert field.region.bottom <= buttons.region.y, (field.region, buttons.region)
+
+
 async def test_notes_wrap_again_when_the_terminal_narrows() -> None:
     """Resized from 120 to 60 columns with the edit form open, the notes kept their old lines,
     cut at the new edge: "...over the two week" then "after.", the words between unseen (a
