@@ -260,6 +260,11 @@ def what_to_ask(path: Path, needs: str) -> str:
         both = "the team's group, one of yours" if info.st_uid == 0 else "a group you are both in"
         unknown = "" if len(shared) == 1 else f" (GROUP: {both})"
         return f"ask its owner {owner} to run: {fix}{unknown}"
+    if not in_group and joined_since_login(info.st_gid):
+        # Added to the group after this session began: "ask to be added to group team" sent
+        # a member who was to the admin again (a newcomer's setup); the group is read at login.
+        again = f"log in again, or run newgrp {group_name(info.st_gid)}: you joined it since"
+        return f"{again}; and ask {grant}" if not group_may else again
     if not in_group and not group_may:
         return f"ask {join}, and {grant}"
     if not in_group:
@@ -267,6 +272,16 @@ def what_to_ask(path: Path, needs: str) -> str:
     if not group_may:
         return f"ask {grant}"
     return "ask the team's admin"
+
+
+def joined_since_login(gid: int) -> bool:
+    """Whether this login is a member of group ``gid`` by the group database but not in this
+    process's groups: added after the session began, which reads them at login."""
+    try:
+        me = pwd.getpwuid(os.geteuid())
+        return me.pw_gid == gid or me.pw_name in grp.getgrgid(gid).gr_mem
+    except (KeyError, OSError):
+        return False
 
 
 def _spec(who: str, bits: str) -> str:

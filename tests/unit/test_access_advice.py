@@ -193,6 +193,36 @@ def test_a_file_in_its_owners_own_group_wants_the_teams_group_not_a_join(
     assert what_to_ask(path, "write") == f"ask its owner ann to run: chgrp team {path}"
 
 
+def test_a_member_added_since_login_is_told_to_log_in_again_not_to_ask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The group database lists ben in team, this session's groups do not (he was added
+    after it began): "ask to be added to group team" sent him to the admin again (a
+    newcomer's setup)."""
+    from types import SimpleNamespace
+
+    ann, ben, team = 4601, 4602, 4700
+    path = tmp_path / "pdca.db"
+    path.write_bytes(b"")
+    os.chown(path, ann, team)
+    path.chmod(0o660)
+    users = {
+        ann: SimpleNamespace(pw_name="ann", pw_gid=ann, pw_dir="/home/ann"),
+        ben: SimpleNamespace(pw_name="ben", pw_gid=ben, pw_dir="/home/ben"),
+    }
+    groups = {team: SimpleNamespace(gr_name="team", gr_gid=team, gr_mem=["ann"])}
+    _pretend_people(monkeypatch, users, groups)
+    _run_as(monkeypatch, ben, [ben])
+    assert what_to_ask(path, "write") == "ask to be added to group team"
+    groups[team].gr_mem.append("ben")  # added now; this session still without it
+    assert what_to_ask(path, "write") == ("log in again, or run newgrp team: you joined it since")
+    path.chmod(0o640)  # and the group may not write yet either
+    assert what_to_ask(path, "write") == (
+        "log in again, or run newgrp team: you joined it since;"
+        f" and ask its owner ann to run: chmod g+w {path}"
+    )
+
+
 def _as_ben_in_team_with_ann(monkeypatch: pytest.MonkeyPatch, ann: int, team: int) -> None:
     """ann (in her own group ann, and team) and ben (in team): this process is ben."""
     from types import SimpleNamespace
