@@ -263,7 +263,8 @@ def what_to_ask(path: Path, needs: str) -> str:
     if not in_group and joined_since_login(info.st_gid):
         # Added to the group after this session began: "ask to be added to group team" sent
         # a member who was to the admin again (a newcomer's setup); the group is read at login.
-        again = f"log in again, or run newgrp {group_name(info.st_gid)}: you joined it since"
+        name = group_name(info.st_gid)
+        again = f"log in again (or run newgrp {name}): you joined {name} after this session began"
         return f"{again}; and ask {grant}" if not group_may else again
     if not in_group and not group_may:
         return f"ask {join}, and {grant}"

@@ -215,10 +215,12 @@ def test_a_member_added_since_login_is_told_to_log_in_again_not_to_ask(
     _run_as(monkeypatch, ben, [ben])
     assert what_to_ask(path, "write") == "ask to be added to group team"
     groups[team].gr_mem.append("ben")  # added now; this session still without it
-    assert what_to_ask(path, "write") == ("log in again, or run newgrp team: you joined it since")
+    assert what_to_ask(path, "write") == (
+        "log in again (or run newgrp team): you joined team after this session began"
+    )
     path.chmod(0o640)  # and the group may not write yet either
     assert what_to_ask(path, "write") == (
-        "log in again, or run newgrp team: you joined it since;"
+        "log in again (or run newgrp team): you joined team after this session began;"
         f" and ask its owner ann to run: chmod g+w {path}"
     )
 
