@@ -995,15 +995,20 @@ def _places_written(places: list[int], gone: list[int]) -> list[int]:
 
 def _people_by_name(store: Store) -> dict[str, set[str]]:
     """The logins of the file's people by their names, and of the accounts of the file's
-    group by their full names, casefolded."""
+    group by their full names, casefolded; each login by itself too: an assignee is a name,
+    and Jira's ``Ann`` for ann, whose name the file did not hold, refused the whole import
+    as a login differing in case (a newcomer's move)."""
     from pdca.db.access import full_names, team_accounts
 
     people = [(person.login, person.name) for person in store.list_people()]
-    accounts = full_names(team_accounts(store.path)).items()
+    logins = team_accounts(store.path)
+    names = full_names(logins)
+    accounts = [(login, names.get(login, "")) for login in logins]
     named: dict[str, set[str]] = {}
     for login, written in (*people, *accounts):
-        if name := written.strip().casefold():
-            named.setdefault(name, set()).add(login)
+        for name in (written.strip().casefold(), login.casefold()):
+            if name:
+                named.setdefault(name, set()).add(login)
     return named
 
 

@@ -1784,6 +1784,32 @@ def test_a_tool_exports_assignee_named_as_an_account_of_the_files_group_is_its_l
     assert [a.owner for a in store.list_actions()] == ["ben"]
 
 
+def test_a_tool_exports_assignee_that_is_a_login_in_other_capitals_is_that_login(
+    store, ok, cli, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Jira writes a name: ``Ann`` for ann, whose full name neither the file nor the account
+    holds, refused the whole import as a login differing in case (a newcomer's move). It is
+    hers; a hand-made CSV's owner column holds logins, and is refused so still."""
+    from pdca.db import access
+
+    monkeypatch.setattr(access, "team_accounts", lambda path: {"ben"})
+    monkeypatch.setattr(access, "full_names", lambda logins: {})
+    ok("add", "Hers", "--owner", "ann")
+    jira = tmp_path / "jira.csv"
+    jira.write_text(
+        "Summary,Issue key,Issue id,Issue Type,Status,Assignee\n"
+        "Rota,OPS-1,1,Task,To Do,Ann\nRunbook,OPS-2,2,Task,To Do,BEN\n"
+    )
+    ok("import", str(jira))
+    assert sorted((a.title, a.owner) for a in store.list_actions()) == [
+        ("Hers", "ann"), ("Rota", "ann"), ("Runbook", "ben"),
+    ]  # fmt: skip
+    hand = tmp_path / "hand.csv"
+    hand.write_text("title,owner\nMine,Ann\n")
+    refused = cli("import", str(hand))
+    assert refused.exit_code == 1 and "did you mean ann?" in refused.stderr, refused.stderr
+
+
 def test_a_waiting_or_repeating_taskwarrior_task_says_so_in_its_notes() -> None:
     """A task hidden until its wait date came in as plain Plan work, and one of a repeat's
     tasks as a task like any other, neither said (a retrial)."""
