@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from pdca.db import copies, schema
+from pdca.db import commit_marks, copies, schema
 from pdca.db.access import (
     describe_owner,
     login_name,
@@ -423,6 +423,9 @@ def backup(
                     temporary, database, keep_group=directory_is_group_shared(folder)
                 )
             target = _publish(temporary, folder, exact, database, now)
+            # Made: a stop or a failed output from here on is no failure to make it (its
+            # output into a full disk exited 1, "nothing written", a backup made: a retrial)
+            commit_marks.committing()
         except BaseException:
             copies.remove_temporary(temporary)
             if made_here is not None:  # no empty backups/ left by a refused one (a tester)

@@ -741,13 +741,15 @@ class PdcaGroup(SubGroup):
             _silence_stdout()
             if error.errno == errno.EPIPE:
                 sys.exit(0)  # the reader chose to stop (| head): nothing to tell
-            if any(store.own_transactions for store in _opened):
+            changed = any(store.own_transactions for store in _opened)
+            if changed or commit_marks.saved():
                 # The change is in the file: a script that retried on the failure would
                 # make it twice (a tester's `add ... > /dev/full` added the action, and exit 1
-                # read as nothing written). Said, and 0, as a stop after the save is.
+                # read as nothing written). Said, and 0, as a stop after the save is; a backup
+                # or an --out file made, the same (a retrial's backup said "nothing written").
+                done = "the change was saved, but its" if changed else "made the file, but its"
                 _say(
-                    f"pdca: the change was saved, but its output could not be written:"
-                    f" {error.strerror}"
+                    f"pdca: {done} output could not be written: {error.strerror}"
                 )  # stderr gone too (a dropped SSH session): the 0 alone tells
                 sys.exit(0)
             _fail(f"could not write the output: {error.strerror}")

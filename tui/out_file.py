@@ -14,6 +14,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+from pdca.db import commit_marks
 from pdca.db.errors import InvalidInput
 from pdca.db.input_files import not_a_file, sqlite_side_name, starts_as_sqlite
 
@@ -144,6 +145,7 @@ def write_whole(
         finally:
             os.close(descriptor)
         os.replace(temporary, path)
+        commit_marks.committing()  # written: said as saved, whatever the output does next
     except OSError as error:
         with contextlib.suppress(OSError):
             os.unlink(temporary)

@@ -536,6 +536,33 @@ def test_a_write_whose_output_fails_says_the_change_was_saved(
     assert _state(team)[1] == saved[1] + 1  # the add, alone
 
 
+@pytest.mark.parametrize("made", ["backup", "export"])
+def test_a_file_made_whose_output_fails_exits_0_saying_so(
+    team: Path, env: dict[str, str], tmp_path: Path, made: str
+) -> None:
+    """A backup made, its output into a full disk: exit 1, read as "nothing written", where
+    the backup was whole (a retrial); an export --out the same under 2>&1."""
+    target = tmp_path / f"{made}.out"
+    args = ["backup", str(target)] if made == "backup" else ["export", "--out", str(target)]
+    result = _on_a_full_device(args, env)
+    assert result.returncode == 0 and target.stat().st_size > 0
+    if made == "backup":  # an export says what it wrote on stderr, which has room here
+        _one_line(result.stderr, "made the file, but its output could not be written: No space")
+    buffered = {k: v for k, v in {**os.environ, **env}.items() if k != "PYTHONUNBUFFERED"}
+    again = tmp_path / f"{made}.again"
+    args = ["backup", str(again)] if made == "backup" else ["export", "--out", str(again)]
+    with open("/dev/full", "w") as full:
+        both = subprocess.run(
+            [sys.executable, "-m", "pdca.tui", *args],
+            stdout=full,
+            stderr=full,
+            env=buffered,
+            cwd=REPO,
+            timeout=60,
+        )
+    assert both.returncode == 0 and again.stat().st_size > 0
+
+
 @pytest.mark.parametrize(
     "command",
     [["log", "--limit", "1000"], ["show", "1", "--json"], ["list", "--json"]],
