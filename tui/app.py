@@ -82,6 +82,8 @@ from pdca.widgets.text import fit, literal
 from pdca.widgets.when import short_time
 
 if TYPE_CHECKING:
+    from textual.notifications import Notification as Toasted
+
     from pdca.db.notify import Notification
 
 T = TypeVar("T")
@@ -477,6 +479,12 @@ class PdcaApp(App[None]):
         said = event.notification.message
         withdraw_notes(self, lambda message: message == said, refresh=False)
         super()._on_notify(event)
+
+    def _unnotify(self, notification: Toasted, refresh: bool = True) -> None:
+        super()._unnotify(notification, refresh)
+        # The screen under a toast drawn again as it goes: after a resize, expired toasts
+        # stayed drawn over the focused card until a key was pressed (a keyboard trial).
+        self.call_after_refresh(self.screen.refresh, layout=True)
 
     async def action_quit(self) -> None:
         """q. With changes kept from refused saves (the board's next c, e or n would open

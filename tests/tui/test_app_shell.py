@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import HelpPanel
+from textual.widgets._toast import Toast
 
 from pdca.db.models import ActionDraft
 from pdca.screens.board import BoardScreen
@@ -883,3 +884,39 @@ async def test_q_closes_the_keys_list_that_covers_the_view_as_less_does(
         await app.action_quit()
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_the_screen_is_drawn_again_as_a_toast_goes(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a resize, expired toasts stayed drawn over the focused card until a key was
+    pressed, in a real terminal (a keyboard trial): a toast's going now draws the screen
+    under it again, whole, as ctrl+l does. Watched here through Textual's own expiry."""
+    app = make_app(board_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle_app(app, pilot)
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+        drawn: list[bool] = []
+        screen = app.screen
+        real = screen.refresh
+
+        def refresh(*args: object, layout: bool = False, **kwargs: object) -> object:
+            drawn.append(layout)
+            return real(*args, layout=layout, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(screen, "refresh", refresh)
+        app.notify("toast-going", timeout=1)
+
+        def gone() -> bool:
+            return all(n.message != "toast-going" for n in app._notifications)
+
+        def shown() -> bool:
+            return any(
+                toast._notification.message == "toast-going" for toast in app.screen.query(Toast)
+            )
+
+        await wait_until(pilot, shown)
+        assert shown()  # as a toast, first
+        await wait_until(pilot, lambda: gone() and True in drawn)
+        assert gone() and True in drawn and not shown()
