@@ -215,17 +215,22 @@ def check_kpi(kpi: KpiDraft) -> None:
 
 
 def refuse_future_baseline(
-    baseline_from: date | None, today: date, baseline_to: date | None = None
+    baseline_from: date | None, now: datetime, baseline_to: date | None = None
 ) -> None:
     """A baseline is readings already taken: a period that starts after today has none, and
     would silence the KPI's signals until it comes; one that ends after today is no period
-    fixed yet (``--baseline-to +99999w`` was taken, "start to 3943-06-14", a tester)."""
+    fixed yet (``--baseline-to +99999w`` was taken, "start to 3943-06-14", a tester).
+    Today is the later of the UTC day the period is kept in and the day here, for add and
+    edit alike: add judged by the day here and edit by UTC's, and ``today`` typed in
+    Kiritimati was taken by one and refused by the other (a retrial)."""
+    today = max(now.astimezone(UTC).date(), now.astimezone().date())
     for field, day in (("baseline-from", baseline_from), ("baseline-to", baseline_to)):
         if day is not None and day > today:
             raise InvalidInput(
                 field,
                 day.isoformat(),
-                f"is in the future (today is {today.isoformat()}): a baseline is readings taken",
+                f"is in the future (today is {today.isoformat()}): a baseline is readings"
+                " already taken",
             )
 
 

@@ -457,7 +457,7 @@ def edit_kpi(
         # Only as they are set: older files may hold one
         kpi_rules.refuse_future_baseline(
             draft.baseline_from if wanted.get("baseline_from") is not None else None,
-            tx.now.date(),
+            tx.now,
             draft.baseline_to if wanted.get("baseline_to") is not None else None,
         )
         for login in changes.escalation or ():

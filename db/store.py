@@ -2054,9 +2054,12 @@ class Store:
         shows it written before the move into Do. A check-in made in Plan in the second of the
         move let the action into Check with no word since Do (a newcomer's script, and every
         run under one PDCA_NOW)."""
-        entered = self.conn.execute(  # the change that moved it into Do (0: none known)
+        # The change that moved it into Do (0: none known). Not an undo: it puts back the Do
+        # the action had, with its start, and the check-ins of that second made before the
+        # undo stopped counting (a retrial's undone move to Check).
+        entered = self.conn.execute(
             "SELECT coalesce(max(id), 0) FROM events WHERE entity = 'action' AND entity_id = ?"
-            " AND id < ? AND json_extract(after, '$.phase') = 'do'"
+            " AND id < ? AND json_extract(after, '$.phase') = 'do' AND undo_of IS NULL"
             " AND (before IS NULL OR json_extract(before, '$.phase') IS NOT 'do')",
             (action_id, left_do_at if left_do_at is not None else models.ID_MAX),
         ).fetchone()[0]

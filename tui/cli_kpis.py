@@ -243,7 +243,7 @@ def _kpi_add(session: Session, name: str, as_json: bool, given: dict[str, Any]) 
     draft = validated(KpiDraft, **values)
     from pdca.db.kpi_rules import refuse_future_baseline
 
-    refuse_future_baseline(draft.baseline_from, session.today(), draft.baseline_to)
+    refuse_future_baseline(draft.baseline_from, session.clock(), draft.baseline_to)
     from pdca.tui.cli import (
         refuse_a_case_slip,
         refuse_names_a_new_file_lacks,

@@ -507,6 +507,14 @@ def test_a_word_from_before_do_opens_no_check_in_the_same_second(team, ok, cli) 
     assert refused.startswith("#1 cannot move to check: Check needs a check-in"), refused
     ok("kpi", "record", "Resolution time", "26")  # a reading after it opens Check
     assert ok("move", "1", "check").stdout.startswith("moved #1 [check] ")
+    # An undo puts back the Do it had, with its start: that reading still counts (the
+    # undo was taken for a move into Do, and it stopped counting: a retrial)
+    ok("undo", "--yes")
+    assert ok("move", "1", "check").stdout.startswith("moved #1 [check] ")
+    ok("move", "1", "plan")
+    ok("undo", "--yes")  # back in Check; and back in Do, by moving it, needs a new word
+    ok("move", "1", "do")
+    assert one_line_error(cli("move", "1", "check")).startswith("#1 cannot move to check")
 
 
 def test_a_kpi_reading_opens_check(team, ok, monkeypatch) -> None:

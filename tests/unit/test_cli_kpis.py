@@ -856,6 +856,32 @@ def test_a_baseline_period_that_has_not_started_is_refused(cli, kpi, db_path: Pa
     assert sha256(db_path) == digest
 
 
+@pytest.mark.parametrize(
+    ("zone", "now", "day"),
+    [("Pacific/Kiritimati", "2026-11-23T20:00:00Z", "today"),  # the 24th there, UTC's 23rd
+     ("Pacific/Pago_Pago", "2026-11-23T05:00:00Z", "2026-11-23")],  # the 22nd there
+)  # fmt: skip
+def test_add_and_edit_take_the_same_baseline_days_in_any_zone(
+    cli, kpi, monkeypatch: pytest.MonkeyPatch, zone: str, now: str, day: str
+) -> None:
+    """add judged "after today" by the day here and edit by UTC's: ``today`` typed in
+    Kiritimati was taken by add and refused by edit, and UTC's today the other way round
+    in Pago Pago (a retrial). Both take the later of the two days."""
+    import time
+
+    monkeypatch.setenv("TZ", zone)
+    monkeypatch.setenv("PDCA_NOW", now)
+    time.tzset()
+    try:
+        edited = cli("kpi", "edit", KPI, "--baseline-from", "2026-11-01", "--baseline-to", day)
+        added = cli("kpi", "add", "Zoned", "--unit", "h", "--baseline", "1", "--target", "2",
+                    "--baseline-from", "2026-11-01", "--baseline-to", day)  # fmt: skip
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert (edited.exit_code, added.exit_code) == (0, 0), (edited.stderr, added.stderr)
+
+
 def test_a_baseline_from_today_or_before_is_taken(ok, js, kpi) -> None:
     assert js("kpi", "edit", KPI, "--baseline-from", "2026-11-23")["baseline_from"] == "2026-11-23"
     assert js("kpi", "edit", KPI, "--baseline-from", "2026-01-01")["baseline_from"] == "2026-01-01"
