@@ -59,19 +59,48 @@ def task_problem(task: dict[str, Any]) -> str | None:
     and a lone surrogate in any text crashed the import (a hostile script's trial)."""
     description, status, tags = task.get("description"), task.get("status"), task.get("tags")
     if not isinstance(description, str):
-        return f"description: {_text(description)} is not text"
+        return f"description: {_shown(description)} is not text"
     if status is None:
         return "status: missing (pending, waiting, completed, deleted or recurring)"
     if status not in _STATUSES:
         return f"status: {_text(status)!r} is not pending, waiting, completed, deleted or recurring"
     if tags is not None and not (
-        isinstance(tags, list) and all(isinstance(tag, str) for tag in tags)
+        isinstance(tags, list) and all(isinstance(tag, str) and _a_word(tag) for tag in tags)
     ):
-        return f"tags: {json.dumps(tags)} is not a list of words"
+        return f"tags: {_shown(tags)} is not a list of words"
+    uuid = task.get("uuid")
+    if not (isinstance(uuid, str) and uuid.strip()):
+        return f"uuid: {_shown(uuid)} is no task's uuid"
+    annotations = task.get("annotations")
+    if annotations is not None and not (
+        isinstance(annotations, list)
+        and all(
+            isinstance(note, dict)
+            and isinstance(note.get("description"), str)
+            and isinstance(note.get("entry", ""), str)
+            for note in annotations
+        )
+    ):
+        return f"annotations: {_shown(annotations)} is not a list of notes with their dates"
+    for field_name in ("project", "due", "entry", "scheduled", "until", "wait", "start"):
+        value = task.get(field_name)
+        if value is not None and not isinstance(value, str):
+            return f"{field_name}: {_shown(value)} is not text"
     unwritable = _not_utf8(task)
     if unwritable:
         return f"{unwritable}: holds a lone surrogate, which no UTF-8 can hold: it is no text"
     return None
+
+
+def _shown(value: object) -> str:
+    """``value`` as JSON writes it, cut to a line's part: a list of 5 000 was said whole."""
+    written = json.dumps(value, ensure_ascii=True)
+    return written if len(written) <= 60 else written[:59] + "…"
+
+
+def _a_word(tag: str) -> bool:
+    """A tag as Taskwarrior takes one: something, and no space in it."""
+    return bool(tag) and not any(character.isspace() for character in tag)
 
 
 def _not_utf8(value: object, where: str = "") -> str | None:
@@ -167,6 +196,28 @@ def tasks_of_lines(text: str) -> list[tuple[int, Any]] | None:
             return None
         found.append((number, task))
     return found or None
+
+
+def lines_of_a_list(text: str) -> list[int] | None:
+    """The line each item of the JSON list ``text`` starts on; None when it is no list."""
+    decoder = json.JSONDecoder()
+    at = text.find("[") + 1
+    if at == 0:
+        return None
+    lines: list[int] = []
+    line, counted = 1, 0
+    while True:
+        while at < len(text) and text[at] in " \t\r\n,":
+            at += 1
+        if at >= len(text) or text[at] == "]":
+            return lines
+        line += text.count("\n", counted, at)  # counted once, onward: flat for 5 000 tasks
+        counted = at
+        lines.append(line)
+        try:
+            _, at = decoder.raw_decode(text, at)
+        except (json.JSONDecodeError, RecursionError, ValueError):
+            return None
 
 
 def _row(task: dict[str, Any]) -> dict[str, str]:

@@ -411,7 +411,12 @@ def _taskwarrior_tasks(path: Path, stream: TextIO, start: str) -> list[tuple[int
         return None
     if not all(taskwarrior_export.is_a_task(task) for task in document):
         return None
-    return [(number, task) for number, task in enumerate(document, start=1)]
+    # Each with the line it starts on: its place in the list was said as its line, and a
+    # pretty-printed export's bad task on lines 7-11 was named as "line 2" (a retrial)
+    lines = taskwarrior_export.lines_of_a_list(text)
+    if lines is None or len(lines) != len(document):
+        lines = list(range(1, len(document) + 1))
+    return list(zip(lines, document, strict=True))
 
 
 class _ReadWhole(Exception):

@@ -586,8 +586,24 @@ def test_a_taskwarrior_export_is_imported_as_its_tasks(
             "line 1: annotations.description: holds a lone surrogate",
         ),
         ('"description": "x", "tags": ["ok", "b\\ud800"]', "line 1: tags: holds a lone"),
+        ('"description": "x", "tags": ["has space"]', 'line 1: tags: ["has space"] is not'),
+        ('"description": "x", "uuid": null', "line 1: uuid: null is no task's uuid"),
+        ('"description": "x", "annotations": "no"', 'line 1: annotations: "no" is not a list'),
+        ('"description": "x", "project": {"a": 1}', 'line 1: project: {"a": 1} is not text'),
     ],
-    ids=["list", "status", "no-status", "tags", "surrogate", "annotation", "tag"],
+    ids=[
+        "list",
+        "status",
+        "no-status",
+        "tags",
+        "surrogate",
+        "annotation",
+        "tag",
+        "spaced",
+        "uuid",
+        "annotations",
+        "project",
+    ],
 )
 def test_a_task_no_taskwarrior_writes_is_named_and_nothing_added(
     store, cli, tmp_path, changed: str, said: str
@@ -1782,6 +1798,33 @@ def test_a_tool_exports_assignee_named_as_an_account_of_the_files_group_is_its_l
     )
     ok("import", str(jira))
     assert [a.owner for a in store.list_actions()] == ["ben"]
+
+
+def test_a_bad_task_of_a_pretty_printed_export_is_named_by_the_line_it_starts_on(
+    store, cli, tmp_path
+) -> None:
+    """Its place in the list was said as its line: the bad task on lines 7-11 was "line 2",
+    the good one (a retrial)."""
+    exported = tmp_path / "tw.json"
+    exported.write_text(
+        "[\n"
+        "  {\n"
+        '    "uuid": "1a2b3c4d-0000-4000-8000-000000000001",\n'
+        '    "status": "pending",\n'
+        '    "description": "Fine"\n'
+        "  },\n"
+        "  {\n"
+        '    "uuid": "1a2b3c4d-0000-4000-8000-000000000002",\n'
+        '    "status": "weird",\n'
+        '    "description": "Odd"\n'
+        "  }\n"
+        "]\n"
+    )
+    result = cli("import", str(exported))
+    assert result.exit_code == 1 and "tw.json' line 7: status: 'weird'" in result.stderr, (
+        result.stderr
+    )
+    assert store.list_actions() == []
 
 
 def test_a_tool_exports_assignee_that_is_a_login_in_other_capitals_is_that_login(
