@@ -15,7 +15,6 @@ from datetime import date, timedelta
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import HorizontalGroup
 from textual.widgets import Button, Footer, Input, Label, TextArea
 
 from pdca.db.dates import parse_date
@@ -24,7 +23,7 @@ from pdca.db.models import PRIORITIES, ActionDraft, priority_of, validated
 from pdca.db.plain import shown_value
 from pdca.db.recurrence_rules import EXPECTED as RULE_EXPECTED
 from pdca.db.recurrence_rules import parse as parse_rule
-from pdca.screens.dialogs.base import FormDialog
+from pdca.screens.dialogs.base import DialogButtons, FormDialog
 from pdca.widgets.forms import (
     REPEAT_EXAMPLES,
     FormRow,
@@ -277,7 +276,7 @@ class ActionFormModal(FormDialog[ActionFormResult | None]):
             yield FormRow("KPI", kpi, id="row-kpi")
             notes = LiteralTextArea(start.notes, soft_wrap=True, compact=True, id="notes")
             yield FormRow("Notes", notes, id="row-notes")
-            with HorizontalGroup(classes="dialog--buttons"):
+            with DialogButtons():
                 yield Button("Save", variant="primary", id="save", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
         yield Footer()

@@ -6,13 +6,14 @@ to the dialogs only; each dialog adds its own rules scoped by its own class.
 
 from __future__ import annotations
 
+import sys
 import time
 from typing import TypeVar
 
 from textual import events, on
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import HorizontalGroup, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, TextArea
 
@@ -30,6 +31,19 @@ THE_APPS_KEYS = [
     Binding("q", "app.quit", "Quit", show=False, id="app-quit"),
     *view_bindings("leave_for"),
 ]
+
+
+class DialogButtons(HorizontalGroup):
+    """A dialog's Save and Cancel, docked at the foot of its frame, and last in its tab
+    order. Textual orders focus by place, and a docked row's place is the frame's foot as
+    scrolled: at 40x12 tab went from Priority to Save and Cancel, then back up to the fields
+    under them, and the text typed there went nowhere to be seen (a retrial)."""
+
+    DEFAULT_CLASSES = "dialog--buttons"
+
+    @property
+    def _focus_sort_key(self) -> tuple[int, int]:
+        return (sys.maxsize, 0)
 
 
 class Dialog(ModalScreen[ResultT]):

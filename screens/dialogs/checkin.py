@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import HorizontalGroup
 from textual.content import Content
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet
 
 from pdca.db.errors import InvalidInput
 from pdca.db.models import CHECKIN_STATUSES, Action, CheckinDraft, CheckinStatus, validated
-from pdca.screens.dialogs.base import FormDialog
+from pdca.screens.dialogs.base import DialogButtons, FormDialog
 from pdca.widgets.forms import FormRow
 from pdca.widgets.literal_fields import LiteralInput
 from pdca.widgets.marked_radio import MarkedRadioButton
@@ -125,7 +124,7 @@ class CheckinModal(FormDialog[CheckinResult | None]):
                 for key, status in zip(keys, CHECKIN_STATUSES, strict=True)
             )
             yield Label(f"tab to the status, then {said}", classes="dialog--muted")
-            with HorizontalGroup(classes="dialog--buttons"):
+            with DialogButtons():
                 yield Button("Save", variant="primary", id="save", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
         yield Footer()

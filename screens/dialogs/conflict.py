@@ -9,10 +9,10 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, HorizontalGroup
+from textual.containers import Grid
 from textual.widgets import Button, Footer, Label
 
-from pdca.screens.dialogs.base import Dialog
+from pdca.screens.dialogs.base import Dialog, DialogButtons
 from pdca.widgets.text import literal, plain
 from pdca.widgets.when import short_time
 
@@ -191,7 +191,7 @@ class ConflictModal(Dialog[str | None]):
                     id="conflict-both",
                     markup=False,
                 )
-            with HorizontalGroup(classes="dialog--buttons"):
+            with DialogButtons():
                 yield Button("Keep theirs (t)", id="theirs", compact=True)
                 yield Button("Write mine (m)", id="mine", variant="warning", compact=True)
                 yield Button("Edit again (e)", id="edit", variant="primary", compact=True)

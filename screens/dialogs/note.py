@@ -8,11 +8,10 @@ from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import HorizontalGroup
 from textual.widgets import Button, Footer, Input, Label
 
 from pdca.db.errors import InvalidInput
-from pdca.screens.dialogs.base import FormDialog
+from pdca.screens.dialogs.base import DialogButtons, FormDialog
 from pdca.widgets.forms import FormRow
 from pdca.widgets.literal_fields import LiteralInput
 from pdca.widgets.text import plain
@@ -68,7 +67,7 @@ class NoteModal(FormDialog[str | None]):
             )
             if self.hint:
                 yield Label(self.hint, classes="dialog--muted")
-            with HorizontalGroup(classes="dialog--buttons"):
+            with DialogButtons():
                 yield Button(self.save_label, variant="primary", id="save", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
         yield Footer()

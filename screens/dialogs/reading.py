@@ -11,14 +11,13 @@ from datetime import datetime
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import HorizontalGroup
 from textual.widgets import Button, Footer, Input, Label
 
 from pdca.db.clock import typed_moment
 from pdca.db.errors import InvalidInput
 from pdca.db.kpi_rules import refuse_future_reading
 from pdca.db.models import NOTES_MAX, Kpi, _at_most, parse_number, shown_number
-from pdca.screens.dialogs.base import FormDialog
+from pdca.screens.dialogs.base import DialogButtons, FormDialog
 from pdca.widgets.forms import FormRow
 from pdca.widgets.literal_fields import LiteralInput
 from pdca.widgets.text import plain
@@ -81,7 +80,7 @@ class ReadingModal(FormDialog[ReadingEntry | None]):
                     LiteralInput(text, placeholder=placeholder, id=name, compact=True),
                     id=f"row-{name}",
                 )
-            with HorizontalGroup(classes="dialog--buttons"):
+            with DialogButtons():
                 yield Button("Record", variant="primary", id="save", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
         yield Footer()

@@ -1163,6 +1163,14 @@ async def test_each_field_tabbed_to_is_in_sight_above_save_and_cancel() -> None:
         field = form.focused
         assert field is not None and field.id == "every"
         assert field.region.bottom <= buttons.region.y, (field.region, buttons.region)
+        # Save and Cancel last, wherever the frame is scrolled: Textual orders focus by place,
+        # and at 40x12 tab went from Priority to Save (a retrial)
+        order = []
+        for _ in range(6):
+            await pilot.press("tab")
+            await pilot.pause()
+            order.append(form.focused.id if form.focused is not None else None)
+        assert order == ["priority", "initiative", "kpi", "notes", "save", "cancel"], order
 
 
 async def test_notes_wrap_again_when_the_terminal_narrows() -> None:
