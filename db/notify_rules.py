@@ -341,8 +341,9 @@ def stale_notice(
     if told_since is None:
         told_since = stale_told_since(today, cadence_days)
     # In whole days, true on every clock: "since 2026-11-16", the runner's day, was the day
-    # before the owner's check-in in Berlin (a trial). A time typed in by hand that is no
-    # time at all, as it stands.
+    # before the owner's check-in in Berlin (a trial). "At least": the owner's list counts
+    # calendar days, and read "22d" beside "in the 21 days since it was added" (a quarter's
+    # walk). A time typed in by hand that is no time at all, as it stands.
     try:
         days: int | None = (now - stored_moment(action.last_sign)).days
     except (ValueError, TypeError, OverflowError):
@@ -350,9 +351,9 @@ def stale_notice(
     if days is None:
         since = f"since {action.last_sign} "
     elif action.never_checked_in:
-        since = f"in the {days} days since it was added "
+        since = f"since it was added, at least {days} days ago "
     else:
-        since = f"for {days} days "
+        since = f"for at least {days} days "
     return Notice(
         f"stale:#{action.id}:told-{today.isoformat()}",
         action.owner,

@@ -96,10 +96,13 @@ def test_a_stale_notice_says_never_checked_in_as_such() -> None:
     """ "no check-in since 2027-02-08" was the day it was added: it never had one (a tester)."""
     old = _action(last_sign="2026-11-01T09:00:00Z")
     days = (NOW - datetime(2026, 11, 1, 9, tzinfo=UTC)).days
-    assert f"has had no check-in for {days} days (the" in nr.stale_notice(old, NOW, TODAY, 7).text
+    assert (
+        f"has had no check-in for at least {days} days (the"
+        in nr.stale_notice(old, NOW, TODAY, 7).text
+    )
     new = replace(old, never_checked_in=True)
     said = nr.stale_notice(new, NOW, TODAY, 7).text
-    assert f"has had no check-in in the {days} days since it was added (the" in said
+    assert f"has had no check-in since it was added, at least {days} days ago (the" in said
 
 
 @pytest.mark.parametrize("zone", ["Asia/Kolkata", "Europe/Berlin", "UTC", "Pacific/Kiritimati"])
@@ -118,7 +121,7 @@ def test_a_stale_notice_is_stale_on_every_clock(monkeypatch: pytest.MonkeyPatch,
         assert nr.stale_notice(checked, eight_days, eight_days.astimezone().date(), 7) is None
         later = eight_days + timedelta(hours=1)
         notice = nr.stale_notice(checked, later, later.astimezone().date(), 7)
-        assert notice is not None and "has had no check-in for 8 days (the" in notice.text
+        assert notice is not None and "has had no check-in for at least 8 days (the" in notice.text
         # over the night the clocks go back: eight days of 24 hours are seven local days and
         # 23 hours in Berlin, not stale there yet (a reviewer)
         autumn = _action(last_sign="2026-10-17T22:30:00Z")
@@ -140,7 +143,9 @@ def test_a_stale_notice_of_a_time_typed_in_by_hand() -> None:
     """A time without its zone (a file edited by hand) is UTC, as every stored time; text
     that is no time is said as it stands: "for 2026-11-01T09:00:00 days" (a reviewer)."""
     bare = _action(last_sign="2026-11-01T09:00:00")
-    assert "has had no check-in for 39 days (the" in nr.stale_notice(bare, NOW, TODAY, 7).text
+    assert (
+        "has had no check-in for at least 39 days (the" in nr.stale_notice(bare, NOW, TODAY, 7).text
+    )
     odd = _action(last_sign="2026-11-01 sometime")
     assert (
         "has had no check-in since 2026-11-01 sometime (the"
