@@ -516,24 +516,29 @@ def test_a_write_whose_output_fails_says_the_change_was_saved(
     # With Python's streams buffered, as a shell starts it (no PYTHONUNBUFFERED), the line
     # left in stderr's buffer failed again as Python ended: exit 120 after the save (a
     # tester's cron, `>> log 2>&1` on a full disk); and 120 for bad input, where 1 is said.
-    buffered = {k: v for k, v in {**os.environ, **env}.items() if k != "PYTHONUNBUFFERED"}
     saved = _state(team)
     for args, status in (
         (["add", "both streams full"], 0),
         (["list"], 1),
         (["add", ""], 1),
     ):
-        with open("/dev/full", "w") as full:
-            both = subprocess.run(
-                [sys.executable, "-m", "pdca.tui", *args],
-                stdout=full,
-                stderr=full,
-                env=buffered,
-                cwd=REPO,
-                timeout=60,
-            )
-        assert both.returncode == status, args
+        assert _both_streams_full(args, env).returncode == status, args
     assert _state(team)[1] == saved[1] + 1  # the add, alone
+
+
+def _both_streams_full(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    """``args`` run with stdout and stderr on a full device, its streams buffered as a shell
+    starts Python (no PYTHONUNBUFFERED)."""
+    buffered = {k: v for k, v in {**os.environ, **env}.items() if k != "PYTHONUNBUFFERED"}
+    with open("/dev/full", "w") as full:
+        return subprocess.run(
+            [sys.executable, "-m", "pdca.tui", *args],
+            stdout=full,
+            stderr=full,
+            env=buffered,
+            cwd=REPO,
+            timeout=60,
+        )
 
 
 @pytest.mark.parametrize("made", ["backup", "export"])
@@ -548,19 +553,9 @@ def test_a_file_made_whose_output_fails_exits_0_saying_so(
     assert result.returncode == 0 and target.stat().st_size > 0
     if made == "backup":  # an export says what it wrote on stderr, which has room here
         _one_line(result.stderr, "made the file, but its output could not be written: No space")
-    buffered = {k: v for k, v in {**os.environ, **env}.items() if k != "PYTHONUNBUFFERED"}
     again = tmp_path / f"{made}.again"
     args = ["backup", str(again)] if made == "backup" else ["export", "--out", str(again)]
-    with open("/dev/full", "w") as full:
-        both = subprocess.run(
-            [sys.executable, "-m", "pdca.tui", *args],
-            stdout=full,
-            stderr=full,
-            env=buffered,
-            cwd=REPO,
-            timeout=60,
-        )
-    assert both.returncode == 0 and again.stat().st_size > 0
+    assert _both_streams_full(args, env).returncode == 0 and again.stat().st_size > 0
 
 
 @pytest.mark.parametrize(
