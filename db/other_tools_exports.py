@@ -162,6 +162,12 @@ class OtherToolsExport:
             values["owner"] = ""
             return None
         logins = self.people_named.get(owner.casefold(), set())
+        if not logins and owner and owner not in self.logins:
+            from pdca.db.access import a_persons_account
+
+            lower = owner.lower()  # an account here in other capitals: Carl, outside the group
+            if lower != owner and a_persons_account(lower) and not a_persons_account(owner):
+                logins = {lower}  # refused the whole import as a case slip (a reviewer)
         if not owner or (LOGIN.fullmatch(owner) and (owner in self.logins or not logins)):
             return None  # a login here, or one as a hand-made file has it ("Heidi": a name)
         if len(logins) == 1:

@@ -2056,11 +2056,14 @@ class Store:
         run under one PDCA_NOW)."""
         # The change that moved it into Do (0: none known). Not an undo: it puts back the Do
         # the action had, with its start, and the check-ins of that second made before the
-        # undo stopped counting (a retrial's undone move to Check).
+        # undo stopped counting (a retrial's undone move to Check); nor a move undone since
+        # (a reviewer's move to Plan and back, both undone), as the stays read them.
         entered = self.conn.execute(
-            "SELECT coalesce(max(id), 0) FROM events WHERE entity = 'action' AND entity_id = ?"
-            " AND id < ? AND json_extract(after, '$.phase') = 'do' AND undo_of IS NULL"
-            " AND (before IS NULL OR json_extract(before, '$.phase') IS NOT 'do')",
+            "SELECT coalesce(max(e.id), 0) FROM events e WHERE e.entity = 'action'"
+            " AND e.entity_id = ? AND e.id < ? AND json_extract(e.after, '$.phase') = 'do'"
+            " AND e.undo_of IS NULL"
+            " AND (e.before IS NULL OR json_extract(e.before, '$.phase') IS NOT 'do')"
+            " AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undo_of = e.tx)",
             (action_id, left_do_at if left_do_at is not None else models.ID_MAX),
         ).fetchone()[0]
         made_before = (  # written before that change, by the log (a row with no log counts)

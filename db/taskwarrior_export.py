@@ -62,8 +62,8 @@ def task_problem(task: dict[str, Any]) -> str | None:
         return f"description: {_shown(description)} is not text"
     if status is None:
         return "status: missing (pending, waiting, completed, deleted or recurring)"
-    if status not in _STATUSES:
-        return f"status: {_text(status)!r} is not pending, waiting, completed, deleted or recurring"
+    if not isinstance(status, str) or status not in _STATUSES:
+        return f"status: {_shown(status)} is not pending, waiting, completed, deleted or recurring"
     if tags is not None and not (
         isinstance(tags, list) and all(isinstance(tag, str) and _a_word(tag) for tag in tags)
     ):

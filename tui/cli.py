@@ -747,9 +747,9 @@ class PdcaGroup(SubGroup):
                 # make it twice (a tester's `add ... > /dev/full` added the action, and exit 1
                 # read as nothing written). Said, and 0, as a stop after the save is; a backup
                 # or an --out file made, the same (a retrial's backup said "nothing written").
-                done = "the change was saved, but its" if changed else "made the file, but its"
+                done = "the change was saved" if changed else "done"
                 _say(
-                    f"pdca: {done} output could not be written: {error.strerror}"
+                    f"pdca: {done}, but its output could not be written: {error.strerror}"
                 )  # stderr gone too (a dropped SSH session): the 0 alone tells
                 sys.exit(0)
             _fail(f"could not write the output: {error.strerror}")

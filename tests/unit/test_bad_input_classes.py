@@ -552,7 +552,7 @@ def test_a_file_made_whose_output_fails_exits_0_saying_so(
     result = _on_a_full_device(args, env)
     assert result.returncode == 0 and target.stat().st_size > 0
     if made == "backup":  # an export says what it wrote on stderr, which has room here
-        _one_line(result.stderr, "made the file, but its output could not be written: No space")
+        _one_line(result.stderr, "done, but its output could not be written: No space")
     again = tmp_path / f"{made}.again"
     args = ["backup", str(again)] if made == "backup" else ["export", "--out", str(again)]
     assert _both_streams_full(args, env).returncode == 0 and again.stat().st_size > 0

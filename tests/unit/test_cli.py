@@ -515,6 +515,12 @@ def test_a_word_from_before_do_opens_no_check_in_the_same_second(team, ok, cli) 
     ok("undo", "--yes")  # back in Check; and back in Do, by moving it, needs a new word
     ok("move", "1", "do")
     assert one_line_error(cli("move", "1", "check")).startswith("#1 cannot move to check")
+    ok("checkin", "1", "Rota in use")  # in Do: counts, though a move undone comes after it
+    ok("move", "1", "plan")
+    ok("move", "1", "do")
+    ok("undo", "--yes")
+    ok("undo", "--yes")  # both undone: back in the Do this check-in was made in (a reviewer)
+    assert ok("move", "1", "check").stdout.startswith("moved #1 [check] ")
 
 
 def test_a_kpi_reading_opens_check(team, ok, monkeypatch) -> None:

@@ -577,7 +577,8 @@ def test_a_taskwarrior_export_is_imported_as_its_tasks(
     ("changed", "said"),
     [
         ('"description": ["x"]', 'line 1: description: ["x"] is not text'),
-        ('"description": "x", "status": "weird"', "line 1: status: 'weird' is not pending,"),
+        ('"description": "x", "status": "weird"', 'line 1: status: "weird" is not pending,'),
+        ('"description": "x", "status": ["pending"]', 'line 1: status: ["pending"] is not'),
         ('"description": "x", "status": null', "line 1: status: missing (pending, waiting,"),
         ('"description": "x", "tags": "notalist"', 'line 1: tags: "notalist" is not a list'),
         ('"description": "x\\ud800y"', "line 1: description: holds a lone surrogate"),
@@ -594,6 +595,7 @@ def test_a_taskwarrior_export_is_imported_as_its_tasks(
     ids=[
         "list",
         "status",
+        "status-list",
         "no-status",
         "tags",
         "surrogate",
@@ -1821,7 +1823,7 @@ def test_a_bad_task_of_a_pretty_printed_export_is_named_by_the_line_it_starts_on
         "]\n"
     )
     result = cli("import", str(exported))
-    assert result.exit_code == 1 and "tw.json' line 7: status: 'weird'" in result.stderr, (
+    assert result.exit_code == 1 and 'tw.json\' line 7: status: "weird"' in result.stderr, (
         result.stderr
     )
     assert store.list_actions() == []
@@ -1835,6 +1837,16 @@ def test_a_tool_exports_assignee_that_is_a_login_in_other_capitals_is_that_login
     hers; a hand-made CSV's owner column holds logins, and is refused so still."""
     from pdca.db import access
 
+    import pwd
+
+    real = pwd.getpwnam
+
+    def accounts(login: str) -> pwd.struct_passwd:  # carl: an account here, not in the group
+        if login != "carl":
+            return real(login)
+        return pwd.struct_passwd((login, "x", 1043, 1043, "", "/home/carl", "/bin/sh"))
+
+    monkeypatch.setattr(pwd, "getpwnam", accounts)
     monkeypatch.setattr(access, "team_accounts", lambda path: {"ben"})
     monkeypatch.setattr(access, "full_names", lambda logins: {})
     ok("add", "Hers", "--owner", "ann")
@@ -1842,10 +1854,11 @@ def test_a_tool_exports_assignee_that_is_a_login_in_other_capitals_is_that_login
     jira.write_text(
         "Summary,Issue key,Issue id,Issue Type,Status,Assignee\n"
         "Rota,OPS-1,1,Task,To Do,Ann\nRunbook,OPS-2,2,Task,To Do,BEN\n"
+        "Audit,OPS-3,3,Task,To Do,Carl\n"
     )
     ok("import", str(jira))
     assert sorted((a.title, a.owner) for a in store.list_actions()) == [
-        ("Hers", "ann"), ("Rota", "ann"), ("Runbook", "ben"),
+        ("Audit", "carl"), ("Hers", "ann"), ("Rota", "ann"), ("Runbook", "ben"),
     ]  # fmt: skip
     hand = tmp_path / "hand.csv"
     hand.write_text("title,owner\nMine,Ann\n")
