@@ -1835,9 +1835,9 @@ def test_a_tool_exports_assignee_that_is_a_login_in_other_capitals_is_that_login
     """Jira writes a name: ``Ann`` for ann, whose full name neither the file nor the account
     holds, refused the whole import as a login differing in case (a newcomer's move). It is
     hers; a hand-made CSV's owner column holds logins, and is refused so still."""
-    from pdca.db import access
-
     import pwd
+
+    from pdca.db import access
 
     real = pwd.getpwnam
 
