@@ -264,9 +264,7 @@ def what_to_ask(path: Path, needs: str) -> str:
         # Added to the group after this session began: "ask to be added to group team" sent
         # a member who was to the admin again (a newcomer's setup); the group is read at login.
         name = group_name(info.st_gid)
-        again = (
-            f"you are in group {name}, but this session is not yet: log in again (or newgrp {name})"
-        )
+        again = f"you are in group {name}, but this session is not yet{LOG_IN_AGAIN} {name})"
         return f"{again}; and ask {grant}" if not group_may else again
     if not in_group and not group_may:
         return f"ask {join}, and {grant}"
@@ -275,6 +273,9 @@ def what_to_ask(path: Path, needs: str) -> str:
     if not group_may:
         return f"ask {grant}"
     return "ask the team's admin"
+
+
+LOG_IN_AGAIN = ": log in again (or newgrp"
 
 
 def joined_since_login(gid: int) -> bool:
@@ -302,10 +303,17 @@ def write_advice(path: Path) -> str:
     """
     folder = path.parent
     folder_ok = not folder.exists() or os.access(folder, os.W_OK | os.X_OK)
-    folder_said = f"SQLite writes beside it in {folder}: {what_to_ask(folder, 'write')}"
+    folder_advice = what_to_ask(folder, "write")
+    folder_said = f"SQLite writes beside it in {folder}: {folder_advice}"
     if not os.access(path, os.W_OK) or not folder.exists():
         said = what_to_ask(path, "write")
-        return said if folder_ok else f"{said}; and {folder_said}"
+        if folder_ok:
+            return said
+        # "log in again" once: the file and its folder, of one group, said it twice (a retrial)
+        again, _, more = folder_advice.partition("; and ")
+        if LOG_IN_AGAIN in again and said.partition("; and ")[0] == again:
+            return f"{said}; and SQLite writes beside it in {folder}: {more}" if more else said
+        return f"{said}; and {folder_said}"
     if not folder_ok:
         return folder_said
     return "ask the team's admin"

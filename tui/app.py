@@ -864,9 +864,9 @@ class PdcaApp(App[None]):
 
     def remember_theme(self, theme: Theme) -> None:
         self.settings = replace(self.settings, theme=theme.name)
-        self._save_settings()
+        self._save_settings("theme")
 
-    def _save_settings(self) -> None:
+    def _save_settings(self, only: str) -> None:
         if self.settings_file is None:
             # HOME=/nonexistent (a service account's): z and a theme went unremembered
             # without a word, where a read-only folder said so (a trial)
@@ -887,7 +887,7 @@ class PdcaApp(App[None]):
                 severity="warning",
                 markup=False,
             )
-        failed = save_settings(self.settings_file, self.settings)
+        failed = save_settings(self.settings_file, self.settings, only)
         if failed is not None:
             self._say_unsaved(failed)
 
@@ -906,7 +906,7 @@ class PdcaApp(App[None]):
 
     def remember_compact(self, compact: bool) -> None:
         self.settings = replace(self.settings, compact_cards=compact)
-        self._save_settings()
+        self._save_settings("compact_cards")
 
     # ------------------------------------------------------------------ others' changes
 

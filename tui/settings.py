@@ -107,12 +107,15 @@ def load_settings(path: Path) -> Settings:
     return settings
 
 
-def save_settings(path: Path, settings: Settings) -> str | None:
+def save_settings(path: Path, settings: Settings, only: str | None = None) -> str | None:
     """Remember the settings pdca changes itself (the theme), keeping the rest of the file as
     the person wrote it: their ``[keys]`` table, comments and order. Failure is not fatal:
     it is returned in words (None when saved, or nothing to save), for the app to say once.
     A file pdca could not use (``settings.problem``) is never rewritten: the person's other
-    values are in it, and mending it is theirs."""
+    values are in it, and mending it is theirs. ``only``: the one setting just changed
+    (``theme`` or ``compact_cards``), the others' lines left as the file has them now: a
+    second board's z wrote back the theme it had read at start, over the one just picked in
+    the first (a trial)."""
     if settings.problem is not None:
         return None
     # Through a link to the file (a dotfiles folder's): replaced, the link became a file of
@@ -120,26 +123,32 @@ def save_settings(path: Path, settings: Settings) -> str | None:
     path = Path(os.path.realpath(path))
     try:
         if not stat.S_ISREG(path.stat().st_mode):
-            return None  # not a file pdca may replace (load_settings said so)
+            # not a file pdca may replace; made so while the board was open, said (a trial)
+            return f"{path}: not a plain file now"
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         text = ""
-    except (OSError, UnicodeDecodeError):
-        return None  # a file pdca cannot read is not one it may replace
+    except (OSError, UnicodeDecodeError) as error:
+        # a file pdca cannot read is not one it may replace: said (chmod 000 while the board
+        # was open went without a word, a trial)
+        why = error.strerror if isinstance(error, OSError) else "not UTF-8"
+        return f"{path}: cannot be read now ({why})"
     parsed = _value_of(text)
     if parsed is None:  # edited while pdca ran, and no TOML now: not "its theme line"
         return f"{path}: not TOML now; mend it to keep this"
     held = parsed
-    if held.get("theme", DEFAULT_THEME) == settings.theme and held.get(
-        "compact_cards", False
-    ) is bool(settings.compact_cards):
+    theme_too = only in (None, "theme") and held.get("theme", DEFAULT_THEME) != settings.theme
+    compact_too = only in (None, "compact_cards") and held.get("compact_cards", False) is not bool(
+        settings.compact_cards
+    )
+    if not theme_too and not compact_too:
         return None  # as the file says already: left as it is (a quit rewrote it every time)
     # Each line written only when it says something: z wrote the default theme too, which
     # the person never chose, pinned for good (a new user).
     updated: str | None = text
-    if updated is not None and ("theme" in held or settings.theme != DEFAULT_THEME):
-        updated = with_top_level(updated, "theme", settings.theme)
-    if updated is not None and (settings.compact_cards or "compact_cards" in held):
+    if theme_too and ("theme" in held or settings.theme != DEFAULT_THEME):
+        updated = with_top_level(text, "theme", settings.theme)
+    if updated is not None and compact_too and (settings.compact_cards or "compact_cards" in held):
         updated = with_top_level(updated, "compact_cards", settings.compact_cards)
     if updated is None:
         # Its line could not be set (a multi-line string holding a "theme =" line): left for
@@ -150,7 +159,9 @@ def save_settings(path: Path, settings: Settings) -> str | None:
     if why is not None:
         # root run with ann's HOME replaced her settings with a file of root's (a tester)
         return f"{path}: {why}, not yours alone (HOME or XDG_CONFIG_HOME names it)"
-    temporary = path.with_suffix(".tmp")
+    # Its own name: two boards saving at once wrote one settings.tmp, and the second's rename
+    # found it gone ("No such file or directory", a trial)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         make_personal_folder(path.parent)
         temporary.write_text(text, encoding="utf-8")

@@ -200,7 +200,39 @@ def test_a_settings_path_that_is_no_file_is_said_and_never_read(tmp_path: Path) 
     os.mkfifo(fifo)
     found = load_settings(fifo)
     assert found.problem == f"{fifo}: not a file; using the defaults"
-    assert save_settings(fifo, Settings(compact_cards=True)) is None  # not opened either
+    # not opened either; made so while the board was open, said (it went without a word)
+    assert save_settings(fifo, Settings(compact_cards=True)) == f"{fifo}: not a plain file now"
+
+
+def test_a_setting_saved_leaves_the_others_as_the_file_has_them_now(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two boards of one person: the second's z wrote back the theme it had read at start,
+    over the one just picked in the first, without a word (a trial); a hand edit made while
+    a board was open went the same way."""
+    from dataclasses import replace
+
+    from pdca.tui.settings import save_settings
+
+    path = tmp_path / "settings.toml"
+    second = _load(tmp_path, 'theme = "nord"  # nice\n[keys]\n')  # read at its start
+    path.write_text('theme = "dracula"  # nice\n[keys]\n', encoding="utf-8")  # the first's pick
+    assert save_settings(path, replace(second, compact_cards=True), "compact_cards") is None
+    text = path.read_text(encoding="utf-8")
+    assert text == 'theme = "dracula"  # nice\ncompact_cards = true\n[keys]\n', text
+    assert save_settings(path, replace(second, theme="gruvbox"), "theme") is None
+    text = path.read_text(encoding="utf-8")
+    assert text == 'theme = "gruvbox"  # nice\ncompact_cards = true\n[keys]\n', text
+    assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))
+
+    def refused(self: Path, *args: object, **kwargs: object) -> str:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    # chmod 000 since the board opened it (as root here, which reads it all the same):
+    # said, where the choice went unremembered without a word (a trial)
+    monkeypatch.setattr(Path, "read_text", refused)
+    said = save_settings(path, replace(second, theme="nord"), "theme")
+    assert said == f"{path}: cannot be read now (Permission denied)"
 
 
 def test_a_line_that_cannot_be_set_is_said_not_taken_for_saved(tmp_path: Path) -> None:
