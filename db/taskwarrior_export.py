@@ -23,6 +23,7 @@ line without the list. A row's line is its task's line in the file, as Taskwarri
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -48,6 +49,16 @@ def is_a_task(value: object) -> bool:
     return isinstance(value, dict) and {"uuid", "description"} <= value.keys()
 
 
+# A task's times, as Taskwarrior writes them (20261204T230000Z), and its uuids
+_MOMENTS = ("due", "entry", "scheduled", "until", "wait", "start", "end", "modified")
+_MOMENT = re.compile(r"\d{8}T\d{6}Z")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def _a_moment(value: object) -> bool:
+    return isinstance(value, str) and _MOMENT.fullmatch(value) is not None
+
+
 # Every status a Taskwarrior writes (waiting: before 2.6): any other is no export's
 _STATUSES = frozenset(("pending", "waiting", "completed", "deleted", "recurring"))
 
@@ -69,7 +80,7 @@ def task_problem(task: dict[str, Any]) -> str | None:
     ):
         return f"tags: {_shown(tags)} is not a list of words"
     uuid = task.get("uuid")
-    if not (isinstance(uuid, str) and uuid.strip()):
+    if not (isinstance(uuid, str) and _UUID.fullmatch(uuid)):
         return f"uuid: {_shown(uuid)} is no task's uuid"
     annotations = task.get("annotations")
     if annotations is not None and not (
@@ -77,15 +88,24 @@ def task_problem(task: dict[str, Any]) -> str | None:
         and all(
             isinstance(note, dict)
             and isinstance(note.get("description"), str)
-            and isinstance(note.get("entry", ""), str)
+            and _a_moment(note.get("entry"))
             for note in annotations
         )
     ):
         return f"annotations: {_shown(annotations)} is not a list of notes with their dates"
-    for field_name in ("project", "due", "entry", "scheduled", "until", "wait", "start"):
+    project = task.get("project")
+    if project is not None and not isinstance(project, str):
+        return f"project: {_shown(project)} is not text"
+    for field_name in _MOMENTS:  # as Taskwarrior writes them: "tomorrow" came in as a date
         value = task.get(field_name)
-        if value is not None and not isinstance(value, str):
-            return f"{field_name}: {_shown(value)} is not text"
+        if value is not None and not _a_moment(value):
+            return f"{field_name}: {_shown(value)} is not a time as Taskwarrior writes it"
+    depends = task.get("depends")
+    wanted = depends.split(",") if isinstance(depends, str) else depends
+    if depends is not None and not (
+        isinstance(wanted, list) and all(isinstance(d, str) and _UUID.fullmatch(d) for d in wanted)
+    ):
+        return f"depends: {_shown(depends)} is not a list of tasks' uuids"
     unwritable = _not_utf8(task)
     if unwritable:
         return f"{unwritable}: holds a lone surrogate, which no UTF-8 can hold: it is no text"

@@ -1006,6 +1006,7 @@ def _people_by_name(store: Store) -> dict[str, set[str]]:
     from pdca.db.access import full_names, team_accounts
 
     people = [(person.login, person.name) for person in store.list_people()]
+    people.append((store.actor, ""))  # the one importing: ALICE refused the whole import
     logins = team_accounts(store.path)
     names = full_names(logins)
     accounts = [(login, names.get(login, "")) for login in logins]

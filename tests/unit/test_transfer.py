@@ -583,7 +583,8 @@ def test_a_taskwarrior_export_is_imported_as_its_tasks(
         ('"description": "x", "tags": "notalist"', 'line 1: tags: "notalist" is not a list'),
         ('"description": "x\\ud800y"', "line 1: description: holds a lone surrogate"),
         (
-            '"description": "x", "annotations": [{"description": "a\\udc00"}]',
+            '"description": "x", "annotations":'
+            ' [{"entry": "20261201T090000Z", "description": "a\\udc00"}]',
             "line 1: annotations.description: holds a lone surrogate",
         ),
         ('"description": "x", "tags": ["ok", "b\\ud800"]', "line 1: tags: holds a lone"),
@@ -591,6 +592,10 @@ def test_a_taskwarrior_export_is_imported_as_its_tasks(
         ('"description": "x", "uuid": null', "line 1: uuid: null is no task's uuid"),
         ('"description": "x", "annotations": "no"', 'line 1: annotations: "no" is not a list'),
         ('"description": "x", "project": {"a": 1}', 'line 1: project: {"a": 1} is not text'),
+        ('"description": "x", "due": "tomorrow"', 'line 1: due: "tomorrow" is not a time as'),
+        ('"description": "x", "annotations": [{"description": "y"}]', "line 1: annotations: [{"),
+        ('"description": "x", "uuid": "not-a-uuid"', 'line 1: uuid: "not-a-uuid" is no task'),
+        ('"description": "x", "depends": "abc"', 'line 1: depends: "abc" is not a list of'),
     ],
     ids=[
         "list",
@@ -605,6 +610,10 @@ def test_a_taskwarrior_export_is_imported_as_its_tasks(
         "uuid",
         "annotations",
         "project",
+        "due-word",
+        "undated-note",
+        "uuid-form",
+        "depends",
     ],
 )
 def test_a_task_no_taskwarrior_writes_is_named_and_nothing_added(
@@ -1854,11 +1863,12 @@ def test_a_tool_exports_assignee_that_is_a_login_in_other_capitals_is_that_login
     jira.write_text(
         "Summary,Issue key,Issue id,Issue Type,Status,Assignee\n"
         "Rota,OPS-1,1,Task,To Do,Ann\nRunbook,OPS-2,2,Task,To Do,BEN\n"
-        "Audit,OPS-3,3,Task,To Do,Carl\n"
+        "Audit,OPS-3,3,Task,To Do,Carl\nMine,OPS-4,4,Task,To Do,ALICE\n"
     )
-    ok("import", str(jira))
+    ok("import", str(jira))  # ALICE: the one importing, not yet one of the file's people
     assert sorted((a.title, a.owner) for a in store.list_actions()) == [
-        ("Audit", "carl"), ("Hers", "ann"), ("Rota", "ann"), ("Runbook", "ben"),
+        ("Audit", "carl"), ("Hers", "ann"), ("Mine", "alice"), ("Rota", "ann"),
+        ("Runbook", "ben"),
     ]  # fmt: skip
     hand = tmp_path / "hand.csv"
     hand.write_text("title,owner\nMine,Ann\n")
