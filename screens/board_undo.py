@@ -43,13 +43,17 @@ async def undo_flow(board: BoardScreen) -> None:
         )
     except UndoAsked as ask:
         board.undo_asked = (ask.tx, time.monotonic())
+        # The person's own undo key: "u again" after undo moved to U, and u did nothing (a
+        # keymap trial)
+        named = getattr(board.app, "key_named", lambda _id, default: default)
+        again = f"{named('board-undo', 'u')} again"
         if ask.undone_elsewhere is not None:
             # Its own newer change was undone elsewhere (pdca undo): the next one back was
             # taken without a word, and both edits were gone (one person in two places)
             # Each with its time: two check-ins on one card read the same (a retrial)
             undone_at = f" ({short_time(ask.undone_at)})" if ask.undone_at else ""
             board.notify(
-                f"u again to undo “{literal(ask.named())}” ({short_time(ask.at)}): your newer"
+                f"{again} to undo “{literal(ask.named())}” ({short_time(ask.at)}): your newer"
                 f" change here, “{literal(ask.undone_elsewhere)}”{undone_at}, was undone"
                 " elsewhere already",
                 severity="warning",
@@ -62,7 +66,7 @@ async def undo_flow(board: BoardScreen) -> None:
             else ""
         )
         board.notify(
-            f"u again to undo “{literal(ask.named())}”: your change from before this board"
+            f"{again} to undo “{literal(ask.named())}”: your change from before this board"
             f" opened ({short_time(ask.at)}){stays}",
             severity="warning",
             timeout=ASKED_FOR,

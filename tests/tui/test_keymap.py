@@ -442,3 +442,19 @@ async def test_the_check_in_forms_hint_names_the_persons_status_keys(
         await pilot.pause()
         hints = [str(label.render()) for label in app.screen.query(Label)]
         assert "tab to the status, then 1 on track · a at risk · 3 blocked" in hints, hints
+
+
+async def test_undos_question_names_the_persons_own_undo_key(
+    make_app, board_db: Path, env: dict[str, str]
+) -> None:
+    """With undo moved to U, pressing U on a change from before the board opened asked "u
+    again to undo", and u did nothing (a keymap trial): the question names U."""
+    _write_settings(env, '[keys]\nboard-undo = "U"\n')
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("U")  # the fixture's last change came before this board opened
+        await settle_app(app, pilot)
+        said = [str(n.message) for n in app._notifications]
+        assert any(m.startswith("U again to undo “") for m in said), said
+        assert not any(m.startswith("u again") for m in said), said
