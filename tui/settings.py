@@ -73,6 +73,11 @@ KNOWN_NAMES = ("theme", "compact_cards", "keys")
 KNOWN_SAID = "theme, compact_cards, a [keys] table"
 
 
+# A settings file is a few lines: one of 10 MB cost the board's start 2 s, and every z as
+# much again (a keymap trial)
+SETTINGS_MOST_BYTES = 1_048_576
+
+
 def settings_path(environ: Mapping[str, str]) -> Path:
     from pdca.tui.paths import base_directory
 
@@ -83,8 +88,12 @@ def load_settings(path: Path) -> Settings:
     """The saved settings; a missing file gives the defaults, a broken one the defaults and
     the reason, never a crash."""
     try:
-        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO hung the start (a trial)
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO hung the start (a trial)
             return Settings(problem=f"{path}: not a file; using the defaults")
+        if info.st_size > SETTINGS_MOST_BYTES:  # 100 MB froze the board for half a minute
+            size = f"{info.st_size / 1_048_576:.0f} MB"
+            return Settings(problem=f"{path}: {size}, not a few lines; using the defaults")
         # utf-8-sig: a byte-order mark, as some Windows editors save, was "not TOML (Invalid
         # statement (at line 1, column 1))" (a trial)
         text = path.read_text(encoding="utf-8-sig")

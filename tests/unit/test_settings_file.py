@@ -261,3 +261,12 @@ def test_a_file_broken_while_pdca_ran_is_said_so_on_save(tmp_path: Path) -> None
     said = save_settings(tmp_path / "settings.toml", replace(found, compact_cards=True))
     assert said == f"{tmp_path / 'settings.toml'}: not TOML now; mend it to keep this"
     assert (tmp_path / "settings.toml").read_text() == "theme = \n"
+
+
+def test_a_settings_file_of_megabytes_is_said_and_never_read(tmp_path: Path) -> None:
+    """100 MB froze the board's start for seconds, and every z as long (a keymap trial)."""
+    path = tmp_path / "settings.toml"
+    path.write_text('theme = "nord"\n' + "# " + "x" * 1_100_000 + "\n", encoding="utf-8")
+    found = load_settings(path)
+    assert found.problem == f"{path}: 1 MB, not a few lines; using the defaults"
+    assert found.theme == DEFAULT_THEME
