@@ -81,7 +81,8 @@ def _history(store: Store) -> int:
     store.move_action(action.id, "do")
     store.add_checkin(action.id, CheckinDraft(message="going"))
     store.move_action(action.id, "check")
-    store.move_action(action.id, "do")  # back
+    store.move_action(action.id, "do")  # back: Check wants a word since
+    store.add_checkin(action.id, CheckinDraft(message="again"))
     store.move_action(action.id, "check")
     store.move_action(action.id, "act", verdict="worked")
     store.complete_action(action.id, "standardize")
