@@ -264,7 +264,7 @@ def what_to_ask(path: Path, needs: str) -> str:
         # Added to the group after this session began: "ask to be added to group team" sent
         # a member who was to the admin again (a newcomer's setup); the group is read at login.
         name = group_name(info.st_gid)
-        again = f"you are in group {name}, but this session is not yet{LOG_IN_AGAIN} {name})"
+        again = f"you are in group {name}, but not in this session yet{LOG_IN_AGAIN} {name})"
         return f"{again}; and ask {grant}" if not group_may else again
     if not in_group and not group_may:
         return f"ask {join}, and {grant}"

@@ -51,12 +51,14 @@ def is_a_task(value: object) -> bool:
 
 # A task's times, as Taskwarrior writes them (20261204T230000Z), and its uuids
 _MOMENTS = ("due", "entry", "scheduled", "until", "wait", "start", "end", "modified")
-_MOMENT = re.compile(r"\d{8}T\d{6}Z")
+_MOMENT = re.compile(r"[0-9]{8}T[0-9]{6}Z")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 def _a_moment(value: object) -> bool:
-    return isinstance(value, str) and _MOMENT.fullmatch(value) is not None
+    """A time as Taskwarrior writes it, and a real one: month 13 passed on to the date
+    check, whose advice named forms this import refuses (a review)."""
+    return isinstance(value, str) and _MOMENT.fullmatch(value) is not None and bool(_moment(value))
 
 
 # Every status a Taskwarrior writes (waiting: before 2.6): any other is no export's
@@ -100,7 +102,7 @@ def task_problem(task: dict[str, Any]) -> str | None:
         value = task.get(field_name)
         if value is not None and not _a_moment(value):
             return f"{field_name}: {_shown(value)} is not a time as Taskwarrior writes it"
-    depends = task.get("depends")
+    depends = task.get("depends") or None  # "": none (a dependency removed, as 2.5 leaves it)
     wanted = depends.split(",") if isinstance(depends, str) else depends
     if depends is not None and not (
         isinstance(wanted, list) and all(isinstance(d, str) and _UUID.fullmatch(d) for d in wanted)

@@ -1022,7 +1022,8 @@ class BoardScreen(Screen[None]):
             return
         if self.saving_new:
             self.notify(
-                "your last new action is still being saved; n again once it is",
+                f"your last new action is still being saved;"
+                f" {services(self.app).key_named('board-new', 'n')} again once it is",
                 severity="warning",
             )
             services(self.app).drop_typed_text()

@@ -36,7 +36,7 @@ async def ask_checkin(
     action: Action,
     reason: str | None = None,
     save: Callable[[Store, models.CheckinDraft], T] | None = None,
-    resend: str = "press c on it to send it again",
+    resend: str | None = None,
 ) -> T | Checkin | None:
     """Ask for a check-in and write it: what the write gave, or None when nothing was
     written. A check-in adds a row and overwrites nothing, so it is not refused because the
@@ -47,7 +47,8 @@ async def ask_checkin(
 
     if board.saving_checkins[action.id]:
         board.notify(
-            f"#{action.id}: your last check-in on it is still being saved; c again once it is",
+            f"#{action.id}: your last check-in on it is still being saved;"
+            f" {services(board.app).key_named('board-checkin', 'c')} again once it is",
             severity="warning",
         )
         services(board.app).drop_typed_text()
@@ -99,6 +100,10 @@ async def ask_checkin(
     # Not written (a lock held past the wait, the file gone read-only): what was typed is
     # kept for the next ``c`` on this card, not lost with the form (a tester).
     board.unsent_checkins[action.id] = result
+    if resend is None:  # the person's own key: "press c" after c moved to C (a review)
+        resend = (
+            f"press {services(board.app).key_named('board-checkin', 'c')} on it to send it again"
+        )
     services(board.app).notify_kept(f"your check-in on #{action.id} is kept: {resend}")
     return None
 

@@ -14,6 +14,7 @@ from pdca.db.errors import GateUnmet, PdcaError
 from pdca.db.models import Action, Phase, Verdict
 from pdca.screens.board_checkin import ask_checkin
 from pdca.screens.board_writes import action_form, changes_a_card, refused, save
+from pdca.screens.context import services
 from pdca.screens.edit_flow import EditAgain, again_now, form_of, moved_on, save_edit_shown
 from pdca.widgets.text import fit
 
@@ -96,8 +97,13 @@ async def move_flow(board: BoardScreen, action: Action, target: Phase) -> None:
             save=lambda store, draft: store.checkin_then_move(
                 action.id, draft, target, expected_version=None, expected_phase=seen_phase
             ),
-            # c would send the check-in alone, and say nothing of the move (a reviewer)
-            resend="press > on it to send it and move it to Check (c sends it alone)",
+            # c would send the check-in alone, and say nothing of the move (a reviewer); the
+            # person's own keys (a review)
+            resend=(
+                f"press {services(board.app).key_named('board-next', '>')} on it to send it and"
+                f" move it to Check ({services(board.app).key_named('board-checkin', 'c')} sends"
+                " it alone)"
+            ),
         )
         if saved is None:
             return
@@ -148,7 +154,8 @@ async def _owner_and_due(board: BoardScreen, action: Action) -> Action | None:
         if not isinstance(saved, EditAgain):
             return saved if isinstance(saved, Action) else None
         again = "save it, and it moves to Do (e opens it alone)"
-        if not again_now(board, saved, then=again, reopen="press > on it"):
+        reopen = f"press {services(board.app).key_named('board-next', '>')} on it"
+        if not again_now(board, saved, then=again, reopen=reopen):
             return None  # the move is the person's to ask again, once the edit is saved
         action, initial = saved.base, saved.form
 

@@ -57,7 +57,8 @@ async def new_flow(board: BoardScreen) -> None:
         # for the next n (a tester retyped one from memory), never a form opened by
         # itself, which took the keys typed meanwhile for something else (testers).
         board.unsent_new = form
-        services(board.app).notify_kept("your new action is kept: press n to open it again")
+        new = services(board.app).key_named("board-new", "n")  # theirs (a keymap trial)
+        services(board.app).notify_kept(f"your new action is kept: press {new} to open it again")
 
 
 def new_words(form: ActionFormResult, cut: int | None = 60) -> str:

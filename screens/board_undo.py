@@ -12,6 +12,7 @@ from textual.worker import WorkerError
 from pdca.db.dates import minutes_utc_in
 from pdca.db.errors import UndoAsked
 from pdca.screens.board_writes import save
+from pdca.screens.context import services
 from pdca.widgets.text import literal
 from pdca.widgets.when import short_time
 
@@ -45,8 +46,7 @@ async def undo_flow(board: BoardScreen) -> None:
         board.undo_asked = (ask.tx, time.monotonic())
         # The person's own undo key: "u again" after undo moved to U, and u did nothing (a
         # keymap trial)
-        named = getattr(board.app, "key_named", lambda _id, default: default)
-        again = f"{named('board-undo', 'u')} again"
+        again = f"{services(board.app).key_named('board-undo', 'u')} again"
         if ask.undone_elsewhere is not None:
             # Its own newer change was undone elsewhere (pdca undo): the next one back was
             # taken without a word, and both edits were gone (one person in two places)

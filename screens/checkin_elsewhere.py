@@ -60,8 +60,9 @@ async def check_in_elsewhere(screen: Screen[Any], action_id: int) -> bool:
             # Not written (a lock held past the wait): kept as the board keeps its own,
             # counted in the header and said at quit; it was lost with a toast (a retrial).
             board.unsent_checkins[action_id] = result
-            named = getattr(screen.app, "key_named", lambda _id, default: default)
-            key = named("board-checkin", "c")  # the person's own (c, moved: a keymap trial)
+            # the person's own key, of the screen it was made on (a keymap trial, a review)
+            own = "standup-checkin" if type(screen).__name__ == "StandupScreen" else "log-checkin"
+            key = services(screen.app).key_named(own, "c")
             services(screen.app).notify_kept(
                 f"your check-in on #{action_id} is kept: press {key} on it to send it again"
             )

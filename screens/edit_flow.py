@@ -416,7 +416,7 @@ def moved_on(board: BoardScreen, action_id: int) -> bool:
 
 
 def again_now(
-    board: BoardScreen, again: EditAgain, then: str = "", reopen: str = "press e on it"
+    board: BoardScreen, again: EditAgain, then: str = "", reopen: str | None = None
 ) -> bool:
     """Whether the form opens again now; else the edit is kept for the next ``e`` on it, and
     the person told so (``then``: what they had asked for after it, which waits for them;
@@ -426,6 +426,8 @@ def again_now(
     # Refused: kept as typed for the next e (a tester retyped one from memory), never a form
     # opened by itself, which took the keys typed meanwhile for something else (testers).
     board.unsent_edits[again.base.id] = again
+    if reopen is None:  # the person's own edit key (a keymap trial)
+        reopen = f"press {services(board.app).key_named('board-edit', 'e')} on it"
     where = reopen
     # As it is now: the version kept may be the one seen before a wait for the lock (a
     # reviewer), finished by someone else meanwhile.

@@ -580,8 +580,7 @@ class LogScreen(RowView):
             if note:
                 words = f"follow-up {result} of #{item.action_id}: {quoted(note)}"
                 self.context.followup_notes[item.id] = (note, words)
-                named = getattr(self.app, "key_named", lambda _id, default: default)
-                key = named("log-followup", "f")  # the person's own (a keymap trial)
+                key = services(self.app).key_named("log-followup", "f")  # theirs (a keymap trial)
                 services(self.app).notify_kept(
                     f"your note on the follow-up of #{item.action_id} is kept: press {key} on it"
                     " to record it again"

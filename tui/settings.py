@@ -10,8 +10,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -92,7 +93,7 @@ def load_settings(path: Path) -> Settings:
         if not stat.S_ISREG(info.st_mode):  # a FIFO hung the start (a trial)
             return Settings(problem=f"{path}: not a file; using the defaults")
         if info.st_size > SETTINGS_MOST_BYTES:  # 100 MB froze the board for half a minute
-            size = f"{info.st_size / 1_048_576:.0f} MB"
+            size = f"{info.st_size / 1_048_576:.1f} MB"
             return Settings(problem=f"{path}: {size}, not a few lines; using the defaults")
         # utf-8-sig: a byte-order mark, as some Windows editors save, was "not TOML (Invalid
         # statement (at line 1, column 1))" (a trial)
@@ -130,8 +131,35 @@ def save_settings(path: Path, settings: Settings, only: str | None = None) -> st
     # Through a link to the file (a dotfiles folder's): replaced, the link became a file of
     # its own, and the dotfiles' copy no longer applied (a trial)
     path = Path(os.path.realpath(path))
+    with _saving_alone(path.parent):
+        return _save(path, settings, only)
+
+
+@contextlib.contextmanager
+def _saving_alone(folder: Path) -> Iterator[None]:
+    """One save at a time in ``folder`` (the settings file's, not the database's): two
+    boards that read the file at once each wrote their line over the other's (a review)."""
+    import fcntl
+
     try:
-        if not stat.S_ISREG(path.stat().st_mode):
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:  # not there yet, or closed to us: the save says what it meets
+        yield
+        return
+    try:
+        with contextlib.suppress(OSError):
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # and the lock with it
+
+
+def _save(path: Path, settings: Settings, only: str | None) -> str | None:
+    try:
+        info = path.stat()
+        if info.st_size > SETTINGS_MOST_BYTES:  # grown so while open: 50 MB froze each z
+            return f"{path}: {info.st_size / 1_048_576:.1f} MB now, not a few lines"
+        if not stat.S_ISREG(info.st_mode):
             # not a file pdca may replace; made so while the board was open, said (a trial)
             return f"{path}: not a plain file now"
         text = path.read_text(encoding="utf-8-sig")
@@ -170,7 +198,7 @@ def save_settings(path: Path, settings: Settings, only: str | None = None) -> st
         return f"{path}: {why}, not yours alone (HOME or XDG_CONFIG_HOME names it)"
     # Its own name: two boards saving at once wrote one settings.tmp, and the second's rename
     # found it gone ("No such file or directory", a trial)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         make_personal_folder(path.parent)
         temporary.write_text(text, encoding="utf-8")

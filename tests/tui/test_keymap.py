@@ -458,3 +458,34 @@ async def test_undos_question_names_the_persons_own_undo_key(
         said = [str(n.message) for n in app._notifications]
         assert any(m.startswith("U again to undo “") for m in said), said
         assert not any(m.startswith("u again") for m in said), said
+
+
+async def test_a_kept_check_in_names_the_persons_own_check_in_key(
+    make_app, board_db: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With check-in moved to C, the board's kept check-in said "press c on it", and c then
+    only said check-in had moved (a review)."""
+    from typing import Any
+
+    from pdca.db.errors import DatabaseBusy
+    from pdca.db.store import Store
+    from tests.tui.test_board import focused
+    from tests.tui.test_board_flows import set_field
+
+    _write_settings(env, '[keys]\nboard-checkin = "C"\n')
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        card = focused(app)[1]
+
+        def busy(self: Store, *args: Any, **kwargs: Any) -> Any:
+            raise DatabaseBusy("the database stayed busy for 10 s; nothing written, try again")
+
+        monkeypatch.setattr(Store, "add_checkin", busy)
+        await pilot.press("C")
+        await settle_app(app, pilot)
+        set_field(app, "message", "rota live")
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        said = [str(n.message) for n in app._notifications]
+        assert f"your check-in on #{card} is kept: press C on it to send it again" in said, said

@@ -216,11 +216,11 @@ def test_a_member_added_since_login_is_told_to_log_in_again_not_to_ask(
     assert what_to_ask(path, "write") == "ask to be added to group team"
     groups[team].gr_mem.append("ben")  # added now; this session still without it
     assert what_to_ask(path, "write") == (
-        "you are in group team, but this session is not yet: log in again (or newgrp team)"
+        "you are in group team, but not in this session yet: log in again (or newgrp team)"
     )
     path.chmod(0o640)  # and the group may not write yet either
     assert what_to_ask(path, "write") == (
-        "you are in group team, but this session is not yet: log in again (or newgrp team);"
+        "you are in group team, but not in this session yet: log in again (or newgrp team);"
         f" and ask its owner ann to run: chmod g+w {path}"
     )
 

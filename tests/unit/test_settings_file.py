@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -266,7 +267,56 @@ def test_a_file_broken_while_pdca_ran_is_said_so_on_save(tmp_path: Path) -> None
 def test_a_settings_file_of_megabytes_is_said_and_never_read(tmp_path: Path) -> None:
     """100 MB froze the board's start for seconds, and every z as long (a keymap trial)."""
     path = tmp_path / "settings.toml"
-    path.write_text('theme = "nord"\n' + "# " + "x" * 1_100_000 + "\n", encoding="utf-8")
+    path.write_text('theme = "nord"\n' + "# " + "x" * 1_300_000 + "\n", encoding="utf-8")
     found = load_settings(path)
-    assert found.problem == f"{path}: 1 MB, not a few lines; using the defaults"
+    assert found.problem == f"{path}: 1.2 MB, not a few lines; using the defaults"
     assert found.theme == DEFAULT_THEME
+
+
+def _save_in_turn(path: str, key: str, rounds: int) -> None:
+    from pdca.tui.settings import save_settings
+
+    for n in range(rounds):
+        value = ("nord" if n % 2 else "dracula") if key == "theme" else bool(n % 2)
+        settings = replace(load_settings(Path(path)), **{key: value})
+        assert save_settings(Path(path), settings, key) is None
+
+
+def test_two_boards_saving_at_once_keep_each_others_line(tmp_path: Path) -> None:
+    """Two processes each read the file, then each wrote its line over the other's: one
+    board's theme, or the other's z, was lost without a word (a review). Saved one at a
+    time, each process's last value is the file's."""
+    import multiprocessing
+
+    path = tmp_path / "settings.toml"
+    path.write_text('theme = "gruvbox"\ncompact_cards = false\n[keys]\n', encoding="utf-8")
+    rounds = 201  # odd: the theme ends "dracula", z ends off... each on its own last round
+    spawn = multiprocessing.get_context("spawn")
+    workers = [
+        spawn.Process(target=_save_in_turn, args=(str(path), key, rounds))
+        for key in ("theme", "compact_cards")
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+        assert worker.exitcode == 0
+    found = load_settings(path)
+    assert (found.theme, found.compact_cards) == ("dracula", False), path.read_text()
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_settings_file_grown_past_a_megabyte_while_open_is_said_not_rewritten(
+    tmp_path: Path,
+) -> None:
+    """Read at start, grown to 50 MB while the board was open: each z read and rewrote it,
+    freezing the board for seconds (a retrial)."""
+    from pdca.tui.settings import save_settings
+
+    path = tmp_path / "settings.toml"
+    found = _load(tmp_path, 'theme = "nord"\n')
+    grown = 'theme = "nord"\n' + "# " + "x" * 1_300_000 + "\n"
+    path.write_text(grown, encoding="utf-8")
+    said = save_settings(path, replace(found, compact_cards=True), "compact_cards")
+    assert said == f"{path}: 1.2 MB now, not a few lines"
+    assert path.read_text(encoding="utf-8") == grown

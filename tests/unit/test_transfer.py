@@ -596,6 +596,7 @@ def test_a_taskwarrior_export_is_imported_as_its_tasks(
         ('"description": "x", "annotations": [{"description": "y"}]', "line 1: annotations: [{"),
         ('"description": "x", "uuid": "not-a-uuid"', 'line 1: uuid: "not-a-uuid" is no task'),
         ('"description": "x", "depends": "abc"', 'line 1: depends: "abc" is not a list of'),
+        ('"description": "x", "due": "20261399T000000Z"', 'line 1: due: "20261399T000000Z" is'),
     ],
     ids=[
         "list",
@@ -614,6 +615,7 @@ def test_a_taskwarrior_export_is_imported_as_its_tasks(
         "undated-note",
         "uuid-form",
         "depends",
+        "month-13",
     ],
 )
 def test_a_task_no_taskwarrior_writes_is_named_and_nothing_added(
@@ -1809,6 +1811,18 @@ def test_a_tool_exports_assignee_named_as_an_account_of_the_files_group_is_its_l
     )
     ok("import", str(jira))
     assert [a.owner for a in store.list_actions()] == ["ben"]
+
+
+def test_a_task_whose_dependency_was_removed_comes_in(store, ok, tmp_path) -> None:
+    """Taskwarrior 2.5 leaves ``"depends": ""`` once a dependency is removed: one such task,
+    done long ago, refused a whole real export (a review)."""
+    exported = tmp_path / "tw.json"
+    exported.write_text(
+        '[{"uuid": "1a2b3c4d-0000-4000-8000-000000000001", "status": "pending",'
+        ' "description": "Free now", "depends": ""}]\n'
+    )
+    ok("import", str(exported))
+    assert [a.title for a in store.list_actions()] == ["Free now"]
 
 
 def test_a_bad_task_of_a_pretty_printed_export_is_named_by_the_line_it_starts_on(
