@@ -26,6 +26,17 @@ from tests.tui.conftest import SIZE, settle_app, wait_until
 from tests.tui.test_board import board, column_ids, focused
 
 
+def check_ins_busy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every check-in gives up as after the 10 s lock wait, nothing written."""
+    from pdca.db.errors import DatabaseBusy
+    from pdca.db.store import Store
+
+    def busy(self: Store, *args: Any, **kwargs: Any) -> Any:
+        raise DatabaseBusy("the database stayed busy for 10 s; nothing written, try again")
+
+    monkeypatch.setattr(Store, "add_checkin", busy)
+
+
 def set_field(app, field: str, value: str) -> None:  # type: ignore[no-untyped-def]
     app.screen.query_one(f"#{field}", Input).value = value
 
@@ -962,7 +973,6 @@ async def test_a_check_in_not_written_is_kept_for_the_next_try(
     """A tester: a check-in that gave up after the 10 s lock wait said "nothing written, try
     again", and what they had typed was gone with the form. Now the next ``c`` on that card
     opens with it, status too, and sends it."""
-    from pdca.db.errors import DatabaseBusy
     from pdca.db.store import Store
 
     app = make_app(board_db)
@@ -971,11 +981,7 @@ async def test_a_check_in_not_written_is_kept_for_the_next_try(
         card = focused(app)[1]
         assert card is not None
         written = Store.add_checkin
-
-        def busy(self: Store, *args: Any, **kwargs: Any) -> Any:
-            raise DatabaseBusy("the database stayed busy for 10 s; nothing written, try again")
-
-        monkeypatch.setattr(Store, "add_checkin", busy)
+        check_ins_busy(monkeypatch)
         await pilot.press("c")
         await settle_app(app, pilot)
         set_field(app, "message", "rota live for the EU shift")

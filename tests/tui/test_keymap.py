@@ -465,23 +465,15 @@ async def test_a_kept_check_in_names_the_persons_own_check_in_key(
 ) -> None:
     """With check-in moved to C, the board's kept check-in said "press c on it", and c then
     only said check-in had moved (a review)."""
-    from typing import Any
-
-    from pdca.db.errors import DatabaseBusy
-    from pdca.db.store import Store
     from tests.tui.test_board import focused
-    from tests.tui.test_board_flows import set_field
+    from tests.tui.test_board_flows import check_ins_busy, set_field
 
     _write_settings(env, '[keys]\nboard-checkin = "C"\n')
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
         card = focused(app)[1]
-
-        def busy(self: Store, *args: Any, **kwargs: Any) -> Any:
-            raise DatabaseBusy("the database stayed busy for 10 s; nothing written, try again")
-
-        monkeypatch.setattr(Store, "add_checkin", busy)
+        check_ins_busy(monkeypatch)
         await pilot.press("C")
         await settle_app(app, pilot)
         set_field(app, "message", "rota live")
