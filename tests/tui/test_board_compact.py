@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pdca.db.seed import seed_database
 from pdca.db.store import Store
 from pdca.tui.settings import settings_path
@@ -81,14 +83,19 @@ async def test_z_with_a_settings_file_pdca_could_not_use_leaves_the_file_and_say
 
 
 async def test_z_where_settings_cannot_be_written_says_it_will_not_be_remembered(
-    make_app, store: Store, db_path: Path, env: dict[str, str]
+    make_app, store: Store, db_path: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A config folder pdca may not write: z worked, and was gone at the next start without
     a word (a tester). Said once, however often it is pressed."""
+    import os
+
+    from pdca.tui import settings
+
     seed_database(store, size="small", seed=1)
     blocked = settings_path(env).parent
     # root may write anywhere: the file's write fails another way (its temporary a folder)
-    settings_path(env).with_suffix(".tmp").mkdir(parents=True)
+    monkeypatch.setattr(settings.secrets, "token_hex", lambda _n: "held")
+    (blocked / f".settings.toml.{os.getpid()}.held.tmp").mkdir(parents=True)
     app = make_app(db_path)
     async with app.run_test(size=SMALL) as pilot:
         await settle_app(app, pilot)
