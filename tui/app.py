@@ -1722,10 +1722,9 @@ def _let_go_if_gone(stream: Any, *, hung_up: bool = False) -> None:
         pass
     except (ValueError, AttributeError):  # closed, or none at all
         return
-    with contextlib.suppress(OSError, ValueError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, stream.fileno())
-        os.close(devnull)
+    from pdca.tui.entry import silence
+
+    silence(stream)
 
 
 def _say(line: str) -> None:

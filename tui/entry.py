@@ -84,6 +84,11 @@ def silence(stream: IO[str] | None) -> None:
     saved change)."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return
+    try:
         os.dup2(devnull, stream.fileno())  # type: ignore[union-attr]
     except (OSError, ValueError, AttributeError):
         pass  # no stream to silence
+    finally:
+        os.close(devnull)
