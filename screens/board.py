@@ -126,6 +126,7 @@ class Reloaded:
 
 
 FOUR_LANES_WIDTH = 64  # four lanes of 15 cells and their dividers: narrower, one at a time
+LANE_SHOW_TRIES = 5  # refreshes a narrowed board's scroll to the focused lane is checked for
 FEW_MATCHES = 2000  # a text filter's matches read in one pass up to this many (few_matches)
 
 
@@ -932,6 +933,22 @@ class BoardScreen(Screen[None]):
         lanes = self.query_one("#lanes")
         if isinstance(lane, Widget) and lanes.max_scroll_x:
             lanes.scroll_to(x=lane.virtual_region.x, animate=False, force=True)
+            if self.one_lane:
+                self.call_after_refresh(self._lane_landed, column, LANE_SHOW_TRIES)
+
+    def _lane_landed(self, column: PhaseColumn, tries: int) -> None:
+        """Made narrow, the scroll was now and then taken from the layout before it (the
+        lanes of 120 columns), and stayed between Do and Check (a loaded CI run): once drawn,
+        the focused lane must fill the lanes, or it is scrolled to again, a few times."""
+        lane = column.parent
+        if not self.one_lane or tries <= 0 or column is not self.focused_column:
+            return  # four lanes again, or focus moved on: its own move shows its lane
+        lanes = self.query_one("#lanes")
+        if not isinstance(lane, Widget):
+            return
+        if (lane.region.x, lane.region.width) != (lanes.region.x, lanes.region.width):
+            lanes.scroll_to(x=lane.virtual_region.x, animate=False, force=True)
+            self.call_after_refresh(self._lane_landed, column, tries - 1)
 
     @on(Lanes.Resized)
     def _lanes_resized(self, message: Lanes.Resized) -> None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from textual.geometry import Region
+
 from pdca.db.seed import seed_database
 from pdca.db.store import Store
 from tests.tui.conftest import settle_app, wait_until
@@ -64,6 +67,39 @@ async def test_made_narrow_with_focus_on_the_right_the_focused_lane_comes_into_v
         # (a full run beside helpers saw Check and its neighbour)
         await wait_until(pilot, lambda: lanes_shown(app) == ["lane-check"])
         assert lane_on_screen(app) == "lane-check"
+
+
+async def test_a_scroll_to_the_lane_taken_from_the_wide_layout_is_mended(
+    make_app, store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A loaded CI run, made narrow with focus in Check, stayed between Do and Check for a
+    minute: the scroll had been taken from the lanes as laid out at 120 columns. Such a
+    place, read once, is scrolled away from as soon as the new layout is drawn."""
+    from textual.widget import Widget
+
+    seed_database(store, size="small", seed=1)
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("l", "l")
+        await settle_app(app, pilot)
+        check = board(app).query_one("#lane-check")
+        wide = check.virtual_region
+        assert wide.x > 40  # between Do and Check when 40 columns show one lane
+        region = Widget.virtual_region
+        stale: list[Widget] = []
+
+        def from_the_wide_layout(widget: Widget) -> Region:
+            if widget is check and not stale:
+                stale.append(widget)
+                return wide
+            return region.fget(widget)  # type: ignore[attr-defined,no-any-return]
+
+        monkeypatch.setattr(Widget, "virtual_region", property(from_the_wide_layout))
+        await pilot.resize_terminal(*NARROW)
+        await settle_app(app, pilot)
+        await wait_until(pilot, lambda: lanes_shown(app) == ["lane-check"], seconds=5)
+        assert stale and lane_on_screen(app) == "lane-check"
 
 
 async def test_at_60_columns_one_lane_shows_and_made_wide_all_four_again(
