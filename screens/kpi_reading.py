@@ -90,8 +90,10 @@ class RecordsReadings:
                 words,
             )
             screen.notify(str(error), severity="error", timeout=8)
+            again = services(screen.app).key_named("kpis-reading", "r")  # the person's own
             services(screen.app).notify_kept(
-                f"your reading of {literal(kpi.name)} is kept: press r on it to record it again"
+                f"your reading of {literal(kpi.name)} is kept: press {again} on it to record"
+                " it again"
             )
             return
         except PdcaError as error:  # the KPI renamed or removed meanwhile

@@ -64,8 +64,9 @@ class AcknowledgesAlerts:
         if context.acknowledging:
             # A second flow would cancel the first, whose note would then be neither saved
             # nor kept (a reviewer): one at a time, as the board's n and c.
+            ack = services(screen.app).key_named("kpis-ack", "a")  # the person's own key
             screen.notify(
-                "your last acknowledgement is still being saved; a again once it is",
+                f"your last acknowledgement is still being saved; {ack} again once it is",
                 severity="warning",
             )
             return
@@ -167,7 +168,8 @@ class AcknowledgesAlerts:
                 words = f"acknowledgement of alert {other} on {quoted(alert.kpi)}: {quoted(note)}"
                 context.unsent_acks[other] = KeptAck(note, words, alert.kpi_id)
                 screen.notify(
-                    f"{error}; your note is kept for alert {other}: a sends it",
+                    f"{error}; your note is kept for alert {other}:"
+                    f" {services(screen.app).key_named('kpis-ack', 'a')} sends it",
                     severity="warning",
                     timeout=12,
                     markup=False,
@@ -176,7 +178,8 @@ class AcknowledgesAlerts:
             screen.notify(f"{error}; not saved: {ack_words(alert, note)}", severity="error",
                           timeout=12, markup=False)  # fmt: skip
         else:
-            more = f"; alert {beside[0]} waits too: a again" if beside else ""
+            ack = services(screen.app).key_named("kpis-ack", "a")
+            more = f"; alert {beside[0]} waits too: {ack} again" if beside else ""
             said = alerts.acknowledged_words(done, literal(row.kpi.name))
             if done.alert.assignee != context.store.actor:  # as pdca alerts ack says it
                 more += (

@@ -121,8 +121,13 @@ def entry_row(entry: LogEntry, now: Any, columns: LogColumns = LogColumns()) -> 
 
 
 def followup_row(
-    item: Followup, columns: LogColumns = LogColumns(), now: datetime | None = None
+    item: Followup,
+    columns: LogColumns = LogColumns(),
+    now: datetime | None = None,
+    key: str = "f",
 ) -> Row:
+    """``key``: the person's own key to record a follow-up ("press f" after f was moved
+    named a key that did nothing: a keymap trial)."""
     label = (
         f"⚑ {item.offset_days}-day follow-up"
         if columns.state >= 20
@@ -130,9 +135,9 @@ def followup_row(
         if columns.state == GLYPH_ONLY
         else f"⚑ {item.offset_days}d check"  # not "due": the line goes on "due 2026-…"
     )
-    said = f"due {item.due}: press f to record holding or slipped"
+    said = f"due {item.due}: press {key} to record holding or slipped"
     # 23 cells, whole from 80 columns: the sentence lost its key there, and at 120 (a tester)
-    short = f"due {item.due}, press f"
+    short = f"due {item.due}, press {key}"
     # Late by the local day, as the stand-up and pdca followups count it: "due" pinned over
     # an audit four days late, where the stand-up said "4d late" (a quality manager).
     try:
@@ -156,11 +161,16 @@ class LogRows(Sequence[Row]):
     screenful at the first paint, not every row of the page read."""
 
     def __init__(
-        self, due: list[Followup], entries: list[LogEntry], now: Any, columns: LogColumns
+        self,
+        due: list[Followup],
+        entries: list[LogEntry],
+        now: Any,
+        columns: LogColumns,
+        followup_key: str = "f",
     ) -> None:
         # Copies: the screen's list of check-ins grows in place as pages come in.
         self.due, self.entries = list(due), list(entries)
-        self.now, self.columns = now, columns
+        self.now, self.columns, self.followup_key = now, columns, followup_key
         self._built: dict[int, Row] = {}
 
     def __len__(self) -> int:
@@ -174,7 +184,7 @@ class LogRows(Sequence[Row]):
         row = self._built.get(index)
         if row is None:
             if index < len(self.due):
-                row = followup_row(self.due[index], self.columns, self.now)
+                row = followup_row(self.due[index], self.columns, self.now, self.followup_key)
             else:
                 row = entry_row(self.entries[index - len(self.due)], self.now, self.columns)
             self._built[index] = row
@@ -303,7 +313,8 @@ class LogScreen(RowView):
     def _rows(self) -> LogRows:
         columns = self._columns()
         self._shown_columns = columns
-        return LogRows(self.due_shown, self.entries, self.context.clock(), columns)
+        key = services(self.app).key_named("log-followup", "f")
+        return LogRows(self.due_shown, self.entries, self.context.clock(), columns, key)
 
     def _show_rows(self, keep: bool, cursor: int | None = None) -> None:
         rows_widget = self.query_one(RowList)

@@ -1302,3 +1302,21 @@ async def test_a_default_baseline_says_no_from_day(make_app, store: Store, db_pa
     async with app.run_test(size=SIZE) as pilot:
         _detail, _read, drawn = await first_detail_with_limits(pilot)
         assert "centre" in drawn and " from " not in drawn, drawn
+
+
+async def test_the_next_alert_is_named_with_the_persons_own_acknowledge_key(
+    make_app, kpi_db: Path, store: Store, env: dict[str, str]
+) -> None:
+    """With acknowledge moved to A, "alert 1 waits too: a again" named a key that did
+    nothing there (a keymap trial's list)."""
+    from pdca.tui.settings import settings_path
+
+    settings_path(env).parent.mkdir(parents=True, exist_ok=True)
+    settings_path(env).write_text('[keys]\nkpis-ack = "A"\n')
+    store.conn.execute("UPDATE alerts SET assignee = 'bob', escalation_level = 1")
+    _signal_alert_for_alice(store)
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await key_on_first_kpi(pilot, "A", AckModal)
+        said = await _acknowledged(pilot)
+        assert said == f"acknowledged alert {form.alert.id} ({KPI}); alert 1 waits too: A again"

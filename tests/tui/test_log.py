@@ -624,3 +624,20 @@ def test_a_pinned_follow_up_past_its_day_says_how_late() -> None:
     assert followup_row(long_ago, columns_for(120), now)[0] == ("    308d  ", "bad")
     today = replace(item, due="2026-11-23")
     assert followup_row(today, columns_for(120), now)[0] == ("     due  ", "accent")
+
+
+async def test_a_due_follow_up_names_the_persons_own_key_to_record_it(
+    make_app, team, env: dict[str, str]
+) -> None:
+    """With the follow-up key moved to F, the pinned row still said "press f", and f did
+    nothing there (a keymap trial's list)."""
+    from pdca.tui.settings import settings_path
+
+    settings_path(env).parent.mkdir(parents=True, exist_ok=True)
+    settings_path(env).write_text('[keys]\nlog-followup = "F"\n')
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await settle_app(pilot.app, pilot)
+        rows = texts(app.screen)
+        assert "⚑ 30-day follow-up" in rows[0] and rows[0].rstrip().endswith("press F"), rows[0]
