@@ -6,6 +6,7 @@ text filter is an ``LiteralInput``) need not pay.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.text import Text
@@ -13,6 +14,14 @@ from textual import events
 from textual.widgets import TextArea
 
 from pdca.widgets.literal_fields import in_place, ran_own_binding, typed_format_character
+
+# A carriage return alone (written with ``pdca add --notes``, or by another tool) is no line
+# end to the text area's document, which split the line there and joined it with a newline:
+# a note edited anywhere came back with its untouched "\r" made a "\n" (a trial). It stands
+# in the document as this noncharacter (never typed or pasted; text holding one keeps the
+# old way), drawn as the carriage return's picture and saved as the carriage return again.
+_LONE_CR = re.compile(r"\r(?!\n)")
+_CR_HELD = "\ufdd0"
 
 
 class LiteralTextArea(TextArea):
@@ -30,10 +39,11 @@ class LiteralTextArea(TextArea):
             await super()._on_key(event)
 
     def __init__(self, text: str = "", **options: Any) -> None:
-        super().__init__(text, **options)
+        self._holds_crs = "\r" in text and _CR_HELD not in text
+        super().__init__(_LONE_CR.sub(_CR_HELD, text) if self._holds_crs else text, **options)
         self._given = text
-        self._loaded = self.text  # the document splits lines at a lone \r too, and joins them
-        # with one newline of its own: the text given can come back changed, untouched
+        self._loaded = self.text  # the document joins lines with one newline of its own
+        # (a "\r\n" file's, or "\n"): the text given can come back changed, untouched
 
     def _on_resize(self) -> None:
         # Textual's own handler (run too: handlers run up the class tree) wraps the lines
@@ -45,9 +55,13 @@ class LiteralTextArea(TextArea):
     @property
     def kept_text(self) -> str:
         """The text, exactly as it was given while nobody has changed it."""
-        return self._given if self.text == self._loaded else self.text
+        if self.text == self._loaded:
+            return self._given
+        return self.text.replace(_CR_HELD, "\r") if self._holds_crs else self.text
 
     def get_line(self, line_index: int) -> Text:
         # ``TextArea.get_line`` is the hook Textual offers for restyling a line.
         line = self.document.get_line(line_index)
+        if self._holds_crs:
+            line = line.replace(_CR_HELD, "\r")  # drawn as "␍", one cell as the stand-in
         return Text(in_place(line, keep_tabs=True), end="", no_wrap=True)

@@ -68,6 +68,27 @@ async def test_the_edit_form_draws_a_hostile_title_literally_and_keeps_it(
         assert (kept.title, kept.notes) == (HOSTILE_TITLE, HOSTILE_NOTES)
 
 
+async def test_a_carriage_return_in_the_notes_outlives_an_edit_of_another_line(
+    make_app, store, db_path: Path
+) -> None:
+    """``pdca add --notes $'a cr\\rover'``, then e, a letter typed at the end and ctrl+s:
+    the "\\r" nobody touched came back a newline (a trial). It is drawn as ␍ and kept."""
+    notes_given = "a cr\rover\r\nnext line"
+    action = store.add_action(ActionDraft(title="Rota", notes=notes_given, owner="bob"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        notes = app.screen.query_one("#notes", TextArea)
+        assert drawn(notes, 1).startswith("a cr\u240dover")  # one line, its CR shown
+        notes.focus()
+        notes.move_cursor(notes.document.end)
+        await pilot.press("x", "ctrl+s")
+        await settle_app(app, pilot)
+        assert app.context.store.get_action(action.id).notes == notes_given + "x"
+
+
 async def _check_in_message(app, pilot) -> Input:  # type: ignore[no-untyped-def]
     """The board's check-in form opened on the first card, its message field focused."""
     await settle_app(app, pilot)
