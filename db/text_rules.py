@@ -72,8 +72,13 @@ UNSAFE_EXCEPT_NEWLINE = re.compile(f"[{_ALWAYS}]")
 # holds them is taken as before. The joiner (U+200D) glues emoji, which the command line
 # draws whole; the zero-width space pdca puts after an @ (``no_mentions``) stays unseen.
 _HIDDEN = "\u00ad\u180e\u2060-\u2064\ufeff"
-SHOWN_ESCAPED = re.compile(f"[\n{_ALWAYS}{_HIDDEN}]|(?<!@)\u200b")
-SHOWN_ESCAPED_EXCEPT_NEWLINE = re.compile(f"[{_ALWAYS}{_HIDDEN}]|(?<!@)\u200b")
+# What glues emoji (a joiner, a selector, a skin tone, a tag) is drawn as it is inside an
+# emoji, and escaped elsewhere as the app's cells escape it: "a\u200db" and a tag character
+# after a letter printed as nothing, where the board showed "\u200d" (a trial).
+SHOWN_ESCAPED = re.compile(f"(?P<kept_glue>[{_EMOJI_GLUE}])|[\n{_ALWAYS}{_HIDDEN}]|(?<!@)\u200b")
+SHOWN_ESCAPED_EXCEPT_NEWLINE = re.compile(
+    f"(?P<kept_glue>[{_EMOJI_GLUE}])|[{_ALWAYS}{_HIDDEN}]|(?<!@)\u200b"
+)
 # A regional-indicator pair matches first (and is kept); one left over is escaped.
 UNSAFE_IN_CELLS = re.compile(
     f"(?P<flag>[{_REGIONAL}]{{2}})|(?P<glue>[{_EMOJI_GLUE}])"
@@ -240,6 +245,8 @@ def _shown(match: re.Match[str]) -> str:
         return match.group()
     if match.lastgroup == "glue" and _glues_emoji(match):
         return ""
+    if match.lastgroup == "kept_glue" and _glues_emoji(match):
+        return match.group()
     return visible(match.group())
 
 
@@ -261,7 +268,12 @@ def _glues_emoji(match: re.Match[str]) -> bool:
     if char == "\u200d":
         return emoji(before) and emoji(after)
     if "\U000e0000" <= char <= "\U000e007f":
-        return before == _TAG_FLAG or "\U000e0000" <= before <= "\U000e007f"
+        # after the flag, or after tags that follow it: two tags alone, the second was
+        # left out after the first was escaped (a trial)
+        at = start - 1
+        while at >= 0 and "\U000e0000" <= text[at] <= "\U000e007f":
+            at -= 1
+        return at >= 0 and text[at] == _TAG_FLAG
     if "\ufe00" <= char <= "\ufe0f":
         return emoji(before) or (before != "" and before in "#*0123456789")
     return emoji(before) or (before != "" and unicodedata.category(before) == "Lo")

@@ -139,6 +139,11 @@ def test_text_with_nothing_unsafe_is_shown_as_it_is(text: str) -> None:
         ("c1 \x85 \x9b2J", "c1 \\x85 \\x9b2J"),
         ("lone \udcff surrogate", "lone \\udcff surrogate"),
         (FAMILY, FAMILY),  # the command line keeps emoji; only the app's cells split them
+        (ENGLAND, ENGLAND), (HEART, HEART), (THUMB, THUMB), (KEYCAP, KEYCAP),
+        # what glues emoji, between letters: shown as the app's cells show it (a trial)
+        ("zwj a\u200db", "zwj a\\u200db"),
+        ("\U000e0067\U000e0062 tags", "\\U000e0067\\U000e0062 tags"),
+        ("a\ufe0fb", "a\\ufe0fb"),
         # what draws nothing: two titles read as one (a trial)
         ("zero\u200bwidth\u2060wj\u00adshy", "zero\\u200bwidth\\u2060wj\\xadshy"),
         ("\ufeffBOM title", "\\ufeffBOM title"),
@@ -239,6 +244,7 @@ def test_json_safe_keeps_whitespace_between_tokens() -> None:
         (FLAG, FLAG),
         (FLAG + "\U0001f1e9", FLAG + "\\U0001f1e9"),
         (ENGLAND, "🏴"),
+        ("\U000e0067\U000e0062 tags", "\\U000e0067\\U000e0062 tags"),  # each tag, alone
         # a joiner between letters hides as a zero-width space does: shown (it glues emoji)
         (ZERO_WIDTH, "a\\u200bb\u200cc\\u200dd\\u2060e\\ufefff"),
         ("pay\u200droll", "pay\\u200droll"),
