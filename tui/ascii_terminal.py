@@ -23,13 +23,16 @@ MARKS_ERRORS = "pdca-marks"  # the error handler: a mark's look-alike, else back
 # "~", as the tables cut for such a terminal already.
 _LOOK_ALIKES = {
     "\u2014": "-", "\u2013": "-", "\u2026": "~", "\u201c": '"', "\u201d": '"',
-    "\u2018": "'", "\u2019": "'", "\u00ab": '"', "\u00bb": '"', "\u00b7": ".",
+    "\u2018": "'", "\u2019": "'", "\u00ab": "<<", "\u00bb": ">>", "\u00b7": ".",
     "\u2192": "->", "\u2190": "<-", "\u2197": "^", "\u2198": "v", "\u2191": "^",
     "\u2193": "v", "\u21a6": "->", "\u26a1": "!",
     "\u2691": "!", "\u21af": "!", "\u25b2": "^", "\u2605": "*", "\u25cf": "@",
     "\u25cb": "o", "\u25d4": "o", "\u25a0": "#", "\u21b6": "<-", "\u21bb": "@",
     "\u2581": "_", "\u2582": ".", "\u2583": "-", "\u2584": "-", "\u2585": "=",
     "\u2586": "=", "\u2587": "#", "\u2588": "#",
+    # the report's marks of a linked action: » entered Do, ✓ done, ✗ abandoned (a "
+    # for », and escapes for the others, a terminal trial)
+    "\u2713": "v", "\u2717": "x",
 }  # fmt: skip
 
 

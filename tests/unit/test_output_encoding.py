@@ -62,7 +62,7 @@ def test_a_latin_1_terminal_shows_what_it_cannot_encode_as_escapes(latin1: dict[
     assert status == 0
     shown = received.decode("latin-1")
     # pdca's own marks, in a title too, as their look-alikes (an arrow): the rest escaped
-    assert "emoji \\U0001f680 \\u2713 -> café" in shown
+    assert "emoji \\U0001f680 v -> café" in shown
     assert "crashed" not in shown
 
 
@@ -75,7 +75,7 @@ def test_an_ascii_terminal_gets_escapes_not_utf_8(latin1: dict[str, str]) -> Non
     )
     assert status == 0
     assert received.isascii()
-    assert "emoji \\U0001f680 \\u2713 -> caf\\xe9" in received.decode("ascii")
+    assert "emoji \\U0001f680 v -> caf\\xe9" in received.decode("ascii")
 
 
 def test_json_on_an_ascii_terminal_is_json(latin1: dict[str, str]) -> None:
@@ -114,6 +114,8 @@ def test_pdcas_own_marks_come_out_as_ascii_look_alikes() -> None:
         b'#2 Canary - 8d late . "ok" ^ _-=# ~ caf\\xe9 \\U0001f680'
     )
     assert "—é".encode("latin-1", errors=MARKS_ERRORS) == "-é".encode("latin-1")
+    # the report's marks: entered Do, done, abandoned (came out as ", \u2713, \u2717)
+    assert "» #16 ✓ #16 ✗ #18 «x»".encode(codec, errors=MARKS_ERRORS) == b">> #16 v #16 x #18 <<x>>"
 
 
 def test_json_and_a_csv_export_on_a_latin_1_or_ascii_terminal_are_the_data(
