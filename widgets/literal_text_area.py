@@ -11,6 +11,7 @@ from typing import Any
 
 from rich.text import Text
 from textual import events
+from textual.binding import Binding
 from textual.widgets import TextArea
 
 from pdca.widgets.literal_fields import in_place, ran_own_binding, typed_format_character
@@ -27,6 +28,21 @@ _CR_HELD = "\ufdd0"
 class LiteralTextArea(TextArea):
     """A ``TextArea`` whose lines are drawn literally, and whose keys keep their order (see
     the module's doc)."""
+
+    # The start and the end of the whole text, as in every editor: Textual's text area has
+    # no key for them, and " appended" typed after ctrl+end went to the notes' start (a trial)
+    BINDINGS = [
+        Binding("ctrl+home", "cursor_text_start", "Text start", show=False),
+        Binding("ctrl+end", "cursor_text_end", "Text end", show=False),
+        Binding("ctrl+shift+home", "cursor_text_start(True)", "Select to start", show=False),
+        Binding("ctrl+shift+end", "cursor_text_end(True)", "Select to end", show=False),
+    ]
+
+    def action_cursor_text_start(self, select: bool = False) -> None:
+        self.move_cursor((0, 0), select=select)
+
+    def action_cursor_text_end(self, select: bool = False) -> None:
+        self.move_cursor(self.document.end, select=select)
 
     async def _on_key(self, event: events.Key) -> None:
         if (char := typed_format_character(event)) is not None:  # kept, as a paste keeps it

@@ -89,6 +89,24 @@ async def test_a_carriage_return_in_the_notes_outlives_an_edit_of_another_line(
         assert app.context.store.get_action(action.id).notes == notes_given + "x"
 
 
+async def test_ctrl_end_and_ctrl_home_go_to_the_notes_end_and_start(
+    make_app, store, db_path: Path
+) -> None:
+    """ctrl+end did nothing in the notes, and " appended" typed after it went to their
+    start (a trial)."""
+    action = store.add_action(ActionDraft(title="Rota", notes="one\ntwo", owner="bob"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        app.screen.query_one("#notes", TextArea).focus()
+        await pilot.pause()
+        await pilot.press("ctrl+end", *" end", "ctrl+home", *"start ", "ctrl+s")
+        await settle_app(app, pilot)
+        assert app.context.store.get_action(action.id).notes == "start one\ntwo end"
+
+
 async def _check_in_message(app, pilot) -> Input:  # type: ignore[no-untyped-def]
     """The board's check-in form opened on the first card, its message field focused."""
     await settle_app(app, pilot)
