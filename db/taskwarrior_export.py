@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -108,9 +108,14 @@ def task_problem(task: dict[str, Any]) -> str | None:
         isinstance(wanted, list) and all(isinstance(d, str) and _UUID.fullmatch(d) for d in wanted)
     ):
         return f"depends: {_shown(depends)} is not a list of tasks' uuids"
-    unwritable = _not_utf8(task)
+    unwritable = _field_whose_text(task, _not_utf8)
     if unwritable:
         return f"{unwritable}: holds a lone surrogate, which no UTF-8 can hold: it is no text"
+    # named by Taskwarrior's field, as the rest: "title: … holds a NUL byte" named pdca's
+    # for a description (a trial)
+    nul = _field_whose_text(task, lambda text: "\0" in text)
+    if nul:
+        return f"{nul}: holds a NUL byte, which no text in pdca may hold"
     return None
 
 
@@ -125,24 +130,29 @@ def _a_word(tag: str) -> bool:
     return bool(tag) and not any(character.isspace() for character in tag)
 
 
-def _not_utf8(value: object, where: str = "") -> str | None:
-    """The field (``annotations.description``) of ``value`` whose text, or key, holds a
-    lone surrogate; None when all of it can be written as UTF-8."""
+def _not_utf8(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate, which no UTF-8 can hold."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _field_whose_text(value: object, bad: Callable[[str], bool], where: str = "") -> str | None:
+    """The field (``annotations.description``) of ``value`` whose text, or key, is ``bad``;
+    None when none is."""
     if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return where or "a field"
-        return None
+        return (where or "a field") if bad(value) else None
     if isinstance(value, dict):
         for key, inner in value.items():
             named = f"{where}.{key}" if where else str(key)
-            found = _not_utf8(key, named) or _not_utf8(inner, named)
+            found = _field_whose_text(key, bad, named) or _field_whose_text(inner, bad, named)
             if found:
                 return found.encode("utf-8", "backslashreplace").decode("utf-8")
     if isinstance(value, list):
         for inner in value:
-            found = _not_utf8(inner, where)
+            found = _field_whose_text(inner, bad, where)
             if found:
                 return found
     return None

@@ -597,6 +597,9 @@ def test_a_taskwarrior_export_is_imported_as_its_tasks(
         ('"description": "x", "uuid": "not-a-uuid"', 'line 1: uuid: "not-a-uuid" is no task'),
         ('"description": "x", "depends": "abc"', 'line 1: depends: "abc" is not a list of'),
         ('"description": "x", "due": "20261399T000000Z"', 'line 1: due: "20261399T000000Z" is'),
+        # Taskwarrior's field named, as for a surrogate ("title: …" named pdca's, a trial)
+        ('"description": "nul \\u0000 in"', "line 1: description: holds a NUL byte"),
+        ('"description": "x", "project": "p\\u0000"', "line 1: project: holds a NUL byte"),
     ],
     ids=[
         "list",
@@ -616,6 +619,8 @@ def test_a_taskwarrior_export_is_imported_as_its_tasks(
         "uuid-form",
         "depends",
         "month-13",
+        "nul",
+        "nul-project",
     ],
 )
 def test_a_task_no_taskwarrior_writes_is_named_and_nothing_added(
