@@ -33,7 +33,7 @@ from pdca.tui.cli import (
     refuse_clearing,
 )
 from pdca.tui.cli_params import me_is_you, me_is_you_in_list
-from pdca.tui.columns import Cut, natural_width, table, terminal_width
+from pdca.tui.columns import Cut, natural_width, table, terminal_width, wrapped
 from pdca.tui.output import printable, to_json
 
 if TYPE_CHECKING:
@@ -705,7 +705,10 @@ def kpi_show(session: Session, name: str, as_json: bool) -> None:
         lines.append(f"  {r.id}  {shown_number(r.value)} {k.unit}  {r.at}  {r.author}{note}")
     if newest:
         lines.append("  (a wrong one: pdca kpi remove-reading ID)")
-    click.echo("\n".join(printable(line) for line in lines))
+    # On a terminal, wrapped at words as the stand-up is: a 100-column terminal broke
+    # "42 readings" mid-word (a terminal trial)
+    shown = "\n".join(printable(line) for line in lines)
+    click.echo(wrapped(shown, terminal_width()))
 
 
 ALERTS_WORDS = {

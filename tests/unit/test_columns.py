@@ -203,6 +203,30 @@ def test_pdca_standup_on_a_terminal_is_text_wrapped_at_words_and_markdown_into_a
     assert piped.stdout.startswith("**Stand-up**")
 
 
+def test_kpi_show_on_a_terminal_wraps_at_words(tmp_path: Path) -> None:
+    """At 100 columns the terminal broke kpi show's lines mid-word ("42 reading" / "s)", a
+    terminal trial); into a pipe its lines stay whole."""
+    import subprocess
+
+    db = str(tmp_path / "t.db")
+    pdca = [sys.executable, "-m", "pdca.tui", "--db", db]
+    env = _env(tmp_path)
+    subprocess.run([*pdca, "init"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*pdca, "kpi", "add", "Time to restore the payments service after an incident",
+         "--unit", "min", "--baseline", "90", "--target", "30", "--direction", "down"],
+        env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    show = [*pdca, "kpi", "show", "Time to restore the payments service after an incident"]
+    status, shown = run_on_a_terminal(show, {**env, "COLUMNS": "50"})
+    lines = shown.decode().replace("\r", "").splitlines()
+    assert status == 0 and all(cell_width(line) <= 50 for line in lines), lines
+    piped = subprocess.run(show, env=env, capture_output=True, text=True).stdout.splitlines()
+    assert any(cell_width(line) > 50 for line in piped)
+    # the same words, only wrapped
+    assert " ".join(" ".join(lines).split()) == " ".join(" ".join(piped).split())
+
+
 def test_sentences_longer_than_the_terminal_wrap_at_words_under_their_start() -> None:
     """pdca flow's sentences broke mid-word at the terminal's edge (a tester)."""
     text = "cycle time  median 37.2d, 85% within 47.8d; longer (the last 6 weeks)\nshort"
