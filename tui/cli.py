@@ -63,7 +63,7 @@ from pdca.db.models import (
     record_id,
 )
 from pdca.tui.cli_params import PhaseChoice, PriorityChoice, me_is_you
-from pdca.tui.columns import Cut, table, table_lines
+from pdca.tui.columns import Cut, table, table_lines, terminal_width, wrapped
 from pdca.tui.completion import DB_AFTER, attach_completers
 from pdca.tui.entry import NOTHING_WRITTEN, silence
 from pdca.tui.option_words import refuse_help_where_text_goes
@@ -2187,8 +2187,9 @@ def show(session: Session, action_id: int, as_json: bool) -> None:
         if not e.summary.startswith(("moved #", "done #")):  # those say their change whole
             lines += [f"      {change}" for change in changed_fields(e, detail.names, plain=True)]
     # Every line escaped, not only the fields typed here: a restored export may hold
-    # control characters in any column (created_by, due, an author, an actor).
-    click.echo("\n".join(printable(line) for line in lines))
+    # control characters in any column (created_by, due, an author, an actor). On a
+    # terminal, wrapped at words as kpi show and the stand-up are.
+    click.echo(wrapped("\n".join(printable(line) for line in lines), terminal_width()))
 
 
 def _followup_line(followup: Followup) -> str:

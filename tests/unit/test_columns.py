@@ -203,7 +203,7 @@ def test_pdca_standup_on_a_terminal_is_text_wrapped_at_words_and_markdown_into_a
     assert piped.stdout.startswith("**Stand-up**")
 
 
-def test_kpi_show_on_a_terminal_wraps_at_words(tmp_path: Path) -> None:
+def test_kpi_show_and_show_on_a_terminal_wrap_at_words(tmp_path: Path) -> None:
     """At 100 columns the terminal broke kpi show's lines mid-word ("42 reading" / "s)", a
     terminal trial); into a pipe its lines stay whole."""
     import subprocess
@@ -225,6 +225,13 @@ def test_kpi_show_on_a_terminal_wraps_at_words(tmp_path: Path) -> None:
     assert any(cell_width(line) > 50 for line in piped)
     # the same words, only wrapped
     assert " ".join(" ".join(lines).split()) == " ".join(" ".join(piped).split())
+    # and an action's show, its notes and check-ins (long lines of a person's words)
+    notes = "Restore drills every Friday afternoon with the on-call engineer and the lead"
+    subprocess.run([*pdca, "add", "Drill", "--notes", notes], env=env, check=True)
+    status, shown = run_on_a_terminal([*pdca, "show", "1"], {**env, "COLUMNS": "50"})
+    lines = shown.decode().replace("\r", "").splitlines()
+    assert status == 0 and all(cell_width(line) <= 50 for line in lines), lines
+    assert notes in " ".join(" ".join(lines).split())
 
 
 def test_sentences_longer_than_the_terminal_wrap_at_words_under_their_start() -> None:
