@@ -200,6 +200,19 @@ def where_it_is_now(identity: tuple[int, int]) -> tuple[str, bool] | None:
     return None
 
 
+def how_it_went(path: Path, identity: tuple[int, int]) -> str:
+    """What became of the file opened (``identity``) at ``path``, in a few words: "replaced by
+    another file", "renamed to …", "removed", or "removed or renamed" when it cannot be told.
+    A save refused as its folder was renamed said "removed or replaced" under the board's own
+    "was renamed to …" (a trial)."""
+    if file_identity(path) is not None:
+        return "replaced by another file"
+    found = where_it_is_now(identity)
+    if found is None:
+        return "removed or renamed"
+    return f"renamed to {found[0]}" if found[1] else "removed"
+
+
 def _held_by_this_process() -> set[tuple[int, int]]:
     """(device, inode) of every regular file this process holds open (``/proc/self/fd``, by
     ``stat``: nothing is opened)."""

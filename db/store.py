@@ -32,10 +32,13 @@ from pdca.db.access import (
     may_write_now,
     read_only_mount,
     read_only_mount_said,
+    unreachable_directory,
     write_advice,
 )
 from pdca.db.clock import Clock, iso
 from pdca.db.connection import (
+    file_identity,
+    how_it_went,
     journals_of,
     not_the_file_opened,
     open_database,
@@ -613,6 +616,16 @@ class Store:
             lost = ": nothing written" if refused else ""
             return f"{self.path} cannot be written{lost}: {files_report(self.path)}"
         lost = ": nothing written" if refused else ""
+        if (
+            self.path is not None
+            and self.identity is not None
+            and file_identity(self.path) is None
+            and unreachable_directory(self.path) is None
+        ):
+            # Its folder renamed (or the file removed) since it was opened: said so, not
+            # "root may not read it (No such file or directory): ask the team's admin" (a
+            # trial's write after a mv of the folder)
+            return f"{self.path} was {how_it_went(self.path, self.identity)} while open{lost}"
         if self.path is not None and (unreadable := self.cannot_read_now()) is not None:
             # A folder shut to this user asked for "chmod g+w" of it, which was set and would
             # not let them in: what lets them in (g+x, the group) is what is asked (a retrial)
@@ -695,7 +708,8 @@ class Store:
             and self.identity is not None
             and not_the_file_opened(self.path, self.identity)
         ):
-            raise DatabaseBroken(f"{self.path} was removed or replaced while open; nothing written")
+            went = how_it_went(self.path, self.identity)
+            raise DatabaseBroken(f"{self.path} was {went} while open; nothing written")
 
     def _refuse_beside_strays(self) -> None:
         """No write beside another name's -wal: it may be this file's, renamed (``os.scandir``

@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -204,6 +204,7 @@ class PdcaApp(App[None]):
         self.context = context
         self.notices = list(notices)  # said once the first screen is up
         self.hung_up = 0  # SIGHUP or SIGTERM came (run_app): quit as q does
+        self.hung_up_at: datetime | None = None  # when the first SIGHUP came
         self.left_behind_kept = False  # after a hang-up: what was not saved is in its file
         self._warned_of_kept: set[str] = set()  # what q said is kept: the next q quits
         self._said_unsaved: set[str] = set()  # settings that could not be saved, said once
@@ -1643,6 +1644,8 @@ def _quit_when_hung_up(app: PdcaApp) -> None:
     def quit_as_asked(signum: int, _frame: object) -> None:
         first = not app.hung_up
         app.hung_up = app.hung_up or signum  # the first one decides the exit status
+        if signum == signal.SIGHUP and app.hung_up_at is None:
+            app.hung_up_at = datetime.now(UTC)  # the file kept says when, not when it ended
         if signum == signal.SIGHUP:  # nobody is left to be told a save gave up: it waits on
             app.context.writer.patient_until = time.monotonic() + HUNG_UP_PATIENCE_SECONDS
             if first:
@@ -1708,7 +1711,7 @@ def _keep_left_behind(app: PdcaApp, lines: list[str]) -> None:
         if lines:
             from pdca.tui.left_behind import write_left_behind
 
-            write_left_behind(lines, app.environ, app.context.path)
+            write_left_behind(lines, app.environ, app.context.path, app.hung_up_at)
 
 
 def _let_go_if_gone(stream: Any, *, hung_up: bool = False) -> None:

@@ -21,13 +21,26 @@ from pdca.tui.crash import state_directories, write_state_file
 PATTERN = "unsaved-*.txt"
 
 
-def write_left_behind(lines: list[str], environ: Mapping[str, str], database: Path) -> Path | None:
+def write_left_behind(
+    lines: list[str],
+    environ: Mapping[str, str],
+    database: Path,
+    hung_up_at: datetime | None = None,
+) -> Path | None:
     """Write ``lines`` (of the board on ``database``) to a new file of the person's own; its
-    path, or None when there is nowhere to put it (no home, a full disk)."""
+    path, or None when there is nowhere to put it (no home, a full disk). ``hung_up_at``:
+    when the terminal went, if a save waited for a lock after it (the file said the time it
+    was written, five minutes later, as the hang-up's: a trial)."""
     now = datetime.now(UTC)
+    hung_up = hung_up_at or now
+    written = (
+        f" (written at {now.strftime('%H:%M:%S UTC')}, when its last save had ended)"
+        if (now - hung_up).total_seconds() >= 1
+        else ""
+    )
     text = (
         # Which file: someone with two could not tell which #1 (a reviewer)
-        f"pdca: the terminal hung up at {now.strftime('%Y-%m-%d %H:%M:%S UTC')};"
+        f"pdca: the terminal hung up at {hung_up.strftime('%Y-%m-%d %H:%M:%S UTC')}{written};"
         f" what the board on {database} could not save:\n"
         # The lines are as printed at quit: texts quoted as Python writes them (a
         # tester pasted a doubled backslash back into a title)

@@ -21,6 +21,7 @@ import sys
 import termios
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -356,6 +357,7 @@ def test_a_form_open_while_a_save_waits_is_kept_when_the_terminal_goes(tmp_path:
         _read_until(fd, b"New action", shown)
         os.write(fd, b"typed in the second form")
         _read_until(fd, b"second form", shown)  # in the form before the line drops
+        closed_at = datetime.now(UTC).replace(microsecond=0)
         os.close(fd)  # the terminal goes: the kernel hangs up its session
         fd = -1
         threading.Timer(4.0, holder.release).start()
@@ -371,6 +373,12 @@ def test_a_form_open_while_a_save_waits_is_kept_when_the_terminal_goes(tmp_path:
     assert messages == ["saved once the lock goes"]
     (kept,) = (Path(env["XDG_STATE_HOME"]) / "pdca").glob("unsaved-*.txt")
     assert "typed in the second form" in kept.read_text()
+    # the time the line dropped, not the time the file was written once the save had gone
+    # in, seconds later (a trial's file said 11:30:38 for a hang-up at 11:25:28)
+    header = kept.read_text().splitlines()[0]
+    said = datetime.strptime(header.split(" hung up at ")[1][:19], "%Y-%m-%d %H:%M:%S")
+    assert abs((said.replace(tzinfo=UTC) - closed_at).total_seconds()) <= 2, header
+    assert "(written at " in header and "when its last save had ended);" in header, header
 
 
 @pytest.mark.parametrize("how", ["SIGTERM", "terminal closed"])

@@ -979,6 +979,33 @@ def test_the_copy_kept_before_an_upgrade_holds_what_others_wrote_as_it_was_made(
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".pdca")) == []
 
 
+def test_a_write_refused_after_its_folder_was_renamed_says_renamed_and_where(
+    tmp_path: Path,
+) -> None:
+    """A save that waited for the lock while the folder was renamed said "removed or
+    replaced", under the board's own "renamed to …" (a trial)."""
+    from pdca.db.errors import DatabaseBroken, PdcaError
+    from pdca.db.models import ActionDraft
+    from pdca.db.store import Store
+    from tests.conftest import NOW_DT
+
+    (tmp_path / "team").mkdir()
+    path = tmp_path / "team" / "pdca.db"
+    store = Store.open(path, actor="ann", clock=lambda: NOW_DT, create=True)
+    store.add_action(ActionDraft(title="before"))
+    os.rename(tmp_path / "team", tmp_path / "moved")
+    moved = tmp_path / "moved" / "pdca.db"
+    said = f"was renamed to {re.escape(str(moved))} while open[:;] nothing written"
+    # a write asked now: not "ann may not read it (No such file or directory)"
+    with pytest.raises(PdcaError, match=said):
+        store.add_action(ActionDraft(title="after the rename"))
+    # one that had waited for the lock, and looks again inside it
+    with pytest.raises(DatabaseBroken, match=said):
+        store._refuse_if_not_the_file_opened()
+    assert store.get_action(1).title == "before"
+    store.close()
+
+
 def test_no_write_goes_into_a_file_replaced_or_removed_while_open(tmp_path: Path) -> None:
     """A write that waited for the lock (a board's check-in, its presence row's goodbye) went
     into the old file's -wal after ``mv other.db team.db``, and that -wal then damaged the
@@ -994,7 +1021,7 @@ def test_no_write_goes_into_a_file_replaced_or_removed_while_open(tmp_path: Path
     store.add_action(ActionDraft(title="before"))
     wal = os.stat(f"{path}-wal").st_size
     os.replace(other, path)
-    with pytest.raises(DatabaseBroken, match="was removed or replaced while open; nothing written"):
+    with pytest.raises(DatabaseBroken, match="was replaced by another file while open; nothing"):
         store.add_action(ActionDraft(title="after the move"))
     assert os.stat(f"{path}-wal").st_size == wal  # the old file's, not one byte more
     os.unlink(path)
