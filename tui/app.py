@@ -1576,7 +1576,8 @@ def run_app(app: PdcaApp) -> int:
         # raised out of the wait for the last save below (a reviewer's q, then closed window).
         for suspend in (signal.SIGCONT, signal.SIGTSTP):
             signal.signal(suspend, signal.SIG_DFL)
-        if app.context.writer.pending:
+        saving = app.context.writer.pending
+        if saving:
             # A write asked for before quitting is still waiting for someone's lock: it is
             # finished (or given up, after the busy wait) before pdca ends, not dropped.
             _say("pdca: saving your last change…")
@@ -1584,6 +1585,8 @@ def run_app(app: PdcaApp) -> int:
     lines = _unsaved_lines(app)
     for line in lines:
         _say(line)
+    if saving and not lines:  # "saving…" and then nothing: was it? (a trial's kill -INT)
+        _say("pdca: saved")
     if app.hung_up == signal.SIGHUP:
         _keep_left_behind(app, lines)
     for stream in (sys.stdout, sys.stderr):
@@ -1659,8 +1662,10 @@ def _quit_when_hung_up(app: PdcaApp) -> None:
             loop.call_soon_threadsafe(partial(app.exit_on_signal, 128 + signum))
 
     # SIGINT too (a kill -INT: in the board ctrl+c is a key): the command line's handler
-    # (tui/stopping.py) raised into Textual's loop
-    for signum in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT):
+    # (tui/stopping.py) raised into Textual's loop. And SIGQUIT (kill -QUIT: ctrl+\ is a key
+    # too): by default it ended the process at once, the terminal left full-screen and a
+    # form's text gone without a word (a trial).
+    for signum in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT, signal.SIGQUIT):
         signal.signal(signum, quit_as_asked)
 
 
