@@ -1866,6 +1866,19 @@ class _UpgradeTold:
                 self._timer.daemon = True
                 self._timer.start()
 
+    def upgraded_meanwhile(self, version: int) -> None:
+        """The write waited for was another pdca's upgrade of the file: nothing left to do,
+        said after a word of this one's (and no word more)."""
+        with self._lock:
+            self.stage = "done"
+            if self._timer is not None:
+                self._timer.cancel()
+            if self.said and self.announce is not None:
+                self.announce(
+                    f"{self.path} was upgraded to schema version {version} by another pdca"
+                    " meanwhile: nothing more to do"
+                )
+
     def stopped(self) -> None:
         with self._lock:
             if self.said and self.announce is not None:
@@ -1905,9 +1918,13 @@ def _upgrade(
         try:
             told.enter("wait")
             begin_in_goes(conn)  # a stop while another holds the lock is answered at once
-            told.enter("change")
             current = identify(conn, path) or 0  # someone may have upgraded while we waited
-            if current < schema_version():
+            if current >= schema_version():
+                # "the wait is over; … this takes a while", then not a word: the write waited
+                # for was a colleague's upgrade of the file (a trial's two commands at once)
+                told.upgraded_meanwhile(current)
+            else:
+                told.enter("change")
                 dangling = len(conn.execute("PRAGMA foreign_key_check").fetchall())
                 if temporary is not None:
                     if _data_version(conn) != seen:

@@ -425,3 +425,42 @@ def test_a_wait_after_the_copy_was_told_is_told_too(
         " wait for it",
         f"{upgrading}: waiting for another process's write to end first",
     ]
+
+
+def test_an_upgrade_that_waited_for_another_pdcas_upgrade_says_so(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Two commands at once on an old file: the one that waited said "the wait is over; on a
+    large file this takes a while" and then nothing, the file upgraded by the other (a
+    trial of upgrade day). It says the other did it, and nothing more."""
+    import threading
+    import time
+
+    monkeypatch.setattr(schema, "ANNOUNCE_AFTER", 0.0)
+    monkeypatch.setattr(schema, "WAIT_TOLD_AFTER", 0.0)
+    path = tmp_path / "team.db"
+    make_old_database(path, schema.schema_version() - 1)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # the other pdca, upgrading it
+    lines: list[str] = []
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout = 20000")
+    upgrade = threading.Thread(
+        target=lambda: schema.migrate(conn, path, writable=True, announce=lines.append)
+    )
+    upgrade.start()
+    deadline = time.monotonic() + 20
+    while not any("waiting for another process's write" in line for line in lines):
+        assert time.monotonic() < deadline, lines
+        time.sleep(0.02)
+    other.execute(f"PRAGMA user_version = {schema.schema_version()}")  # its upgrade, done
+    other.execute("COMMIT")
+    other.close()
+    upgrade.join(20)
+    conn.close()
+    assert lines[-1] == (
+        f"{path} was upgraded to schema version {schema.schema_version()} by another pdca"
+        " meanwhile: nothing more to do"
+    ), lines
+    assert not any("the wait is over" in line for line in lines), lines
+    assert not list(tmp_path.glob("team.db.v*.bak"))  # no copy of this one's kept
