@@ -175,7 +175,8 @@ class ActionFormModal(FormDialog[ActionFormResult | None]):
         & #due { width: 22; }
         & #every { width: 22; }
         & #priority { width: 22; }
-        & #notes { height: 6; width: 1fr; background: $boost; }
+        /* the text under the other fields' (a text area's left padding stood it a cell right) */
+        & #notes { height: 6; width: 1fr; background: $boost; padding: 0 1 0 0; }
         & #notes:focus { background: $primary 25%; }
     }
     """
