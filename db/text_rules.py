@@ -58,6 +58,11 @@ _REGIONAL = "\U0001f1e6-\U0001f1ff"
 # noise in every emoji title (a newcomer). The non-joiner (U+200C) is drawn as it is: no
 # cells to any terminal or to Rich, and Persian writes it inside words ("می‌خواهم").
 _EMOJI_GLUE = "\u200d\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0000-\U000e007f\U000e0100-\U000e01ef"
+# The tag characters (a subdivision flag's letters after 🏴), matched as one run: judged one
+# at a time, each looked back over the run before it, and a note of 10 000 of them took 19 s
+# to show (a reviewer)
+_TAGS = "\U000e0000-\U000e007f"
+_GLUE_BUT_TAGS = "\u200d\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0100-\U000e01ef"
 
 _EMOJI_PIECE = re.compile(f"[{_EMOJI_GLUE}]")
 
@@ -75,19 +80,13 @@ _HIDDEN = "\u00ad\u180e\u2060-\u2064\ufeff"
 # What glues emoji (a joiner, a selector, a skin tone, a tag) is drawn as it is inside an
 # emoji, and escaped elsewhere as the app's cells escape it: "a\u200db" and a tag character
 # after a letter printed as nothing, where the board showed "\u200d" (a trial).
-SHOWN_ESCAPED = re.compile(f"(?P<kept_glue>[{_EMOJI_GLUE}])|[\n{_ALWAYS}{_HIDDEN}]|(?<!@)\u200b")
-SHOWN_ESCAPED_EXCEPT_NEWLINE = re.compile(
-    f"(?P<kept_glue>[{_EMOJI_GLUE}])|[{_ALWAYS}{_HIDDEN}]|(?<!@)\u200b"
-)
+_KEPT_GLUE = f"(?P<kept_tags>[{_TAGS}]+)|(?P<kept_glue>[{_GLUE_BUT_TAGS}])"
+SHOWN_ESCAPED = re.compile(f"{_KEPT_GLUE}|[\n{_ALWAYS}{_HIDDEN}]|(?<!@)\u200b")
+SHOWN_ESCAPED_EXCEPT_NEWLINE = re.compile(f"{_KEPT_GLUE}|[{_ALWAYS}{_HIDDEN}]|(?<!@)\u200b")
 # A regional-indicator pair matches first (and is kept); one left over is escaped.
-UNSAFE_IN_CELLS = re.compile(
-    f"(?P<flag>[{_REGIONAL}]{{2}})|(?P<glue>[{_EMOJI_GLUE}])"
-    f"|(?!\u200c)[\n{_ALWAYS}{_INVISIBLE}{_REGIONAL}]"
-)
-UNSAFE_IN_CELLS_EXCEPT_NEWLINE = re.compile(
-    f"(?P<flag>[{_REGIONAL}]{{2}})|(?P<glue>[{_EMOJI_GLUE}])"
-    f"|(?!\u200c)[{_ALWAYS}{_INVISIBLE}{_REGIONAL}]"
-)
+_GLUE = f"(?P<flag>[{_REGIONAL}]{{2}})|(?P<tags>[{_TAGS}]+)|(?P<glue>[{_GLUE_BUT_TAGS}])"
+UNSAFE_IN_CELLS = re.compile(f"{_GLUE}|(?!\u200c)[\n{_ALWAYS}{_INVISIBLE}{_REGIONAL}]")
+UNSAFE_IN_CELLS_EXCEPT_NEWLINE = re.compile(f"{_GLUE}|(?!\u200c)[{_ALWAYS}{_INVISIBLE}{_REGIONAL}]")
 
 _SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
@@ -241,11 +240,17 @@ def visible(char: str) -> str:
 
 
 def _shown(match: re.Match[str]) -> str:
-    if match.lastgroup == "flag":
+    group = match.lastgroup
+    if group == "flag":
         return match.group()
-    if match.lastgroup == "glue" and _glues_emoji(match):
+    if group in ("tags", "kept_tags"):  # a run of tags: a subdivision flag's, after 🏴
+        start = match.start()
+        if start and match.string[start - 1] == _TAG_FLAG:
+            return "" if group == "tags" else match.group()
+        return "".join(map(visible, match.group()))
+    if group == "glue" and _glues_emoji(match):
         return ""
-    if match.lastgroup == "kept_glue" and _glues_emoji(match):
+    if group == "kept_glue" and _glues_emoji(match):
         return match.group()
     return visible(match.group())
 
@@ -267,15 +272,14 @@ def _glues_emoji(match: re.Match[str]) -> bool:
 
     if char == "\u200d":
         return emoji(before) and emoji(after)
-    if "\U000e0000" <= char <= "\U000e007f":
-        # after the flag, or after tags that follow it: two tags alone, the second was
-        # left out after the first was escaped (a trial)
-        at = start - 1
-        while at >= 0 and "\U000e0000" <= text[at] <= "\U000e007f":
-            at -= 1
-        return at >= 0 and text[at] == _TAG_FLAG
     if "\ufe00" <= char <= "\ufe0f":
-        return emoji(before) or (before != "" and before in "#*0123456789")
+        # An emoji's base is a symbol, but not always of Unicode's "So": ↔ and ◼ are math
+        # (Sm), ‼ and 〽 punctuation, ℹ a letter; "ℹ\ufe0f" was printed with its escape
+        # (a reviewer). A keycap's base is a digit, # or *.
+        return emoji(before) or (
+            before != ""
+            and (before in "#*0123456789\u2139" or unicodedata.category(before)[0] in "SP")
+        )
     return emoji(before) or (before != "" and unicodedata.category(before) == "Lo")
 
 

@@ -144,6 +144,9 @@ def test_text_with_nothing_unsafe_is_shown_as_it_is(text: str) -> None:
         ("zwj a\u200db", "zwj a\\u200db"),
         ("\U000e0067\U000e0062 tags", "\\U000e0067\\U000e0062 tags"),
         ("a\ufe0fb", "a\\ufe0fb"),
+        # emoji whose base is no "So" symbol (a reviewer: printed with "\ufe0f")
+        ("ℹ\ufe0f ↔\ufe0f ‼\ufe0f 〰\ufe0f", "ℹ\ufe0f ↔\ufe0f ‼\ufe0f 〰\ufe0f"),
+        ("x\U000e0067\U000e0062\U000e0065", "x\\U000e0067\\U000e0062\\U000e0065"),
         # what draws nothing: two titles read as one (a trial)
         ("zero\u200bwidth\u2060wj\u00adshy", "zero\\u200bwidth\\u2060wj\\xadshy"),
         ("\ufeffBOM title", "\\ufeffBOM title"),
@@ -245,6 +248,8 @@ def test_json_safe_keeps_whitespace_between_tokens() -> None:
         (FLAG + "\U0001f1e9", FLAG + "\\U0001f1e9"),
         (ENGLAND, "🏴"),
         ("\U000e0067\U000e0062 tags", "\\U000e0067\\U000e0062 tags"),  # each tag, alone
+        ("x" + ENGLAND[1:] * 2, "x" + "".join(f"\\U{ord(c):08x}" for c in ENGLAND[1:] * 2)),
+        ("↔\ufe0f ‼\ufe0f", "↔ ‼"),
         # a joiner between letters hides as a zero-width space does: shown (it glues emoji)
         (ZERO_WIDTH, "a\\u200bb\u200cc\\u200dd\\u2060e\\ufefff"),
         ("pay\u200droll", "pay\\u200droll"),
