@@ -1280,23 +1280,20 @@ def ends_before_it_began(since: str, at: str, since_by: str | None, actor: str) 
     return f"stand-up: it would end ({end}) before it began ({start}{whose}); not recorded: {doubt}"
 
 
-def _leaves_a_gap(store: Store, since: str) -> str | None:
-    """Why a stand-up from ``since`` is not recorded when it starts after the last one ended:
-    what changed between them would come up in no stand-up (a trial's ``standup --since
-    09:44 --record`` after a record up to 09:40: a check-in at 09:42 was never told)."""
+def gap_before(store: Store, since: str) -> str | None:
+    """What a stand-up from ``since`` leaves untold, when it starts after the last recorded
+    one ended: that window, in words ("from … to …"); None when there is no gap. A trial's
+    ``standup --since 09:44 --record`` after a record up to 09:40 left a check-in at 09:42 in
+    no stand-up, without a word."""
     last = store.conn.execute(
-        "SELECT by, at FROM standups ORDER BY at DESC, id DESC LIMIT 1"
+        "SELECT at FROM standups ORDER BY at DESC, id DESC LIMIT 1"
     ).fetchone()
     if last is None or since <= last["at"]:
         return None
-    start, end = minute_utc(since), minute_utc(last["at"])
+    start, end = minute_utc(last["at"]), minute_utc(since)
     if start == end:  # to the second when the minutes read alike
-        start, end = (f"{t[:19].replace('T', ' ')} UTC" for t in (since, last["at"]))
-    return (
-        f"stand-up: it starts at {start}, after the last one ended ({end}, recorded by"
-        f" {last['by']}): what changed between them would come up in no stand-up; not"
-        f" recorded: read it again from there (without --since), and record that"
-    )
+        start, end = (f"{t[:19].replace('T', ' ')} UTC" for t in (last["at"], since))
+    return f"from {start} (the last stand-up's end) to {end}"
 
 
 def record_standup(
@@ -1330,9 +1327,6 @@ def record_standup(
     with store.write() as tx:
         at = tx.at if until is None else until
         refused = ends_before_it_began(since, at, since_by, tx.actor)
-        if refused is not None:
-            raise PdcaError(refused)
-        refused = _leaves_a_gap(store, since)
         if refused is not None:
             raise PdcaError(refused)
         if until is not None:

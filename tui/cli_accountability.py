@@ -399,6 +399,7 @@ def standup(
         # Recorded once it is out: recorded first, a terminal that hung up (or a stop) as it
         # printed lost the stand-up, and the next began after it (a tester).
         sys.stdout.flush()
+        gap = accountability.gap_before(store, digest.since) if since is not None else None
         # The next stand-up starts where this digest's window ends (what changed since
         # it was read is the next one's), not when the record was written.
         try:
@@ -427,6 +428,12 @@ def standup(
             ) from None
         # On stderr: stdout stays the digest (a pipe, --json); silence read as nothing done.
         click.echo(f"recorded: the next stand-up starts from {minute_utc(recorded.at)}", err=True)
+        if gap is not None:  # --since after the last record's end: said, and undone by undo
+            click.echo(
+                f"note: what changed {gap} comes up in no stand-up (pdca undo takes this"
+                " record back)",
+                err=True,
+            )
 
 
 def _post(store: Store, text: str) -> None:

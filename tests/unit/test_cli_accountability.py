@@ -594,31 +594,31 @@ def test_log_initiative_none_lists_the_check_ins_of_no_initiative(ok, js) -> Non
     assert [entry["message"] for entry in listed] == ["on the loose one"]
 
 
-def test_a_standup_recorded_from_after_the_last_ones_end_is_refused(
-    standardized, ok, cli, js, monkeypatch
+def test_a_standup_recorded_from_after_the_last_ones_end_says_what_it_leaves_untold(
+    standardized, ok, js, monkeypatch
 ) -> None:
     """A record up to 09:00, a check-in at 09:02, then ``standup --since 09:04 --record``:
-    recorded, the next began at 09:05 and the 09:02 check-in came up in no stand-up (a
-    trial). Refused, with nothing recorded; from the last one's end, it records."""
+    the next began at 09:05, and the 09:02 check-in came up in no stand-up, without a word
+    (a trial). Recorded as asked (a team back from a break records from Monday), and said,
+    with undo to take it back; and undone, the next one covers the gap."""
     ok("standup", "--record")  # up to 2026-11-23 09:00
     monkeypatch.setenv("PDCA_NOW", "2026-11-23T09:02:00Z")
     ok("checkin", "2", "in the gap")
     monkeypatch.setenv("PDCA_NOW", "2026-11-23T09:05:00Z")
-    refused = cli("standup", "--since", "2026-11-23 09:04 UTC", "--record")
-    assert refused.exit_code == 1
-    assert refused.stderr.splitlines()[-1] == (
-        "pdca: stand-up: it starts at 2026-11-23 09:04 UTC, after the last one ended"
-        " (2026-11-23 09:00 UTC, recorded by alice): what changed between them would come up"
-        " in no stand-up; not recorded: read it again from there (without --since), and record"
-        " that"
+    recorded = ok("standup", "--since", "2026-11-23 09:04 UTC", "--record")
+    assert recorded.stderr.splitlines()[-1] == (
+        "note: what changed from 2026-11-23 09:00 UTC (the last stand-up's end) to 2026-11-23"
+        " 09:04 UTC comes up in no stand-up (pdca undo takes this record back)"
     )
+    assert js("standup", "--format", "json")["since"] == "2026-11-23T09:05:00Z"
+    ok("undo", "--yes")
     after = js("standup", "--format", "json")
-    assert after["since"] == "2026-11-23T09:00:00Z"  # nothing recorded
+    assert after["since"] == "2026-11-23T09:00:00Z"
     assert [i["detail"] for i in after["items"] if i["kind"] == "checkin"] == [
         "on-track: in the gap"
     ]
-    ok("standup", "--record")
-    assert js("standup", "--format", "json")["since"] == "2026-11-23T09:05:00Z"
+    # from the last one's end, or without --since: no word of a gap
+    assert "note:" not in ok("standup", "--since", "2026-11-23 09:00 UTC", "--record").stderr
 
 
 @pytest.mark.parametrize("after_one", [False, True])
