@@ -1577,16 +1577,24 @@ def run_app(app: PdcaApp) -> int:
         for suspend in (signal.SIGCONT, signal.SIGTSTP):
             signal.signal(suspend, signal.SIG_DFL)
         saving = app.context.writer.pending
+        # what failed, or was kept after a refusal, so far: more after the wait, not saved
+        failed_before, kept_before = len(app.context.unshown), len(app.context.kept())
         if saving:
             # A write asked for before quitting is still waiting for someone's lock: it is
             # finished (or given up, after the busy wait) before pdca ends, not dropped.
             _say("pdca: saving your last change…")
         app.context.close()
+    if (
+        saving
+        and len(app.context.unshown) == failed_before
+        and len(app.context.kept()) <= kept_before
+    ):
+        # "saving…" and then nothing: was it? (a trial's kill -INT); and before what a form
+        # left open could not save, which read as the save's loss (a review)
+        _say("pdca: saved")
     lines = _unsaved_lines(app)
     for line in lines:
         _say(line)
-    if saving and not lines:  # "saving…" and then nothing: was it? (a trial's kill -INT)
-        _say("pdca: saved")
     if app.hung_up == signal.SIGHUP:
         _keep_left_behind(app, lines)
     for stream in (sys.stdout, sys.stderr):

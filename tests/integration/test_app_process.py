@@ -315,6 +315,42 @@ def test_a_save_waiting_for_the_lock_is_finished_when_the_terminal_goes(
     assert messages == ["kept across the hangup"]
 
 
+def test_a_saved_change_is_said_saved_beside_a_form_left_open(tmp_path: Path) -> None:
+    """A check-in waiting for the lock, then a form typed into, then ``kill``: the form's
+    text was said not saved, and nothing said the check-in went in, which read as its loss
+    too (a review)."""
+    path = _database(tmp_path)
+    code = f"from pdca.tui.cli import cli; cli.main(['--db', {str(path)!r}], prog_name='pdca')"
+    pid, fd = _fork_board(code, _env(tmp_path))
+    shown = bytearray()
+    holder = None
+    try:
+        holder = _check_in_behind_a_lock(fd, shown, path, b"went in")
+        os.write(fd, b"n")
+        _read_until(fd, b"New action", shown)
+        os.write(fd, b"left in the form")
+        _read_until(fd, b"in the form", shown)
+        os.kill(pid, signal.SIGTERM)
+        threading.Timer(1.0, holder.release).start()
+        status = _wait_for_end(pid, fd, shown)
+        while select.select([fd], [], [], 0.2)[0]:  # what it said last
+            try:
+                read = os.read(fd, 65536)
+            except OSError:
+                break
+            if not read:
+                break
+            shown += read
+    finally:
+        if holder is not None:
+            holder.release()
+        _let_go(pid, fd)
+    assert os.waitstatus_to_exitcode(status) == 128 + signal.SIGTERM
+    said = bytes(shown).split(b"saving your last change")[-1]
+    assert b"pdca: saved" in said and b"left in the form" in said, said
+    assert said.index(b"pdca: saved") < said.index(b"left in the form")
+
+
 def test_what_a_hung_up_board_could_not_save_is_kept_in_a_file_and_said_at_the_next_start(
     tmp_path: Path,
 ) -> None:
