@@ -16,13 +16,24 @@ from textual.widgets import TextArea
 
 from pdca.widgets.literal_fields import in_place, ran_own_binding, typed_format_character
 
-# A carriage return alone (written with ``pdca add --notes``, or by another tool) is no line
-# end to the text area's document, which split the line there and joined it with a newline:
-# a note edited anywhere came back with its untouched "\r" made a "\n" (a trial). It stands
-# in the document as this noncharacter (never typed or pasted; text holding one keeps the
-# old way), drawn as the carriage return's picture and saved as the carriage return again.
-_LONE_CR = re.compile(r"\r(?!\n)")
-_CR_HELD = "\ufdd0"
+# A line break of ``str.splitlines`` other than "\n" and "\r\n" (a lone carriage return,
+# written with ``pdca add --notes`` or by another tool; a form feed, U+2028, NEL) is no line
+# end to pdca, but the text area's document split the line there and joined it with a
+# newline: a note edited anywhere came back with it made a "\n" (a trial, then a review for
+# the others). Each stands in the document as a noncharacter of its own (never typed; a
+# paste's are made U+FFFD; text holding one keeps the old way), drawn as its picture or
+# escape, and given back as itself.
+_HELD = {
+    "\r": "\ufdd0", "\x0b": "\ufdd1", "\x0c": "\ufdd2", "\x1c": "\ufdd3", "\x1d": "\ufdd4",
+    "\x1e": "\ufdd5", "\x85": "\ufdd6", "\u2028": "\ufdd7", "\u2029": "\ufdd8",
+}  # fmt: skip
+_GIVEN_BACK = {held: char for char, held in _HELD.items()}
+_BREAKS = re.compile("\r(?!\n)|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_HELD_CHARS = re.compile("[\ufdd0-\ufdd8]")
+
+
+def _given_back(text: str) -> str:
+    return _HELD_CHARS.sub(lambda found: _GIVEN_BACK[found.group()], text)
 
 
 class LiteralTextArea(TextArea):
@@ -55,8 +66,9 @@ class LiteralTextArea(TextArea):
             await super()._on_key(event)
 
     def __init__(self, text: str = "", **options: Any) -> None:
-        self._holds_crs = "\r" in text and _CR_HELD not in text
-        super().__init__(_LONE_CR.sub(_CR_HELD, text) if self._holds_crs else text, **options)
+        self._holds = bool(_BREAKS.search(text)) and not _HELD_CHARS.search(text)
+        held = _BREAKS.sub(lambda found: _HELD[found.group()], text) if self._holds else text
+        super().__init__(held, **options)
         self._given = text
         self._loaded = self.text  # the document joins lines with one newline of its own
         # (a "\r\n" file's, or "\n"): the text given can come back changed, untouched
@@ -73,11 +85,22 @@ class LiteralTextArea(TextArea):
         """The text, exactly as it was given while nobody has changed it."""
         if self.text == self._loaded:
             return self._given
-        return self.text.replace(_CR_HELD, "\r") if self._holds_crs else self.text
+        return _given_back(self.text) if self._holds else self.text
+
+    @property
+    def selected_text(self) -> str:
+        """What is selected, as the text holds it (a copy gave U+FDD0 for a carriage return)."""
+        selected = super().selected_text
+        return _given_back(selected) if self._holds else selected
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        if _HELD_CHARS.search(event.text):  # the stand-ins are this field's own: never pasted
+            event.prevent_default()
+            await super()._on_paste(events.Paste(_HELD_CHARS.sub("\ufffd", event.text)))
 
     def get_line(self, line_index: int) -> Text:
         # ``TextArea.get_line`` is the hook Textual offers for restyling a line.
         line = self.document.get_line(line_index)
-        if self._holds_crs:
-            line = line.replace(_CR_HELD, "\r")  # drawn as "␍", one cell as the stand-in
+        if self._holds:
+            line = _given_back(line)  # drawn as "␍", "␌", "�": one cell as the stand-in
         return Text(in_place(line, keep_tabs=True), end="", no_wrap=True)

@@ -123,7 +123,12 @@ class Dialog(ModalScreen[ResultT]):
     def _text_fields(self) -> list[tuple[str, str, int]]:
         """(name, value, identity) of each field text is typed into."""
         return [
-            (field.id or "text", field.value if isinstance(field, Input) else field.text, id(field))
+            # a LiteralTextArea's own text, not its document's stand-ins (a review)
+            (
+                field.id or "text",
+                field.value if isinstance(field, Input) else _text_of(field),
+                id(field),
+            )
             for field in self.query("Input, TextArea").results()
             if isinstance(field, Input | TextArea)
         ]
@@ -244,3 +249,9 @@ class FormDialog(Dialog[ResultT]):
     @on(Button.Pressed, "#cancel")
     def cancel_from_button(self) -> None:
         self.dismiss(None)  # the button says what it does: no second ask
+
+
+def _text_of(field: TextArea) -> str:
+    """A text area's text as it would be saved: a ``LiteralTextArea``'s ``kept_text``."""
+    kept = getattr(field, "kept_text", None)
+    return kept if isinstance(kept, str) else field.text

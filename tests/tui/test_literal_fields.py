@@ -84,9 +84,42 @@ async def test_a_carriage_return_in_the_notes_outlives_an_edit_of_another_line(
         assert drawn(notes, 1).startswith("a cr\u240dover")  # one line, its CR shown
         notes.focus()
         notes.move_cursor(notes.document.end)
-        await pilot.press("x", "ctrl+s")
+        await pilot.press("x")
+        # what quitting now would print as not saved: the CR, not the stand-in (a review)
+        words = app.screen.typed_words()  # type: ignore[attr-defined]
+        assert "\ufdd0" not in words and "a cr\\rover" in words, words
+        await pilot.press("ctrl+s")
         await settle_app(app, pilot)
         assert app.context.store.get_action(action.id).notes == notes_given + "x"
+
+
+async def test_every_line_break_but_the_newline_is_kept_shown_copied_and_never_pasted() -> None:
+    """A form feed, U+2028 or NEL in notes came back a newline after an edit, as a lone CR
+    had; a copy of the notes and the text printed at quit gave the stand-in U+FDD0, and a
+    pasted U+FDD0 was saved as a carriage return (a review)."""
+    from textual import events
+    from textual.app import App
+
+    from pdca.widgets.literal_text_area import LiteralTextArea
+
+    given = "a\x0cb\u2028c\x85d\re\x0bf\nnext"
+
+    class Notes(App[None]):
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield LiteralTextArea(given, id="notes")
+
+    app = Notes()
+    async with app.run_test(size=SIZE) as pilot:
+        notes = app.query_one(LiteralTextArea)
+        assert notes.document.line_count == 2  # one break: the newline
+        assert drawn(notes).startswith("a\u240cb\ufffdc\ufffdd\u240de\u240bf")
+        notes.select_all()
+        assert notes.selected_text == given
+        notes.move_cursor(notes.document.end)
+        notes.focus()
+        app.post_message(events.Paste("\ufdd0!"))  # as the terminal's: to the app
+        await pilot.pause()
+        assert notes.kept_text == given + "\ufffd!"
 
 
 async def test_ctrl_end_and_ctrl_home_go_to_the_notes_end_and_start(
