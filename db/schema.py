@@ -1851,6 +1851,8 @@ class _UpgradeTold:
 
     def _say_the_stage(self) -> None:
         with self._lock:
+            if self.stage == "done":  # a timer that fired as another's upgrade was found
+                return
             self._say("wait" if self.stage == "wait" else "change")
 
     def enter(self, stage: str) -> None:

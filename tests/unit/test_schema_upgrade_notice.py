@@ -464,3 +464,20 @@ def test_an_upgrade_that_waited_for_another_pdcas_upgrade_says_so(
     ), lines
     assert not any("the wait is over" in line for line in lines), lines
     assert not list(tmp_path.glob("team.db.v*.bak"))  # no copy of this one's kept
+
+
+def test_a_timer_that_fires_after_another_pdcas_upgrade_was_found_says_nothing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A timer already waiting on the lock as the upgrade found another's done said "the
+    wait is over; … takes a while" after "nothing more to do" (a review)."""
+    monkeypatch.setattr(schema, "ANNOUNCE_AFTER", 3600.0)  # the timer's moment, by hand here
+    path = tmp_path / "team.db"
+    lines: list[str] = []
+    told = schema._UpgradeTold(lines.append, path, 29)
+    told.enter("wait")
+    told._say_the_stage()
+    told.upgraded_meanwhile(schema.schema_version())
+    told._say_the_stage()  # the timer that was already on its way
+    assert lines[-1].endswith("by another pdca meanwhile: nothing more to do"), lines
+    assert len(lines) == 2
