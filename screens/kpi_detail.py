@@ -31,7 +31,7 @@ from pdca.db.kpi_rules import (
     target_by_words,
 )
 from pdca.db.models import KpiDetail, number_problem
-from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry, context_of
+from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry, context_of, services
 from pdca.screens.footer import PdcaFooter
 from pdca.screens.from_thread import land
 from pdca.screens.kpi_reading import RecordsReadings
@@ -74,6 +74,8 @@ POINT_MARKS = {DO_MARK, DONE_MARK, *(mark for mark, _, _ in SIGNAL_MARKS.values(
 
 
 class KpiDetailScreen(AcknowledgesAlerts, RecordsReadings, Screen[None]):
+    ACK_KEY_ID = "kpi-detail-ack"  # the keys its messages name (a keymap's retrial)
+    READING_KEY_ID = "kpi-detail-reading"
     BINDINGS = [
         UNDO_ON_THE_BOARD,
         Binding("escape,backspace", "app.pop_screen", "Back", id="kpi-detail-back"),
@@ -152,7 +154,12 @@ class KpiDetailScreen(AcknowledgesAlerts, RecordsReadings, Screen[None]):
         self.detail = detail
         self.kpi_name = detail.row.kpi.name
         self.query_one("#kpi-facts", Static).update(
-            facts(detail, self.for_person or context_of(self.app).store.actor, self.for_alert)
+            facts(
+                detail,
+                self.for_person or context_of(self.app).store.actor,
+                self.for_alert,
+                services(self.app).key_named(self.ACK_KEY_ID, "a"),  # the person's own key
+            )
         )
         self.query_one("#kpi-changes", Static).update(changes(detail, context_of(self.app).clock()))
         self.draw_chart(detail)
@@ -488,7 +495,9 @@ def taken_by_a(detail: KpiDetail, person: str | None, alert_id: int | None = Non
     return None if chosen is None else chosen.id
 
 
-def facts(detail: KpiDetail, person: str | None = None, alert_id: int | None = None) -> Text:
+def facts(
+    detail: KpiDetail, person: str | None = None, alert_id: int | None = None, ack: str = "a"
+) -> Text:
     row, kpi = detail.row, detail.row.kpi
     taken = taken_by_a(detail, person, alert_id)
     text = Text()
@@ -523,7 +532,7 @@ def facts(detail: KpiDetail, person: str | None = None, alert_id: int | None = N
         if alert.acknowledged_at is None:
             late = "  OVERDUE" if alert.overdue else ""
             rule = f" ({literal(alert.rule_text)})" if alert.rule_text else ""
-            takes = "  (a acknowledges)" if taken in (None, alert.id) else ""
+            takes = f"  ({ack} acknowledges)" if taken in (None, alert.id) else ""
             text.append(
                 f"⚑ alert {alert.id}{rule}: waiting for {literal(alert.assignee)} to "
                 f"acknowledge by {short_time(alert.ack_due)}{late}{takes}",
@@ -548,11 +557,11 @@ def facts(detail: KpiDetail, person: str | None = None, alert_id: int | None = N
         # a takes the KPI's most pressing alert as it stands (or the one waiting for whom
         # the screen was opened for): this one, after the first, or this one now
         takes = (
-            "a acknowledges"
+            f"{ack} acknowledges"
             if other.id == taken
-            else "a, once the one above is acknowledged"
+            else f"{ack}, once the one above is acknowledged"
             if taken == (alert.id if alert else None)
-            else "a, in its turn"
+            else f"{ack}, in its turn"
         )
         text.append(
             f"\n  also alert {other.id}{rule}: waiting for {literal(other.assignee)} by"

@@ -32,6 +32,8 @@ def reading_words(kpi: Kpi, value_text: str, at: datetime, note: str) -> str:
 class RecordsReadings:
     """``r``: a reading of a KPI the screen shows; ``after_reading`` reads the screen again."""
 
+    READING_KEY_ID = "kpis-reading"  # its key's binding id, named in its messages
+
     def after_reading(self) -> None:
         raise NotImplementedError
 
@@ -90,7 +92,7 @@ class RecordsReadings:
                 words,
             )
             screen.notify(str(error), severity="error", timeout=8)
-            again = services(screen.app).key_named("kpis-reading", "r")  # the person's own
+            again = services(screen.app).key_named(screen.READING_KEY_ID, "r")  # the person's own
             services(screen.app).notify_kept(
                 f"your reading of {literal(kpi.name)} is kept: press {again} on it to record"
                 " it again"

@@ -54,6 +54,9 @@ class AcknowledgesAlerts:
 
     # A row stands for its KPI (and so for the alert most pressing now), not for one alert.
     ALERT_PER_KPI = True
+    # Its key's binding id, named in its messages as the person's keymap has it: the detail's
+    # said the list's key, which did nothing there (a retrial)
+    ACK_KEY_ID = "kpis-ack"
 
     def acknowledge_row(self, row: KpiRow) -> None:
         screen: Any = self
@@ -64,7 +67,7 @@ class AcknowledgesAlerts:
         if context.acknowledging:
             # A second flow would cancel the first, whose note would then be neither saved
             # nor kept (a reviewer): one at a time, as the board's n and c.
-            ack = services(screen.app).key_named("kpis-ack", "a")  # the person's own key
+            ack = services(screen.app).key_named(screen.ACK_KEY_ID, "a")  # the person's own key
             screen.notify(
                 f"your last acknowledgement is still being saved; {ack} again once it is",
                 severity="warning",
@@ -169,7 +172,7 @@ class AcknowledgesAlerts:
                 context.unsent_acks[other] = KeptAck(note, words, alert.kpi_id)
                 screen.notify(
                     f"{error}; your note is kept for alert {other}:"
-                    f" {services(screen.app).key_named('kpis-ack', 'a')} sends it",
+                    f" {services(screen.app).key_named(screen.ACK_KEY_ID, 'a')} sends it",
                     severity="warning",
                     timeout=12,
                     markup=False,
@@ -178,7 +181,7 @@ class AcknowledgesAlerts:
             screen.notify(f"{error}; not saved: {ack_words(alert, note)}", severity="error",
                           timeout=12, markup=False)  # fmt: skip
         else:
-            ack = services(screen.app).key_named("kpis-ack", "a")
+            ack = services(screen.app).key_named(screen.ACK_KEY_ID, "a")
             more = f"; alert {beside[0]} waits too: {ack} again" if beside else ""
             said = alerts.acknowledged_words(done, literal(row.kpi.name))
             if done.alert.assignee != context.store.actor:  # as pdca alerts ack says it

@@ -54,6 +54,7 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
     }
     """
 
+    ACK_KEY_ID = "my-alerts-ack"  # the key its messages name
     BINDINGS = [
         # A list to look at, not a form: esc goes back, as its hint says ("Cancel" read as if
         # something would be undone).

@@ -1320,3 +1320,28 @@ async def test_the_next_alert_is_named_with_the_persons_own_acknowledge_key(
         form = await key_on_first_kpi(pilot, "A", AckModal)
         said = await _acknowledged(pilot)
         assert said == f"acknowledged alert {form.alert.id} ({KPI}); alert 1 waits too: A again"
+
+
+async def test_the_kpi_detail_names_its_own_acknowledge_key(
+    make_app, kpi_db: Path, store: Store, env: dict[str, str]
+) -> None:
+    """With the detail's acknowledge moved to K (and the list's to A), the detail said "(a
+    acknowledges)" and, once one was acknowledged, "A again": neither key did anything there
+    (a retrial)."""
+    from pdca.tui.settings import settings_path
+
+    settings_path(env).parent.mkdir(parents=True, exist_ok=True)
+    settings_path(env).write_text('[keys]\nkpis-ack = "A"\nkpi-detail-ack = "K"\n')
+    store.conn.execute("UPDATE alerts SET assignee = 'bob', escalation_level = 1")
+    _signal_alert_for_alice(store)
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_first_detail(pilot)
+        await settle_app(app, pilot)
+        said = str(detail.query_one("#kpi-facts").render())
+        assert "(K acknowledges)" in said and "(a acknowledges)" not in said, said
+        await pilot.press("K")
+        await pilot.pause()
+        assert isinstance(app.screen, AckModal)
+        done = await _acknowledged(pilot)
+        assert done.endswith("waits too: K again"), done
