@@ -1304,6 +1304,7 @@ def record_standup(
     *,
     seen_event: int | None = None,
     since_by: str | None = None,
+    since_asked: bool = False,
 ) -> Standup:
     """Remember a stand-up over ``since`` .. ``until`` (the window of the digest that was
     shown: ``Digest.until``), stepping through ``people``. The next stand-up starts where
@@ -1322,14 +1323,18 @@ def record_standup(
     than something never coming up at all.
 
     ``since_by``: who recorded the stand-up ``since`` is from (``Digest.since_by``), named
-    if this one would end before it began."""
+    if this one would end before it began.
+
+    ``since_asked``: ``since`` was given (``standup --since``), not the last record's end: a
+    window over a record made since is what was asked for, and recorded (it was said to be
+    "recorded already", and nothing was, whatever --since: a retrial)."""
     people = [person for person in people if person != UNOWNED]
     with store.write() as tx:
         at = tx.at if until is None else until
         refused = ends_before_it_began(since, at, since_by, tx.actor)
         if refused is not None:
             raise PdcaError(refused)
-        if until is not None:
+        if until is not None and not since_asked:
             # Someone recorded a stand-up after this one was read (from the shell, beside the
             # lead's open view): a second record of it was written, empty, as if news.
             later = store.conn.execute(
@@ -1361,7 +1366,7 @@ def record_standup(
                     f"stand-up: a change was written while it was read (at {unseen}); not"
                     " recorded: read it again (it is, now), then record it"
                 )
-        if at == since and unseen is None:
+        if at == since and unseen is None and not since_asked:
             # In the very second of the last record (two runs of one cron line, a second
             # --record), nothing written since it: an empty stand-up was recorded, as if one
             # had been held (a retrial). A change after it in that second is this one's news.

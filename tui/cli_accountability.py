@@ -410,6 +410,7 @@ def standup(
                 digest.until,
                 seen_event=digest.seen_event,
                 since_by=digest.since_by,
+                since_asked=since is not None,
             )
         except StandupRecordedAlready as already:
             # recorded, by someone else: what --record asks for is done (a trial's two crons)

@@ -619,6 +619,12 @@ def test_a_standup_recorded_from_after_the_last_ones_end_says_what_it_leaves_unt
     ]
     # from the last one's end, or without --since: no word of a gap
     assert "note:" not in ok("standup", "--since", "2026-11-23 09:00 UTC", "--record").stderr
+    # from before the last one's end: recorded as asked, told twice rather than never (it
+    # said "recorded it already", and recorded nothing, whatever --since: a retrial)
+    monkeypatch.setenv("PDCA_NOW", "2026-11-23T10:00:00Z")
+    again = ok("standup", "--since", "2026-11-23 08:30 UTC", "--record")
+    assert again.stderr == "recorded: the next stand-up starts from 2026-11-23 10:00 UTC\n"
+    assert js("standup", "--format", "json")["since"] == "2026-11-23T10:00:00Z"
 
 
 @pytest.mark.parametrize("after_one", [False, True])
