@@ -29,6 +29,11 @@ _HELD = {
 }  # fmt: skip
 _GIVEN_BACK = {held: char for char, held in _HELD.items()}
 _BREAKS = re.compile("\r(?!\n)|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# Notes with both "\r\n" and "\n" line ends: the document joins every line with the first
+# kind it finds, and an edit turned each "\n" into "\r\n" (a retrial). Each "\r" is held
+# then, and the lines are the newlines'.
+_BREAKS_WITH_EVERY_CR = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_BARE_NEWLINE = re.compile("(?<!\r)\n")
 _HELD_CHARS = re.compile("[\ufdd0-\ufdd8]")
 
 
@@ -66,8 +71,10 @@ class LiteralTextArea(TextArea):
             await super()._on_key(event)
 
     def __init__(self, text: str = "", **options: Any) -> None:
-        self._holds = bool(_BREAKS.search(text)) and not _HELD_CHARS.search(text)
-        held = _BREAKS.sub(lambda found: _HELD[found.group()], text) if self._holds else text
+        mixed = "\r\n" in text and _BARE_NEWLINE.search(text) is not None
+        breaks = _BREAKS_WITH_EVERY_CR if mixed else _BREAKS
+        self._holds = bool(breaks.search(text)) and not _HELD_CHARS.search(text)
+        held = breaks.sub(lambda found: _HELD[found.group()], text) if self._holds else text
         super().__init__(held, **options)
         self._given = text
         self._loaded = self.text  # the document joins lines with one newline of its own

@@ -112,6 +112,18 @@ async def test_every_line_break_but_the_newline_is_kept_shown_copied_and_never_p
     async with app.run_test(size=SIZE) as pilot:
         notes = app.query_one(LiteralTextArea)
         assert notes.document.line_count == 2  # one break: the newline
+        # "\r\n" beside "\n": an edit made every "\n" a "\r\n" (a retrial)
+        mixed = LiteralTextArea("a\r\nb\nc")
+        await app.mount(mixed)
+        mixed.move_cursor(mixed.document.end)
+        mixed.insert("Z")
+        assert mixed.kept_text == "a\r\nb\ncZ" and mixed.document.line_count == 3
+        # all "\r\n": the text area's own way, kept
+        windows = LiteralTextArea("a\r\nb")
+        await app.mount(windows)
+        windows.move_cursor(windows.document.end)
+        windows.insert("Z")
+        assert windows.kept_text == "a\r\nbZ"
         assert drawn(notes).startswith("a\u240cb\ufffdc\ufffdd\u240de\u240bf")
         notes.select_all()
         assert notes.selected_text == given
