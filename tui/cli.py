@@ -2782,10 +2782,15 @@ def doctor(session: Session, content: bool, repair: bool, as_json: bool) -> None
             )
         )
     else:
-        click.echo(f"path        {printable(str(resolved.path))} ({describe_rule(resolved)})")
+        from pdca.tui.columns import wrapped_under
+
+        width = terminal_width()
+        path = f"path        {printable(str(resolved.path))} ({describe_rule(resolved)})"
+        click.echo(wrapped_under(path, width, 12))
         for check in checks:
             mark = {"ok": "ok  ", "warn": "warn", "fail": "FAIL"}[_doctor_status(check)]
-            click.echo(f"{mark} {check.name:<12} {printable(check.detail)}")
+            line = f"{mark} {check.name:<12} {printable(check.detail)}"
+            click.echo(wrapped_under(line, width, 18))  # under the check's words
     if failed:
         # The first problem on stderr too, for whoever reads only that (cron, scripts).
         more = f" (and {len(failed) - 1} more above)" if len(failed) > 1 else ""

@@ -237,6 +237,15 @@ def wrapped(text: str, width: int | None) -> str:
     )
 
 
+def wrapped_under(line: str, width: int | None, column: int) -> str:
+    """One ``line`` wrapped at words to ``width``, its later lines starting at ``column`` (a
+    labelled field's text under its start: ``doctor``'s checks ran to 146 columns on a
+    terminal of 50, broken mid-word, a retrial). None: as it is."""
+    if not width or cell_width(line) <= width or column >= width // 2:
+        return line
+    return _fill(line, width, " " * column)
+
+
 GLUE = "\ue000"  # a private character: the space between a number and its unit, while wrapping
 
 

@@ -234,6 +234,22 @@ def test_kpi_show_and_show_on_a_terminal_wrap_at_words(tmp_path: Path) -> None:
     assert notes in " ".join(" ".join(lines).split())
 
 
+def test_doctor_on_a_terminal_wraps_each_check_under_its_words(tmp_path: Path) -> None:
+    """doctor's lines ran to 146 columns on a terminal of 50, broken mid-word (a retrial)."""
+    import subprocess
+
+    db = str(tmp_path / "t.db")
+    pdca = [sys.executable, "-m", "pdca.tui", "--db", db]
+    env = _env(tmp_path)
+    subprocess.run([*pdca, "init"], env=env, check=True, capture_output=True)
+    status, shown = run_on_a_terminal([*pdca, "doctor"], {**env, "COLUMNS": "50"})
+    lines = shown.decode().replace("\r", "").splitlines()
+    assert status == 0 and all(cell_width(line) <= 50 for line in lines), lines
+    assert any(line.startswith(" " * 18) for line in lines), lines  # under the check's words
+    piped = subprocess.run([*pdca, "doctor"], env=env, capture_output=True, text=True).stdout
+    assert "".join("".join(lines).split()) == "".join(piped.split())  # a long path is cut
+
+
 def test_sentences_longer_than_the_terminal_wrap_at_words_under_their_start() -> None:
     """pdca flow's sentences broke mid-word at the terminal's edge (a tester)."""
     text = "cycle time  median 37.2d, 85% within 47.8d; longer (the last 6 weeks)\nshort"
