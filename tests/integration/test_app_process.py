@@ -225,6 +225,27 @@ def _wait_for_end(pid: int, fd: int, shown: bytearray) -> int:
         time.sleep(0.05)
 
 
+def _type_in_a_new_form(fd: int, shown: bytearray, text: bytes) -> None:
+    """``n`` on the board, and ``text`` typed into the new action's form: read back on
+    screen, so it is in the form before whatever comes next (a signal, a hang-up)."""
+    os.write(fd, b"n")
+    _read_until(fd, b"New action", shown)
+    os.write(fd, text)
+    _read_until(fd, text[-11:], shown)
+
+
+def _read_the_rest(fd: int, shown: bytearray) -> None:
+    """What an ended board wrote last, still in its terminal, read into ``shown``."""
+    while select.select([fd], [], [], 0.2)[0]:
+        try:
+            read = os.read(fd, 65536)
+        except OSError:
+            return
+        if not read:
+            return
+        shown += read
+
+
 def _read_until(fd: int, wanted: bytes, shown: bytearray, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while wanted not in shown:
@@ -292,14 +313,7 @@ def test_a_save_waiting_for_the_lock_is_finished_when_the_terminal_goes(
         threading.Timer(6.0 if how.endswith("long lock") else 1.0, holder.release).start()
         status = _wait_for_end(pid, fd, shown)
         if fd >= 0:  # what it said last, after "saving your last change…"
-            while select.select([fd], [], [], 0.2)[0]:
-                try:
-                    read = os.read(fd, 65536)
-                except OSError:
-                    break
-                if not read:
-                    break
-                shown += read
+            _read_the_rest(fd, shown)
     finally:
         if holder is not None:
             holder.release()
@@ -326,21 +340,11 @@ def test_a_saved_change_is_said_saved_beside_a_form_left_open(tmp_path: Path) ->
     holder = None
     try:
         holder = _check_in_behind_a_lock(fd, shown, path, b"went in")
-        os.write(fd, b"n")
-        _read_until(fd, b"New action", shown)
-        os.write(fd, b"left in the form")
-        _read_until(fd, b"in the form", shown)
+        _type_in_a_new_form(fd, shown, b"left in the form")
         os.kill(pid, signal.SIGTERM)
         threading.Timer(1.0, holder.release).start()
         status = _wait_for_end(pid, fd, shown)
-        while select.select([fd], [], [], 0.2)[0]:  # what it said last
-            try:
-                read = os.read(fd, 65536)
-            except OSError:
-                break
-            if not read:
-                break
-            shown += read
+        _read_the_rest(fd, shown)  # what it said last
     finally:
         if holder is not None:
             holder.release()
@@ -402,10 +406,7 @@ def test_a_form_open_while_a_save_waits_is_kept_when_the_terminal_goes(tmp_path:
     holder = None
     try:
         holder = _check_in_behind_a_lock(fd, shown, path, b"saved once the lock goes")
-        os.write(fd, b"n")
-        _read_until(fd, b"New action", shown)
-        os.write(fd, b"typed in the second form")
-        _read_until(fd, b"second form", shown)  # in the form before the line drops
+        _type_in_a_new_form(fd, shown, b"typed in the second form")
         closed_at = datetime.now(UTC).replace(microsecond=0)
         os.close(fd)  # the terminal goes: the kernel hangs up its session
         fd = -1

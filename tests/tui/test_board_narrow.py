@@ -31,6 +31,14 @@ def lane_on_screen(app) -> str:  # type: ignore[no-untyped-def]
     return str(shown[0].id)
 
 
+async def _focus_on_check(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    """The board up, and focus moved to its Check lane (l, l)."""
+    await settle_app(app, pilot)
+    await pilot.press("l", "l")
+    await settle_app(app, pilot)
+    assert app.focused is board(app).columns["check"]
+
+
 async def test_moving_focus_across_lanes_scrolls_the_focused_one_into_view(
     make_app, store: Store, db_path: Path
 ) -> None:
@@ -57,10 +65,7 @@ async def test_made_narrow_with_focus_on_the_right_the_focused_lane_comes_into_v
     seed_database(store, size="small", seed=1)
     app = make_app(db_path)
     async with app.run_test(size=(120, 30)) as pilot:
-        await settle_app(app, pilot)
-        await pilot.press("l", "l")
-        await settle_app(app, pilot)
-        assert app.focused is board(app).columns["check"]
+        await _focus_on_check(app, pilot)
         await pilot.resize_terminal(*NARROW)
         await settle_app(app, pilot)
         # the scroll to it comes after the layout at the new size: late on a loaded machine
@@ -80,9 +85,7 @@ async def test_a_scroll_to_the_lane_taken_from_the_wide_layout_is_mended(
     seed_database(store, size="small", seed=1)
     app = make_app(db_path)
     async with app.run_test(size=(120, 30)) as pilot:
-        await settle_app(app, pilot)
-        await pilot.press("l", "l")
-        await settle_app(app, pilot)
+        await _focus_on_check(app, pilot)
         check = board(app).query_one("#lane-check")
         wide = check.virtual_region
         assert wide.x > 40  # between Do and Check when 40 columns show one lane

@@ -24,7 +24,7 @@ view-log = "ctrl+bogus"
 TALL = (120, 50)
 
 
-def _write_settings(env: dict[str, str], text: str) -> Path:
+def write_settings(env: dict[str, str], text: str) -> Path:
     file = settings_path(env)
     file.parent.mkdir(parents=True, exist_ok=True)
     file.write_text(text)
@@ -34,7 +34,7 @@ def _write_settings(env: dict[str, str], text: str) -> Path:
 async def test_a_remapped_key_switches_view_and_the_old_one_no_longer_does(
     make_app, board_db: Path, env: dict[str, str]
 ) -> None:
-    _write_settings(env, KEYS)
+    write_settings(env, KEYS)
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -62,7 +62,7 @@ async def test_a_remapped_key_switches_view_and_the_old_one_no_longer_does(
 async def test_theme_changes_keep_the_keys_table_and_comments(
     make_app, board_db: Path, env: dict[str, str]
 ) -> None:
-    file = _write_settings(env, "# mine\n" + KEYS)
+    file = write_settings(env, "# mine\n" + KEYS)
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -134,7 +134,7 @@ async def test_a_broken_settings_file_is_named_and_never_rewritten(
     make_app, board_db: Path, env: dict[str, str]
 ) -> None:
     broken = "# mine\n[keys]\nview-kpis = f3\n"
-    file = _write_settings(env, broken)
+    file = write_settings(env, broken)
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -199,7 +199,7 @@ async def test_the_palette_shows_remapped_keys_by_binding_id(
 ) -> None:
     """Each palette entry names its binding: a remapped key shows for a screen's command and
     the app's, from the keymap (not from text in the help); the others keep their own."""
-    _write_settings(env, PALETTE_KEYS)
+    write_settings(env, PALETTE_KEYS)
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -311,7 +311,7 @@ async def test_hints_name_the_persons_own_keys(
     """With done ones on b and clearing on backspace, the filter bar still said "esc
     clears" and "D hides them", and the stand-up "(n: one at a time)": keys that did
     nothing then (a new user)."""
-    _write_settings(
+    write_settings(
         env,
         '[keys]\nboard-toggle-done = "b"\nboard-clear = "backspace"\nstandup-next = "N"\n',
     )
@@ -334,7 +334,7 @@ async def test_a_key_moved_away_says_where_it_went(
 ) -> None:
     """After late-only went to f5 and the KPIs to f3, L and 3 did nothing without a word (a
     new lead pressed L again and again); a key nothing was moved off says nothing."""
-    _write_settings(env, '[keys]\nboard-filter-late = "f5"\nview-kpis = "f3"\n')
+    write_settings(env, '[keys]\nboard-filter-late = "f5"\nview-kpis = "f3"\n')
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
@@ -362,7 +362,7 @@ async def test_an_empty_plan_names_the_persons_own_key_for_a_new_action(
     """It said "n adds one" with New on f2, and n answered that f2 was New (a retrial)."""
     from pdca.widgets.phase_column import PhaseColumn
 
-    _write_settings(env, PALETTE_KEYS)
+    write_settings(env, PALETTE_KEYS)
     app = make_app(db_path)  # a new file: an empty Plan
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
@@ -374,7 +374,7 @@ async def test_a_name_that_is_no_setting_is_said_at_start(
     make_app, board_db: Path, env: dict[str, str]
 ) -> None:
     """ "them = ..." or "compact-cards = ..." was left unused without a word (a trial)."""
-    _write_settings(env, 'them = "nord"\ncompact-cards = true\n')
+    write_settings(env, 'them = "nord"\ncompact-cards = true\n')
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -415,7 +415,7 @@ async def test_many_bad_entries_are_said_in_a_few_lines(
     make_app, board_db: Path, env: dict[str, str]
 ) -> None:
     """300 bad entries: a notice of 300 lines over half the board for ten minutes (a trial)."""
-    _write_settings(env, "[keys]\n" + "".join(f'nope-{n} = "x"\n' for n in range(300)))
+    write_settings(env, "[keys]\n" + "".join(f'nope-{n} = "x"\n' for n in range(300)))
     app = make_app(board_db)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
@@ -434,7 +434,7 @@ async def test_the_check_in_forms_hint_names_the_persons_status_keys(
     the check-in on track (a retrial)."""
     from textual.widgets import Label
 
-    _write_settings(env, '[keys]\ncheckin-at-risk = "a"\n')
+    write_settings(env, '[keys]\ncheckin-at-risk = "a"\n')
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -449,7 +449,7 @@ async def test_undos_question_names_the_persons_own_undo_key(
 ) -> None:
     """With undo moved to U, pressing U on a change from before the board opened asked "u
     again to undo", and u did nothing (a keymap trial): the question names U."""
-    _write_settings(env, '[keys]\nboard-undo = "U"\n')
+    write_settings(env, '[keys]\nboard-undo = "U"\n')
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
@@ -468,7 +468,7 @@ async def test_a_kept_check_in_names_the_persons_own_check_in_key(
     from tests.tui.test_board import focused
     from tests.tui.test_board_flows import check_ins_busy, set_field
 
-    _write_settings(env, '[keys]\nboard-checkin = "C"\n')
+    write_settings(env, '[keys]\nboard-checkin = "C"\n')
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)

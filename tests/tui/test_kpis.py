@@ -1304,17 +1304,22 @@ async def test_a_default_baseline_says_no_from_day(make_app, store: Store, db_pa
         assert "centre" in drawn and " from " not in drawn, drawn
 
 
+def _two_alerts_and_keys(store: Store, env: dict[str, str], keys: str) -> None:
+    """The threshold alert escalated to bob, a signal alert waiting for alice, and the
+    person's ``[keys]`` table in their settings."""
+    from tests.tui.test_keymap import write_settings
+
+    write_settings(env, f"[keys]\n{keys}\n")
+    store.conn.execute("UPDATE alerts SET assignee = 'bob', escalation_level = 1")
+    _signal_alert_for_alice(store)
+
+
 async def test_the_next_alert_is_named_with_the_persons_own_acknowledge_key(
     make_app, kpi_db: Path, store: Store, env: dict[str, str]
 ) -> None:
     """With acknowledge moved to A, "alert 1 waits too: a again" named a key that did
     nothing there (a keymap trial's list)."""
-    from pdca.tui.settings import settings_path
-
-    settings_path(env).parent.mkdir(parents=True, exist_ok=True)
-    settings_path(env).write_text('[keys]\nkpis-ack = "A"\n')
-    store.conn.execute("UPDATE alerts SET assignee = 'bob', escalation_level = 1")
-    _signal_alert_for_alice(store)
+    _two_alerts_and_keys(store, env, 'kpis-ack = "A"')
     app = make_app(kpi_db, watch_changes=False)
     async with app.run_test(size=SIZE) as pilot:
         form = await key_on_first_kpi(pilot, "A", AckModal)
@@ -1328,12 +1333,7 @@ async def test_the_kpi_detail_names_its_own_acknowledge_key(
     """With the detail's acknowledge moved to K (and the list's to A), the detail said "(a
     acknowledges)" and, once one was acknowledged, "A again": neither key did anything there
     (a retrial)."""
-    from pdca.tui.settings import settings_path
-
-    settings_path(env).parent.mkdir(parents=True, exist_ok=True)
-    settings_path(env).write_text('[keys]\nkpis-ack = "A"\nkpi-detail-ack = "K"\n')
-    store.conn.execute("UPDATE alerts SET assignee = 'bob', escalation_level = 1")
-    _signal_alert_for_alice(store)
+    _two_alerts_and_keys(store, env, 'kpis-ack = "A"\nkpi-detail-ack = "K"')
     app = make_app(kpi_db, watch_changes=False)
     async with app.run_test(size=SIZE) as pilot:
         detail = await open_first_detail(pilot)

@@ -25,6 +25,13 @@ def drawn(widget: Input | TextArea, lines: int = 1) -> str:
     return "\n".join(widget.render_line(y).text for y in range(lines))
 
 
+async def _edit_form(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    """The board up, and ``e`` on its first card: the edit form open."""
+    await settle_app(app, pilot)
+    await pilot.press("e")
+    await settle_app(app, pilot)
+
+
 @given(st.text())
 def test_in_place_swaps_one_character_for_one(text: str) -> None:
     shown = in_place(text)
@@ -48,9 +55,7 @@ async def test_the_edit_form_draws_a_hostile_title_literally_and_keeps_it(
     action = store.add_action(ActionDraft(title=HOSTILE_TITLE, notes=HOSTILE_NOTES, owner="bob"))
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle_app(app, pilot)
-        await pilot.press("e")
-        await settle_app(app, pilot)
+        await _edit_form(app, pilot)
         title = app.screen.query_one("#title", Input)
         notes = app.screen.query_one("#notes", TextArea)
         assert title.value == HOSTILE_TITLE  # the value itself is kept
@@ -77,9 +82,7 @@ async def test_a_carriage_return_in_the_notes_outlives_an_edit_of_another_line(
     action = store.add_action(ActionDraft(title="Rota", notes=notes_given, owner="bob"))
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle_app(app, pilot)
-        await pilot.press("e")
-        await settle_app(app, pilot)
+        await _edit_form(app, pilot)
         notes = app.screen.query_one("#notes", TextArea)
         assert drawn(notes, 1).startswith("a cr\u240dover")  # one line, its CR shown
         notes.focus()
@@ -142,9 +145,7 @@ async def test_ctrl_end_and_ctrl_home_go_to_the_notes_end_and_start(
     action = store.add_action(ActionDraft(title="Rota", notes="one\ntwo", owner="bob"))
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle_app(app, pilot)
-        await pilot.press("e")
-        await settle_app(app, pilot)
+        await _edit_form(app, pilot)
         app.screen.query_one("#notes", TextArea).focus()
         await pilot.pause()
         await pilot.press("ctrl+end", *" end", "ctrl+home", *"start ", "ctrl+s")

@@ -631,10 +631,9 @@ async def test_a_due_follow_up_names_the_persons_own_key_to_record_it(
 ) -> None:
     """With the follow-up key moved to F, the pinned row still said "press f", and f did
     nothing there (a keymap trial's list)."""
-    from pdca.tui.settings import settings_path
+    from tests.tui.test_keymap import write_settings
 
-    settings_path(env).parent.mkdir(parents=True, exist_ok=True)
-    settings_path(env).write_text('[keys]\nlog-followup = "F"\n')
+    write_settings(env, '[keys]\nlog-followup = "F"\n')
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4")
