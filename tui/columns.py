@@ -240,10 +240,12 @@ def wrapped(text: str, width: int | None) -> str:
 def wrapped_under(line: str, width: int | None, column: int) -> str:
     """One ``line`` wrapped at words to ``width``, its later lines starting at ``column`` (a
     labelled field's text under its start: ``doctor``'s checks ran to 146 columns on a
-    terminal of 50, broken mid-word, a retrial). None: as it is."""
-    if not width or cell_width(line) <= width or column >= width // 2:
+    terminal of 50, broken mid-word, a retrial), or two cells in on a terminal too narrow for
+    that. A word longer than a line (a path, a command to copy) is left whole, for the
+    terminal to fold: cut into lines, it was copied broken (a review). None: as it is."""
+    if not width or cell_width(line) <= width:
         return line
-    return _fill(line, width, " " * column)
+    return _fill(line, width, " " * (column if column < width // 2 else 2), cut_words=False)
 
 
 GLUE = "\ue000"  # a private character: the space between a number and its unit, while wrapping
@@ -261,7 +263,7 @@ def _wrapped_line(line: str, width: int) -> str:
     return filled.replace(GLUE, " ") if glued else filled
 
 
-def _fill(text: str, width: int, indent: str) -> str:
+def _fill(text: str, width: int, indent: str, *, cut_words: bool = True) -> str:
     """``text`` wrapped at its spaces into lines of at most ``width`` terminal cells (the
     first keeps its own indent, the rest take ``indent``); a word wider than a line is cut
     into pieces that fit. In cells, not characters: a title in Japanese or with an emoji ran
@@ -279,7 +281,7 @@ def _fill(text: str, width: int, indent: str) -> str:
         # A number glued to its unit gives way before a word is cut ("50 日本語…")
         glued = token.split(GLUE) if GLUE in token and cell_width(token) > room else [token]
         pieces = [(n > 0 and i == 0, p) for n, part in enumerate(glued)
-                  for i, p in enumerate(_pieces(part, room))]  # fmt: skip
+                  for i, p in enumerate(_pieces(part, room) if cut_words else [part])]  # fmt: skip
         for spaced, piece in pieces:
             if spaced:
                 pending = " "
