@@ -47,9 +47,10 @@ class RecordsReadings:
             screen.notify(f"read-only: {context.store.read_only_reason}", severity="warning")
             return
         if ("reading", kpi.id) in context.saving:
+            again = services(screen.app).key_named(screen.READING_KEY_ID, "r")  # their own
             screen.notify(
                 f"your reading of {literal(kpi.name)} is still being recorded (someone holds the"
-                " file): r again once it is in, or kept",
+                f" file): {again} again once it is in, or kept",
                 severity="warning",
             )
             return

@@ -156,8 +156,9 @@ class AcknowledgesAlerts:
             # check-in is (the note was gone with the form, a tester).
             context.unsent_acks[alert.id] = KeptAck(note, ack_words(alert, note), alert.kpi_id)
             screen.notify(str(error), severity="error", timeout=8)
+            ack = services(screen.app).key_named(screen.ACK_KEY_ID, "a")  # the person's own
             services(screen.app).notify_kept(
-                f"your acknowledgement of alert {alert.id} is kept: press a on"
+                f"your acknowledgement of alert {alert.id} is kept: press {ack} on"
                 f" {literal(row.kpi.name)} to send it again"
             )
         except alerts.AlertClosed as error:

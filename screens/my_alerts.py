@@ -39,7 +39,7 @@ def waiting_for(rows: list[KpiRow], waiting: list[Alert]) -> list[KpiRow]:
     ]
 
 
-HINT = "a acknowledge with a note · enter the KPI's chart · esc back"
+HINT = "{ack} acknowledge with a note · enter the KPI's chart · esc back"  # the person's key
 
 
 class MyAlertsScreen(KpiRowsActions, Dialog[None]):
@@ -74,12 +74,15 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
         self.table = KpiTable(id="my-alerts", empty="reading…")
         self.asked = 0  # reads asked for: only the newest one's rows are shown
 
+    def _hint(self) -> str:
+        return HINT.format(ack=services(self.app).key_named(self.ACK_KEY_ID, "a"))
+
     def compose(self) -> ComposeResult:
         with self.frame():
             yield self.heading(f"Alerts waiting for {self.whose}")
             yield self.table
             yield Label("", id="my-alert-said", markup=False)
-            yield Label(HINT, id="my-alerts-hint", classes="dialog--muted")
+            yield Label(self._hint(), id="my-alerts-hint", classes="dialog--muted")
         yield Footer()  # its own keys: the board's showed under it, and did nothing (a tester)
 
     def on_mount(self) -> None:
@@ -121,7 +124,7 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
             self.table.show(rows)
             self.say_highlighted()
             # No a or enter offered over an empty list (they did nothing there, a tester).
-            self.query_one("#my-alerts-hint", Label).update(HINT if rows else "esc back")
+            self.query_one("#my-alerts-hint", Label).update(self._hint() if rows else "esc back")
 
     def after_acknowledge(self) -> None:
         self.reload()

@@ -1345,3 +1345,22 @@ async def test_the_kpi_detail_names_its_own_acknowledge_key(
         assert isinstance(app.screen, AckModal)
         done = await _acknowledged(pilot)
         assert done.endswith("waits too: K again"), done
+
+
+async def test_the_alerts_list_names_its_own_acknowledge_key(
+    make_app, kpi_db: Path, store: Store, env: dict[str, str]
+) -> None:
+    """Its hint said "a acknowledge with a note" after a keymap moved it (a review)."""
+    from textual.widgets import Label
+
+    from pdca.screens.my_alerts import MyAlertsScreen
+
+    _two_alerts_and_keys(store, env, 'my-alerts-ack = "X"')
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("exclamation_mark")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, MyAlertsScreen)
+        hint = str(app.screen.query_one("#my-alerts-hint", Label).render())
+        assert hint.startswith("X acknowledge with a note"), hint
