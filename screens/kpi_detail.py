@@ -555,10 +555,19 @@ def facts(
             continue
         late = "  OVERDUE" if other.overdue else ""
         # a takes the KPI's most pressing alert as it stands (or the one waiting for whom
-        # the screen was opened for): this one, after the first, or this one now
+        # the screen was opened for): this one, after the first, or this one now; one of the
+        # same reading goes with it ("once the one above is acknowledged" asked for a
+        # second a that one a had made needless: a KPI trial)
+        with_taken = next(
+            (a for a in detail.alerts if a.id == taken and not a.acknowledged_at), None
+        )
         takes = (
             f"{ack} acknowledges"
             if other.id == taken
+            else f"acknowledged with alert {taken}: one reading's"
+            if with_taken is not None
+            and other.reading_id is not None
+            and other.reading_id == with_taken.reading_id
             else f"{ack}, once the one above is acknowledged"
             if taken == (alert.id if alert else None)
             else f"{ack}, in its turn"

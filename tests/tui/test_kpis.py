@@ -1364,3 +1364,20 @@ async def test_the_alerts_list_names_its_own_acknowledge_key(
         assert isinstance(app.screen, MyAlertsScreen)
         hint = str(app.screen.query_one("#my-alerts-hint", Label).render())
         assert hint.startswith("X acknowledge with a note"), hint
+
+
+def test_an_alert_of_the_same_reading_is_said_to_go_with_the_first(
+    kpi_db: Path, store: Store
+) -> None:
+    """A reading raised a threshold alert and a signal alert: the detail said the second
+    waited for "a, once the one above is acknowledged", and one a acknowledged both (a KPI
+    trial). It says the second goes with the first."""
+    from pdca.screens.kpi_detail import facts
+
+    _signal_alert_for_alice(store, reading=4)  # of the reading that breached
+    detail = kpis.kpi_detail(store, KPI)
+    taken = [a for a in detail.alerts if not a.closed_at]
+    assert len(taken) == 2 and len({a.reading_id for a in taken}) == 1
+    said = facts(detail, "alice").plain
+    assert said.count("(a acknowledges)") == 1 and "once the one above" not in said, said
+    assert ": one reading's)" in said, said
