@@ -256,6 +256,9 @@ def _shown(match: re.Match[str]) -> str:
 
 
 _TAG_FLAG = "\U0001f3f4"  # the black flag a subdivision's tags follow
+# What an emoji's presentation selector may follow besides a symbol: keycaps' bases, and the
+# emoji Unicode files under punctuation or letters (‼ ⁉ 〰 〽 ℹ)
+_EMOJI_BASES_BUT_SYMBOLS = "#*0123456789\u203c\u2049\u3030\u303d\u2139"
 
 
 def _glues_emoji(match: re.Match[str]) -> bool:
@@ -274,11 +277,12 @@ def _glues_emoji(match: re.Match[str]) -> bool:
         return emoji(before) and emoji(after)
     if "\ufe00" <= char <= "\ufe0f":
         # An emoji's base is a symbol, but not always of Unicode's "So": ↔ and ◼ are math
-        # (Sm), ‼ and 〽 punctuation, ℹ a letter; "ℹ\ufe0f" was printed with its escape
-        # (a reviewer). A keycap's base is a digit, # or *.
+        # (Sm), ‼ ⁉ 〰 〽 punctuation, ℹ a letter; "ℹ\ufe0f" was printed with its escape
+        # (a reviewer). Not any punctuation: "deploy.\ufe0f" read as "deploy." (a review).
+        # A keycap's base is a digit, # or *.
         return emoji(before) or (
             before != ""
-            and (before in "#*0123456789\u2139" or unicodedata.category(before)[0] in "SP")
+            and (before in _EMOJI_BASES_BUT_SYMBOLS or unicodedata.category(before) == "Sm")
         )
     return emoji(before) or (before != "" and unicodedata.category(before) == "Lo")
 

@@ -146,6 +146,7 @@ def test_text_with_nothing_unsafe_is_shown_as_it_is(text: str) -> None:
         ("a\ufe0fb", "a\\ufe0fb"),
         # emoji whose base is no "So" symbol (a reviewer: printed with "\ufe0f")
         ("ℹ\ufe0f ↔\ufe0f ‼\ufe0f 〰\ufe0f", "ℹ\ufe0f ↔\ufe0f ‼\ufe0f 〰\ufe0f"),
+        ("deploy.\ufe0f (\ufe00", "deploy.\\ufe0f (\\ufe00"),  # no emoji: shown (a review)
         ("x\U000e0067\U000e0062\U000e0065", "x\\U000e0067\\U000e0062\\U000e0065"),
         # what draws nothing: two titles read as one (a trial)
         ("zero\u200bwidth\u2060wj\u00adshy", "zero\\u200bwidth\\u2060wj\\xadshy"),
