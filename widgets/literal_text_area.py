@@ -34,6 +34,7 @@ _BREAKS = re.compile("\r(?!\n)|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 # then, and the lines are the newlines'.
 _BREAKS_WITH_EVERY_CR = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _BARE_NEWLINE = re.compile("(?<!\r)\n")
+_PASTED_BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # a CR pasted: a line end
 _HELD_CHARS = re.compile("[\ufdd0-\ufdd8]")
 
 
@@ -100,10 +101,43 @@ class LiteralTextArea(TextArea):
         selected = super().selected_text
         return _given_back(selected) if self._holds else selected
 
+    def _incoming(self, text: str) -> str:
+        """Pasted ``text`` as the document holds it: a form feed, U+2028 or NEL kept as
+        itself (a paste made each a newline, and a copied one pasted back was lost: a
+        review), a carriage return a line end as a terminal's paste means it; and the
+        stand-ins, this field's own, never pasted (U+FFFD)."""
+        if self._holds:
+            text = _HELD_CHARS.sub("\ufffd", text)
+        elif _PASTED_BREAKS.search(text) and not _HELD_CHARS.search(self.text + text):
+            self._holds = True  # from now on: the text is given back with them
+        if self._holds:
+            text = _PASTED_BREAKS.sub(lambda found: _HELD[found.group()], text)
+        return text
+
     async def _on_paste(self, event: events.Paste) -> None:
-        if _HELD_CHARS.search(event.text):  # the stand-ins are this field's own: never pasted
+        held = self._incoming(event.text)
+        if held != event.text:
             event.prevent_default()
-            await super()._on_paste(events.Paste(_HELD_CHARS.sub("\ufffd", event.text)))
+            await super()._on_paste(events.Paste(held))
+
+    def action_paste(self) -> None:
+        if self.read_only:
+            return
+        if result := self._replace_via_keyboard(
+            self._incoming(self.app.clipboard), *self.selection
+        ):
+            self.move_cursor(result.end_location)
+
+    def action_cut(self) -> None:
+        """As Textual's, the text cut given back as itself (the clipboard got U+FDD2 for a
+        form feed: a review)."""
+        if self.read_only:
+            return
+        start, end = self.selection
+        cut = self._delete_cursor_line() if start == end else self._delete_via_keyboard(start, end)
+        if cut is not None:
+            replaced = cut.replaced_text
+            self.app.copy_to_clipboard(_given_back(replaced) if self._holds else replaced)
 
     def get_line(self, line_index: int) -> Text:
         # ``TextArea.get_line`` is the hook Textual offers for restyling a line.

@@ -135,6 +135,25 @@ async def test_every_line_break_but_the_newline_is_kept_shown_copied_and_never_p
         app.post_message(events.Paste("\ufdd0!"))  # as the terminal's: to the app
         await pilot.pause()
         assert notes.kept_text == given + "\ufffd!"
+        # cut: the clipboard gets the form feed, not its stand-in; pasted back, it is one
+        # again, not a newline (a review)
+        notes.selection = type(notes.selection)((0, 1), (0, 2))
+        notes.action_cut()
+        assert app.clipboard == "\x0c"
+        notes.move_cursor(notes.document.end)
+        notes.action_paste()
+        app.post_message(events.Paste("x\u2028y"))
+        await pilot.pause()
+        assert notes.kept_text == "ab\u2028c\x85d\re\x0bf\nnext\ufffd!\x0cx\u2028y"
+        assert notes.document.line_count == 2
+        # a note with no break of its own takes a pasted one as itself too
+        plain = LiteralTextArea("plain")
+        await app.mount(plain)
+        plain.focus()
+        plain.move_cursor(plain.document.end)
+        app.post_message(events.Paste(" x\x0cy"))
+        await pilot.pause()
+        assert plain.kept_text == "plain x\x0cy" and plain.document.line_count == 1
 
 
 async def test_ctrl_end_and_ctrl_home_go_to_the_notes_end_and_start(
