@@ -1383,6 +1383,18 @@ def record_standup(
                     last["by"],
                     f"{since[:19].replace('T', ' ')} UTC (this second); not recorded again",
                 )
+        if since_asked:
+            # The same --since window recorded already in this very second, nothing written
+            # after it: a second run of one cron line recorded it twice (a review)
+            same = store.conn.execute(
+                "SELECT s.by FROM standups s WHERE s.at = ? AND s.since = ? AND NOT EXISTS"
+                " (SELECT 1 FROM events e WHERE e.entity != 'standup' AND e.id > (SELECT"
+                " max(r.id) FROM events r WHERE r.entity = 'standup' AND r.entity_id = s.id))"
+                " ORDER BY s.id DESC LIMIT 1",
+                (at, since),
+            ).fetchone()
+            if same is not None:
+                raise _recorded_already(store, same["by"], f"{minute_utc(at)}; not recorded again")
         cursor = store.conn.execute(
             "INSERT INTO standups (at, by, since, people) VALUES (?, ?, ?, ?)",
             (at, tx.actor, since, json.dumps(people, ensure_ascii=False)),

@@ -625,6 +625,9 @@ def test_a_standup_recorded_from_after_the_last_ones_end_says_what_it_leaves_unt
     again = ok("standup", "--since", "2026-11-23 08:30 UTC", "--record")
     assert again.stderr == "recorded: the next stand-up starts from 2026-11-23 10:00 UTC\n"
     assert js("standup", "--format", "json")["since"] == "2026-11-23T10:00:00Z"
+    # the same run again in the same second: not recorded twice (a review)
+    twice = ok("standup", "--since", "2026-11-23 08:30 UTC", "--record")
+    assert twice.stderr.startswith("note: stand-up: you recorded it already, up to 2026-11-23")
 
 
 @pytest.mark.parametrize("after_one", [False, True])
