@@ -74,6 +74,10 @@ class RecordsReadings:
         at = entry.at or context.clock()
         when = iso(at)  # kept as the moment it means: "yesterday" typed again is another day
         words = reading_words(kpi, entry.value_text, at, entry.note)
+        # Let go as it is sent, as a kept acknowledgement is (kept again if it is refused):
+        # let go only after it went in, a save the quit cut short that went in all the same
+        # was printed "not saved (kept…)" beside "pdca: saved" (a review)
+        context.unsent_readings.pop(kpi.id, None)
         context.saving.add(("reading", kpi.id))
         try:
             done = await context.write(
@@ -105,7 +109,6 @@ class RecordsReadings:
             return
         finally:
             context.saving.discard(("reading", kpi.id))
-        context.unsent_readings.pop(kpi.id, None)
         services(screen.app).kept_may_be_saved()
         screen.notify("\n".join(literal(line) for line in said), timeout=8)
         screen.after_reading()
