@@ -60,6 +60,16 @@ async def key_on_first_kpi(pilot: Pilot, key: str, opens: type[T]) -> T:
     return screen
 
 
+async def open_my_alerts(app, pilot: Pilot) -> None:  # type: ignore[no-untyped-def]
+    """The board up, then ``!``: the alerts waiting for me."""
+    from pdca.screens.my_alerts import MyAlertsScreen
+
+    await settle_app(app, pilot)
+    await pilot.press("exclamation_mark")
+    await settle_app(app, pilot)
+    assert isinstance(app.screen, MyAlertsScreen)
+
+
 async def open_first_detail(pilot: Pilot) -> KpiDetailScreen:
     """The KPIs view, then enter on its first row: the KPI's detail."""
     return await key_on_first_kpi(pilot, "enter", KpiDetailScreen)
@@ -726,15 +736,11 @@ async def test_a_kpis_two_alerts_in_my_alerts_are_told_apart_by_their_marks(
 ) -> None:
     """Its threshold alert and its signal alert read as two identical rows (a tester): the
     signal's row has the ↯, the threshold's the plain ⚑."""
-    from pdca.screens.my_alerts import MyAlertsScreen
 
     _signal_alert_for_alice(store)
     app = make_app(kpi_db, watch_changes=False)
     async with app.run_test(size=SIZE) as pilot:
-        await settle_app(app, pilot)
-        await pilot.press("exclamation_mark")
-        await settle_app(app, pilot)
-        assert isinstance(app.screen, MyAlertsScreen)
+        await open_my_alerts(app, pilot)
         table = app.screen.query_one(KpiTable)
         drawn = ["".join(s.text for s in table.render_line(y)) for y in (1, 2)]
         assert sorted(row.alert.rule or "" for row in table.rows) == ["", "we1"]
@@ -1353,15 +1359,10 @@ async def test_the_alerts_list_names_its_own_acknowledge_key(
     """Its hint said "a acknowledge with a note" after a keymap moved it (a review)."""
     from textual.widgets import Label
 
-    from pdca.screens.my_alerts import MyAlertsScreen
-
     _two_alerts_and_keys(store, env, 'my-alerts-ack = "X"')
     app = make_app(kpi_db, watch_changes=False)
     async with app.run_test(size=SIZE) as pilot:
-        await settle_app(app, pilot)
-        await pilot.press("exclamation_mark")
-        await settle_app(app, pilot)
-        assert isinstance(app.screen, MyAlertsScreen)
+        await open_my_alerts(app, pilot)
         hint = str(app.screen.query_one("#my-alerts-hint", Label).render())
         assert hint.startswith("X acknowledge with a note"), hint
 
