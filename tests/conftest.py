@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -224,16 +224,24 @@ class LockHolder:
             self.process.communicate("go\n", timeout=30)
 
 
-def run_pdca(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
-    """Run ``pdca`` as a real process, the way a person or a cron job does."""
+def run_pdca(
+    *args: str, env: dict[str, str], timeout: float = 60, into: IO[str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run ``pdca`` as a real process, the way a person or a cron job does. ``into``: both
+    its streams written there, buffered as a shell starts Python (no PYTHONUNBUFFERED),
+    instead of captured."""
     full_env = {**os.environ, **env}
+    streams: dict[str, Any] = {"capture_output": True}
+    if into is not None:
+        full_env.pop("PYTHONUNBUFFERED", None)
+        streams = {"stdout": into, "stderr": into}
     return subprocess.run(
         [sys.executable, "-m", "pdca.tui", *args],
-        capture_output=True,
         text=True,
         env=full_env,
         timeout=timeout,
         cwd=env.get("HOME", str(REPO)),
+        **streams,
     )
 
 

@@ -529,16 +529,8 @@ def test_a_write_whose_output_fails_says_the_change_was_saved(
 def _both_streams_full(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     """``args`` run with stdout and stderr on a full device, its streams buffered as a shell
     starts Python (no PYTHONUNBUFFERED)."""
-    buffered = {k: v for k, v in {**os.environ, **env}.items() if k != "PYTHONUNBUFFERED"}
     with open("/dev/full", "w") as full:
-        return subprocess.run(
-            [sys.executable, "-m", "pdca.tui", *args],
-            stdout=full,
-            stderr=full,
-            env=buffered,
-            cwd=REPO,
-            timeout=60,
-        )
+        return run_pdca(*args, env=env, into=full)
 
 
 @pytest.mark.parametrize("made", ["backup", "export"])
