@@ -545,6 +545,10 @@ def facts(
             )
     # The KPI's other open alerts, waiting too (a threshold breach and a signal at once): a
     # tester saw only one, and the other, escalated and late, nowhere on the KPI's screens.
+    # (the reading of the one a takes, while it waits: its other alerts go with it)
+    taken_reading = next(
+        (a.reading_id for a in detail.alerts if a.id == taken and not a.acknowledged_at), None
+    )
     for other in detail.alerts:
         if other.closed_at or (alert and other.id == alert.id):
             continue
@@ -558,16 +562,11 @@ def facts(
         # the screen was opened for): this one, after the first, or this one now; one of the
         # same reading goes with it ("once the one above is acknowledged" asked for a
         # second a that one a had made needless: a KPI trial)
-        with_taken = next(
-            (a for a in detail.alerts if a.id == taken and not a.acknowledged_at), None
-        )
         takes = (
             f"{ack} acknowledges"
             if other.id == taken
             else f"acknowledged with alert {taken}: one reading's"
-            if with_taken is not None
-            and other.reading_id is not None
-            and other.reading_id == with_taken.reading_id
+            if other.reading_id is not None and other.reading_id == taken_reading
             else f"{ack}, once the one above is acknowledged"
             if taken == (alert.id if alert else None)
             else f"{ack}, in its turn"
