@@ -1296,6 +1296,21 @@ def gap_before(store: Store, since: str) -> str | None:
     return f"from {start} (the last stand-up's end) to {end}"
 
 
+def _recorded_with_nothing_since(
+    store: Store, at: str, since: str | None = None
+) -> sqlite3.Row | None:
+    """The newest stand-up recorded up to ``at`` (from ``since``, when given) with nothing
+    but stand-ups written after it: one a second record in that very second would repeat."""
+    found: sqlite3.Row | None = store.conn.execute(
+        "SELECT s.by FROM standups s WHERE s.at = ? AND (? IS NULL OR s.since = ?)"
+        " AND NOT EXISTS (SELECT 1 FROM events e WHERE e.entity != 'standup' AND e.id >"
+        " (SELECT max(r.id) FROM events r WHERE r.entity = 'standup' AND r.entity_id = s.id))"
+        " ORDER BY s.id DESC LIMIT 1",
+        (at, since, since),
+    ).fetchone()
+    return found
+
+
 def record_standup(
     store: Store,
     since: str,
@@ -1370,13 +1385,7 @@ def record_standup(
             # In the very second of the last record (two runs of one cron line, a second
             # --record), nothing written since it: an empty stand-up was recorded, as if one
             # had been held (a retrial). A change after it in that second is this one's news.
-            last = store.conn.execute(
-                "SELECT s.by FROM standups s WHERE s.at = ? AND NOT EXISTS (SELECT 1 FROM"
-                " events e WHERE e.entity != 'standup' AND e.id > (SELECT max(r.id) FROM"
-                " events r WHERE r.entity = 'standup' AND r.entity_id = s.id))"
-                " ORDER BY s.id DESC LIMIT 1",
-                (since,),
-            ).fetchone()
+            last = _recorded_with_nothing_since(store, since)
             if last is not None:
                 raise _recorded_already(
                     store,
@@ -1386,13 +1395,7 @@ def record_standup(
         if since_asked:
             # The same --since window recorded already in this very second, nothing written
             # after it: a second run of one cron line recorded it twice (a review)
-            same = store.conn.execute(
-                "SELECT s.by FROM standups s WHERE s.at = ? AND s.since = ? AND NOT EXISTS"
-                " (SELECT 1 FROM events e WHERE e.entity != 'standup' AND e.id > (SELECT"
-                " max(r.id) FROM events r WHERE r.entity = 'standup' AND r.entity_id = s.id))"
-                " ORDER BY s.id DESC LIMIT 1",
-                (at, since),
-            ).fetchone()
+            same = _recorded_with_nothing_since(store, at, since)
             if same is not None:
                 raise _recorded_already(store, same["by"], f"{minute_utc(at)}; not recorded again")
         cursor = store.conn.execute(
