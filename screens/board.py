@@ -925,7 +925,7 @@ class BoardScreen(Screen[None]):
         if column is not None and column.current is not None:
             self.focused_id = column.current.id
 
-    def _show_focused_lane(self, column: PhaseColumn) -> None:
+    def _show_focused_lane(self, column: PhaseColumn, tries: int = LANE_SHOW_TRIES) -> None:
         """Too narrow for four lanes (under 64 columns), the lanes overflow to the right:
         the focused one is scrolled to the left edge, so a person sees the card they act on,
         and no sliver of its neighbour."""
@@ -933,22 +933,18 @@ class BoardScreen(Screen[None]):
         lanes = self.query_one("#lanes")
         if isinstance(lane, Widget) and lanes.max_scroll_x:
             lanes.scroll_to(x=lane.virtual_region.x, animate=False, force=True)
-            if self.one_lane:
-                self.call_after_refresh(self._lane_landed, column, LANE_SHOW_TRIES)
+            if self.one_lane and tries > 0:
+                self.call_after_refresh(self._lane_landed, column, tries)
 
     def _lane_landed(self, column: PhaseColumn, tries: int) -> None:
         """Made narrow, the scroll was now and then taken from the layout before it (the
         lanes of 120 columns), and stayed between Do and Check (a loaded CI run): once drawn,
         the focused lane must fill the lanes, or it is scrolled to again, a few times."""
-        lane = column.parent
-        if not self.one_lane or tries <= 0 or column is not self.focused_column:
+        lane, lanes = column.parent, self.query_one("#lanes")
+        if not self.one_lane or column is not self.focused_column or not isinstance(lane, Widget):
             return  # four lanes again, or focus moved on: its own move shows its lane
-        lanes = self.query_one("#lanes")
-        if not isinstance(lane, Widget):
-            return
         if (lane.region.x, lane.region.width) != (lanes.region.x, lanes.region.width):
-            lanes.scroll_to(x=lane.virtual_region.x, animate=False, force=True)
-            self.call_after_refresh(self._lane_landed, column, tries - 1)
+            self._show_focused_lane(column, tries - 1)
 
     @on(Lanes.Resized)
     def _lanes_resized(self, message: Lanes.Resized) -> None:
