@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from pdca.db.dates import OUT_OF_RANGE, in_range
 from pdca.db.errors import InvalidInput
+from pdca.db.lazy_pattern import lazy_pattern
 
 Clock = Callable[[], datetime]
 # The last zone on Earth to leave a date (UTC-12): until then the date is someone's today.
@@ -86,7 +87,7 @@ def parse_given_time(text: str, field: str) -> datetime:
 
 # A day, then a time on a 12-hour clock ("2026-11-22 8:30 PM", "8:30pm", "8:30 p.m."), and
 # perhaps its zone: "PM" was taken for a zone's name, and "8:30 pm" for no time (a tester).
-_TWELVE_HOUR = re.compile(
+_TWELVE_HOUR = lazy_pattern(
     r"(?P<day>\d{4}-\d{2}-\d{2})[T ](?P<hour>\d{1,2})"
     r"(?P<rest>(?::\d{2}(?::\d{2}(?:\.\d+)?)?)?)\s*"  # "8 PM" too, and seconds' fractions
     r"(?P<half>[ap])\.?m\.?(?P<zone>\s*[+-]\d{2}:?\d{2}|\s*Z|\s+\S+)?",  # 8:30PM+01:00
@@ -94,7 +95,7 @@ _TWELVE_HOUR = re.compile(
 )
 # A one-digit hour, as "8:30" is typed: Python's ISO reading takes two (a tester's copy of
 # pdca's own example, "2026-11-22T8:30+HH:MM", was refused).
-_ONE_DIGIT_HOUR = re.compile(r"(\d{4}-\d{2}-\d{2}[T ])(\d)(?=:)")
+_ONE_DIGIT_HOUR = lazy_pattern(r"(\d{4}-\d{2}-\d{2}[T ])(\d)(?=:)")
 
 
 def _as_24_hour(raw: str, text: str, field: str) -> str:
@@ -234,7 +235,7 @@ def clock_from_env(environ: Mapping[str, str]) -> Clock:
 
 # A rule the C library reads from TZ itself: a zone's name of three letters or more, or one
 # in <>, then its offset ("EST5EDT", "JST-9", "<+0330>-3:30", "UTC+3").
-_POSIX_RULE = re.compile(r"(<[^>]+>|[A-Za-z]{3,})[+-]?[0-9]")
+_POSIX_RULE = lazy_pattern(r"(<[^>]+>|[A-Za-z]{3,})[+-]?[0-9]")
 _ZONE_FILES = "/usr/share/zoneinfo"  # the C library's own, when TZDIR is unset
 # UTC's names, UTC with or without a zone file (a machine without tzdata has none)
 _NAMES_OF_UTC = frozenset({"UTC", "UCT", "GMT", "Z", "ZULU", "UNIVERSAL", "GREENWICH"})
@@ -331,4 +332,4 @@ def typed_moment(text: str, now: datetime, field: str) -> datetime:
     return parse_timestamp(day.isoformat(), field, local=True)
 
 
-_BARE_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_BARE_DAY = lazy_pattern(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

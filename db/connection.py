@@ -26,9 +26,9 @@ import sqlite3
 import stat
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote
 
 from pdca.db import schema
@@ -86,8 +86,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class OpenedDatabase:
+class OpenedDatabase(NamedTuple):  # quick to make at import, as models.ActionFields
     connection: sqlite3.Connection
     path: Path
     writable: bool

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from pdca.db import models, rules
 from pdca.db.clock import iso, stored_moment
 from pdca.db.errors import RowChangedOutside
-from pdca.db.plain import shown_value as plain_value
 
 if TYPE_CHECKING:  # the classes come from models on first use: pydantic only when needed
     from pdca.db.models import Action, Checkin, Event, Initiative, Kpi, Person, Reading
@@ -191,6 +190,8 @@ def _wrong_kinds_named(
 def checkin(row: sqlite3.Row) -> Checkin:
     from pydantic import ValidationError
 
+    from pdca.db.plain import shown_value
+
     data = dict(row)
     try:
         return models.Checkin(**data)
@@ -200,7 +201,7 @@ def checkin(row: sqlite3.Row) -> Checkin:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         raise RowChangedOutside(
-            f"check-in {data.get('id')}: {where} holds {plain_value(first.get('input'))}:"
+            f"check-in {data.get('id')}: {where} holds {shown_value(first.get('input'))}:"
             " changed outside pdca (put it right with sqlite3, or restore a backup)"
         ) from None
 

@@ -9,27 +9,27 @@ slashes (``01/02/2027``) stays refused: January 2nd or February 1st, by where on
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 from pdca.db.errors import InvalidInput
+from pdca.db.lazy_pattern import lazy_pattern
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _MONTHS = [
     "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december",
 ]  # fmt: skip
-_RELATIVE = re.compile(r"^([+-])([0-9]+)([dwmy])$")
-_IN = re.compile(r"^in ([0-9]+) (day|week|month|year)s?$")  # "in 3 days"
-_ISO = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")  # 2027-01-05, 2027-1-5
-_ISO_T = re.compile(r"^([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})t")  # 2026-12-01T17:00
-_MONTH_DAY = re.compile(r"^([a-z]{3,9})\.? ([0-9]{1,2})(?:,? ([0-9]{4}))?$")  # dec 24 [2027]
-_DAY_MONTH = re.compile(r"^([0-9]{1,2}) ([a-z]{3,9})\.?(?: ([0-9]{4}))?$")  # 24 dec [2027]
+_RELATIVE = lazy_pattern(r"^([+-])([0-9]+)([dwmy])$")
+_IN = lazy_pattern(r"^in ([0-9]+) (day|week|month|year)s?$")  # "in 3 days"
+_ISO = lazy_pattern(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")  # 2027-01-05, 2027-1-5
+_ISO_T = lazy_pattern(r"^([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})t")  # 2026-12-01T17:00
+_MONTH_DAY = lazy_pattern(r"^([a-z]{3,9})\.? ([0-9]{1,2})(?:,? ([0-9]{4}))?$")  # dec 24 [2027]
+_DAY_MONTH = lazy_pattern(r"^([0-9]{1,2}) ([a-z]{3,9})\.?(?: ([0-9]{4}))?$")  # 24 dec [2027]
 # How other tools' exports write a day: Jira's CSV as 01/Dec/26 12:00 AM (the month by name,
 # so not the refused 01/02/2027), many as an ISO day with a time. A programme lead's Jira
 # export was refused row by row (a trial).
-_EXPORTED_DAY = re.compile(r"^([0-9]{1,2})/([a-z]{3})/([0-9]{2}|[0-9]{4})$")
-_EXPORTED_TIME = re.compile(
+_EXPORTED_DAY = lazy_pattern(r"^([0-9]{1,2})/([a-z]{3})/([0-9]{2}|[0-9]{4})$")
+_EXPORTED_TIME = lazy_pattern(
     r"^(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2})(?:\.[0-9]+)?)?"
     r"(?: ?(?P<half>[ap]m))?(?:z|[+-][0-9]{2}:?[0-9]{2})?$"
 )
@@ -193,11 +193,10 @@ def _parse(text: str, today: date, field: str, back: bool = False) -> date:
     iso = _ISO.match(raw)
     if iso:
         return _real_day(int(iso[1]), int(iso[2]), int(iso[3]), text, field)
-    named = _MONTH_DAY.match(raw) or _DAY_MONTH.match(raw)
+    month_first = _MONTH_DAY.match(raw)
+    named = month_first or _DAY_MONTH.match(raw)
     if named:
-        month_word, day_digits = (
-            (named[1], named[2]) if named.re is _MONTH_DAY else (named[2], named[1])
-        )
+        month_word, day_digits = (named[1], named[2]) if month_first else (named[2], named[1])
         months = [n for n, name in enumerate(_MONTHS, 1) if name.startswith(month_word)]
         if len(months) == 1:  # dec, decem, december (three letters at least: ma is two)
             if named[3]:
@@ -244,7 +243,7 @@ def _add_months(start: date, months: int, text: str, field: str) -> date:
     raise InvalidInput(field, text, OUT_OF_RANGE)  # unreachable: every month has a 28th
 
 
-_STORED_MOMENT = re.compile(r"\b([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}:[0-9]{2}):[0-9]{2}Z")
+_STORED_MOMENT = lazy_pattern(r"\b([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}:[0-9]{2}):[0-9]{2}Z")
 
 
 def minutes_utc_in(words: str) -> str:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pdca.db.access import whose_to_run
 from pdca.db.errors import shell_word
@@ -42,8 +42,7 @@ NETWORK_FILESYSTEMS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Mount:
+class Mount(NamedTuple):  # quick to make at import, as models.ActionFields
     mount_point: str
     fs_type: str
 

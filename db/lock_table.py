@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -26,8 +25,7 @@ LOCKS = Path("/proc/locks")
 FILE_LOCK_BYTES = range(0x40000000, 0x40000000 + 2 + 510)
 
 
-@dataclass(frozen=True)
-class Lock:
+class Lock(NamedTuple):  # quick to make at import, as models.ActionFields
     pid: int
     device: str  # as the list writes it: "fe:00", major and minor in hex
     inode: int

@@ -17,11 +17,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 
 from pdca.db.errors import InvalidInput, PdcaError
+from pdca.db.lazy_pattern import lazy_pattern
 from pdca.db.text_rules import shows_nothing
 
 if TYPE_CHECKING:
@@ -148,7 +148,7 @@ MESSAGE_MAX = 2_000
 # @ within (SSSD and AD: dana@corp.example); never a blank, a quote or a leading - or @
 # (an option to a command, a mail header). They had written to the file and could never
 # own work, told digits were allowed (a tester).
-LOGIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}\$?")
+LOGIN = lazy_pattern(r"[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}\$?")
 # What LOGIN takes, in words: "letters" alone read as é or 中 too (a tester's josé).
 LOGIN_RULE = (
     "is not a login (ASCII letters, digits and '_'; '.', '-' or '@' after the first; a '$' at"
@@ -236,7 +236,7 @@ def number_problem(value: float) -> str | None:
 
 # Ids as people write them: ``12`` or ``#12``, ASCII digits only ("١" and "²" are digits to
 # str.isdigit but no one's id), and within SQLite's 64-bit integers.
-_WHOLE = re.compile(r"0*([0-9]+)")
+_WHOLE = lazy_pattern(r"0*([0-9]+)")
 ID_MAX = 2**63 - 1
 
 
@@ -268,8 +268,8 @@ def not_an_id(text: str, what: str, example: str) -> str:
 
 # A number as people and CSV files write it, in ASCII: float() alone would also take "١٢",
 # "５" and "1_000". nan and inf are read so the message can say what is wrong with them.
-_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
-_NOT_FINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
+_NUMBER = lazy_pattern(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+_NOT_FINITE = lazy_pattern(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
 
 
 def parse_number(text: str, field: str) -> float:
@@ -287,7 +287,7 @@ def parse_number(text: str, field: str) -> float:
     return value
 
 
-_SPACED_NUMBER = re.compile(r"[+-]?[0-9]{1,3}( [0-9]{3})+(\.[0-9]+)?")
+_SPACED_NUMBER = lazy_pattern(r"[+-]?[0-9]{1,3}( [0-9]{3})+(\.[0-9]+)?")
 # "12k" or "1.5M" as dashboards write them: the hint said "(12)", a thousandth of what was
 # meant. Only these: "m" may be minutes or metres.
 _MULTIPLIERS = {"k": 1_000, "K": 1_000, "M": 1_000_000}
@@ -429,10 +429,14 @@ def checked_person(field: str, text: str) -> str:
         raise InvalidInput(field, text, str(error)) from None
 
 
-@dataclass(frozen=True)
-class ActionFields:
+class ActionFields(NamedTuple):
     """An ``ActionDraft``'s fields, checked by its rules without pydantic (``checked_action``):
-    what a command-line ``pdca add`` hands the store when it prints no model."""
+    what a command-line ``pdca add`` hands the store when it prints no model.
+
+    The records every command makes at import are NamedTuples, not frozen dataclasses: a
+    frozen dataclass takes about a millisecond to make (its methods are compiled), and a
+    command line made a dozen of them before writing anything (issue 14: a write within 3x
+    Taskwarrior's ``task add``)."""
 
     title: str
     owner: str | None = None
@@ -460,12 +464,11 @@ def checked_action(fields: ActionFields) -> ActionFields:
         if value is not None:
             checked_text(name, value, NAME_MAX)
     if fields.notes and not fields.notes.strip():  # blanks alone are no notes (Notes)
-        return replace(fields, notes="")
+        return fields._replace(notes="")
     return fields
 
 
-@dataclass(frozen=True)
-class ChangeFields:
+class ChangeFields(NamedTuple):
     """An ``ActionChanges``' fields, checked by its rules without pydantic (``checked_changes``):
     what a command-line ``pdca edit`` hands the store when it prints no model."""
 
@@ -497,7 +500,7 @@ def checked_changes(fields: ChangeFields) -> ChangeFields:
         if value is not None:
             checked_text(name, value, NAME_MAX)
     if fields.notes and not fields.notes.strip():  # blanks alone are no notes (Notes)
-        return replace(fields, notes="")
+        return fields._replace(notes="")
     return fields
 
 

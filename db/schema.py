@@ -14,8 +14,8 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pdca.db.errors import WHICH_FILE, DatabaseProblem, ReadOnlyDatabase, shell_word
 from pdca.db.lock_wait import begin_in_goes
@@ -1585,8 +1585,7 @@ def schema_version() -> int:
     return len(MIGRATIONS)
 
 
-@dataclass(frozen=True)
-class Upgrade:
+class Upgrade(NamedTuple):  # quick to make at import, as models.ActionFields
     """An upgrade this process made: the file, from which schema version to which, and the
     copy of it kept before (``FILE.vN.bak``)."""
 

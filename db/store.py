@@ -14,7 +14,6 @@ import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
@@ -280,8 +279,7 @@ class Handover(NamedTuple):
     repeats: list[int]
 
 
-@dataclass(frozen=True)
-class ActionFilter:
+class ActionFilter(NamedTuple):  # quick to make at import, as models.ActionFields
     owner: str | None = None
     phase: Phase | None = None
     initiative: str | None = None
@@ -302,8 +300,7 @@ _INSERT_ACTION = (
 )
 
 
-@dataclass(frozen=True)
-class ActionLine:
+class ActionLine(NamedTuple):
     """An action as a command's one-line reply names it (``moved #12 [do] title``): what a
     write returns when no model is wanted, so a command-line write never imports pydantic."""
 
@@ -314,15 +311,16 @@ class ActionLine:
     changed: bool = True  # an edit that asked for what was already so wrote nothing
 
 
-@dataclass
 class Changes:
-    """What the event log says changed since an event (``Store.changes_since``)."""
+    """What the event log says changed since an event (``Store.changes_since``). A plain
+    class, quick to make at import, as models.ActionFields."""
 
-    last_event: int
-    actions: set[int] = field(default_factory=set)
-    phases: set[str] = field(default_factory=set)
-    other: bool = False
-    everything: bool = False
+    def __init__(self, last_event: int) -> None:
+        self.last_event = last_event
+        self.actions: set[int] = set()
+        self.phases: set[str] = set()
+        self.other = False
+        self.everything = False
 
 
 def _board_order(where: ActionFilter, *, desc: bool = False) -> str:
@@ -1246,7 +1244,7 @@ class Store:
             for phase in PHASES:
                 if left is not None and left <= 0:
                     return
-                for found in self._action_rows(replace(where, phase=phase, limit=left)):
+                for found in self._action_rows(where._replace(phase=phase, limit=left)):
                     yield found
                     left = None if left is None else left - 1
             for said in self.open_actions_off_the_columns(where):  # in no phase's column
@@ -1364,11 +1362,11 @@ class Store:
         done card's is after all of them, among the done ones."""
         before = 0
         if where.include_done:
-            open_only = replace(where, include_done=False)
+            open_only = where._replace(include_done=False)
             if action.done_at is None:
                 return self.position_of(open_only, action)
-            before = self.count_actions(replace(open_only, phase=action.phase))[action.phase]
-        clauses, params = self._filter_clauses(replace(where, phase=action.phase), self._now())
+            before = self.count_actions(open_only._replace(phase=action.phase))[action.phase]
+        clauses, params = self._filter_clauses(where._replace(phase=action.phase), self._now())
         if where.include_done:
             clauses.append("a.done_at IS NOT NULL")
         rank, due_key = _BOARD_KEYS[0], _BOARD_KEYS[1]
@@ -1856,7 +1854,7 @@ class Store:
             self._refuse_dues_of_done(ids, edit)
             changed = [self._edit(tx, action_id, edit, expected_version) for action_id in ids]
             return [
-                replace(self._line(action_id), changed=was)
+                self._line(action_id)._replace(changed=was)
                 for action_id, was in zip(ids, changed, strict=True)
             ]
 

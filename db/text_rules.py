@@ -30,6 +30,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from pdca.db.lazy_pattern import lazy_pattern
+
 _CONTROLS = "\x00-\x09\x0b-\x1f\x7f-\x9f"  # every C0 and C1 control but the newline
 _BIDI = "\u202a-\u202e\u2066-\u2069"  # the embeddings, overrides and isolates
 # The implicit direction marks (ALM, LRM, RLM) reorder nothing of their own, and Arabic and
@@ -64,13 +66,13 @@ _EMOJI_GLUE = "\u200d\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0000-\U000e007f\U00
 _TAGS = "\U000e0000-\U000e007f"
 _GLUE_BUT_TAGS = "\u200d\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0100-\U000e01ef"
 
-_EMOJI_PIECE = re.compile(f"[{_EMOJI_GLUE}]")
+_EMOJI_PIECE = lazy_pattern(f"[{_EMOJI_GLUE}]")
 
-UNSAFE = re.compile(f"[\n{_ALWAYS}]")
+UNSAFE = lazy_pattern(f"[\n{_ALWAYS}]")
 # What a web address or a command may not hold besides: a mark drawn as nothing there made
 # two addresses look alike (a reviewer), as it did when it was in ``UNSAFE``.
-UNSAFE_IN_AN_ADDRESS = re.compile(f"[\n{_ALWAYS}{_MARKS}]")
-UNSAFE_EXCEPT_NEWLINE = re.compile(f"[{_ALWAYS}]")
+UNSAFE_IN_AN_ADDRESS = lazy_pattern(f"[\n{_ALWAYS}{_MARKS}]")
+UNSAFE_EXCEPT_NEWLINE = lazy_pattern(f"[{_ALWAYS}]")
 # What the command line shows escaped: ``UNSAFE``, and what draws nothing and joins nothing a
 # reader could see (a zero-width space, the word joiner, a soft hyphen, a byte order mark):
 # two titles, one with such a character in it, read as one (a trial). Shown only: text that
@@ -81,12 +83,14 @@ _HIDDEN = "\u00ad\u180e\u2060-\u2064\ufeff"
 # emoji, and escaped elsewhere as the app's cells escape it: "a\u200db" and a tag character
 # after a letter printed as nothing, where the board showed "\u200d" (a trial).
 _KEPT_GLUE = f"(?P<kept_tags>[{_TAGS}]+)|(?P<kept_glue>[{_GLUE_BUT_TAGS}])"
-SHOWN_ESCAPED = re.compile(f"{_KEPT_GLUE}|[\n{_ALWAYS}{_HIDDEN}]|(?<!@)\u200b")
-SHOWN_ESCAPED_EXCEPT_NEWLINE = re.compile(f"{_KEPT_GLUE}|[{_ALWAYS}{_HIDDEN}]|(?<!@)\u200b")
+SHOWN_ESCAPED = lazy_pattern(f"{_KEPT_GLUE}|[\n{_ALWAYS}{_HIDDEN}]|(?<!@)\u200b")
+SHOWN_ESCAPED_EXCEPT_NEWLINE = lazy_pattern(f"{_KEPT_GLUE}|[{_ALWAYS}{_HIDDEN}]|(?<!@)\u200b")
 # A regional-indicator pair matches first (and is kept); one left over is escaped.
 _GLUE = f"(?P<flag>[{_REGIONAL}]{{2}})|(?P<tags>[{_TAGS}]+)|(?P<glue>[{_GLUE_BUT_TAGS}])"
-UNSAFE_IN_CELLS = re.compile(f"{_GLUE}|(?!\u200c)[\n{_ALWAYS}{_INVISIBLE}{_REGIONAL}]")
-UNSAFE_IN_CELLS_EXCEPT_NEWLINE = re.compile(f"{_GLUE}|(?!\u200c)[{_ALWAYS}{_INVISIBLE}{_REGIONAL}]")
+UNSAFE_IN_CELLS = lazy_pattern(f"{_GLUE}|(?!\u200c)[\n{_ALWAYS}{_INVISIBLE}{_REGIONAL}]")
+UNSAFE_IN_CELLS_EXCEPT_NEWLINE = lazy_pattern(
+    f"{_GLUE}|(?!\u200c)[{_ALWAYS}{_INVISIBLE}{_REGIONAL}]"
+)
 
 _SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
@@ -96,7 +100,7 @@ _SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 # Also the fillers and blanks that are letters to Unicode but draw nothing (a reviewer's
 # titles of U+3164 or U+2800 alone).
 _BLANK_LETTERS = "\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0"
-_NOTHING_SHOWN = re.compile(f"[\\s{_ALWAYS}{_MARKS}{_INVISIBLE}{_BLANK_LETTERS}]+")
+_NOTHING_SHOWN = lazy_pattern(f"[\\s{_ALWAYS}{_MARKS}{_INVISIBLE}{_BLANK_LETTERS}]+")
 
 
 # What a name (a KPI's, an initiative's) may not hold anywhere: the zero-width characters
@@ -109,14 +113,14 @@ _NOTHING_SHOWN = re.compile(f"[\\s{_ALWAYS}{_MARKS}{_INVISIBLE}{_BLANK_LETTERS}]
 # "Lead time"), a lone regional indicator; nor U+034F, a blank letter (a tester). The emoji
 # presentation selectors are not refused but dropped (``as_stored``): an emoji keyboard puts
 # U+FE0F after ❤, and the name means the same without it.
-_PRESENTATION = re.compile("[\ufe0e\ufe0f]")
-_LOOKALIKE_MAKERS = re.compile(
+_PRESENTATION = lazy_pattern("[\ufe0e\ufe0f]")
+_LOOKALIKE_MAKERS = lazy_pattern(
     f"(?P<flag>[{_REGIONAL}]{{2}})|[\u034f{_MARKS}{_INVISIBLE}{_REGIONAL}]"
 )
 # Nor what is shown as an escape: a name holding ESC was listed as "ctl\x07name", and the
 # name typed as shown was another (the backslash, x, 0, 7), so no command or field found it
 # (a tester). A title may hold them (shown escaped); a name is typed to be found.
-_SHOWN_AS_ESCAPES = re.compile(f"[\n{_ALWAYS}]")
+_SHOWN_AS_ESCAPES = lazy_pattern(f"[\n{_ALWAYS}]")
 
 
 def as_stored(name: str) -> str:
@@ -139,7 +143,7 @@ _LOOKS_LATIN = str.maketrans(
 # What draws nothing in a word (joiners, a zero-width space, a soft hyphen, the direction
 # marks and isolates, the grapheme joiner, variation selectors): left out. "❤️" as emoji
 # pickers send it (with VS16) found no "❤" typed plain (a retrial).
-_UNSEEN_IN_SEARCH = re.compile(
+_UNSEEN_IN_SEARCH = lazy_pattern(
     "[\u00ad\u034f\u200b-\u200f\u2060\u2066-\u2069\ufe00-\ufe0f\ufeff\U000e0100-\U000e01ef]"
 )
 # The letters Arabic keyboards type where Persian writes its own (yeh, kaf): "هفتگي" found no
@@ -187,7 +191,7 @@ def name_key(name: str) -> str:
 # What builds an emoji (a joiner, a selector, a skin tone, a flag's letters and tags): a
 # name may have held them before new names were refused them, and an import of its file's
 # export takes them still (a file's round trip through export and import must hold).
-_EMOJI_PARTS = re.compile(
+_EMOJI_PARTS = lazy_pattern(
     "[\u200d\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0000-\U000e007f"
     f"\U000e0100-\U000e01ef{_REGIONAL}]"
 )
@@ -214,7 +218,7 @@ def escaped_in(text: str) -> str | None:
 
 # A terminal's control sequences (CSI, OSC, and ESC with one character), which say nothing
 # to a reader: a note of "\x1b[2J" counted as saying what was done (a tester).
-_TERMINAL_SEQUENCE = re.compile(
+_TERMINAL_SEQUENCE = lazy_pattern(
     r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -~]"
 )
 
@@ -298,7 +302,7 @@ def escape(text: str, pattern: re.Pattern[str] = UNSAFE) -> str:
 
 # @here, @dana, _@here_ (italic in Markdown: a reviewer), .@channel (Mattermost trims
 # ":.-_" before a mention: a tester); not an address (a@b.c, a.b@c.d: a letter before the @)
-_MENTION = re.compile(r"(?<![^\W_])@(?=\w)")
+_MENTION = lazy_pattern(r"(?<![^\W_])@(?=\w)")
 
 
 def no_mentions(text: str) -> str:

@@ -197,7 +197,7 @@ def read_changes(
         for phase in PHASES:
             if phase in phases:
                 first, count = windows[phase]
-                where = replace(wanted.as_store_filter(), phase=phase)
+                where = wanted.as_store_filter()._replace(phase=phase)
                 first = max(0, min(first, counts[phase] - count))
                 pages[phase] = (first, reader.action_page(where, first, count, counts[phase]))
     if few is not None:
@@ -416,7 +416,7 @@ class BoardScreen(Screen[None]):
         )
         counts = self.store.count_actions(wanted)
         pages = {
-            phase: (0, self.store.action_page(replace(wanted, phase=phase), 0, size))
+            phase: (0, self.store.action_page(wanted._replace(phase=phase), 0, size))
             for phase in PHASES
         }
         linked = sorted({a.kpi_id for _, page in pages.values() for a in page if a.kpi_id})
@@ -435,7 +435,7 @@ class BoardScreen(Screen[None]):
         """How column ``phase`` reads the cards it scrolls to: a page off the index."""
 
         def read(offset: int, count: int) -> list[Action]:
-            where = replace(wanted.as_store_filter(), phase=phase)
+            where = wanted.as_store_filter()._replace(phase=phase)
             return self.store.action_page(where, offset, count, self.columns[phase].total)
 
         return read
@@ -523,7 +523,7 @@ class BoardScreen(Screen[None]):
         """Whether a done action matches ``wanted``: asked once a filter (a text filter that
         matches nothing reads every done row, on the UI thread: not at each refresh)."""
         if self._done_matched is None or self._done_matched[0] != wanted:
-            where = replace(wanted.as_store_filter(), include_done=True)
+            where = wanted.as_store_filter()._replace(include_done=True)
             self._done_matched = (wanted, self.store.any_action(where))
         return self._done_matched[1]
 
@@ -1265,7 +1265,7 @@ class BoardScreen(Screen[None]):
             shown = column.visible_range()[1]
             first = max(0, min(position - shown // 2, column.total - 2 * shown))
             cards = self.store.action_page(
-                replace(where, phase=action.phase), first, 2 * shown, column.total
+                where._replace(phase=action.phase), first, 2 * shown, column.total
             )
             if any(a.id == action.id for a in cards):
                 column.source = self._source(action.phase, self.filter)

@@ -13,13 +13,10 @@ import gc
 import importlib
 import itertools
 import os
-import shutil
 import signal
 import sys
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -122,17 +119,24 @@ def _say_while_it_goes(line: str) -> None:
     click.echo(f"pdca: {printable(line)}", err=True)
 
 
-@dataclass
 class Session:
-    """What every command shares: where the database is, who acts, and what time it is."""
+    """What every command shares: where the database is, who acts, and what time it is. A
+    plain class, quick to make at import, as models.ActionFields."""
 
-    db_option: str | None
-    environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
-    command: str | None = None  # the subcommand, which decides whether repeats are caught up
-    demo: Path | None = None  # pdca demo's own file, whatever --db and $PDCA_DB say
-    notices: list[str] = field(default_factory=list)  # what opening the file found, said
-    due_typed: str | None = None  # --due as typed, for what a write's note says of it
-    _store: Store | None = None
+    def __init__(
+        self,
+        db_option: str | None,
+        *,
+        environ: dict[str, str] | None = None,
+        command: str | None = None,  # the subcommand: whether repeats are caught up
+    ) -> None:
+        self.db_option = db_option
+        self.environ = dict(os.environ) if environ is None else environ
+        self.command = command
+        self.demo: Path | None = None  # pdca demo's own file, whatever --db and $PDCA_DB say
+        self.notices: list[str] = []  # what opening the file found, said
+        self.due_typed: str | None = None  # --due as typed, for what a write's note says of it
+        self._store: Store | None = None
 
     @property
     def resolved(self) -> ResolvedPath:
@@ -526,6 +530,8 @@ class PdcaContext(click.Context):
     formatter_class = NarrowHelpFormatter
 
     def make_formatter(self) -> click.HelpFormatter:
+        import shutil  # only for help: a command's start stays quick
+
         width = self.terminal_width
         columns = shutil.get_terminal_size().columns
         if width is None and columns < HELP_FLOOR + 2:
@@ -761,6 +767,8 @@ class PdcaGroup(SubGroup):
 
             log = write_crash_log(error, os.environ, "pdca " + " ".join(map(repr, arguments)))
             if log is None:  # nowhere to keep it: said here, or nothing is left to report
+                import traceback
+
                 traceback.print_exception(error, file=sys.stderr)
             _fail(crash_line(error, log).removeprefix("pdca: "))
 

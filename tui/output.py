@@ -18,7 +18,6 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from pdca.db.plain import plain
 from pdca.db.text_rules import (
     SHOWN_ESCAPED,
     SHOWN_ESCAPED_EXCEPT_NEWLINE,
@@ -119,6 +118,8 @@ def as_stdout_shows() -> Callable[[str], str] | None:
 
 
 def to_json(value: Any, *, ascii_only: bool | None = None) -> str:
+    from pdca.db.plain import plain  # dataclasses: not loaded by a write that prints no JSON
+
     if ascii_only is None:
         ascii_only = ascii_terminal()
     document = json.dumps(plain(value), ensure_ascii=ascii_only, indent=2, default=_not_text)

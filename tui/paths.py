@@ -6,16 +6,15 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pdca.db.errors import InvalidInput, PdcaError
 
 DB_NAME = "pdca.db"
 
 
-@dataclass(frozen=True)
-class ResolvedPath:
+class ResolvedPath(NamedTuple):  # quick to make at import, as models.ActionFields
     path: Path
     rule: str  # "--db", "PDCA_DB", "found", "user data dir", "demo"
 

@@ -7,7 +7,6 @@ ordinary work, so a new query without an index fails here rather than on a 10 00
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -46,7 +45,7 @@ def _exercise(store: Store) -> None:
         ActionFilter(include_done=True, limit=5),
     ):
         store.list_actions(where)
-        store.any_action(replace(where, include_done=True))  # the board's empty-filter hint
+        store.any_action(where._replace(include_done=True))  # the board's empty-filter hint
     store.action_detail(action.id)
     store.hand_over("bob", "carol")
     store.still_held_by("bob")  # the note reassign prints
@@ -1006,7 +1005,7 @@ def test_few_matches_come_in_the_order_the_columns_page_them(
     assert found is not None
     counts = store.count_actions(where)
     for phase in ("plan", "do", "check", "act"):
-        paged = store.action_page(replace(where, phase=phase), 0, 100, counts[phase])
+        paged = store.action_page(where._replace(phase=phase), 0, 100, counts[phase])
         assert found[phase] == [a.id for a in paged], phase
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -22,7 +21,7 @@ READY = MoveFacts(phase="plan", done=False, owner="dana", due="2026-12-01", prog
 
 
 def facts(phase: Phase, **changes: object) -> MoveFacts:
-    return replace(READY, phase=phase, **changes)
+    return READY._replace(phase=phase, **changes)
 
 
 # --------------------------------------------------------------------------- phase order
