@@ -310,18 +310,32 @@ class Digest(PlainRecord):
     def standing_of(self, person: str | None) -> list[StandingItem]:
         return [item for item in self.standing if _whose(item.person, person)]
 
-    def standing_groups(self, person: str) -> list[tuple[StandingKind, list[StandingItem], int]]:
+    def by_person(self) -> tuple[dict[str, list[DigestItem]], dict[str, list[StandingItem]]]:
+        """Each person's changes and standing items (``UNOWNED``: nobody's), in order: one
+        pass for a caller going person by person. ``of`` and ``standing_of`` for each of 50
+        people, each over every item, were 30 ms of a stand-up at 100 000 actions."""
+        changes: dict[str, list[DigestItem]] = {}
+        standing: dict[str, list[StandingItem]] = {}
+        for item in self.items:
+            changes.setdefault(UNOWNED if item.person is None else item.person, []).append(item)
+        for held in self.standing:
+            standing.setdefault(UNOWNED if held.person is None else held.person, []).append(held)
+        return changes, standing
+
+    def standing_groups(
+        self, person: str, theirs: list[StandingItem] | None = None
+    ) -> list[tuple[StandingKind, list[StandingItem], int]]:
         """``person``'s standing items kind by kind (alerts, KPIs, open actions, follow-ups,
         in the order ``standing`` gives them), each with how many more of that kind are not
         named: "and 33 more that need a word" said under the follow-ups read as theirs (a
-        soak)."""
+        soak). ``theirs``: those items, found already (``by_person``)."""
         more: dict[StandingKind, int] = {
             "alert": self.alerts_more.get(person, 0),
             "kpi": self.kpis_more.get(person, 0),
             "action": self.standing_more.get(person, 0),
             "followup": self.followups_more.get(person, 0),
         }
-        items = self.standing_of(person)
+        items = self.standing_of(person) if theirs is None else theirs
         kinds = list(dict.fromkeys([*(item.kind for item in items), *more]))
         groups = [(kind, [i for i in items if i.kind == kind], more[kind]) for kind in kinds]
         return [(kind, named, n) for kind, named, n in groups if named or n]

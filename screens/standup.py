@@ -210,12 +210,7 @@ class DigestRows(Sequence[Row]):
     ) -> None:
         extra = extra or {}
         self.width = width  # the line's: a change's title takes what room the rest leaves
-        standing: dict[str, list[StandingItem]] = {}
-        changes: dict[str, list[DigestItem]] = {}
-        for s in digest.standing:
-            standing.setdefault(s.person or UNOWNED, []).append(s)
-        for i in digest.items:
-            changes.setdefault(i.person or UNOWNED, []).append(i)
+        changes, standing = digest.by_person()
         self.entries: list[tuple[str, Any]] = []
         # What each row is, to find it again in the rows of a later read (``row_of``)
         self.keys: list[tuple[Any, ...]] = []
@@ -231,7 +226,7 @@ class DigestRows(Sequence[Row]):
         for who in digest.people if person is None else [person]:
             theirs = standing.get(who, [])
             news = extra.get(who) or changes.get(who, [])
-            groups = digest.standing_groups(who)
+            groups = digest.standing_groups(who, theirs)
             total = sum(digest.counts(who).values())
             if person is None:
                 talked = len(theirs) + sum(more for _kind, _items, more in groups)

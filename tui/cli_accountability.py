@@ -510,15 +510,17 @@ def markdown(digest: Digest) -> str:
         f"**Stand-up** {minute_utc(digest.until)} — since {minute_utc(digest.since)}"
         f"{md_escape(whose_standup(digest))}"
     ]
+    changes, standing = digest.by_person()
     for person in digest.people:
-        if digest.quiet(person):
+        theirs, news = standing.get(person, []), changes.get(person, [])
+        if not theirs and not news:  # quiet
             continue
         lines += ["", f"**{md_escape(_who(person))}**"]
-        for kind, items, more in digest.standing_groups(person):
+        for kind, items, more in digest.standing_groups(person, theirs):
             lines += [f"- {STANDING_LABELS[kind]}: {_standing_line(i, md=True)}" for i in items]
             if more:
                 lines.append(f"- and {more_standing(kind, more)}")
-        lines += [f"- {DIGEST_LABELS[i.kind]}: {_line(i, md=True)}" for i in digest.of(person)]
+        lines += [f"- {DIGEST_LABELS[i.kind]}: {_line(i, md=True)}" for i in news]
         if digest.more_of(person):
             lines.append(f"- and {_more_changes(digest.more_of(person))}")
     if len(lines) == 1:
@@ -533,12 +535,14 @@ def plain_text(digest: Digest, width: int | None = None) -> str:
         f"stand-up {minute_utc(digest.until)}, since {minute_utc(digest.since)}"
         f"{printable(whose_standup(digest))}"
     ]
+    all_changes, standing = digest.by_person()
     for person in digest.people:
-        if digest.quiet(person):
+        theirs, changes = standing.get(person, []), all_changes.get(person, [])
+        if not theirs and not changes:  # quiet
             lines += ["", f"{_who(person)}: nothing to report"]
             continue
         lines += ["", _who(person)]
-        groups = digest.standing_groups(person)
+        groups = digest.standing_groups(person, theirs)
         if groups:
             lines.append("  where it stands:")
             for kind, items, more in groups:
@@ -547,7 +551,6 @@ def plain_text(digest: Digest, width: int | None = None) -> str:
                 ]
                 if more:
                     lines.append(f"    and {more_standing(kind, more)}")
-        changes = digest.of(person)
         if changes:
             lines.append("  what changed:")
             # The labels the Markdown says: the raw kinds ("alert-raised") read as code.
