@@ -274,12 +274,14 @@ def _check_source(source: Path, database: Path) -> None:
         raise DatabaseProblem(cannot_reach(source, "read"))
 
 
-def _open_source(source: Path) -> tuple[sqlite3.Connection, int]:
+def _open_source(source: Path, *, glance: bool = False) -> tuple[sqlite3.Connection, int]:
     """The checked copy, open read-only, and its schema version; a one-line refusal for
-    anything but a whole pdca database this pdca knows."""
+    anything but a whole pdca database this pdca knows. At a ``glance``, its integrity is
+    left for later (seconds on a big file), and whether it is a pdca file at all is asked."""
     connection = copies.open_copy(source)
     try:
-        version, problem = copies.copy_problem(connection)
+        check = copies.version_problem if glance else copies.copy_problem
+        version, problem = check(connection)
     except sqlite3.Error as error:
         connection.close()
         raise InvalidInput(
@@ -575,6 +577,9 @@ def restore(
         # restore refused to a read-only member (a tester).
         _may_write_live(database)
     if info is not None and not force and not wait:
+        # A copy that is no pdca file at all is refused first: "quit your boards" for an
+        # export given by mistake sent a lead to quit them for nothing (a new lead's trial)
+        _open_source(source, glance=True)[0].close()
         # Boards open on it: refused now, not after copying (and checking) the whole copy,
         # seconds on a big file (a tester). Checked again when the file is taken.
         present = _others(database, filesystem, clock())

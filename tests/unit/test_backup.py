@@ -821,6 +821,28 @@ def test_a_restore_refused_for_ones_own_board_says_so(cli, db: Path) -> None:
         board.close()
 
 
+def test_a_restore_of_no_database_under_a_board_names_the_file_first(
+    cli, db: Path, tmp_path: Path
+) -> None:
+    """A JSON export given to restore with a board open said "open in a board of yours:
+    quit your boards", and only once they were quit that it was no database (a new lead's
+    trial): the copy is looked at first, the export's own command named."""
+    import socket
+
+    export = tmp_path / "exp.json"
+    assert cli("--db", str(db), "export", "--out", str(export)).exit_code == 0
+    board = Store.open(db, actor="alice", clock=lambda: NOW_DT)
+    Presence(board, host=socket.gethostname(), pid=os.getpid()).join()
+    try:
+        before = dump(db)
+        stderr = one_line_error(cli("--db", str(db), "restore", str(export)), "import")
+        assert "board" not in stderr and "is not a SQLite database" in stderr, stderr
+        assert "pdca --db NEW.db import" in stderr, stderr
+        assert dump(db) == before
+    finally:
+        board.close()
+
+
 def test_restore_refused_while_others_have_it_open_names_them(
     cli, db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
