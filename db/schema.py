@@ -1632,6 +1632,13 @@ def read_versions(conn: sqlite3.Connection) -> tuple[int, int]:
     return application_id, user_version
 
 
+def _has_bytes(path: Path) -> bool:
+    try:
+        return os.stat(path).st_size > 0
+    except OSError:  # gone: what SQLite read stands
+        return False
+
+
 def identify(conn: sqlite3.Connection, path: Path) -> int | None:
     """The file's pdca schema version, or None for an empty file; anything else is refused.
 
@@ -1639,6 +1646,10 @@ def identify(conn: sqlite3.Connection, path: Path) -> int | None:
     the schema table finds a damaged first page or schema.
     """
     if conn.execute("PRAGMA page_count").fetchone()[0] == 0:
+        if _has_bytes(path):
+            # SQLite reads a file of a byte as an empty database: ``echo > team.db`` was
+            # "an empty file", and init wrote a database over it (a hostile trial)
+            raise DatabaseProblem(f"{path}: not a SQLite database (left untouched){WHICH_FILE}")
         return None
     application_id, user_version = read_versions(conn)
     tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]

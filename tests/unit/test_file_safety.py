@@ -361,6 +361,24 @@ def test_a_foreign_sqlite_file_is_refused_even_by_init(tmp_path: Path) -> None:
         assert after == before, f"{command} wrote into the foreign file"
 
 
+@pytest.mark.parametrize("content", [b"x", b"\n"], ids=["a-byte", "a-newline"])
+def test_a_file_of_a_byte_is_no_empty_database_even_to_init(tmp_path: Path, content) -> None:
+    """SQLite reads a file of a byte as an empty database: ``echo > team.db`` was "an empty
+    file", and init wrote a database over the byte (a hostile trial). It is no database,
+    left as it is."""
+    path = tmp_path / "one.db"
+    path.write_bytes(content)
+    before = sha256(path)
+    commands = [["init"], *READERS, *WRITERS]
+    for command, (result, after) in zip(
+        commands, run_pdca_each(commands, _env(tmp_path, path), path), strict=True
+    ):
+        _one_line_refusal(result, str(path), "not a SQLite database (left untouched)")
+        assert after == before, f"{command} wrote into the file"
+    assert path.read_bytes() == content
+    assert sorted(os.listdir(tmp_path)) == ["home", "one.db"]
+
+
 def _damaged(tmp_path: Path) -> Path:
     """A pdca file with a valid header whose actions table pages are garbage."""
     path = tmp_path / "damaged.db"
