@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import pty
+import select
 import subprocess
+import time
 from collections.abc import Mapping, Sequence
 
 
@@ -27,7 +29,13 @@ def run_on_a_terminal(
     if typed:
         os.write(leader, typed)  # kept by the terminal until the process reads it
     received = b""
+    # A process still waiting after a minute waits for more than was typed (a question asked
+    # again): killed, so the test fails on what it showed instead of hanging
+    deadline = time.monotonic() + 60
     while True:
+        if not select.select([leader], [], [], max(0.0, deadline - time.monotonic()))[0]:
+            process.kill()
+            break
         try:
             chunk = os.read(leader, 65536)
         except OSError:  # the terminal closed: the process is done

@@ -454,6 +454,16 @@ def _at_a_terminal() -> bool:
         return False
 
 
+def asked_yes(question: str) -> bool:
+    """A person's yes (``y`` or ``yes``, in any case) to ``question``; anything else is a no.
+    click's ``confirm`` said "Error: invalid input" to ``maybe`` and asked again, where the
+    README says anything else writes nothing (a hostile trial)."""
+    answer = click.prompt(
+        question, default="", show_default=False, prompt_suffix=" [y/N]: ", err=True
+    )
+    return answer.strip().lower() in ("y", "yes")
+
+
 def _emit(as_json: bool, value: Any, text: Callable[[], None]) -> None:
     if as_json:
         click.echo(to_json(value))
@@ -1386,7 +1396,8 @@ def demo(session: Session, size: str, fresh: bool) -> None:
 )
 @click.option(
     "--priority", type=PriorityChoice(), default="normal", show_default=True,
-    help="Orders cards within a phase, ahead of the due date.",
+    help="Orders cards within a phase, ahead of the due date. Its first letter, or another"
+    " tool's word (urgent, medium, P1), does too.",
 )  # fmt: skip
 @click.option("--initiative", metavar="NAME", help="An existing initiative.")
 @click.option("--kpi", metavar="NAME", help="An existing KPI this action should move.")
@@ -1517,7 +1528,11 @@ def _say_other_tools_fields(title: str) -> None:
 @click.option("--title", help="A new title.")
 @click.option("--owner", metavar="LOGIN", callback=me_is_you, help="A login, or 'none' to clear.")
 @click.option("--due", metavar="DATE", help="A date, or 'none' to clear.")
-@click.option("--priority", type=PriorityChoice(), help="high, normal or low.")
+@click.option(
+    "--priority",
+    type=PriorityChoice(),
+    help="high, normal or low (its first letter, or another tool's word: urgent, medium, P1).",
+)
 @click.option("--notes", metavar="TEXT", help="Details, or 'none' to clear.")
 @click.option("--initiative", metavar="NAME", help="An initiative, or 'none' to clear.")
 @click.option("--kpi", metavar="NAME", help="A KPI, or 'none' to clear.")
@@ -1946,6 +1961,10 @@ def list_actions(
         due_by=_date(session, "--due-by", due_by),
         due_after=_date(session, "--due-after", due_after),
     )
+    # Due after a day and by it or before: no day is. It said "no actions match", exit 0,
+    # where log refuses its own empty window (a hostile trial).
+    if where.due_by is not None and where.due_after is not None and where.due_after >= where.due_by:
+        raise InvalidInput("--due-after", due_after, f"is not before --due-by {due_by!r}")
     found = _Limited(store.iter_action_data(where), limit)
     if as_json:
         # Plain dicts, no models: at 100 000 actions pydantic would be most of the time.
@@ -2261,7 +2280,7 @@ def undo(session: Session, sure: bool, as_json: bool) -> None:
         except UndoAsked as ask:
             confirmed = ask.tx
             question = f"undo “{printable(ask.named())}” (yours, {minute_utc(ask.at)})?"
-            if not click.confirm(question, default=False, err=True):
+            if not asked_yes(question):
                 raise PdcaError("nothing undone") from None  # 1: nothing done (a review)
     if confirmed is None:
         result = store.undo()
@@ -2607,7 +2626,8 @@ def _in_blocks(parts: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
 )
 @pass_session
 def import_(session: Session, file: str, skip_existing: bool) -> None:
-    """Load a JSON export into an empty database, or add actions from a CSV file."""
+    """Add actions from Taskwarrior's task export or a CSV file (pdca's export, a
+    spreadsheet's, Linear's or Jira's), or load a JSON export into an empty database."""
     from pdca.db.access import unreachable_directory
     from pdca.db.input_files import refuse_no_file_name
     from pdca.db.transfer import import_file, import_into_new

@@ -125,7 +125,7 @@ def restore(
     from pdca.db.errors import PdcaError, shell_word
     from pdca.db.restore import RestoreDeclined
     from pdca.db.restore import restore as put_back
-    from pdca.tui.cli import _at_a_terminal
+    from pdca.tui.cli import _at_a_terminal, asked_yes
     from pdca.tui.identity import current_user
 
     if wait and force:
@@ -140,7 +140,7 @@ def restore(
         said = f"{printable(file)} is not a copy of this file's history (another file's backup?)"
         if not as_json and _at_a_terminal():
             question = f"{said}: replace all of {printable(str(session.resolved.path))} with it?"
-            return click.confirm(question, default=False, err=True)
+            return asked_yes(question)
         given = " --force" if force else f" --wait --timeout {timeout}" if wait else ""
         db = shell_word(str(session.resolved.path))
         again = f"pdca --db {db} restore --yes{given} {shell_word(file)}"  # as it was given

@@ -748,6 +748,14 @@ def test_list_filters(board, js, args: tuple[str, ...], expected: list[int]) -> 
     assert listed_ids(js, *args) == expected
 
 
+@pytest.mark.parametrize("after", ["2027-01-01", "2026-12-31"])
+def test_list_due_after_its_due_by_is_refused(board, cli, after: str) -> None:
+    """No day is after the one and by the other: "no actions match", exit 0, where log
+    refuses its own empty window (a hostile trial)."""
+    refused = one_line_error(cli("list", "--due-by", "2026-12-31", "--due-after", after))
+    assert refused == f"--due-after: '{after}' is not before --due-by '2026-12-31'"
+
+
 def test_list_limit_says_when_more_match(board, cli) -> None:
     """``--limit 3`` said nothing of the rest, where ``log --limit`` does (a programme lead):
     a note on stderr, the table or the JSON left as they were."""
@@ -1360,6 +1368,14 @@ def test_undo_at_a_terminal_names_the_change_and_asks_first(team, ok, js, env) -
     assert "undo “added #2” (yours, 2026-11-23 09:00 UTC)? [y/N]: " in said
     assert said.endswith("pdca: nothing undone\n")
     assert [a["id"] for a in js("list", "--json")] == [1, 2]
+    # Any other answer is a no, said once: "maybe" and ESC were met by click's "Error:
+    # invalid input" and the question again (a hostile trial)
+    for typed in (b"maybe\n", b"\x1b\n", b"YES please\n"):
+        status, shown = run_on_a_terminal(pdca, env, typed=typed)
+        said = shown.decode().replace("\r", "")
+        assert status == 1 and said.endswith("pdca: nothing undone\n"), said
+        assert "invalid" not in said and said.count("[y/N]") == 1, said
+    assert [a["id"] for a in js("list", "--json")] == [1, 2]
     status, shown = run_on_a_terminal(pdca, env, typed=b"y\n")
     assert status == 0 and shown.decode().replace("\r", "").endswith("undid: “added #2”\n")
     assert [a["id"] for a in js("list", "--json")] == [1]
@@ -1377,6 +1393,8 @@ def test_undo_at_a_terminal_names_the_change_and_asks_first(team, ok, js, env) -
     ok("edit", "3-6", "--priority", "low")
     status, shown = run_on_a_terminal(pdca, env, typed=b"n\n")
     assert "undo “edited #3: priority and 3 more with it” (yours," in shown.decode()
+    status, shown = run_on_a_terminal(pdca, env, typed=b" Yes \n")  # yes, in any case
+    assert status == 0 and "undid: “edited #3: priority" in shown.decode(), shown
 
 
 def test_undo_asked_about_a_change_undone_meanwhile_undoes_nothing_else(
@@ -1384,7 +1402,6 @@ def test_undo_asked_about_a_change_undone_meanwhile_undoes_nothing_else(
 ) -> None:
     """Between the question and the answer the change was undone elsewhere: the second ask
     came out as the board's question, "was made before this board opened" (a reviewer)."""
-    import click
 
     from tests.conftest import open_as
 
@@ -1399,7 +1416,7 @@ def test_undo_asked_about_a_change_undone_meanwhile_undoes_nothing_else(
         return True
 
     monkeypatch.setattr("pdca.tui.cli._at_a_terminal", lambda: True)
-    monkeypatch.setattr(click, "confirm", undone_meanwhile)
+    monkeypatch.setattr("pdca.tui.cli.asked_yes", undone_meanwhile)
     assert one_line_error(cli("undo")) == (
         "nothing undone: the change asked about was undone meanwhile, elsewhere (pdca undo"
         " again asks about your last change now)"
@@ -1419,7 +1436,7 @@ def test_end_of_input_at_the_undo_question_says_nothing_written_only_if_so(
     def end_of_input(*_args: object, **_kwargs: object) -> bool:
         raise click.exceptions.Abort
 
-    monkeypatch.setattr(click, "confirm", end_of_input)
+    monkeypatch.setattr("pdca.tui.cli.asked_yes", end_of_input)
     ok("add", "Asked about")
     assert one_line_error(cli("undo")) == "aborted; nothing written"
     ok("kpi", "add", "Esc", "--unit", "h", "--baseline", "30", "--target", "24", "--alert",
