@@ -28,6 +28,19 @@ def _notes(app) -> list[str]:  # type: ignore[no-untyped-def]
     return [n.message for n in app._notifications]
 
 
+def _recorded_notes(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every toast ``app`` shows from now on, kept after it times out."""
+    said: list[str] = []
+    shown = app.notify
+
+    def recording(message, *args, **kwargs):  # type: ignore[no-untyped-def]
+        said.append(str(message))
+        return shown(message, *args, **kwargs)
+
+    app.notify = recording
+    return said
+
+
 # --------------------------------------------------------------------------- stale cards
 
 
@@ -1718,6 +1731,7 @@ async def test_a_conflict_met_after_the_person_moved_on_is_kept_not_shown_over_t
     The conflict dialog opened over it and took her words: "e" for Edit again, the rest into
     #1's title, which then overwrote bob's (a tester). It is kept for her next e instead."""
     app = make_app(board_db)
+    said = _recorded_notes(app)  # a toast gone by the time it is looked for (a slow CI)
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
         await pilot.press("e")
@@ -1740,7 +1754,7 @@ async def test_a_conflict_met_after_the_person_moved_on_is_kept_not_shown_over_t
         assert app.screen.query_one("#message", Input).value == "deployed the fix"
         assert app.context.store.get_action(1).title == "Ready to start (bob)"
         assert app.context.kept() and "Ready to start (alice)" in app.context.kept()[0]
-        assert any("#1 was changed by bob before your edit was saved" in n for n in _notes(app))
+        assert any("#1 was changed by bob before your edit was saved" in n for n in said)
         await pilot.press("escape", "escape", "k", "e")  # back on #1: the conflict, hers to settle
         await settle_app(app, pilot)
         assert type(app.screen).__name__ == "ActionFormModal"
