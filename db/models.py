@@ -404,6 +404,17 @@ def _invalid(model: type[BaseModel], values: dict[str, Any], problem: Any) -> In
     return InvalidInput(field.replace("_", "-"), values.get(field), message)
 
 
+def status_word(message: str) -> CheckinStatus | None:
+    """The check-in status ``message`` is the whole of (``blocked``, ``at risk``), or None:
+    such a check-in said nothing of what happened, and its status said otherwise."""
+    words = "-".join(message.lower().replace("_", " ").replace("-", " ").split()).rstrip(".:,;!")
+    spelled = {"ontrack": "on-track", "atrisk": "at-risk"}.get(words, words)
+    for status in CHECKIN_STATUSES:
+        if spelled == status:
+            return status
+    return None
+
+
 def checked_text(field: str, text: str, limit: int = MESSAGE_MAX) -> str:
     """A required text as a draft checks it (``Message``, ``Title``, ``Name``), without
     pydantic: the same rule and the same one-line ``InvalidInput`` as ``validated``."""

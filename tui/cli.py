@@ -58,6 +58,7 @@ from pdca.db.models import (
     not_an_id,
     parse_number,
     record_id,
+    status_word,
 )
 from pdca.tui.cli_params import PhaseChoice, PriorityChoice, me_is_you
 from pdca.tui.columns import Cut, table, table_lines, terminal_width, wrapped
@@ -1855,7 +1856,7 @@ def checkin(
 ) -> None:
     """Log progress on an action."""
     checked_text("message", message)  # refused before the file is opened
-    if status is None and (meant := _a_status_word(message)) is not None:
+    if status is None and (meant := status_word(message)) is not None:
         # ``pdca checkin 1 blocked`` saved an on-track check-in saying "blocked" (a
         # Taskwarrior user's trial): the status is an option, the message what happened.
         raise InvalidInput(
@@ -1889,17 +1890,10 @@ def _status_it_begins_with(message: str) -> str | None:
     """The check-in status ``message`` begins with (``Blocked by vendor``), or None."""
     words = message.lower().replace("_", " ").replace("-", " ").split()
     for length in (2, 1):
-        found = _a_status_word(" ".join(words[:length]))
+        found = status_word(" ".join(words[:length]))
         if found is not None:
             return found
     return None
-
-
-def _a_status_word(message: str) -> str | None:
-    """The check-in status ``message`` is the whole of (``blocked``, ``at risk``), or None."""
-    words = "-".join(message.lower().replace("_", " ").replace("-", " ").split()).rstrip(".:,;!")
-    spelled = {"ontrack": "on-track", "atrisk": "at-risk"}.get(words, words)
-    return spelled if spelled in CHECKIN_STATUSES else None
 
 
 @cli.command("list")

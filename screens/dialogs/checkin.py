@@ -11,7 +11,14 @@ from textual.content import Content
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet
 
 from pdca.db.errors import InvalidInput
-from pdca.db.models import CHECKIN_STATUSES, Action, CheckinDraft, CheckinStatus, validated
+from pdca.db.models import (
+    CHECKIN_STATUSES,
+    Action,
+    CheckinDraft,
+    CheckinStatus,
+    status_word,
+    validated,
+)
 from pdca.screens.dialogs.base import DialogButtons, FormDialog
 from pdca.widgets.forms import FormRow
 from pdca.widgets.literal_fields import LiteralInput
@@ -172,6 +179,17 @@ class CheckinModal(FormDialog[CheckinResult | None]):
         message = self.query_one("#message", Input).value
         try:
             draft = validated(CheckinDraft, message=message, status=self.chosen_status())
+            if (meant := status_word(message)) is not None and meant != draft.status:
+                # "blocked" typed as the message saved an on-track check-in saying so, which
+                # the command line refuses (a hostile trial): the status is picked below
+                named = getattr(self.app, "key_named", lambda _id, default: default)
+                key = named(f"checkin-{meant}", str(CHECKIN_STATUSES.index(meant) + 1))
+                raise InvalidInput(
+                    "message",
+                    message,
+                    f"is a status, not what happened: pick {meant.replace('-', ' ')} below"
+                    f" ({key}), and say what happened",
+                )
         except InvalidInput as error:
             self.query_one("#row-message", FormRow).show_error(str(error))
             self.query_one("#message", Input).focus()

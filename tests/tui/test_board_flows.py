@@ -533,6 +533,30 @@ async def test_check_in_key_records_a_check_in(make_app, board_db: Path) -> None
         assert [(c.message, c.author) for c in checkins] == [("design reviewed", "alice")]
 
 
+async def test_a_check_in_saying_only_a_status_is_refused_in_the_form(
+    make_app, board_db: Path
+) -> None:
+    """"blocked" typed as the message saved an on-track check-in saying "blocked", which the
+    command line refuses (a hostile trial): said in the form, with the key that picks it;
+    picked, the same words are taken."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await settle_app(app, pilot)
+        set_field(app, "message", "Blocked.")
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        assert type(app.screen).__name__ == "CheckinModal"
+        said = str(app.screen.query_one("#row-message").error.render())
+        assert "is a status, not what happened: pick blocked below (3)" in said, said
+        assert app.context.store.action_detail(1).checkins == []
+        app.screen.action_status(2)  # blocked, as its key picks it
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        checkins = app.context.store.action_detail(1).checkins
+        assert [(c.message, c.status) for c in checkins] == [("Blocked.", "blocked")]
+
+
 async def test_enter_opens_the_detail_with_history(make_app, board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
