@@ -1258,7 +1258,7 @@ def init(session: Session) -> None:
 @cli.command()
 @click.option(
     "--size",
-    type=click.Choice(["small", "large", "huge"]),
+    type=click.Choice(["small", "large", "huge"], case_sensitive=False),
     default="small",
     show_default=True,
     help="small: a team's weeks; large: 10 000 actions; huge: 100 000 (for benchmarks).",
@@ -1303,7 +1303,7 @@ def _seeding_bar(size: str) -> Iterator[Callable[[float], None]]:
 @cli.command()
 @click.option(
     "--size",
-    type=click.Choice(["small", "large"]),
+    type=click.Choice(["small", "large"], case_sensitive=False),
     default="small",
     show_default=True,
     help="How much demo data.",
@@ -1711,7 +1711,9 @@ def _nothing_to_undo() -> None:
 @cli.command()
 @click.argument("action_id", metavar="ID", type=ACTION_ID)
 @click.argument("phase", type=PhaseChoice(), metavar="PHASE")
-@click.option("--verdict", type=click.Choice(VERDICTS), help="Needed to enter Act.")
+@click.option(
+    "--verdict", type=click.Choice(VERDICTS, case_sensitive=False), help="Needed to enter Act."
+)
 @if_version_option
 @json_option
 @pass_session
@@ -1778,7 +1780,7 @@ def _move(
 @click.argument("action_id", metavar="ID", type=ACTION_ID)
 @click.option(
     "--decision",
-    type=click.Choice(DECISIONS),
+    type=click.Choice(DECISIONS, case_sensitive=False),
     help="standardize or adjust (from Act; adjust starts the next cycle), or abandon;"
     " a round of repeating work is standardized anywhere.",
 )
@@ -1846,7 +1848,7 @@ def done(session: Session, action_id: int, decision, as_json) -> None:
 @click.argument("message")
 @click.option(
     "--status",
-    type=click.Choice(CHECKIN_STATUSES),
+    type=click.Choice(CHECKIN_STATUSES, case_sensitive=False),
     help="How it stands.  [default: as its last check-in said, else on-track]",
 )
 @json_option
@@ -2534,7 +2536,7 @@ def _export_format(asked: str | None, out: str | None) -> str:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "csv"]),
+    type=click.Choice(["json", "csv"], case_sensitive=False),
     help="json: everything; csv: the actions (default: as --out ends, else json).",
 )
 @out_option

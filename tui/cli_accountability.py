@@ -291,7 +291,9 @@ def _result(f: Any) -> str:
 
 @click.command()
 @click.argument("action_text", metavar="ID")
-@click.argument("result", type=click.Choice(FOLLOWUP_RESULTS), metavar="RESULT")
+@click.argument(
+    "result", type=click.Choice(FOLLOWUP_RESULTS, case_sensitive=False), metavar="RESULT"
+)
 @click.argument("message", required=False)
 @json_option
 @pass_session
@@ -331,7 +333,7 @@ def followup(session: Session, action_text: str, result: str, message, as_json: 
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "text", "json"]),
+    type=click.Choice(["md", "text", "json"], case_sensitive=False),
     default=None,
     help="md: Markdown ready to paste into the team chat (the default into a pipe or a"
     " file); text: lines for a terminal (the default on one).",
@@ -575,7 +577,11 @@ def plain_text(digest: Digest, width: int | None = None) -> str:
         "token_normalize_func": lambda token: token.replace("_", "-"),
     }
 )
-@click.argument("key", required=False, type=click.Choice(["stale-after-days", "followup-offsets"]))
+@click.argument(
+    "key",
+    required=False,
+    type=click.Choice(["stale-after-days", "followup-offsets"], case_sensitive=False),
+)
 @click.argument("value", required=False)
 @json_option
 @pass_session

@@ -20,7 +20,7 @@ def register(cli: click.Group) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "md", "json"]),
+    type=click.Choice(["text", "md", "json"], case_sensitive=False),
     default="text",
     show_default=True,
     help="md: Markdown tables for chat and wikis.",

@@ -86,7 +86,7 @@ def _field_options(required: bool):
             click.option("--target", metavar="Y", help=f"Where it should get.{needed}"),
             click.option(
                 "--direction",
-                type=click.Choice(["up", "down"]),
+                type=click.Choice(["up", "down"], case_sensitive=False),
                 help="Which way is better"
                 + (" (default: from baseline toward target)." if required else "."),
             ),
@@ -98,7 +98,7 @@ def _field_options(required: bool):
             click.option("--target-date", metavar="DATE", help=f"When the target is due{none}."),
             click.option(
                 "--cadence",
-                type=click.Choice(CADENCE_CHOICES),
+                type=click.Choice(CADENCE_CHOICES, case_sensitive=False),
                 help="How often it is read"
                 + (f" (default: {DEFAULT_CADENCE})." if required else "."),
             ),
@@ -120,7 +120,7 @@ def _field_options(required: bool):
             click.option(
                 "--alerts",
                 "alerts_mode",
-                type=click.Choice(["thresholds", "signals", "both"]),
+                type=click.Choice(["thresholds", "signals", "both"], case_sensitive=False),
                 help="Which alerts it raises: threshold breaches, process signals, or both.",
             ),
             click.option(

@@ -229,7 +229,9 @@ def notify(
 
 @notify.command("config")
 @click.argument(
-    "name", required=False, type=click.Choice(["terminal", "mail", "webhook", "command"])
+    "name",
+    required=False,
+    type=click.Choice(["terminal", "mail", "webhook", "command"], case_sensitive=False),
 )
 @click.argument("value", required=False)
 @json_option

@@ -23,7 +23,7 @@ def register(cli: click.Group) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "html"]),
+    type=click.Choice(["md", "html"], case_sensitive=False),
     default=None,
     help="md: Markdown for chat and wikis; html: one self-contained page with SVG charts."
     " [default: as --out's name ends (.html, .md), else md]",

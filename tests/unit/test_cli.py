@@ -748,6 +748,14 @@ def test_list_filters(board, js, args: tuple[str, ...], expected: list[int]) -> 
     assert listed_ids(js, *args) == expected
 
 
+def test_every_choice_is_taken_in_any_case(board, ok, js) -> None:
+    """move PLAN and --priority H were taken, --status Blocked, --format JSON and --verdict
+    WORKED refused (a hostile trial): a choice is one in any case."""
+    ok("checkin", "1", "waiting on the vendor", "--status", "Blocked")
+    assert js("log", "--action", "1", "--json")[0]["status"] == "blocked"
+    assert js("export", "--format", "JSON")["format"] == "pdca-export"
+
+
 @pytest.mark.parametrize("after", ["2027-01-01", "2026-12-31"])
 def test_list_due_after_its_due_by_is_refused(board, cli, after: str) -> None:
     """No day is after the one and by the other: "no actions match", exit 0, where log
