@@ -188,6 +188,8 @@ def due_hint(text: str, today: date) -> str:
     """
     if not text.strip():
         return ""
+    if text.strip().lower() == "none":  # clears it, as --due none does
+        return "→ no due date"
     try:
         resolved = parse_date(text, today)
     except InvalidInput:

@@ -93,7 +93,8 @@ def check_action_form(
         check("owner", owner=owner_login)
 
     due_date: date | None = None
-    if not due.strip():
+    # "none" clears it, as the command line's --due none does (the form refused it: a trial)
+    if not due.strip() or due.strip().lower() == "none":
         if require_owner_and_due:
             errors["due"] = "due: Do needs a due date"
     else:

@@ -529,6 +529,23 @@ def test_a_priority_begun_is_the_one_offered(typed: str, taken: str) -> None:
     assert errors == {} and result is not None and result.priority == taken
 
 
+@pytest.mark.parametrize("typed", ["none", " None "])
+def test_a_due_of_none_clears_it_as_the_command_line_does(typed: str) -> None:
+    """The edit form refused "none" that ``pdca edit --due none`` takes (a hostile trial);
+    where Do needs a due date, it is said so."""
+    result, errors = check_action_form(
+        title="Rota", owner="", due=typed, initiative="", kpi="", notes="",
+        today=TODAY, initiatives=INITIATIVES, kpis=KPIS,
+    )  # fmt: skip
+    assert errors == {} and result is not None and result.due is None
+    assert due_hint(typed, TODAY) == "→ no due date"
+    _result, errors = check_action_form(
+        title="Rota", owner="ann", due=typed, initiative="", kpi="", notes="",
+        today=TODAY, initiatives=INITIATIVES, kpis=KPIS, require_owner_and_due=True,
+    )  # fmt: skip
+    assert errors == {"due": "due: Do needs a due date"}
+
+
 def test_due_hint_is_quiet_while_half_typed() -> None:
     assert due_hint("", TODAY) == ""
     assert due_hint("tomorrow", TODAY) == "→ Tue 2026-11-24"
