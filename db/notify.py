@@ -191,8 +191,12 @@ def set_preference(store: Store, login: str, text: str) -> nrules.ChannelSetting
     channels = nrules.parse_channels(text)
     known = store.conn.execute("SELECT 1 FROM people WHERE login = ?", (login,)).fetchone()
     if known is None and channels is not None:  # a typo would silently choose for nobody
+        # named as every other login is, with whom it may have meant ("Bob": bob?)
+        meant = store.not_a_person_hint(login)
         raise InvalidInput(
-            "LOGIN", login, "is nobody pdca knows yet (people come with their first action)"
+            "login",
+            login,
+            f"is nobody pdca knows yet{meant} (people come with their first action)",
         )
     _put(store, f"prefer:{login}", None if channels is None else ",".join(channels))
     return channel_settings(store)

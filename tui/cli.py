@@ -1178,6 +1178,9 @@ def where(session: Session, as_json: bool) -> None:
             f"note: {shown} is a folder: every command will refuse it; name a file in it (pdca.db)",
             err=True,
         )
+    elif resolved.path.exists() and not resolved.path.is_file():  # os.stat only, as above
+        # a FIFO or /dev/null was printed as if fine (a hostile trial)
+        click.echo(f"note: {shown} is not a regular file: every command will refuse it", err=True)
     elif resolved.rule in ("user data dir", "demo") and not resolved.path.exists():
         start = "pdca demo" if resolved.rule == "demo" else "pdca add"
         click.echo(f"note: no database there yet: {start} makes it (and its folder)", err=True)

@@ -1056,6 +1056,11 @@ def test_config_and_prefer_are_stored_and_shown(cli, store: Store) -> None:
     assert refused.exit_code == 1 and "is nobody pdca knows yet" in refused.stderr
     store.add_action(ActionDraft(title="hers", owner="dana"))
     assert cli("notify", "prefer", "dana", "mail,terminal").stdout == "dana: mail,terminal\n"
+    # named as every login is, with the one meant (it said "LOGIN: 'Dana'", a hostile trial)
+    assert cli("notify", "prefer", "Dana", "mail").stderr == (
+        "pdca: login: 'Dana' is nobody pdca knows yet; did you mean dana? (people come with"
+        " their first action)\n"
+    )
     shown = json.loads(cli("notify", "config", "--json").stdout)
     assert shown["webhook"] == "https://chat.example.com/hooks/abc" and shown["mail"] is True
     assert shown["prefer"] == {"dana": ["mail", "terminal"]}

@@ -192,6 +192,16 @@ def test_where_names_a_folder_as_no_file(cli, tmp_path: Path) -> None:
     assert result.stderr.startswith(f"note: {tmp_path / 'team'} is a folder: every command will")
 
 
+def test_where_names_a_fifo_or_a_device_as_no_file(cli, tmp_path: Path) -> None:
+    """A FIFO and /dev/null were printed as if fine (a hostile trial)."""
+    os.mkfifo(tmp_path / "pipe")
+    for given in (str(tmp_path / "pipe"), "/dev/null"):
+        result = cli("--db", given, "where")
+        assert result.exit_code == 0 and result.stdout.splitlines()[0] == given
+        said = result.stderr.splitlines()[0]
+        assert said == f"note: {given} is not a regular file: every command will refuse it"
+
+
 @pytest.mark.parametrize("typed", ["dd/.", "dd/..", "dd//"])
 def test_a_path_ending_in_a_dot_is_no_file_name_either(cli, tmp_path: Path, typed: str) -> None:
     """``--db dd/.`` made a file named dd (a retrial), as ``dd/`` had."""
