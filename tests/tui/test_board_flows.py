@@ -536,7 +536,7 @@ async def test_check_in_key_records_a_check_in(make_app, board_db: Path) -> None
 async def test_a_check_in_saying_only_a_status_is_refused_in_the_form(
     make_app, board_db: Path
 ) -> None:
-    """"blocked" typed as the message saved an on-track check-in saying "blocked", which the
+    """ "blocked" typed as the message saved an on-track check-in saying "blocked", which the
     command line refuses (a hostile trial): said in the form, with the key that picks it;
     picked, the same words are taken."""
     app = make_app(board_db)
