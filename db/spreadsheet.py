@@ -17,10 +17,12 @@ ones: an escape sequence; and the bidirectional embeddings, overrides and isolat
 reorder what is drawn) is written as its escape, ``\x1b`` or ``\u202e``, as pdca shows it
 everywhere: a ``cat`` or ``grep`` of the file set a colleague's window title and cleared the
 screen (a hostile member's trial). ``restore(escapes=True)``, for pdca's own exports, reads
-those escapes back, and only those: no backslash is written twice, so an export of an
-earlier release (``\\srv``, ``C:\temp``) reads as it did (a reviewer). A text that held
-such an escape as typed (``\x1b``, four characters) comes back as the character, which
-pdca shows as those four characters all the same.
+those escapes back, and only those. A backslash is written twice only where it stands
+before such an escape's letters or such a character, so a text that held an escape as typed
+(``\x1b``, four characters) is written ``\\x1b`` and comes back as typed: it came back as
+the character (a new lead's round trip). Every other backslash is written once, so an export
+of an earlier release (``\\srv``, ``C:\temp``) reads as it did (a reviewer); in one, an
+escape typed as text still comes back as the character.
 """
 
 from __future__ import annotations
@@ -31,8 +33,13 @@ TRIGGERS = frozenset("=+-@\t\r\x00")
 QUOTE = "'"
 _TERMINAL_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
 _TO_WRITE = re.compile(f"[{_TERMINAL_CONTROLS}]")
-# The escapes ``neutralise`` writes, and no others (``\x41`` is text)
-_TO_READ = re.compile(r"\\x(?:0[0-8]|0[b-f]|1[0-9a-f]|7f|[89][0-9a-f])|\\u(?:202[a-e]|206[6-9])")
+# The escapes ``neutralise`` writes, and no others (``\x41`` is text), after the backslash
+_ESCAPE_LETTERS = r"x(?:0[0-8]|0[b-f]|1[0-9a-f]|7f|[89][0-9a-f])|u(?:202[a-e]|206[6-9])"
+# A run of backslashes before such letters or such a character: written twice over
+_BACKSLASHES_TO_DOUBLE = re.compile(rf"\\+(?={_ESCAPE_LETTERS}|[{_TERMINAL_CONTROLS}])")
+# A run of backslashes and the letters after it: half the run is text, and an odd one left
+# over makes the letters the escape of a character
+_TO_READ = re.compile(rf"(\\+)({_ESCAPE_LETTERS})")
 
 
 def _written(found: re.Match[str]) -> str:
@@ -41,7 +48,11 @@ def _written(found: re.Match[str]) -> str:
 
 
 def _read(found: re.Match[str]) -> str:
-    return chr(int(found.group()[2:], 16))  # noqa: FURB166 (\x, not 0x)
+    backslashes, letters = found.groups()
+    text = backslashes[: len(backslashes) // 2]
+    if len(backslashes) % 2 == 0:
+        return text + letters  # typed so: its backslashes were doubled
+    return text + chr(int(letters[1:], 16))
 
 
 def _guarded(cell: str) -> bool:
@@ -52,7 +63,7 @@ def _guarded(cell: str) -> bool:
 def neutralise(cell: str) -> str:
     """``cell`` as written to a CSV: never beginning with a formula trigger, and holding no
     control a terminal acts on."""
-    cell = _TO_WRITE.sub(_written, cell)
+    cell = _TO_WRITE.sub(_written, _BACKSLASHES_TO_DOUBLE.sub(r"\g<0>\g<0>", cell))
     return QUOTE + cell if _guarded(cell) else cell
 
 

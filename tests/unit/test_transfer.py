@@ -202,6 +202,26 @@ def test_csv_export_has_one_row_per_action_including_done(store, cli):
     assert text.count("\n") >= 3
 
 
+def test_a_csv_export_brings_back_an_escape_typed_as_text(store, cli, tmp_path):
+    """A title holding ``\\x1b[31m`` as typed came back from its CSV export with the
+    character in it, and the re-import took it for another action (a new lead's round
+    trip): written ``\\\\x1b``, it comes back as typed, found as the one already here."""
+    typed = "Markup \\x1b[31m and \x1b[0m real, C:\\temp"
+    store.add_action(ActionDraft(title=typed, owner="bob"))
+    out = tmp_path / "exp.csv"
+    assert cli("export", "--out", str(out)).exit_code == 0
+    again = cli("import", "--skip-existing", str(out))
+    assert again.exit_code == 0, again.stderr
+    assert "nothing added" in again.stdout and "1 here already skipped" in again.stdout
+    other = tmp_path / "other.db"
+    assert cli("--db", str(other), "import", str(out)).exit_code == 0
+    taken = Store.open(other, actor="alice", clock=lambda: NOW_DT)
+    try:
+        assert taken.get_action(1).title == typed
+    finally:
+        taken.close()
+
+
 def test_csv_import_adds_every_row_in_one_go(store, cli, tmp_path):
     store.add_initiative(InitiativeDraft(name="Ops"))
     csv_file = tmp_path / "in.csv"
