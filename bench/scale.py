@@ -222,7 +222,6 @@ def timed_ms(call: Callable[[], Any], runs: int) -> float:
 
 
 def reads(db: Path) -> dict[str, float]:
-    from dataclasses import replace
 
     from pdca.db import kpis
     from pdca.db.clock import clock_from_env
@@ -241,7 +240,7 @@ def reads(db: Path) -> dict[str, float]:
             if page_of is not None:
                 page_of(phase, wanted, size)
             else:
-                store.list_actions(replace(wanted, phase=phase, limit=size))
+                store.list_actions(wanted._replace(phase=phase, limit=size))
         store.count_actions(wanted)
 
     def full_reload() -> None:
@@ -255,7 +254,7 @@ def reads(db: Path) -> dict[str, float]:
         from pdca.db.models import CheckinDraft
 
         other = Store.open(db, actor="bob", clock=clock_from_env(os.environ))
-        doing = store.list_actions(replace(wanted, phase="do", limit=1))[0].id
+        doing = store.list_actions(wanted._replace(phase="do", limit=1))[0].id
         times = []
         for _ in range(7):
             seen = store.last_event_id()
@@ -264,7 +263,7 @@ def reads(db: Path) -> dict[str, float]:
             changes = store.changes_since(seen)
             counts = store.count_actions(wanted)
             for phase in changes.phases:
-                store.action_page(replace(wanted, phase=phase), 0, size, counts[phase])
+                store.action_page(wanted._replace(phase=phase), 0, size, counts[phase])
             times.append((time.perf_counter() - start) * 1000)
         other.close()
         found["refresh"] = statistics.median(times)

@@ -97,6 +97,8 @@ def summary(rows: list[str]) -> str:
 
 def version_problem(connection: sqlite3.Connection) -> tuple[int, str | None]:
     """(schema version, why it is not a pdca database this pdca can use, or None)."""
+    if schema.bytes_but_no_database(connection):
+        return 0, "is not a SQLite database"
     if connection.execute("PRAGMA page_count").fetchone()[0] == 0:
         return 0, "is an empty file, not a pdca database"
     application_id, version = schema.read_versions(connection)

@@ -681,6 +681,9 @@ def _check_contents(
                 f"{path or 'it'}: a SQLite database, but not a pdca one (left untouched): is"
                 " it the file you meant? pdca where says which file pdca uses and why"
                 if tables
+                # a byte or two SQLite reads as nothing: init refuses it too
+                else f"{path or 'it'}: not a SQLite database (left untouched)"
+                if schema.bytes_but_no_database(connection, path)
                 else "an empty file: make it one with pdca init",
             )
         ]

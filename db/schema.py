@@ -1632,9 +1632,16 @@ def read_versions(conn: sqlite3.Connection) -> tuple[int, int]:
     return application_id, user_version
 
 
-def _has_bytes(path: Path) -> bool:
+def bytes_but_no_database(conn: sqlite3.Connection, path: Path | None = None) -> bool:
+    """Whether the file ``conn`` reads (at ``path``) holds bytes that SQLite reads as an
+    empty database: ``echo > team.db`` is one byte and no page. It was called "an empty
+    file", and init wrote a database over it (a hostile trial): it is no database."""
+    if conn.execute("PRAGMA page_count").fetchone()[0] != 0:
+        return False
+    if path is None:  # the main database's own file, as SQLite names it
+        path = Path(conn.execute("PRAGMA database_list").fetchone()[2] or "")
     try:
-        return os.stat(path).st_size > 0
+        return os.stat(path).st_size > 0 if str(path) else False
     except OSError:  # gone: what SQLite read stands
         return False
 
@@ -1645,11 +1652,9 @@ def identify(conn: sqlite3.Connection, path: Path) -> int | None:
     Only reads: SQLite answers "file is not a database" without changing a byte, and reading
     the schema table finds a damaged first page or schema.
     """
+    if bytes_but_no_database(conn, path):
+        raise DatabaseProblem(f"{path}: not a SQLite database (left untouched){WHICH_FILE}")
     if conn.execute("PRAGMA page_count").fetchone()[0] == 0:
-        if _has_bytes(path):
-            # SQLite reads a file of a byte as an empty database: ``echo > team.db`` was
-            # "an empty file", and init wrote a database over it (a hostile trial)
-            raise DatabaseProblem(f"{path}: not a SQLite database (left untouched){WHICH_FILE}")
         return None
     application_id, user_version = read_versions(conn)
     tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]

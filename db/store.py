@@ -982,6 +982,14 @@ class Store:
         names = [found for (found,) in self.conn.execute("SELECT name FROM kpis")]
         return UnknownKpi(field, name, names)
 
+    def status_kept(self, action_id: int) -> str:
+        """The status a check-in on ``action_id`` without one takes: its last check-in's,
+        else on-track (``record_checkin`` decides it again inside its write)."""
+        row = self.conn.execute(
+            "SELECT last_checkin_status FROM actions WHERE id = ?", (action_id,)
+        ).fetchone()
+        return (row[0] if row else None) or "on-track"
+
     def has_person(self, login: str) -> bool:
         """Whether ``login`` is one of this file's people (an owner, an author, a reader)."""
         found = self.conn.execute("SELECT 1 FROM people WHERE login = ?", (login,)).fetchone()

@@ -283,11 +283,18 @@ VIEW_KEYS = (
 )
 
 
-def view_bindings(action: str) -> list[Binding]:
+def view_bindings(action: str, *, in_footer: bool = True) -> list[Binding]:
     """A binding per view, running ``action`` with the mode's name (ids ``view-MODE``, so a
-    key remapped in settings.toml moves in the app and the detail alike)."""
+    key remapped in settings.toml moves in the app and the detail alike). Not ``in_footer``:
+    listed by ``?`` alone."""
     return [
-        Binding(v.key, f"{action}({v.mode!r})", v.description, show=v.show, id=f"view-{v.mode}")
+        Binding(
+            v.key,
+            f"{action}({v.mode!r})",
+            v.description,
+            show=v.show and in_footer,
+            id=f"view-{v.mode}",
+        )
         for v in VIEW_KEYS
     ]
 

@@ -1861,15 +1861,21 @@ def checkin(
 ) -> None:
     """Log progress on an action."""
     checked_text("message", message)  # refused before the file is opened
-    if status is None and (meant := status_word(message)) is not None:
-        # ``pdca checkin 1 blocked`` saved an on-track check-in saying "blocked" (a
-        # Taskwarrior user's trial): the status is an option, the message what happened.
+    # A message that is only a status word other than the status recorded, as the board's
+    # form refuses it: ``pdca checkin 1 blocked`` saved an on-track check-in saying
+    # "blocked" (a Taskwarrior user's trial), and --status on-track did still (a review)
+    meant = status_word(message)
+    if meant is not None and status is not None and meant != status:
+        raise InvalidInput(
+            "message", message, f"is a status, not what happened (--status is {status})"
+        )
+    store = session.store()
+    if meant is not None and status is None and meant != store.status_kept(action_id):
         raise InvalidInput(
             "message",
             message,
             f"is a status, not what happened: pdca checkin {action_id} MESSAGE --status {meant}",
         )
-    store = session.store()
     # As the board's form does: the last status stands until said otherwise. "still waiting
     # on DBA access" without --status marked a blocked action on-track, and it left the
     # stand-up's blocked work (a new user).

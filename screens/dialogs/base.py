@@ -29,7 +29,9 @@ CANCEL_AGAIN_SECONDS = 12  # a second esc within this (the warning still shown) 
 THE_APPS_KEYS = [
     Binding("question_mark,f1", "app.toggle_keys", "Keys", id="app-keys"),
     Binding("q", "app.quit", "Quit", show=False, id="app-quit"),
-    *view_bindings("leave_for"),
+    # The views' digits: listed by ? alone. In the footer they cut the dialog's own keys and
+    # the palette's off the edge at 120 columns ("6 F", a new lead's first day)
+    *view_bindings("leave_for", in_footer=False),
 ]
 
 

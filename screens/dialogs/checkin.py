@@ -124,8 +124,7 @@ class CheckinModal(FormDialog[CheckinResult | None]):
             # (a tester could not find them).
             # As the person's keymap has them: "2 at risk" after it moved to a, and a 2
             # pressed for it saved the check-in on track (a retrial)
-            named = getattr(self.app, "key_named", lambda _id, default: default)
-            keys = [named(f"checkin-{each}", str(n)) for n, each in enumerate(CHECKIN_STATUSES, 1)]
+            keys = self._status_keys()
             said = " · ".join(
                 f"{key} {status.replace('-', ' ')}"
                 for key, status in zip(keys, CHECKIN_STATUSES, strict=True)
@@ -135,6 +134,11 @@ class CheckinModal(FormDialog[CheckinResult | None]):
                 yield Button("Save", variant="primary", id="save", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
         yield Footer()
+
+    def _status_keys(self) -> list[str]:
+        """The keys that pick each status, as the person's keymap has them."""
+        named = getattr(self.app, "key_named", lambda _id, default: default)
+        return [named(f"checkin-{each}", str(n)) for n, each in enumerate(CHECKIN_STATUSES, 1)]
 
     def on_resize(self, event: events.Resize) -> None:
         # The three statuses side by side need about 70 columns: at 60 "blocked" was cut off
@@ -181,14 +185,14 @@ class CheckinModal(FormDialog[CheckinResult | None]):
             draft = validated(CheckinDraft, message=message, status=self.chosen_status())
             if (meant := status_word(message)) is not None and meant != draft.status:
                 # "blocked" typed as the message saved an on-track check-in saying so, which
-                # the command line refuses (a hostile trial): the status is picked below
-                named = getattr(self.app, "key_named", lambda _id, default: default)
-                key = named(f"checkin-{meant}", str(CHECKIN_STATUSES.index(meant) + 1))
+                # the command line refuses (a hostile trial). Its key is pressed on the status
+                # row: in the message it is typed (a review's "blocked3")
+                key = self._status_keys()[CHECKIN_STATUSES.index(meant)]
                 raise InvalidInput(
                     "message",
                     message,
-                    f"is a status, not what happened: pick {meant.replace('-', ' ')} below"
-                    f" ({key}), and say what happened",
+                    f"is a status, not what happened: tab to the status and press {key}"
+                    f" ({meant.replace('-', ' ')}), and say what happened",
                 )
         except InvalidInput as error:
             self.query_one("#row-message", FormRow).show_error(str(error))

@@ -548,9 +548,10 @@ async def test_a_check_in_saying_only_a_status_is_refused_in_the_form(
         await settle_app(app, pilot)
         assert type(app.screen).__name__ == "CheckinModal"
         said = str(app.screen.query_one("#row-message").error.render())
-        assert "is a status, not what happened: pick blocked below (3)" in said, said
+        assert "is a status, not what happened: tab to the status and press 3" in said, said
         assert app.context.store.action_detail(1).checkins == []
-        app.screen.action_status(2)  # blocked, as its key picks it
+        await pilot.press("tab", "3")  # as it says (3 in the message typed "Blocked.3")
+        await settle_app(app, pilot)
         await pilot.press("ctrl+s")
         await settle_app(app, pilot)
         checkins = app.context.store.action_detail(1).checkins

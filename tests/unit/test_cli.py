@@ -678,14 +678,22 @@ def test_checkin_status_defaults_to_on_track(team, js) -> None:
         ("ONTRACK", "on-track"),
     ],
 )
-def test_a_message_that_is_only_a_status_is_refused(team, cli, ok, js, typed, meant) -> None:
+def test_a_message_that_is_only_another_status_is_refused(team, cli, ok, js, typed, meant) -> None:
     """``pdca checkin 1 blocked`` saved an on-track check-in saying "blocked" (a Taskwarrior
-    user's trial): refused, the option named; nothing written."""
+    user's trial), and with --status on-track it did still (a review): a message that is only
+    a status word other than the one recorded is refused, the option named; nothing written.
+    The board's form refuses the same."""
+    other = "on-track" if meant != "on-track" else "blocked"
+    ok("checkin", "1", "stage set", "--status", other)  # the status a check-in keeps
+    written = len(js("log", "--action", "1", "--json"))
     assert one_line_error(cli("checkin", "1", typed)) == (
         f"message: {typed!r} is a status, not what happened: pdca checkin 1 MESSAGE --status"
         f" {meant}"
     )
-    assert js("list", "--json")[0]["last_checkin_at"] is None
+    assert one_line_error(cli("checkin", "1", typed, "--status", other)) == (
+        f"message: {typed!r} is a status, not what happened (--status is {other})"
+    )
+    assert len(js("log", "--action", "1", "--json")) == written
     assert ok("checkin", "1", typed, "--status", meant).stdout.startswith("checked in on #1")
     said = ok("checkin", "1", "Blocked by vendor").stderr
     if meant != "blocked":  # as before: blocked, said
@@ -695,7 +703,8 @@ def test_a_message_that_is_only_a_status_is_refused(team, cli, ok, js, typed, me
         )
     else:
         assert said == ""
-    assert one_line_error(cli("checkin", "1", f"{typed}.")).startswith("message:")
+    # the status kept is the one it names now: nothing is said against it
+    assert ok("checkin", "1", f"{typed}.").stdout.startswith(f"checked in on #1 ({meant}")
 
 
 # --------------------------------------------------------------------------- list

@@ -375,8 +375,16 @@ def test_a_file_of_a_byte_is_no_empty_database_even_to_init(tmp_path: Path, cont
     ):
         _one_line_refusal(result, str(path), "not a SQLite database (left untouched)")
         assert after == before, f"{command} wrote into the file"
-    assert path.read_bytes() == content
     assert sorted(os.listdir(tmp_path)) == ["home", "one.db"]
+    # doctor and restore say so too: doctor sent its reader to init, restore called it empty
+    doctor = run_pdca("doctor", env=_env(tmp_path, path))
+    assert f"FAIL schema       {path}: not a SQLite database (left untouched)" in doctor.stdout
+    other = tmp_path / "other.db"
+    restored = run_pdca("--db", str(other), "restore", "--yes", str(path), env=_env(tmp_path, None))
+    assert restored.returncode == 1 and "is not a SQLite database; nothing restored" in (
+        restored.stderr
+    ), restored.stderr
+    assert path.read_bytes() == content
 
 
 def _damaged(tmp_path: Path) -> Path:
