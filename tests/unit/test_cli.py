@@ -758,11 +758,16 @@ def test_list_filters(board, js, args: tuple[str, ...], expected: list[int]) -> 
 
 
 def test_every_choice_is_taken_in_any_case(board, ok, js) -> None:
-    """move PLAN and --priority H were taken, --status Blocked, --format JSON and --verdict
-    WORKED refused (a hostile trial): a choice is one in any case."""
+    """move PLAN and --priority H were taken, --status Blocked, --format JSON, --direction UP
+    and --cadence Daily refused (a hostile trial): a choice is one in any case."""
     ok("checkin", "1", "waiting on the vendor", "--status", "Blocked")
     assert js("log", "--action", "1", "--json")[0]["status"] == "blocked"
     assert js("export", "--format", "JSON")["format"] == "pdca-export"
+    ok("kpi", "add", "Uptime", "--unit", "%", "--baseline", "99", "--target", "99.9",
+       "--direction", "UP", "--cadence", "Daily")  # fmt: skip
+    kpi = js("kpi", "show", "Uptime", "--json")["kpi"]
+    assert (kpi["direction"], kpi["cadence"]) == ("up", "daily")
+    assert ok("standup", "--format", "MD").stdout.startswith("**Stand-up**")
 
 
 @pytest.mark.parametrize("after", ["2027-01-01", "2026-12-31"])
