@@ -736,8 +736,9 @@ class PdcaGroup(SubGroup):
 
             _fail(no_such_option(error, arguments))
         except click.ClickException as error:
-            # One line: click's lists of choices come as "\n\tplan,\n\tdo" (a tester).
-            _fail(" ".join(error.format_message().split()))
+            # One line: click's lists of choices come as "\n\tplan,\n\tdo" (a tester). The
+            # blanks within a line stay: '   ' typed was shown as ' ' (a hostile trial).
+            _fail(" ".join(line.strip() for line in error.format_message().splitlines()))
         except KeyboardInterrupt:
             sys.exit(128 + signal.SIGINT)
         except DATABASE_ERRORS as error:  # a read that met a damaged, vanished or busy file

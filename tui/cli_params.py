@@ -78,4 +78,7 @@ class PhaseChoice(click.Choice):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str) and value.strip().lower() in ("done", "closed", "finished"):
             self.fail(f"{value!r} is not a phase (plan, do, check, act): {self.done}", param, ctx)
-        return super().convert(value.strip() if isinstance(value, str) else value, param, ctx)
+        word = value.strip() if isinstance(value, str) else value
+        if isinstance(value, str) and not word:  # as typed: '   ' was named as '' (a trial)
+            self.fail(f"{value!r} is not one of {', '.join(map(repr, self.choices))}", param, ctx)
+        return super().convert(word, param, ctx)

@@ -60,6 +60,10 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     # the length said once (it said "(10000 characters) is 10000 characters long")
     (["add", LONG_TITLE], ("title: 'xxxxxxxx", "...' is 10000 characters long; the most is 200")),
     (["edit", "1", "--title", " "], ("title: ' '", "is empty")),
+    # click's own refusals show the blanks as typed too: '   ' was shown as ' ' (a trial)
+    (["show", "   "], ("'ID': '   ' is not an action id",)),
+    (["list", "--limit", "   "], ("'--limit': '   ' is not a whole number",)),
+    (["move", "1", "   "], ("'PHASE': '   ' is not one of",)),
     (["checkin", "1", ""], ("message is empty",)),
     (["checkin", "1", "m" * 2001], ("message: 'mmm", "...' is 2001 characters long")),
     (["add", "x", "--notes", "n" * 10_001], ("notes: 'nnn", "...' is 10001 characters long")),
