@@ -381,6 +381,9 @@ def _check_live(connection: sqlite3.Connection, database: Path) -> None:
         application_id, version = schema.read_versions(connection)
         if application_id == schema.APPLICATION_ID:
             return
+        if schema.bytes_but_no_database(connection, database):
+            # a byte SQLite reads as an empty file: restore wrote over it (a retrial)
+            raise _no_sqlite_database(database)
         if application_id == 0 and version == 0:
             tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             if tables == 0:
@@ -390,14 +393,18 @@ def _check_live(connection: sqlite3.Connection, database: Path) -> None:
         if primary == sqlite3.SQLITE_CORRUPT:
             return
         if primary == sqlite3.SQLITE_NOTADB:
-            raise DatabaseBroken(
-                f"{database}: not a SQLite database (or its first page is damaged), so SQLite "
-                "cannot write a copy into it; nothing restored: once nobody has it open, move "
-                "it away and run the same pdca restore again (it then makes the file anew)"
-            ) from None
+            raise _no_sqlite_database(database) from None
         raise copies.failure(database, error, "nothing restored") from None
     raise DatabaseProblem(
         f"{database}: a SQLite database, but not a pdca one; nothing restored (left untouched)"
+    )
+
+
+def _no_sqlite_database(database: Path) -> DatabaseBroken:
+    return DatabaseBroken(
+        f"{database}: not a SQLite database (or its first page is damaged), so SQLite "
+        "cannot write a copy into it; nothing restored: once nobody has it open, move "
+        "it away and run the same pdca restore again (it then makes the file anew)"
     )
 
 

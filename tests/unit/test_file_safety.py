@@ -384,6 +384,12 @@ def test_a_file_of_a_byte_is_no_empty_database_even_to_init(tmp_path: Path, cont
     assert restored.returncode == 1 and "is not a SQLite database; nothing restored" in (
         restored.stderr
     ), restored.stderr
+    # and a restore onto it: it wrote a database over the byte, "kept" as an empty one
+    made = run_pdca("--db", str(other), "init", env=_env(tmp_path, None))
+    assert made.returncode == 0, made.stderr
+    onto = run_pdca("--db", str(path), "restore", "--yes", str(other), env=_env(tmp_path, None))
+    assert onto.returncode == 1 and "not a SQLite database" in onto.stderr, onto.stderr
+    assert "nothing restored" in onto.stderr
     assert path.read_bytes() == content
 
 
