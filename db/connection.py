@@ -573,8 +573,10 @@ def open_database(
     writable = writable and not disk_full
     try:
         if version is None and not (initialize or created):
+            # A SQLite file nobody put a table in is no empty file (a retrial of sizes)
+            empty = "an empty file" if info.st_size == 0 else "an empty SQLite database"
             raise DatabaseProblem(
-                f"{path}: an empty file, not a pdca database; make it one with: "
+                f"{path}: {empty}, not a pdca database; make it one with: "
                 f"pdca --db {shell_word(path)} init"
             )
         if migrate:

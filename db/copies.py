@@ -103,6 +103,9 @@ def version_problem(connection: sqlite3.Connection) -> tuple[int, str | None]:
         return 0, "is an empty file, not a pdca database"
     application_id, version = schema.read_versions(connection)
     if application_id != schema.APPLICATION_ID:
+        tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if application_id == 0 and version == 0 and tables == 0:  # as commands name it
+            return version, "is an empty SQLite database, not a pdca one"
         return version, "is a SQLite database, but not a pdca one"
     if version < 1:  # pdca writes its mark and version 1 or more in one transaction
         return version, f"has pdca's mark but schema version {version}, which no pdca writes"

@@ -684,7 +684,9 @@ def _check_contents(
                 # a byte or two SQLite reads as nothing: init refuses it too
                 else f"{path or 'it'}: not a SQLite database (left untouched)"
                 if schema.bytes_but_no_database(connection, path)
-                else "an empty file: make it one with pdca init",
+                else "an empty file: make it one with pdca init"
+                if connection.execute("PRAGMA page_count").fetchone()[0] == 0
+                else "an empty SQLite database: make it one with pdca init",
             )
         ]
     checks = []

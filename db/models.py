@@ -404,10 +404,16 @@ def _invalid(model: type[BaseModel], values: dict[str, Any], problem: Any) -> In
     return InvalidInput(field.replace("_", "-"), values.get(field), message)
 
 
+_AROUND_A_WORD = ".:,;!?…'\"«»“”‘’„()[]¡¿"
+
+
 def status_word(message: str) -> CheckinStatus | None:
     """The check-in status ``message`` is the whole of (``blocked``, ``at risk``), or None:
     such a check-in said nothing of what happened, and its status said otherwise."""
-    words = "-".join(message.lower().replace("_", " ").replace("-", " ").split()).rstrip(".:,;!")
+    # the punctuation around it is no word: "Blocked…", "at-risk?" and "«blocked»" were taken
+    # where "blocked!" was refused (a retrial)
+    words = "-".join(message.lower().replace("_", " ").replace("-", " ").split())
+    words = words.strip(_AROUND_A_WORD)
     spelled = {"ontrack": "on-track", "atrisk": "at-risk"}.get(words, words)
     for status in CHECKIN_STATUSES:
         if spelled == status:

@@ -459,9 +459,13 @@ def asked_yes(question: str) -> bool:
     """A person's yes (``y`` or ``yes``, in any case) to ``question``; anything else is a no.
     click's ``confirm`` said "Error: invalid input" to ``maybe`` and asked again, where the
     README says anything else writes nothing (a hostile trial)."""
-    answer = click.prompt(
-        question, default="", show_default=False, prompt_suffix=" [y/N]: ", err=True
-    )
+    try:
+        answer = click.prompt(
+            question, default="", show_default=False, prompt_suffix=" [y/N]: ", err=True
+        )
+    except click.Abort:
+        click.echo(err=True)  # ctrl+d: what follows goes on a line of its own (a retrial)
+        raise
     return answer.strip().lower() in ("y", "yes")
 
 
@@ -1436,7 +1440,8 @@ def add(
         "title": title,
         "owner": owner,
         "phase": phase,
-        "due": _date(session, "due", due),
+        # 'none' is none, as the board's form and edit read it (it was "not a date", a retrial)
+        "due": None if cleared(due) else _date(session, "due", due),
         "priority": priority,
         "notes": notes,
         # 'none' is none, as edit reads it (a tester's "--kpi none" was "not a known KPI")

@@ -676,6 +676,8 @@ def test_checkin_status_defaults_to_on_track(team, js) -> None:
         ("At risk", "at-risk"),
         ("on_track", "on-track"),
         ("ONTRACK", "on-track"),
+        ("Blocked…", "blocked"),  # the punctuation around it is no word (a retrial)
+        ("«at risk?»", "at-risk"),
     ],
 )
 def test_a_message_that_is_only_another_status_is_refused(team, cli, ok, js, typed, meant) -> None:
@@ -1397,6 +1399,9 @@ def test_undo_at_a_terminal_names_the_change_and_asks_first(team, ok, js, env) -
         said = shown.decode().replace("\r", "")
         assert status == 1 and said.endswith("pdca: nothing undone\n"), said
         assert "invalid" not in said and said.count("[y/N]") == 1, said
+    status, shown = run_on_a_terminal(pdca, env, typed=b"\x04")  # ctrl+d: a line of its own
+    said = shown.decode().replace("\r", "")
+    assert status == 1 and "[y/N]: \npdca: aborted" in said, said
     assert [a["id"] for a in js("list", "--json")] == [1, 2]
     status, shown = run_on_a_terminal(pdca, env, typed=b"y\n")
     assert status == 0 and shown.decode().replace("\r", "").endswith("undid: “added #2”\n")
@@ -2057,6 +2062,11 @@ def test_add_with_owner_none_has_nobody_yet_as_edit_says_it(store, ok, cli) -> N
     message = one_line_error(cli("add", "x", "--owner", "None", "--phase", "do", "--due", "+2d"))
     # the owner alone is missing, and said alone (a retrial read "and a due date" beside one)
     assert message == "phase: a new action in Do needs an owner (--owner, --due)"
+    # --due none is no due date, as the board's form takes it (it was "not a date", a retrial)
+    assert ok("add", "w", "--due", "None").stdout == "added #3 [plan] w\n"
+    assert store.get_action(3).due is None
+    message = one_line_error(cli("add", "v", "--owner", "bob", "--phase", "do", "--due", "none"))
+    assert message == "phase: a new action in Do needs a due date (--owner, --due)"
 
 
 @pytest.mark.parametrize(
