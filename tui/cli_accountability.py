@@ -65,10 +65,20 @@ EVERY = 1 << 62  # standup --all: no person's changes or open work are left out
 def _day(session: Session, field_name: str, text: str | None) -> date | None:
     if text is None:
         return None
-    from pdca.db.dates import parse_date
+    from pdca.db.dates import next_one_nearer, parse_date
 
     # since and until look back: a weekday is the last one (parse_date's ``back``)
-    return parse_date(text, session.today(), field_name, back=True)
+    today = session.today()
+    taken = parse_date(text, today, field_name, back=True)
+    if next_one_nearer(text, taken, today) is not None:
+        # said, as list says a day taken as next year's: "--until 'dec 24'" on December 7th
+        # was last year's, and the log came out empty without a word (a retrial)
+        click.echo(
+            f"note: --{field_name} {printable(text)!r} is taken as {taken.isoformat()}, the"
+            " last one (the log looks back)",
+            err=True,
+        )
+    return taken
 
 
 def _action_id(text: str | None, field_name: str = "action") -> int | None:

@@ -594,6 +594,19 @@ def test_log_initiative_none_lists_the_check_ins_of_no_initiative(ok, js) -> Non
     assert [entry["message"] for entry in listed] == ["on the loose one"]
 
 
+def test_a_log_day_without_its_year_taken_as_last_years_is_said(ok, cli) -> None:
+    """``log --until "dec 24"`` on November 23rd was last year's, and the log came out empty
+    without a word, where list says a day taken as next year's (a retrial)."""
+    ok("add", "Linked")
+    ok("checkin", "1", "today's")
+    result = cli("log", "--until", "dec 24")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[0] == (
+        "note: --until 'dec 24' is taken as 2025-12-24, the last one (the log looks back)"
+    )
+    assert "note" not in cli("log", "--until", "nov 20").stderr  # three days gone: the last
+
+
 def test_a_standup_recorded_from_after_the_last_ones_end_says_what_it_leaves_untold(
     standardized, ok, js, monkeypatch
 ) -> None:
