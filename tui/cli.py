@@ -2800,6 +2800,7 @@ def doctor(session: Session, content: bool, repair: bool, as_json: bool) -> None
         return
 
     resolved = session.resolved
+    _say_a_long_check(resolved.path, as_json)
     checks = diagnose(resolved.path)
     failed = [check for check in checks if not check.ok]
     if as_json:  # the same checks as one object: {path, rule, ok, checks: [{name, status...}]}
@@ -2834,6 +2835,26 @@ def doctor(session: Session, content: bool, repair: bool, as_json: bool) -> None
         # The first problem on stderr too, for whoever reads only that (cron, scripts).
         more = f" (and {len(failed) - 1} more above)" if len(failed) > 1 else ""
         _fail(f"{failed[0].name}: {printable(failed[0].detail)}{more}")
+
+
+LONG_CHECK_BYTES = 100 * 1024 * 1024  # about 4 s of integrity check here (39 s a GB)
+
+
+def _say_a_long_check(path: Path, as_json: bool) -> None:
+    """At a terminal, a file whose integrity check takes a while says so first: doctor on
+    100 000 actions printed nothing for 39 s, and read as hung (a trial at scale)."""
+    from pdca.db.filesystem import size_words
+
+    try:
+        size = path.stat().st_size  # os.stat only: nothing of the database is opened
+    except OSError:
+        return
+    if size >= LONG_CHECK_BYTES and not as_json and _at_a_terminal():
+        click.echo(
+            f"pdca: checking {size_words(size)}, its integrity too: on a file this size that"
+            " takes a while",
+            err=True,
+        )
 
 
 def _doctor_status(check: Any) -> str:

@@ -1648,6 +1648,24 @@ def test_doctor_is_happy_with_a_healthy_database(team, ok, db_path: Path) -> Non
     assert result.stderr == ""
 
 
+def test_doctor_on_a_big_file_at_a_terminal_says_it_takes_a_while(
+    team, cli, db_path: Path, monkeypatch
+) -> None:
+    """doctor on 100 000 actions printed nothing for 39 s and read as hung (a trial at
+    scale): at a terminal, a file past the size says so first; JSON and a pipe do not."""
+    import pdca.tui.cli as cli_module
+
+    monkeypatch.setattr(cli_module, "LONG_CHECK_BYTES", db_path.stat().st_size)
+    monkeypatch.setattr(cli_module, "_at_a_terminal", lambda: True)
+    said = cli("doctor").stderr.splitlines()[0]
+    assert said.startswith("pdca: checking ") and said.endswith(
+        "its integrity too: on a file this size that takes a while"
+    ), said
+    assert "checking" not in cli("doctor", "--json").stderr
+    monkeypatch.setattr(cli_module, "_at_a_terminal", lambda: False)
+    assert "checking" not in cli("doctor").stderr
+
+
 def test_doctor_json_says_the_same_checks_as_one_object(team, ok, cli, db_path: Path) -> None:
     """``pdca doctor --json``: the checks as JSON (it had printed the text report unless
     --content was given); a failing check: ``ok`` false, exit status 1, one line on stderr."""
