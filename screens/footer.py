@@ -56,6 +56,15 @@ class PdcaFooter(Footer):
         yield from keys
         yield from (widget for widget in widgets if not isinstance(widget, FooterKey))
         self.call_after_refresh(self._hide_cut_keys)
+        self.call_after_refresh(self._forget_removed_keys)
+
+    def _forget_removed_keys(self) -> None:
+        """Each key is bound to the footer's ``compact`` (``data_bind``), and the footer's
+        watcher of it kept every key a recompose removed, until ``compact`` next changed:
+        twenty keys a focus move into and out of a filter, for the life of the board (a
+        trial at scale saw the app grow). Telling the watchers again drops the removed ones
+        (Textual prunes a closed node's watchers when it calls them)."""
+        self.mutate_reactive(Footer.compact)
 
     def on_resize(self) -> None:
         self._hide_cut_keys()

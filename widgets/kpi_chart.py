@@ -25,3 +25,10 @@ class KpiChart(PlotextPlot):
 
     def on_resize(self, _event: events.Resize) -> None:
         self.post_message(self.Resized(self))
+
+    def on_unmount(self) -> None:
+        # PlotextPlot subscribes to theme changes with a callback that holds the chart, in a
+        # table keyed weakly by the chart: the value kept its key, and every chart a KPI's
+        # detail showed stayed in memory after the detail closed, about 1 MB each (the app
+        # grew by 65 MB over ten minutes of views at 100 000 actions, a trial at scale).
+        self.app.theme_changed_signal.unsubscribe(self)
