@@ -354,13 +354,19 @@ def test_a_foreign_sqlite_file_is_refused_even_by_init(tmp_path: Path) -> None:
     conn.execute("CREATE TABLE recipes (name TEXT)")
     conn.commit()
     conn.close()
+    _refused_by_every_command(tmp_path, path, "not a pdca one")
+
+
+def _refused_by_every_command(tmp_path: Path, path: Path, *said: str) -> None:
+    """``init`` and every reader and writer refuse ``path`` in one line holding ``said``,
+    and write nothing into it."""
     before = sha256(path)
     commands = [["init"], *READERS, *WRITERS]
     for command, (result, after) in zip(
         commands, run_pdca_each(commands, _env(tmp_path, path), path), strict=True
     ):
-        _one_line_refusal(result, str(path), "not a pdca one")
-        assert after == before, f"{command} wrote into the foreign file"
+        _one_line_refusal(result, str(path), *said)
+        assert after == before, f"{command} wrote into {path.name}"
 
 
 @pytest.mark.parametrize("content", [b"x", b"\n"], ids=["a-byte", "a-newline"])
@@ -370,13 +376,7 @@ def test_a_file_of_a_byte_is_no_empty_database_even_to_init(tmp_path: Path, cont
     left as it is."""
     path = tmp_path / "one.db"
     path.write_bytes(content)
-    before = sha256(path)
-    commands = [["init"], *READERS, *WRITERS]
-    for command, (result, after) in zip(
-        commands, run_pdca_each(commands, _env(tmp_path, path), path), strict=True
-    ):
-        _one_line_refusal(result, str(path), "not a SQLite database (left untouched)")
-        assert after == before, f"{command} wrote into the file"
+    _refused_by_every_command(tmp_path, path, "not a SQLite database (left untouched)")
     assert sorted(os.listdir(tmp_path)) == ["home", "one.db"]
     # doctor and restore say so too: doctor sent its reader to init, restore called it empty
     doctor = run_pdca("doctor", env=_env(tmp_path, path))
