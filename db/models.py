@@ -421,6 +421,16 @@ def status_word(message: str) -> CheckinStatus | None:
     return None
 
 
+def status_begun(message: str) -> CheckinStatus | None:
+    """The check-in status ``message`` begins with (``Blocked by vendor``), or None."""
+    words = message.lower().replace("_", " ").replace("-", " ").split()
+    for length in (2, 1):
+        found = status_word(" ".join(words[:length]))
+        if found is not None:
+            return found
+    return None
+
+
 def checked_text(field: str, text: str, limit: int = MESSAGE_MAX) -> str:
     """A required text as a draft checks it (``Message``, ``Title``, ``Name``), without
     pydantic: the same rule and the same one-line ``InvalidInput`` as ``validated``."""

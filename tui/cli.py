@@ -58,6 +58,7 @@ from pdca.db.models import (
     not_an_id,
     parse_number,
     record_id,
+    status_begun,
     status_word,
 )
 from pdca.tui.cli_params import PhaseChoice, PriorityChoice, me_is_you
@@ -517,6 +518,12 @@ LAZY_COMMANDS = {
     "pdca.tui.cli_flow": ("flow",),
     "pdca.tui.cli_report": ("report",),
 }
+
+
+def _yesterday(session: Session) -> date:
+    from datetime import timedelta
+
+    return session.today() - timedelta(days=1)
 
 
 def _say_left_out() -> None:
@@ -1889,7 +1896,7 @@ def checkin(
     checkin_id, status, kept = store.record_checkin(action_id, message, status)
     also = ", as before: --status changes it" if kept else ""
     said = f"checked in on #{action_id} ({status}{also})"
-    begun = _status_it_begins_with(message) if asked is None else None
+    begun = status_begun(message) if asked is None else None
     if begun is not None and begun != status:
         # "Blocked by vendor" was saved on-track without a word (a retrial)
         click.echo(
@@ -1901,16 +1908,6 @@ def checkin(
         click.echo(said)
         return
     _emit(as_json, store.checkin(checkin_id), lambda: click.echo(said))
-
-
-def _status_it_begins_with(message: str) -> str | None:
-    """The check-in status ``message`` begins with (``Blocked by vendor``), or None."""
-    words = message.lower().replace("_", " ").replace("-", " ").split()
-    for length in (2, 1):
-        found = status_word(" ".join(words[:length]))
-        if found is not None:
-            return found
-    return None
 
 
 @cli.command("list")
@@ -1976,6 +1973,9 @@ def list_actions(
     # where log refuses its own empty window (a hostile trial).
     if where.due_by is not None and where.due_after is not None and where.due_after >= where.due_by:
         raise InvalidInput("--due-after", due_after, f"is not before --due-by {due_by!r}")
+    if overdue and where.due_after is not None and where.due_after >= _yesterday(session):
+        # overdue is due before today: none is after yesterday (a retrial's empty list)
+        raise InvalidInput("--due-after", due_after, "leaves nothing overdue (due before today)")
     found = _Limited(store.iter_action_data(where), limit)
     if as_json:
         # Plain dicts, no models: at 100 000 actions pydantic would be most of the time.

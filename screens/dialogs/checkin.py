@@ -16,6 +16,7 @@ from pdca.db.models import (
     Action,
     CheckinDraft,
     CheckinStatus,
+    status_begun,
     status_word,
     validated,
 )
@@ -198,4 +199,12 @@ class CheckinModal(FormDialog[CheckinResult | None]):
             self.query_one("#row-message", FormRow).show_error(str(error))
             self.query_one("#message", Input).focus()
             return
+        begun = status_begun(message)
+        if begun is not None and begun != draft.status:
+            # as the command line notes it: "blocked on vendor" saved on track unremarked
+            self.app.notify(
+                f"the message begins {begun.replace('-', ' ')!r}, the check-in is"
+                f" {draft.status.replace('-', ' ')}: pick the status in the form to say it is",
+                severity="warning",
+            )
         self.dismiss(CheckinResult(message=draft.message, status=draft.status))

@@ -558,6 +558,28 @@ async def test_a_check_in_saying_only_a_status_is_refused_in_the_form(
         assert [(c.message, c.status) for c in checkins] == [("Blocked.", "blocked")]
 
 
+async def test_a_check_in_beginning_with_another_status_is_saved_and_said(
+    make_app, board_db: Path
+) -> None:
+    """ "blocked on vendor" saved an on-track check-in without a word, where the command line
+    notes it (a retrial): saved as typed, and said."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await settle_app(app, pilot)
+        set_field(app, "message", "Blocked on vendor access")
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        checkins = app.context.store.action_detail(1).checkins
+        assert [(c.message, c.status) for c in checkins] == [
+            ("Blocked on vendor access", "on-track")
+        ]
+        said = [str(n.message) for n in app._notifications]
+        assert any(
+            "the message begins 'blocked', the check-in is on track" in line for line in said
+        ), said
+
+
 async def test_enter_opens_the_detail_with_history(make_app, board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:

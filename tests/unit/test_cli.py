@@ -780,6 +780,15 @@ def test_list_due_after_its_due_by_is_refused(board, cli, after: str) -> None:
     assert refused == f"--due-after: '{after}' is not before --due-by '2026-12-31'"
 
 
+@pytest.mark.parametrize("after", ["+1w", "yesterday"])
+def test_list_overdue_due_after_yesterday_is_refused(board, cli, after: str) -> None:
+    """Overdue is due before today: "no actions match", exit 0, for a window that holds no
+    such day (a retrial); the day before yesterday still lists."""
+    refused = one_line_error(cli("list", "--overdue", "--due-after", after))
+    assert refused == f"--due-after: '{after}' leaves nothing overdue (due before today)"
+    assert cli("list", "--overdue", "--due-after", "-3d").exit_code == 0
+
+
 def test_list_limit_says_when_more_match(board, cli) -> None:
     """``--limit 3`` said nothing of the rest, where ``log --limit`` does (a programme lead):
     a note on stderr, the table or the JSON left as they were."""
