@@ -598,9 +598,9 @@ async def test_the_cursor_stays_on_its_row_after_ones_own_check_in(make_app, tea
         await pilot.press("c")
         await settle_app(pilot.app, pilot)
         assert isinstance(app.screen, CheckinModal)
-        await pilot.press(*"on track", "ctrl+s")
+        await pilot.press(*"vendor replied", "ctrl+s")
         await settle_app(pilot.app, pilot)
-        assert log.entries[0].message == "on track"  # saved, and listed above
+        assert log.entries[0].message == "vendor replied"  # saved, and listed above
         assert log.highlighted == chosen
 
 
