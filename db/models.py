@@ -407,13 +407,17 @@ def _invalid(model: type[BaseModel], values: dict[str, Any], problem: Any) -> In
 _AROUND_A_WORD = ".:,;!?…'\"«»“”‘’„()[]¡¿"
 
 
+def _words_of(message: str) -> list[str]:
+    """``message``'s words as a status is compared: lower case, ``_`` and ``-`` as spaces."""
+    return message.lower().replace("_", " ").replace("-", " ").split()
+
+
 def status_word(message: str) -> CheckinStatus | None:
     """The check-in status ``message`` is the whole of (``blocked``, ``at risk``), or None:
     such a check-in said nothing of what happened, and its status said otherwise."""
     # the punctuation around it is no word: "Blocked…", "at-risk?" and "«blocked»" were taken
     # where "blocked!" was refused (a retrial)
-    words = "-".join(message.lower().replace("_", " ").replace("-", " ").split())
-    words = words.strip(_AROUND_A_WORD)
+    words = "-".join(_words_of(message)).strip(_AROUND_A_WORD)
     spelled = {"ontrack": "on-track", "atrisk": "at-risk"}.get(words, words)
     for status in CHECKIN_STATUSES:
         if spelled == status:
@@ -423,7 +427,7 @@ def status_word(message: str) -> CheckinStatus | None:
 
 def status_begun(message: str) -> CheckinStatus | None:
     """The check-in status ``message`` begins with (``Blocked by vendor``), or None."""
-    words = message.lower().replace("_", " ").replace("-", " ").split()
+    words = _words_of(message)
     for length in (2, 1):
         found = status_word(" ".join(words[:length]))
         if found is not None:

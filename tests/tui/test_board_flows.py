@@ -521,14 +521,19 @@ async def test_a_gives_the_card_to_the_login_typed_over_its_owner(make_app, boar
         assert (action.owner, action.title, action.version) == ("carol", before.title, 2)
 
 
+async def _check_in_by_form(app, pilot, message: str) -> None:  # type: ignore[no-untyped-def]
+    """``c`` on the focused card, ``message`` typed, ctrl+s, and what follows settled."""
+    await pilot.press("c")
+    await settle_app(app, pilot)
+    set_field(app, "message", message)
+    await pilot.press("ctrl+s")
+    await settle_app(app, pilot)
+
+
 async def test_check_in_key_records_a_check_in(make_app, board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("c")
-        await settle_app(app, pilot)
-        set_field(app, "message", "design reviewed")
-        await pilot.press("ctrl+s")
-        await settle_app(app, pilot)
+        await _check_in_by_form(app, pilot, "design reviewed")
         checkins = app.context.store.action_detail(1).checkins
         assert [(c.message, c.author) for c in checkins] == [("design reviewed", "alice")]
 
@@ -541,11 +546,7 @@ async def test_a_check_in_saying_only_a_status_is_refused_in_the_form(
     picked, the same words are taken."""
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("c")
-        await settle_app(app, pilot)
-        set_field(app, "message", "Blocked.")
-        await pilot.press("ctrl+s")
-        await settle_app(app, pilot)
+        await _check_in_by_form(app, pilot, "Blocked.")
         assert type(app.screen).__name__ == "CheckinModal"
         said = str(app.screen.query_one("#row-message").error.render())
         assert "is a status, not what happened: tab to the status and press 3" in said, said
@@ -565,11 +566,7 @@ async def test_a_check_in_beginning_with_another_status_is_saved_and_said(
     notes it (a retrial): saved as typed, and said."""
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("c")
-        await settle_app(app, pilot)
-        set_field(app, "message", "Blocked on vendor access")
-        await pilot.press("ctrl+s")
-        await settle_app(app, pilot)
+        await _check_in_by_form(app, pilot, "Blocked on vendor access")
         checkins = app.context.store.action_detail(1).checkins
         assert [(c.message, c.status) for c in checkins] == [
             ("Blocked on vendor access", "on-track")
