@@ -17,6 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
@@ -110,6 +111,7 @@ class KpiDetailScreen(AcknowledgesAlerts, RecordsReadings, Screen[None]):
         # What the chart draws, for the legend under it: (marker, colour, label).
         self.legend: list[tuple[str, str, str]] = []
         self.legend_lines = 0  # the most lines the legend took at this width
+        self.legend_for: Size | None = None  # the chart's size the legend was worked out at
 
     def compose(self) -> ComposeResult:
         bar = StatusBar()
@@ -213,6 +215,7 @@ class KpiDetailScreen(AcknowledgesAlerts, RecordsReadings, Screen[None]):
         plt.clear_data()
         plt.clear_figure()
         self.legend = []
+        self.legend_for = None
         self.call_after_refresh(self.show_legend)
         kpi = detail.row.kpi
         now = context_of(self.app).clock()
@@ -315,13 +318,15 @@ class KpiDetailScreen(AcknowledgesAlerts, RecordsReadings, Screen[None]):
 
     def on_resize(self) -> None:
         self.legend_lines = 0  # a new width: the legend's lines are laid out again
+        self.legend_for = None
         self.call_after_refresh(self.show_legend)
 
-    @on(KpiChart.Resized)
-    def legend_at_the_charts_size(self) -> None:
+    @on(KpiChart.Painted)
+    def legend_at_the_charts_size(self, message: KpiChart.Painted) -> None:
         # Settles: at one width the legend only grows (``show_legend``), so the chart only
         # shrinks, a line at a time, until the legend's lines stop growing.
-        self.call_after_refresh(self.show_legend)
+        if message.size != self.legend_for:
+            self.show_legend()
 
     def show_legend(self) -> None:
         """The legend under the chart (inside it, it covered the plot's top left), each line
@@ -338,6 +343,7 @@ class KpiDetailScreen(AcknowledgesAlerts, RecordsReadings, Screen[None]):
         box.update(text)
         width = box.content_region.width
         if width > 0:  # laid out
+            self.legend_for = plot.size
             self.legend_lines = max(self.legend_lines, len(text.wrap(self.app.console, width)))
             box.styles.min_height = self.legend_lines
 

@@ -1,30 +1,36 @@
-"""The KPI detail's chart: a plotext plot that says when its size changed.
+"""The KPI detail's chart: a plotext plot that says the size it painted at.
 
 Which reference lines another one covers depends on the chart's size, and the legend under
 it says so ("warn 20 (hidden)"). The chart's size changes without the screen's: the legend
 itself taking a second line makes it a row shorter. Worked out at the size before, a warn
-line the centre line covered was said to be drawn (a new user, after a resize).
+line the centre line covered was said to be drawn (a new user, after a resize). A message at
+each paint, not at each resize: a legend worked out after a resize but before the chart's
+last one stayed wrong for good (once in a CI run, on a busy machine).
 """
 
 from __future__ import annotations
 
-from textual import events
+from textual.app import RenderResult
+from textual.geometry import Size
 from textual.message import Message
 from textual_plotext import PlotextPlot
 
 
 class KpiChart(PlotextPlot):
-    class Resized(Message):
-        def __init__(self, chart: KpiChart) -> None:
+    class Painted(Message):
+        def __init__(self, chart: KpiChart, size: Size) -> None:
             super().__init__()
             self.chart = chart
+            self.size = size
 
         @property
         def control(self) -> KpiChart:
             return self.chart
 
-    def on_resize(self, _event: events.Resize) -> None:
-        self.post_message(self.Resized(self))
+    def render(self) -> RenderResult:
+        drawn = super().render()
+        self.post_message(self.Painted(self, self.size))
+        return drawn
 
     def on_unmount(self) -> None:
         # PlotextPlot subscribes to theme changes with a callback that holds the chart, in a
