@@ -52,6 +52,7 @@ from pdca.db.errors import (
     shell_word,
 )
 from pdca.db.filesystem import make_personal_folder, personal_mode
+from pdca.db.overwritten import Overwritten, overwritten_since
 from pdca.db.plain import shown_value
 from pdca.db.presence import HEARTBEAT_SECONDS, Presence
 from pdca.db.store import Store
@@ -102,6 +103,7 @@ MESSAGE_FROM_PDCA = "message from pdca: "  # how a note of a terminal message be
 MESSAGES_ONE_BY_ONE = 3  # terminal messages shown as a note each; more: one note listing them
 MESSAGES_LISTED = 8
 MESSAGE_CELLS = 100
+SAID_MOST = 3  # of this person's changes others replaced, each said; the rest counted
 ESCALATION_SECONDS = 60.0  # missed alert deadlines are passed on within a minute
 ESCALATION_AFTER_SECONDS = 1.0  # the first round, once the first view has read its own
 INTEGRITY_AFTER_SECONDS = 2.0  # the whole-file check (0.6 s of CPU at 10 000 actions, 5 s+ at 100k)
@@ -962,7 +964,13 @@ class PdcaApp(App[None]):
                 self._last_event_id, self.context.writer.own_transactions
             )
             replaced = store.replaced_since(self._last_event_id) if changed_by_others else None
+            overwritten = (
+                overwritten_since(store, self._last_event_id, self.context.writer.own_transactions)
+                if changed_by_others and replaced is None
+                else []
+            )
             self._last_event_id = latest
+            self._say_overwritten(overwritten)
             if replaced is not None:
                 # The cards changed under the person all at once, their own latest among
                 # them perhaps: said, not left to be noticed (a tester's three adds went).
@@ -990,6 +998,28 @@ class PdcaApp(App[None]):
                 # action as it was, for good (a tester).
                 for screen in self.screen_stack[1:]:
                     screen.post_message(DatabaseChanged())
+
+    def _say_overwritten(self, overwritten: list[Overwritten]) -> None:
+        """Someone's change replaced what this person had just written (their "Write mine"
+        after a conflict, or an edit right after): said to the one whose value went, who
+        was told nothing before (a team's trial), as the one who chose was."""
+        for change in overwritten[:SAID_MOST]:
+            self.notify(
+                f"{literal(change.actor)} replaced your {', '.join(change.fields)} of"
+                f" #{change.action_id} {literal(fit(change.title, 40))} at"
+                f" {short_time(change.at)} (the detail's history has both)",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+        if len(overwritten) > SAID_MOST:
+            more = len(overwritten) - SAID_MOST
+            self.notify(
+                f"and {more} more of your changes replaced since (the log, 4, has them)",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
 
     # ------------------------------------------------------------------ presence
 

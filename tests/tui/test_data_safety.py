@@ -92,6 +92,41 @@ async def test_back_and_done_on_a_stale_card_are_refused_too(
         assert "changed since you looked" in _notes(app)[-1]
 
 
+async def test_a_value_of_yours_someone_writes_over_is_said_to_you(
+    make_app, board_db: Path
+) -> None:
+    """ben saved a title; ann, told of the conflict, chose "Write mine" a second later, and
+    ben was never told his title was gone (a team's trial). A change of another field of
+    the card is no news of that kind."""
+    app = make_app(board_db)
+    said = _recorded_notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        bob = open_as(board_db, "bob")
+        try:
+            for title, bob_writes in (
+                ("alice's title", ActionChanges(notes="bob's notes")),
+                ("alice's again", ActionChanges(title="bob's [b]title[/b]", due="2026-12-31")),
+            ):
+                await pilot.press("e")
+                await settle_app(app, pilot)
+                app.screen.query_one("#title", Input).value = title
+                await pilot.press("ctrl+s")
+                await settle_app(app, pilot)
+                assert app.context.store.get_action(1).title == title
+                bob.edit_action(1, bob_writes)
+                await wait_until(pilot, lambda: app._last_event_id == bob.last_event_id(), 10)
+                await settle_app(app, pilot)
+                if bob_writes.notes:
+                    assert not [line for line in said if "replaced your" in line], said
+            assert [line for line in said if "replaced your" in line] == [
+                "bob replaced your title of #1 bob's [b]title[/b] at 2026-11-23 09:00 UTC"
+                " (the detail's history has both)"
+            ]
+        finally:
+            bob.close()
+
+
 # --------------------------------------------------------------------------- the conflict dialog
 
 
