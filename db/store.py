@@ -81,6 +81,7 @@ from pdca.db.schema import (
     readable_reading,
     schema_version,
 )
+from pdca.db.sql_balanced import balanced
 from pdca.db.sql_params import numbered
 from pdca.db.text_rules import FOLDS_TO_ASCII, as_stored, name_key, search_key
 from pdca.db.unknown_names import taken_why
@@ -1492,17 +1493,20 @@ class Store:
             params.append(iso(cutoff))
         # Each word on its own, all of them ("canary admin" found nothing in "Add a canary
         # to the admin console", a trial), as Taskwarrior's and Linear's searches take them
-        words = (where.text or "").split()
+        typed = (where.text or "").split()
+        words = list(dict.fromkeys(typed))  # a word twice asks no more than once
+        each: list[str] = []
         if len(words) > 1 and all(models.record_id(w) and w.startswith("#") for w in words):
             # "#12 #13": either of them (each must match, and none did: a reviewer)
-            either: list[str] = []
             for word in words:
-                self._word_clause(word, either, params, bare_id=False)
-            clauses.append("(" + " OR ".join(either) + ")")
+                self._word_clause(word, each, params, bare_id=False)
+            clauses.append(balanced(each, "OR"))
             return clauses, params
         for word in words:
             # A bare number is an id only alone ("12"): "card 7" took #7 as well (card 6)
-            self._word_clause(word, clauses, params, bare_id=len(words) == 1)
+            self._word_clause(word, each, params, bare_id=len(typed) == 1)
+        if each:
+            clauses.append(balanced(each, "AND"))
         return clauses, params
 
     @staticmethod

@@ -506,3 +506,28 @@ async def test_hash_starts_an_action_number_as_in_linear(
         assert app.current_mode == "board"
         assert board(app).filter.text == f"#{wanted.id}"
         assert column_ids(app, "plan") == [wanted.id]
+
+
+async def test_a_paragraph_pasted_into_the_filter_is_searched_not_a_crash(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """A tester pasted 1 000 words into ``/``: SQLite refused the search as an expression
+    tree too deep, and the board crashed. Every word is asked for, as for two."""
+    from textual import events
+
+    store.add_action(ActionDraft(title="Rota for w1 and w998", owner="bob"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("slash")
+        await settle_app(app, pilot)
+        app.post_message(events.Paste(" ".join(f"w{n}" for n in range(1000))))
+        await pilot.press("enter")
+        await settle_app(app, pilot)
+        assert app.is_running and [column_ids(app, p) for p in ("plan", "do")] == [[], []]
+        await pilot.press("escape", "slash")
+        await settle_app(app, pilot)
+        app.post_message(events.Paste(" ".join(["w1", "w998"] * 500)))  # each word twice
+        await pilot.press("enter")
+        await settle_app(app, pilot)
+        assert column_ids(app, "plan") == [1]

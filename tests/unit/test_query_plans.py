@@ -1124,3 +1124,13 @@ def test_a_boards_refresh_reads_the_replaced_values_down_the_events_key(store: S
     ]
     assert "SEARCH e USING INTEGER PRIMARY KEY (rowid>?)" in details, details
     assert not [d for d in details if "TEMP B-TREE" in d or d.startswith("SCAN e")], details
+
+
+def test_a_search_of_a_thousand_words_is_a_shallow_tree(store: Store) -> None:
+    """SQLite refuses an expression deeper than 1 000: one word a term, a pasted paragraph
+    crashed the board. The words' terms are bracketed in halves, their order kept."""
+    store.add_action(ActionDraft(title="w7 and w993 and w1", owner="bob"))
+    words = [f"w{n}" for n in range(1000)]
+    assert store.list_actions(ActionFilter(text=" ".join(words))) == []
+    found = store.list_actions(ActionFilter(text="w993 w7 w1 bob " * 300))
+    assert [a.title for a in found] == ["w7 and w993 and w1"]
