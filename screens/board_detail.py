@@ -45,6 +45,7 @@ async def _detail_flow(board: BoardScreen, action_id: int) -> None:
         except NotFound:
             return None
 
+    scrolled = 0.0
     while True:
         try:
             detail, repeats = read()
@@ -56,9 +57,14 @@ async def _detail_flow(board: BoardScreen, action_id: int) -> None:
             board.notify(str(error), severity="error", timeout=6)
             return
         shown = ActionDetailScreen(
-            detail=detail, today=board.context.today(), repeats=repeats, reread=reread
+            detail=detail,
+            today=board.context.today(),
+            repeats=repeats,
+            reread=reread,
+            scrolled=scrolled,
         )
         choice = await board.app.push_screen_wait(shown)
+        scrolled = shown.scrolled
         # As it showed when the key came: it reads again when someone writes (the check-in
         # form over it named the title from before a colleague's edit, a tester)
         detail = shown.detail

@@ -116,8 +116,13 @@ class ActionDetailScreen(Dialog[str | None]):
         today: date,
         repeats: str | None = None,
         reread: Callable[[], Shown | None] | None = None,
+        scrolled: float = 0,
     ) -> None:
+        """``scrolled``: where the detail this one follows was scrolled to (a key answered
+        there, a refused ``<`` or an edit, opens it again: it opened at its top, a tester's
+        place at the history lost)."""
         super().__init__()
+        self.scrolled = scrolled
         self.detail = detail
         self.today = today
         self.repeats = repeats  # its repeat rule ("week mon", or "stopped"), if it has one
@@ -144,6 +149,9 @@ class ActionDetailScreen(Dialog[str | None]):
 
     def on_mount(self) -> None:
         self.show_detail()
+        if self.scrolled:
+            frame = self.query_one(".dialog--frame", VerticalScroll)
+            self.call_after_refresh(frame.scroll_to, y=self.scrolled, animate=False)
 
     def show_detail(self) -> None:
         action = self.detail.action
@@ -260,6 +268,7 @@ class ActionDetailScreen(Dialog[str | None]):
         return (shown,)
 
     def action_answer(self, answer: str) -> None:
+        self.scrolled = self.query_one(".dialog--frame", VerticalScroll).scroll_y
         self.dismiss(answer)
 
 

@@ -645,6 +645,36 @@ async def test_the_detail_of_standardized_work_lists_its_followups(
         ]
 
 
+async def test_a_key_answered_in_the_detail_keeps_where_it_was_scrolled(
+    make_app, board_db: Path
+) -> None:
+    """G to the history, then < on a Plan card (refused: the first phase): the detail
+    opened again at its top (a keyboard trial)."""
+    from textual.containers import VerticalScroll
+
+    bob = open_as(board_db, "bob")
+    try:
+        for n in range(30):  # a history longer than the screen
+            bob.edit_action(1, ActionChanges(notes=f"note {n}"))
+    finally:
+        bob.close()
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_detail(app, pilot)
+        await pilot.press("G")
+        await settle_app(app, pilot)
+        at = detail.query_one(".dialog--frame", VerticalScroll).scroll_y
+        assert at > 10
+        await pilot.press("less_than_sign")
+        await settle_app(app, pilot)
+        again = app.screen
+        assert isinstance(again, ActionDetailScreen) and again is not detail
+        await wait_until(
+            pilot, lambda: again.query_one(".dialog--frame", VerticalScroll).scroll_y == at
+        )
+        assert again.query_one(".dialog--frame", VerticalScroll).scroll_y == at
+
+
 async def open_detail(app, pilot) -> ActionDetailScreen:  # type: ignore[no-untyped-def]
     """The focused card's detail, opened with enter and read."""
     await pilot.press("enter")
