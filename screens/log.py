@@ -413,7 +413,9 @@ class LogScreen(RowView):
         f = self.filter
         parts = []
         if f.owner:
-            parts.append(f"owner {literal(f.owner)}")
+            # on their actions, whoever wrote them: the rows name the writer, and a lead who
+            # picked the name a row showed found nothing (a keyboard trial)
+            parts.append(f"{literal(f.owner)}'s actions")
         if f.initiative:
             parts.append(f"initiative {literal(f.initiative)}")
         if f.status:
@@ -643,7 +645,9 @@ class LogScreen(RowView):
 
     @work(group="flow", exclusive=True)
     async def pick_flow(self, kind: Literal["owner", "initiative"]) -> None:
-        picked = await pick_filter_value(self, kind, f"Show the check-ins of one {kind}")
+        picked = await pick_filter_value(
+            self, kind, f"Show the check-ins on one {kind}'s actions, whoever wrote them"
+        )
         if picked is not None:
             self.set_filter(
                 replace(self.filter, owner=picked)

@@ -71,6 +71,36 @@ async def test_filters_narrow_and_escape_clears(make_app, team) -> None:
         assert screen.filter.status == "holding" and screen.entries == []
 
 
+async def test_an_owners_filter_says_it_shows_their_actions_whoever_wrote(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """A row names the check-in's writer (bob) and ``o`` an action's owner (dave): a lead who
+    picked bob found nothing (a keyboard trial). The picker and the bar say which."""
+    from pdca.db.models import ActionDraft, CheckinDraft
+    from pdca.screens.dialogs import PickModal
+
+    action = store.add_action(ActionDraft(title="Rota", owner="dave"))
+    bob = open_as(db_path, "bob")
+    try:
+        bob.add_checkin(action.id, CheckinDraft(message="covered for dave"))
+    finally:
+        bob.close()
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await settle_app(pilot.app, pilot)
+        log = app.screen
+        assert isinstance(log, LogScreen) and " bob " in texts(log)[0]
+        await pilot.press("o")
+        await settle_app(pilot.app, pilot)
+        assert isinstance(app.screen, PickModal)
+        assert "one owner's actions, whoever wrote them" in app.screen._heading
+        await pilot.press(*"dave", "enter")
+        await settle_app(pilot.app, pilot)
+        assert [e.message for e in log.entries] == ["covered for dave"]
+        assert "dave's actions" in str(log.query_one("#log-filter").render())
+
+
 async def test_the_last_7_days_keep_a_row_said_as_7d_ago(make_app, team) -> None:
     """On the 23rd, "The last 7 days" began on the 17th, and a check-in its row called "7d
     ago" (the 16th) went (a new user)."""
