@@ -318,6 +318,7 @@ async def save_edit(
                     mine_alone=() if theirs_whole else tuple(sorted(own - clashing)),
                     # the move Write mine makes (a moved-on or finished card takes none)
                     move_to=then_move.capitalize() if then_move and not moved_away else None,
+                    moving=then_move is not None,
                     pending=edit_words(base.id, mine, cut=None)
                     + (f", then the move to {then_move.capitalize()}" if then_move else ""),
                 )

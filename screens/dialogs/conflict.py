@@ -121,13 +121,17 @@ class ConflictModal(Dialog[str | None]):
         clashing: tuple[str, ...] = (),
         mine_alone: tuple[str, ...] = (),
         move_to: str | None = None,
+        moving: bool = False,
     ) -> None:
         """``again``: "Write mine" met yet another change: said in the heading, else the
         dialog came back looking the same, and m seemed to do nothing (a tester).
         ``pending``: the edit waiting on the choice, in words (``edit of #27: title ...``).
         ``clashing``: the fields both changed; ``mine_alone``: those only mine changed,
-        saved whichever is chosen (Keep theirs seemed to drop them, a retrial)."""
+        saved whichever is chosen (Keep theirs seemed to drop them, a retrial).
+        ``moving``: it came from a move's form (> asking for an owner and a due date), which
+        the heading says ("changed while you edited it" to a lead moving a card)."""
         super().__init__()
+        self.moving = moving
         self.clashing = clashing
         self.mine_alone = mine_alone
         self.move_to = move_to  # the form's move: said, which choice makes it (a retrial)
@@ -156,7 +160,8 @@ class ConflictModal(Dialog[str | None]):
             yield self.heading(
                 f"#{self.action_id} changed again while you chose: nothing written yet"
                 if self.again
-                else f"#{self.action_id} changed while you edited it"
+                else f"#{self.action_id} changed while you {'moved' if self.moving else 'edited'}"
+                " it"
             )
             yield Label(
                 plain(changed_line(self.action_id, self.by, self.at, self.what, self.me)),

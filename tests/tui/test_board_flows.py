@@ -86,6 +86,10 @@ async def _write_mine_over_bobs_move(app, pilot) -> None:  # type: ignore[no-unt
     await pilot.press("ctrl+s")
     await settle_app(app, pilot)
     assert isinstance(app.screen, ConflictModal), [n.message for n in app._notifications]
+    # the lead was moving it, not editing it (a team's trial)
+    assert (
+        app.screen.query_one(".dialog--heading").render().plain == "#2 changed while you moved it"
+    )
     await pilot.press("m")
     await settle_app(app, pilot)
     saved = app.context.store.get_action(2)
