@@ -30,8 +30,8 @@ def changed_fields(
         return []
     lines = []
     for name in [*event.before, *(k for k in event.after if k not in event.before)]:
-        if name in _NOT_CHANGES:
-            continue
+        if name in _NOT_CHANGES or (event.entity == "followup" and name == "checkin_id"):
+            continue  # (a follow-up's check-in: its row id, "checkin: — → 151", a keyboard trial)
         old, new = event.before.get(name), event.after.get(name)
         if old != new:
             if name in ("initiative_id", "kpi_id"):

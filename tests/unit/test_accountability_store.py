@@ -169,6 +169,8 @@ def test_show_lists_the_followups_their_holders_and_their_history(
     history = shown.split("history:\n")[1]
     assert "scheduled the 60-day follow-up of #1 for 2027-01-22" in history
     assert "recorded the 30-day follow-up of #1: holding" in history
+    assert "result: — → holding" in history
+    assert "checkin: —" not in history  # its check-in's row id (a keyboard trial)
     assert "handed the 90-day follow-up of #1 to carl" in history
 
 
