@@ -30,7 +30,6 @@ FIELD_WORDS = {
     "verdict": "verdict",
     "decision": "decision",
 }
-MOST = 50  # a refresh after a big import says no more than this many
 
 # Each unseen update of an action by another transaction, with the change before it on that
 # action when that one was this session's (from before its transaction's first change of the
@@ -46,10 +45,13 @@ FROM events e NOT INDEXED JOIN events p ON p.id = (
   SELECT max(q.id) FROM events q
   WHERE q.entity = 'action' AND q.entity_id = e.entity_id AND q.id < e.id)
 WHERE e.id > ?1 AND e.entity = 'action' AND e.op = 'update' AND e.undo_of IS NULL
-  AND e.tx NOT IN (SELECT value FROM json_each(?2))
+  AND e.tx NOT IN (SELECT value FROM json_each(?2)) AND e.actor IS NOT ?3
   AND p.tx IN (SELECT value FROM json_each(?2)) AND p.op IN ('create', 'update')
-ORDER BY e.id LIMIT ?3
+  AND p.undo_of IS NULL
+ORDER BY e.id
 """
+# Not: the session's own login elsewhere (their own command line over their board's value is
+# no news, a reviewer's), nor a change the session undid (its undo is the change before).
 
 
 class Overwritten(NamedTuple):
@@ -70,8 +72,10 @@ def overwritten_since(store: Store, event_id: int, own: Iterable[int]) -> list[O
     if mine == "[]":
         return []
     found = []
+    # Every one, the fields compared here: a limit in SQL was taken by a bulk edit of other
+    # fields of the same cards, and the clashes after it were never said (a reviewer).
     for actor, at, action_id, before, after, mine_before, mine_after in store.conn.execute(
-        _REPLACING, (event_id, mine, MOST)
+        _REPLACING, (event_id, mine, store.actor)
     ):
         theirs_then, theirs, set_before, set_by_me = (
             json.loads(text or "{}") for text in (before, after, mine_before, mine_after)

@@ -1006,7 +1006,7 @@ class PdcaApp(App[None]):
         for change in overwritten[:SAID_MOST]:
             self.notify(
                 f"{literal(change.actor)} replaced your {', '.join(change.fields)} of"
-                f" #{change.action_id} {literal(fit(change.title, 40))} at"
+                f" #{change.action_id} {fit(literal(change.title), 40)} at"
                 f" {short_time(change.at)} (the detail's history has both)",
                 severity="warning",
                 timeout=15,

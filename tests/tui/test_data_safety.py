@@ -107,6 +107,7 @@ async def test_a_value_of_yours_someone_writes_over_is_said_to_you(
             for title, bob_writes in (
                 ("alice's title", ActionChanges(notes="bob's notes")),
                 ("alice's again", ActionChanges(title="bob's [b]title[/b]", due="2026-12-31")),
+                ("alice's third", ActionChanges(title="\x1b" * 60 + "tail")),
             ):
                 await pilot.press("e")
                 await settle_app(app, pilot)
@@ -121,7 +122,10 @@ async def test_a_value_of_yours_someone_writes_over_is_said_to_you(
                     assert not [line for line in said if "replaced your" in line], said
             assert [line for line in said if "replaced your" in line] == [
                 "bob replaced your title of #1 bob's [b]title[/b] at 2026-11-23 09:00 UTC"
-                " (the detail's history has both)"
+                " (the detail's history has both)",
+                # cut to 40 cells as shown, escapes and all (cut first, it ran to 5 lines)
+                "bob replaced your title of #1 " + "\\x1b" * 9 + "\\x1… at 2026-11-23 09:00 UTC"
+                " (the detail's history has both)",
             ]
         finally:
             bob.close()

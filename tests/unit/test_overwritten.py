@@ -49,3 +49,46 @@ def test_a_change_after_someone_elses_or_of_ones_own_is_no_replacement(
         ben.close()
     assert overwritten_since(store, seen, store.own_transactions) == []
     assert overwritten_since(store, seen, []) == []
+
+
+def test_a_bulk_edit_of_other_fields_leaves_the_clashes_after_it_said(
+    store: Store, db_path: Path
+) -> None:
+    """ann's 80 titles; ben's priority on 60 of them, then his titles on the last 20: the 60
+    took a limit of 50 in SQL, and the 20 were never said (a reviewer)."""
+    ids = [store.add_action(ActionDraft(title=f"t{n}")).id for n in range(80)]
+    for action_id in ids:
+        store.edit_action(action_id, ActionChanges(title=f"ann {action_id}"))
+    seen = store.last_event_id()
+    ben = open_as(db_path, "ben")
+    try:
+        for action_id in ids[:60]:
+            ben.edit_action(action_id, ActionChanges(priority="high"))
+        for action_id in ids[60:]:
+            ben.edit_action(action_id, ActionChanges(title=f"ben {action_id}"))
+    finally:
+        ben.close()
+    found = overwritten_since(store, seen, store.own_transactions)
+    assert [f.action_id for f in found] == ids[60:]
+
+
+def test_a_value_undone_or_set_again_by_the_same_login_is_not_said(
+    store: Store, db_path: Path
+) -> None:
+    """ann's title undone, then ben's: no value of hers was there; ann's own command line
+    over her board's title: no news (a reviewer's two)."""
+    first = store.add_action(ActionDraft(title="Rota"))
+    second = store.add_action(ActionDraft(title="Pager"))
+    store.edit_action(first.id, ActionChanges(title="ann typo"))
+    store.undo()
+    store.edit_action(second.id, ActionChanges(title="ann board"))
+    seen = store.last_event_id()
+    ben, ann_elsewhere = open_as(db_path, "ben"), open_as(db_path, "alice")
+    try:
+        ben.edit_action(first.id, ActionChanges(title="ben fixes it"))
+        ann_elsewhere.edit_action(second.id, ActionChanges(title="alice's command line"))
+    finally:
+        ben.close()
+        ann_elsewhere.close()
+    assert store.actor == "alice"
+    assert overwritten_since(store, seen, store.own_transactions) == []

@@ -1119,7 +1119,8 @@ def test_a_boards_refresh_reads_the_replaced_values_down_the_events_key(store: S
     details = [
         row[3]
         for row in store.conn.execute(
-            "EXPLAIN QUERY PLAN " + _REPLACING, (1, json.dumps(list(store.own_transactions)), 50)
+            "EXPLAIN QUERY PLAN " + _REPLACING,
+            (1, json.dumps(list(store.own_transactions)), store.actor),
         )
     ]
     assert "SEARCH e USING INTEGER PRIMARY KEY (rowid>?)" in details, details
