@@ -646,7 +646,11 @@ class LogScreen(RowView):
     @work(group="flow", exclusive=True)
     async def pick_flow(self, kind: Literal["owner", "initiative"]) -> None:
         picked = await pick_filter_value(
-            self, kind, f"Show the check-ins on one {kind}'s actions, whoever wrote them"
+            self,
+            kind,
+            "Show the check-ins on one owner's actions, whoever wrote them"
+            if kind == "owner"
+            else "Show the check-ins on one initiative's actions",
         )
         if picked is not None:
             self.set_filter(

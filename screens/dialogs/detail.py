@@ -6,6 +6,7 @@ Everything a person typed (title, notes, messages, names, event summaries) is dr
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from functools import partial
@@ -39,6 +40,9 @@ def _fact(label: str, *parts: str | tuple[str, str]) -> Content:
 
 def _section(title: str, id: str | None = None) -> Label:
     return Label(title, classes="action-detail--section", markup=False, id=id)
+
+
+AT_THE_END = math.inf  # ``scrolled``: at the end of the history
 
 
 class ActionDetailScreen(Dialog[str | None]):
@@ -149,8 +153,10 @@ class ActionDetailScreen(Dialog[str | None]):
 
     def on_mount(self) -> None:
         self.show_detail()
-        if self.scrolled:
-            frame = self.query_one(".dialog--frame", VerticalScroll)
+        frame = self.query_one(".dialog--frame", VerticalScroll)
+        if self.scrolled == AT_THE_END:  # at the history's end, where what just happened is
+            self.call_after_refresh(frame.scroll_end, animate=False)
+        elif self.scrolled:
             self.call_after_refresh(frame.scroll_to, y=self.scrolled, animate=False)
 
     def show_detail(self) -> None:
@@ -268,7 +274,11 @@ class ActionDetailScreen(Dialog[str | None]):
         return (shown,)
 
     def action_answer(self, answer: str) -> None:
-        self.scrolled = self.query_one(".dialog--frame", VerticalScroll).scroll_y
+        frame = self.query_one(".dialog--frame", VerticalScroll)
+        # At the end it opens at the end, however much the answer added (a move, a conflict
+        # and "write mine" put their lines below the screen, a reviewer)
+        at_end = frame.max_scroll_y > 0 and frame.scroll_y >= frame.max_scroll_y
+        self.scrolled = AT_THE_END if at_end else frame.scroll_y
         self.dismiss(answer)
 
 

@@ -677,6 +677,15 @@ async def test_a_key_answered_in_the_detail_keeps_where_it_was_scrolled(
             pilot, lambda: again.query_one(".dialog--frame", VerticalScroll).scroll_y == at
         )
         assert again.query_one(".dialog--frame", VerticalScroll).scroll_y == at
+        # > into Do adds to the history: at its end, it opens at its new end (a reviewer's
+        # move and conflict were below the screen)
+        await pilot.press("greater_than_sign")
+        await settle_app(app, pilot)
+        moved = app.screen
+        assert isinstance(moved, ActionDetailScreen) and moved.detail.action.phase == "do"
+        frame = moved.query_one(".dialog--frame", VerticalScroll)
+        await wait_until(pilot, lambda: frame.scroll_y == frame.max_scroll_y > at)
+        assert frame.scroll_y == frame.max_scroll_y > at
 
 
 async def open_detail(app, pilot) -> ActionDetailScreen:  # type: ignore[no-untyped-def]

@@ -50,7 +50,7 @@ async def test_a_kpis_detail_closed_leaves_no_chart_behind(
             if kept(charts) <= 1:
                 break
             await pilot.pause(0.1)
-        assert kept(charts) <= ROUNDS // 2, kept(charts)
+        assert kept(charts) <= 3, kept(charts)  # a leak of every other one fails too
 
 
 ROUNDS = 8
