@@ -71,6 +71,13 @@ def test_several_ids_find_each_of_them(store: Store) -> None:
     store.add_action(ActionDraft(title="Cut build time"))
     third = store.add_action(ActionDraft(title="Review alerts"))
     assert _titles(store, f"#{first.id} #{third.id}") == ["Fix the pager", "Review alerts"]
+    # a title or notes naming one of them too, as one word naming it finds it
+    store.add_action(ActionDraft(title="Follow-up of the pager", notes=f"see #{first.id}"))
+    store.add_action(ActionDraft(title=f"After ＃{third.id}"))  # fullwidth: no "#" in it
+    assert sorted(_titles(store, f"#{first.id} #{third.id}")) == [
+        "Fix the pager", "Follow-up of the pager", "Review alerts"
+    ]  # fmt: skip
+    assert _titles(store, f"#{first.id}") == ["Fix the pager", "Follow-up of the pager"]
 
 
 def test_a_word_is_found_without_the_joiners_inside_it(store: Store) -> None:
