@@ -142,7 +142,7 @@ async def _owner_and_due(board: BoardScreen, action: Action) -> Action | None:
         form = await board.app.push_screen_wait(
             action_form(
                 board,
-                f"#{action.id} to Do needs {_what_do_needs(initial)}",
+                _do_heading(action.id, initial),
                 initial,
                 require_owner_and_due=True,
             )
@@ -160,15 +160,18 @@ async def _owner_and_due(board: BoardScreen, action: Action) -> Action | None:
         action, initial = saved.base, saved.form
 
 
-def _what_do_needs(initial: ActionFormResult) -> str:
+def _do_heading(action_id: int, initial: ActionFormResult) -> str:
     """What the form must still be given for Do: "an owner and a due date" was said beside
-    an owner already there (a trial)."""
+    an owner already there (a trial), and beside both, typed before a conflict's "Edit
+    again" (a reviewer)."""
     missing = [
         word
         for word, given in (("an owner", initial.owner), ("a due date", initial.due))
         if not given
     ]
-    return " and ".join(missing) or "an owner and a due date"
+    if not missing:
+        return f"#{action_id} to Do with this owner and due date"
+    return f"#{action_id} to Do needs {' and '.join(missing)}"
 
 
 async def _verdict(board: BoardScreen, action: Action) -> Verdict | None:

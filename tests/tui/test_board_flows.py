@@ -161,6 +161,27 @@ async def test_write_mine_over_a_card_moved_on_meanwhile_says_the_edit_alone_was
         assert not [s for s in said if "nothing written" in s], said
 
 
+async def test_edit_again_after_a_gate_forms_conflict_says_what_it_has_not_needs(
+    make_app, board_db: Path
+) -> None:
+    """ "Edit again" over bob's owner: the form came back headed "#2 to Do needs an owner
+    and a due date" with both typed in it (a reviewer)."""
+    app = make_app(board_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _gate_form_filled(app, pilot)
+        bob = open_as(board_db, "bob")
+        bob.edit_action(2, ActionChanges(owner="bob"))
+        bob.close()
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ConflictModal), [n.message for n in app._notifications]
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ActionFormModal)
+        heading = app.screen.query_one(".dialog--heading").render().plain
+        assert heading == "#2 to Do with this owner and due date"
+
+
 async def test_escape_leaves_the_gate_form_without_writing(make_app, board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
