@@ -165,12 +165,18 @@ def restore(
         # 1, as a refusal: a script's wrapper could not tell a no from a restore (a review)
         raise PdcaError("nothing restored") from None
 
+    if result.before_restore is not None:
+        # on stderr with --json too, as add's notes: a cron job's mail had no word of the
+        # changes the restore dropped (a trial of scripts)
+        for line in _lost_words(
+            result.lost, printable(str(result.source)), printable(str(result.before_restore))
+        ):
+            click.echo(f"pdca: {line}", err=True)
+
     def text() -> None:
         if result.before_restore is not None:
             kept = printable(str(result.before_restore))
             click.echo(f"kept the contents before the restore in {kept}")
-            for line in _lost_words(result.lost, printable(str(result.source)), kept):
-                click.echo(f"pdca: {line}", err=True)
         elif result.not_kept is not None:
             click.echo(
                 "the contents before the restore were not kept: " + printable(result.not_kept)

@@ -503,6 +503,12 @@ def test_restore_round_trip_keeps_the_contents_before(cli, db: Path) -> None:
     assert kept.path.name.endswith(".before-restore.db")
     assert dump(kept.path) == current
     assert f"in {kept.path}" in result.stdout
+    # and with --json, as a cron job runs it: its mail had no word of it (a trial of scripts)
+    add(db, "written after the restore")
+    again = cli("restore", str(saved), "--json")
+    assert again.exit_code == 0, again.stderr
+    assert json.loads(again.stdout)["changes_only_before"] == 1
+    assert again.stderr.startswith("pdca: 1 change made since that backup is not in the restored")
     assert "integrity ok" in result.stdout
     # The restored file is pdca's again, writable, its ids never reused.
     add(db, "written after the restore")
