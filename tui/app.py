@@ -99,6 +99,7 @@ read_esc_digits_as_keys()  # esc 3 typed fast: esc, then the KPIs view (not "£"
 page_only_drawn_lists()  # PageUp in the palette before its list is drawn: no crash
 
 CHANGE_POLL_SECONDS = 0.5  # others' changes appear within one second
+OTHERS_SECONDS = 2.0  # a board gone (killed, a dropped SSH session) leaves the header within
 MESSAGE_FROM_PDCA = "message from pdca: "  # how a note of a terminal message begins
 MESSAGES_ONE_BY_ONE = 3  # terminal messages shown as a note each; more: one note listing them
 MESSAGES_LISTED = 8
@@ -1028,13 +1029,18 @@ class PdcaApp(App[None]):
         worker = get_current_worker()
         store = self.context.open_reader()
         presence = Presence(store, host=socket.gethostname(), pid=os.getpid())
+        beaten = 0.0  # when this session last said it is here (monotonic)
         try:
             while not worker.is_cancelled and not self._stop_presence.is_set():
                 try:
                     if presence.session_id is None:
                         presence.join()
-                    else:
+                        beaten = time.monotonic()
+                    elif time.monotonic() - beaten >= HEARTBEAT_SECONDS:
                         presence.beat()
+                        beaten = time.monotonic()
+                    # Who else is here, more often than a beat: a colleague's board killed
+                    # (or its SSH session dropped) was named for up to 10 s more (a trial)
                     others = tuple(presence.others())
                 except (PdcaError, *DATABASE_ERRORS) as error:
                     reason = self._broken_reason(error)
@@ -1044,7 +1050,7 @@ class PdcaApp(App[None]):
                     others = self.others  # a busy file: try again next beat
                 if others != self.others:
                     self.call_from_thread(self._show_others, others)
-                if self._stop_presence.wait(HEARTBEAT_SECONDS):
+                if self._stop_presence.wait(OTHERS_SECONDS):
                     break
         finally:
             try:

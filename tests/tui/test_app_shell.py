@@ -316,6 +316,49 @@ async def test_the_header_names_who_else_has_the_file_open(make_app, board_db: P
         assert "here" not in str(alice.screen.query_one(StatusBar).render())
 
 
+async def test_a_board_killed_leaves_the_header_before_its_beat_would_have_gone_stale(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """bob's board killed (kill -9, a dropped SSH session) was named as here for up to 10 s
+    more, a beat (a team's trial): who is here is looked at between beats. Here the beat is
+    ten minutes apart, so only that look can see bob go."""
+    import signal
+    import subprocess
+    import sys
+
+    from pdca.tui import app as app_module
+
+    monkeypatch.setattr(app_module, "HEARTBEAT_SECONDS", 600)
+    board = subprocess.Popen(
+        [sys.executable, "-c", (
+            "import os, socket, sys, time\n"
+            "from datetime import datetime, timezone\n"
+            "from pdca.db.presence import Presence\n"
+            "from pdca.db.store import Store\n"
+            "now = lambda: datetime.now(timezone.utc)\n"
+            "store = Store.open(sys.argv[1], actor='bob', clock=now)\n"
+            "Presence(store, host=socket.gethostname(), pid=os.getpid()).join()\n"
+            "print('joined', flush=True)\n"
+            "time.sleep(600)\n"
+        ), str(board_db)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert board.stdout is not None and board.stdout.readline() == "joined\n"
+        alice = make_app(board_db, actor="alice", presence=True, watch_changes=False)
+        async with alice.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: alice.others == ("bob",), WAIT_SECONDS)
+            assert alice.others == ("bob",)
+            board.send_signal(signal.SIGKILL)
+            board.wait()
+            await wait_until(pilot, lambda: alice.others == (), WAIT_SECONDS)
+            assert alice.others == ()
+    finally:
+        if board.poll() is None:
+            board.kill()
+            board.wait()
+
+
 async def test_a_board_that_may_only_read_names_who_is_here(
     make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
