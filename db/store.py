@@ -1581,10 +1581,14 @@ class Store:
                 # the undo had named it (an auditor).
                 # Of this action's follow-ups only: a reassign hands many actions and the
                 # audits of done ones in one change (#2's history listed #1's, a lead).
-                " OR (entity = 'followup' AND tx IN"
-                "     (SELECT tx FROM events WHERE entity = 'action' AND entity_id = ?)"
-                "     AND CASE WHEN json_valid(coalesce(after, before))"
-                "     THEN json_extract(coalesce(after, before), '$.action_id') END = ?)"
+                # Down the transactions' index from the action's own changes: as "tx IN" it
+                # read every follow-up's change the file had (0.2 s an action at 100 000
+                # actions, 4.5 s on a file not read yet: a detail opened 5 s after enter).
+                " OR id IN (SELECT f.id FROM events a"
+                "     JOIN events f INDEXED BY idx_events_tx ON f.tx = a.tx"
+                "     WHERE a.entity = 'action' AND a.entity_id = ? AND f.entity = 'followup'"
+                "     AND CASE WHEN json_valid(coalesce(f.after, f.before))"
+                "     THEN json_extract(coalesce(f.after, f.before), '$.action_id') END = ?)"
                 " ORDER BY id",
                 (action_id, action_id, action_id, action_id, action_id, action_id),
             )

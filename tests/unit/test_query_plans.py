@@ -1135,3 +1135,17 @@ def test_a_search_of_a_thousand_words_is_a_shallow_tree(store: Store) -> None:
     assert store.list_actions(ActionFilter(text=" ".join(words))) == []
     found = store.list_actions(ActionFilter(text="w993 w7 w1 bob " * 300))
     assert [a.title for a in found] == ["w7 and w993 and w1"]
+
+
+def test_an_actions_history_reads_its_own_changes_not_every_follow_ups(store: Store) -> None:
+    """The detail's history searched the events by kind alone for follow-ups made with the
+    action's own changes: every follow-up change of the file, 0.2 s an action at 100 000
+    actions and 4.5 s on a file not read yet (a trial: a detail 5 s after enter)."""
+    action = store.add_action(ActionDraft(title="x", owner="bob", due="2026-12-01"))
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    store.action_detail(action.id)
+    store.conn.set_trace_callback(None)
+    (history,) = [sql for sql in seen if sql.lstrip().startswith("SELECT * FROM events")]
+    details = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + history)]
+    assert not [d for d in details if d.endswith("(entity=?)")], details
