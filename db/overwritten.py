@@ -3,7 +3,8 @@
 Two leads edited one card a second apart: the second got the conflict dialog and chose
 "Write mine", and the first was never told that their title was gone (a team's trial). The
 board's live refresh asks this module, for the events it has not seen, which of them set a
-field of an action whose previous change was this session's own, over the value it wrote.
+field of an action whose last change before was this session's own, over the value it wrote
+(a change of another field, or of the same card by others in between, hides nothing).
 """
 
 from __future__ import annotations
@@ -31,27 +32,26 @@ FIELD_WORDS = {
     "decision": "decision",
 }
 
-# Each unseen update of an action by another transaction, with the change before it on that
-# action when that one was this session's (from before its transaction's first change of the
-# action: the move form's edit and move are two), the unseen ones down the events' key (the actions'
-# updates index read every one the file ever had, 90 ms at 100 000 actions), then each one's
-# previous change down (entity, entity_id, id).
+# Each unseen update of an action by another transaction, of an action this session changed:
+# the unseen ones down the events' key (the actions' updates index read every one the file
+# ever had, 90 ms at 100 000 actions), the session's own down the transactions' index.
 _REPLACING = """
-SELECT e.actor, e.at, e.entity_id, e.before, e.after, (
-  SELECT t.before FROM events t INDEXED BY idx_events_tx
-  WHERE t.tx = p.tx AND t.entity = 'action' AND t.entity_id = e.entity_id
-  ORDER BY t.id LIMIT 1), p.after
-FROM events e NOT INDEXED JOIN events p ON p.id = (
-  SELECT max(q.id) FROM events q
-  WHERE q.entity = 'action' AND q.entity_id = e.entity_id AND q.id < e.id)
+SELECT e.id, e.actor, e.at, e.entity_id, e.before, e.after FROM events e NOT INDEXED
 WHERE e.id > ?1 AND e.entity = 'action' AND e.op = 'update' AND e.undo_of IS NULL
   AND e.tx NOT IN (SELECT value FROM json_each(?2)) AND e.actor IS NOT ?3
-  AND p.tx IN (SELECT value FROM json_each(?2)) AND p.op IN ('create', 'update')
-  AND p.undo_of IS NULL
+  AND e.entity_id IN (SELECT m.entity_id FROM events m INDEXED BY idx_events_tx
+    WHERE m.tx IN (SELECT value FROM json_each(?2)) AND m.entity = 'action')
 ORDER BY e.id
 """
 # Not: the session's own login elsewhere (their own command line over their board's value is
-# no news, a reviewer's), nor a change the session undid (its undo is the change before).
+# no news, a reviewer's).
+
+# The action's changes before one, the latest first, down (entity, entity_id, id).
+_EARLIER = """
+SELECT tx, undo_of OR op <> 'update', before, after FROM events
+WHERE entity = 'action' AND entity_id = ? AND id < ? ORDER BY id DESC LIMIT ?
+"""
+LOOKED_BACK = 200  # changes of one action looked through for who set a field last
 
 
 class Overwritten(NamedTuple):
@@ -67,26 +67,46 @@ class Overwritten(NamedTuple):
 
 def overwritten_since(store: Store, event_id: int, own: Iterable[int]) -> list[Overwritten]:
     """Others' updates after event ``event_id`` that replaced a value the session's own
-    change before them set (``own``: its transactions), the oldest first."""
-    mine = json.dumps(list(own))
-    if mine == "[]":
+    change set last (``own``: its transactions), the oldest first."""
+    mine = set(own)
+    if not mine:
         return []
     found = []
-    # Every one, the fields compared here: a limit in SQL was taken by a bulk edit of other
-    # fields of the same cards, and the clashes after it were never said (a reviewer).
-    for actor, at, action_id, before, after, mine_before, mine_after in store.conn.execute(
-        _REPLACING, (event_id, mine, store.actor)
+    for change_id, actor, at, action_id, before, after in store.conn.execute(
+        _REPLACING, (event_id, json.dumps(sorted(mine)), store.actor)
     ):
-        theirs_then, theirs, set_before, set_by_me = (
-            json.loads(text or "{}") for text in (before, after, mine_before, mine_after)
-        )
-        fields = tuple(
-            word
-            for name, word in FIELD_WORDS.items()
-            if set_by_me.get(name) != set_before.get(name)  # this session set it
-            and theirs_then.get(name) == set_by_me.get(name)  # still as it set it
-            and theirs.get(name) != theirs_then.get(name)  # and they changed it
-        )
-        if fields:
+        theirs_then, theirs = (json.loads(text or "{}") for text in (before, after))
+        changed = [name for name in FIELD_WORDS if theirs.get(name) != theirs_then.get(name)]
+        replaced = _set_last_by(store, action_id, change_id, changed, theirs_then, mine)
+        if replaced:
+            fields = tuple(FIELD_WORDS[name] for name in changed if name in replaced)
             found.append(Overwritten(actor, at, action_id, fields, str(theirs.get("title", ""))))
     return found
+
+
+def _set_last_by(
+    store: Store,
+    action_id: int,
+    before_id: int,
+    fields: list[str],
+    values: dict[str, object],
+    mine: set[int],
+) -> set[str]:
+    """Of ``fields``, those whose last change before event ``before_id`` was an edit in one
+    of ``mine`` (not an undo) and set the value in ``values``: a change of another field, or
+    of other cards, in between hid them (a retrial: ben's bulk priority, then his title over
+    ann's)."""
+    left, replaced = set(fields), set()
+    for tx, not_an_edit, before, after in store.conn.execute(
+        _EARLIER, (action_id, before_id, LOOKED_BACK)
+    ):
+        if not left:
+            break
+        then, now = (json.loads(text or "{}") for text in (before, after))
+        for name in [name for name in left if now.get(name) != then.get(name)]:
+            left.discard(name)  # its last setter: this change
+            # an undo, or the card's making (a colleague filling in the notes of a card made
+            # today is no news), is no value of the session's to replace
+            if tx in mine and not not_an_edit and now.get(name) == values.get(name):
+                replaced.add(name)
+    return replaced

@@ -43,11 +43,13 @@ def test_a_change_after_someone_elses_or_of_ones_own_is_no_replacement(
     ann, ben = open_as(db_path, "ann"), open_as(db_path, "ben")
     try:
         ann.edit_action(action.id, ActionChanges(notes="hers"))  # another field
-        ben.edit_action(action.id, ActionChanges(title="his"))  # after ann's, not this one's
+        ann.edit_action(action.id, ActionChanges(title="hers"))  # over this session's: said
+        ben.edit_action(action.id, ActionChanges(title="his"))  # after ann's: not this one's
     finally:
         ann.close()
         ben.close()
-    assert overwritten_since(store, seen, store.own_transactions) == []
+    found = overwritten_since(store, seen, store.own_transactions)
+    assert [(f.actor, f.fields) for f in found] == [("ann", ("title",))]
     assert overwritten_since(store, seen, []) == []
 
 
@@ -92,3 +94,35 @@ def test_a_value_undone_or_set_again_by_the_same_login_is_not_said(
         ann_elsewhere.close()
     assert store.actor == "alice"
     assert overwritten_since(store, seen, store.own_transactions) == []
+
+
+def test_a_field_set_last_by_this_session_is_found_past_other_changes(
+    store: Store, db_path: Path
+) -> None:
+    """ann's title, then ben's due date, then ben's title: said (a retrial); ann's priority,
+    then her own title, then ben's priority: said; ann's notes, then carl's notes (said),
+    then ben's: not hers any more."""
+    rota = store.add_action(ActionDraft(title="Rota"))
+    pager = store.add_action(ActionDraft(title="Pager"))
+    ops = store.add_action(ActionDraft(title="Ops"))
+    store.edit_action(rota.id, ActionChanges(title="Ann owns this title"))
+    store.edit_action(pager.id, ActionChanges(priority="low"))
+    store.edit_action(pager.id, ActionChanges(title="Pager, ann's"))
+    store.edit_action(ops.id, ActionChanges(notes="ann's notes"))
+    seen = store.last_event_id()
+    ben, carl = open_as(db_path, "ben"), open_as(db_path, "carl")
+    try:
+        ben.edit_action(rota.id, ActionChanges(due="2026-12-28"))
+        ben.edit_action(rota.id, ActionChanges(title="Ben overwrote it"))
+        ben.edit_action(pager.id, ActionChanges(priority="high"))
+        carl.edit_action(ops.id, ActionChanges(notes="carl's notes"))
+        ben.edit_action(ops.id, ActionChanges(notes="ben's notes"))
+    finally:
+        ben.close()
+        carl.close()
+    found = overwritten_since(store, seen, store.own_transactions)
+    assert [(f.actor, f.action_id, f.fields) for f in found] == [
+        ("ben", rota.id, ("title",)),
+        ("ben", pager.id, ("priority",)),
+        ("carl", ops.id, ("notes",)),  # and not ben's after carl's
+    ]
