@@ -196,7 +196,11 @@ class ActionDetailScreen(Dialog[str | None]):
             self.refresh_bindings()  # e and c: nothing left to edit or check in on
         else:
             self.detail, self.repeats = shown
+        frame = self.query_one(".dialog--frame", VerticalScroll)
+        at_end = frame.max_scroll_y > 0 and frame.scroll_y >= frame.max_scroll_y
         self.show_detail()
+        if at_end:  # read at its end, it follows what is added there (a retrial's stayed put)
+            self.call_after_refresh(frame.scroll_end, animate=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "answer" and self.gone and parameters != ("undo",):

@@ -738,6 +738,47 @@ async def test_the_detail_follows_other_peoples_writes(make_app, board_db: Path)
         assert "edited #1: title" in str(detail.query_one("#detail-history").render())
 
 
+async def test_a_detail_read_at_its_end_follows_what_others_add(make_app, board_db: Path) -> None:
+    """At the history's end, a colleague's edits went below the screen without a sign (a
+    retrial); read higher up, it stays where it is."""
+    from textual.containers import VerticalScroll
+
+    bob = open_as(board_db, "bob")
+    try:
+        for n in range(30):  # a history longer than the screen
+            bob.edit_action(1, ActionChanges(notes=f"note {n}"))
+    finally:
+        bob.close()
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_detail(app, pilot)
+        frame = detail.query_one(".dialog--frame", VerticalScroll)
+        await pilot.press("G")
+        await settle_app(app, pilot)
+        end = frame.scroll_y
+        for n in range(3):
+            bob = open_as(board_db, "bob")
+            try:
+                bob.edit_action(1, ActionChanges(notes=f"more {n}"))
+            finally:
+                bob.close()
+            app.check_for_changes()
+            await settle_app(app, pilot)
+        await wait_until(pilot, lambda: frame.scroll_y == frame.max_scroll_y > end)
+        assert frame.scroll_y == frame.max_scroll_y > end
+        await pilot.press("k", "k")
+        await settle_app(app, pilot)
+        higher = frame.scroll_y
+        bob = open_as(board_db, "bob")
+        try:
+            bob.edit_action(1, ActionChanges(notes="last"))
+        finally:
+            bob.close()
+        app.check_for_changes()
+        await settle_app(app, pilot)
+        assert frame.scroll_y == higher < frame.max_scroll_y
+
+
 async def test_a_check_in_from_the_detail_names_the_action_as_it_is_now(
     make_app, board_db: Path
 ) -> None:
