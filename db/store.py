@@ -1497,19 +1497,21 @@ class Store:
         # a word twice asks no more than once, "Rota" and "rota" too
         words = list({search_key(word): word for word in typed}.values())
         each: list[str] = []
-        if len(words) > 1 and all(models.record_id(w) and w.startswith("#") for w in words):
-            # "#12 #13": either of them (each must match, and none did: a reviewer). The ids
-            # off the key; the words as text only in a title or notes holding a "#": 400 ids
-            # read 400 words' worth of every row, 3 s on the large file (a reviewer).
+        ids = [w for w in words if w.startswith("#") and models.record_id(w)]
+        if len(ids) > 1:
+            # "#12 #13": either of them (each must match, and none did: a reviewer), and the
+            # other words besides ("#12 #13 pin": the one of them with "pin", a retrial). The
+            # ids off the key; the words as text only in a title or notes holding a "#": 400
+            # ids read 400 words' worth of every row, 3 s on the large file (a reviewer).
             words_params: list[Any] = []
-            for word in words:
+            for word in ids:
                 self._word_clause(word, each, words_params, bare_id=False, by_id=False)
             clauses.append(
                 "(a.id IN (SELECT value FROM json_each(?)) OR ((instr(a.title, '#') > 0"
                 f" OR instr(a.notes, '#') > 0) AND {balanced(each, 'OR')}))"
             )
-            params += [json.dumps([models.record_id(word) for word in words]), *words_params]
-            return clauses, params
+            params += [json.dumps([models.record_id(word) for word in ids]), *words_params]
+            words, each = [w for w in words if w not in ids], []
         for word in words:
             # A bare number is an id only alone ("12"): "card 7" took #7 as well (card 6)
             self._word_clause(word, each, params, bare_id=len(typed) == 1)

@@ -78,6 +78,11 @@ def test_several_ids_find_each_of_them(store: Store) -> None:
         "Fix the pager", "Follow-up of the pager", "Review alerts"
     ]  # fmt: skip
     assert _titles(store, f"#{first.id}") == ["Fix the pager", "Follow-up of the pager"]
+    # and other words besides: either id, with them (all of them found nothing, a retrial)
+    assert sorted(_titles(store, f"#{first.id} #{third.id} pager")) == [
+        "Fix the pager", "Follow-up of the pager"
+    ]  # fmt: skip
+    assert _titles(store, f"alerts #{first.id} #{third.id}") == ["Review alerts"]
 
 
 def test_a_word_is_found_without_the_joiners_inside_it(store: Store) -> None:
