@@ -48,10 +48,12 @@ ORDER BY e.id
 
 # The action's changes before one, the latest first, down (entity, entity_id, id).
 _EARLIER = """
-SELECT tx, undo_of OR op <> 'update', before, after FROM events
+SELECT tx, op, undo_of IS NOT NULL, before, after FROM events
 WHERE entity = 'action' AND entity_id = ? AND id < ? ORDER BY id DESC LIMIT ?
 """
 LOOKED_BACK = 200  # changes of one action looked through for who set a field last
+# The fields a card is made with that the person typed (not defaults: normal, Plan)
+TYPED = frozenset({"title", "notes", "owner", "due", "kpi_id", "initiative_id"})
 
 
 class Overwritten(NamedTuple):
@@ -92,21 +94,34 @@ def _set_last_by(
     values: dict[str, object],
     mine: set[int],
 ) -> set[str]:
-    """Of ``fields``, those whose last change before event ``before_id`` was an edit in one
-    of ``mine`` (not an undo) and set the value in ``values``: a change of another field, or
-    of other cards, in between hid them (a retrial: ben's bulk priority, then his title over
-    ann's)."""
+    """Of ``fields``, those whose value in ``values`` was set last, before event
+    ``before_id``, by one of ``mine``: a change of another field, or of other cards, in
+    between hid them (a retrial: ben's bulk priority, then his title over ann's).
+
+    An undo of the session's puts back a value set before: whose it is, is who set that
+    (ann's title A1, A2, undone to A1: ben's over A1 is over hers, a retrial). A card made
+    in the session holds its values, but not a blank: a colleague filling in the notes of a
+    card made today is no news, nor a field the card is made with whatever was typed (a
+    priority of normal, the phase Plan)."""
     left, replaced = set(fields), set()
-    for tx, not_an_edit, before, after in store.conn.execute(
+    put_back: dict[str, object] = {}  # a field an undo of the session's put back: to what
+    for tx, op, undo, before, after in store.conn.execute(
         _EARLIER, (action_id, before_id, LOOKED_BACK)
     ):
         if not left:
             break
         then, now = (json.loads(text or "{}") for text in (before, after))
         for name in [name for name in left if now.get(name) != then.get(name)]:
+            if name in put_back:
+                if now.get(name) != put_back[name]:
+                    continue  # what the undo took back
+                del put_back[name]
+            elif undo and tx in mine:
+                put_back[name] = now.get(name)  # whoever set that before is its setter
+                continue
             left.discard(name)  # its last setter: this change
-            # an undo, or the card's making (a colleague filling in the notes of a card made
-            # today is no news), is no value of the session's to replace
-            if tx in mine and not not_an_edit and now.get(name) == values.get(name):
+            set_here = now.get(name)
+            made_blank = op == "create" and (set_here in (None, "") or name not in TYPED)
+            if tx in mine and not undo and not made_blank and set_here == values.get(name):
                 replaced.add(name)
     return replaced

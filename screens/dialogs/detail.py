@@ -197,7 +197,7 @@ class ActionDetailScreen(Dialog[str | None]):
         else:
             self.detail, self.repeats = shown
         frame = self.query_one(".dialog--frame", VerticalScroll)
-        at_end = frame.max_scroll_y > 0 and frame.scroll_y >= frame.max_scroll_y
+        at_end = frame.scroll_y >= frame.max_scroll_y  # one that fits is read to its end
         self.show_detail()
         if at_end:  # read at its end, it follows what is added there (a retrial's stayed put)
             self.call_after_refresh(frame.scroll_end, animate=False)

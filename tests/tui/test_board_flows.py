@@ -777,6 +777,21 @@ async def test_a_detail_read_at_its_end_follows_what_others_add(make_app, board_
         app.check_for_changes()
         await settle_app(app, pilot)
         assert frame.scroll_y == higher < frame.max_scroll_y
+        await pilot.press("escape", "j")  # #2: a detail that fits, grown past the screen
+        await settle_app(app, pilot)
+        short = await open_detail(app, pilot)
+        frame = short.query_one(".dialog--frame", VerticalScroll)
+        assert frame.max_scroll_y == 0
+        bob = open_as(board_db, "bob")
+        try:
+            for n in range(30):
+                bob.edit_action(2, ActionChanges(notes=f"note {n}"))
+        finally:
+            bob.close()
+        app.check_for_changes()
+        await settle_app(app, pilot)
+        await wait_until(pilot, lambda: frame.scroll_y == frame.max_scroll_y > 0)
+        assert frame.scroll_y == frame.max_scroll_y > 0
 
 
 async def test_a_check_in_from_the_detail_names_the_action_as_it_is_now(
