@@ -677,12 +677,7 @@ async def test_a_key_answered_in_the_detail_keeps_where_it_was_scrolled(
     opened again at its top (a keyboard trial)."""
     from textual.containers import VerticalScroll
 
-    bob = open_as(board_db, "bob")
-    try:
-        for n in range(30):  # a history longer than the screen
-            bob.edit_action(1, ActionChanges(notes=f"note {n}"))
-    finally:
-        bob.close()
+    bob_writes_notes(board_db, 1, [f"note {n}" for n in range(30)])  # a long history
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         detail = await open_detail(app, pilot)
@@ -707,6 +702,16 @@ async def test_a_key_answered_in_the_detail_keeps_where_it_was_scrolled(
         frame = moved.query_one(".dialog--frame", VerticalScroll)
         await wait_until(pilot, lambda: frame.scroll_y == frame.max_scroll_y > at)
         assert frame.scroll_y == frame.max_scroll_y > at
+
+
+def bob_writes_notes(board_db: Path, action_id: int, notes: list[str]) -> None:
+    """bob, elsewhere, edits the action's notes once for each of ``notes``."""
+    bob = open_as(board_db, "bob")
+    try:
+        for text in notes:
+            bob.edit_action(action_id, ActionChanges(notes=text))
+    finally:
+        bob.close()
 
 
 async def open_detail(app, pilot) -> ActionDetailScreen:  # type: ignore[no-untyped-def]
@@ -743,12 +748,7 @@ async def test_a_detail_read_at_its_end_follows_what_others_add(make_app, board_
     retrial); read higher up, it stays where it is."""
     from textual.containers import VerticalScroll
 
-    bob = open_as(board_db, "bob")
-    try:
-        for n in range(30):  # a history longer than the screen
-            bob.edit_action(1, ActionChanges(notes=f"note {n}"))
-    finally:
-        bob.close()
+    bob_writes_notes(board_db, 1, [f"note {n}" for n in range(30)])  # a long history
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         detail = await open_detail(app, pilot)
@@ -757,11 +757,7 @@ async def test_a_detail_read_at_its_end_follows_what_others_add(make_app, board_
         await settle_app(app, pilot)
         end = frame.scroll_y
         for n in range(3):
-            bob = open_as(board_db, "bob")
-            try:
-                bob.edit_action(1, ActionChanges(notes=f"more {n}"))
-            finally:
-                bob.close()
+            bob_writes_notes(board_db, 1, [f"more {n}"])
             app.check_for_changes()
             await settle_app(app, pilot)
         await wait_until(pilot, lambda: frame.scroll_y == frame.max_scroll_y > end)
@@ -769,11 +765,7 @@ async def test_a_detail_read_at_its_end_follows_what_others_add(make_app, board_
         await pilot.press("k", "k")
         await settle_app(app, pilot)
         higher = frame.scroll_y
-        bob = open_as(board_db, "bob")
-        try:
-            bob.edit_action(1, ActionChanges(notes="last"))
-        finally:
-            bob.close()
+        bob_writes_notes(board_db, 1, ["last"])
         app.check_for_changes()
         await settle_app(app, pilot)
         assert frame.scroll_y == higher < frame.max_scroll_y
@@ -782,12 +774,7 @@ async def test_a_detail_read_at_its_end_follows_what_others_add(make_app, board_
         short = await open_detail(app, pilot)
         frame = short.query_one(".dialog--frame", VerticalScroll)
         assert frame.max_scroll_y == 0
-        bob = open_as(board_db, "bob")
-        try:
-            for n in range(30):
-                bob.edit_action(2, ActionChanges(notes=f"note {n}"))
-        finally:
-            bob.close()
+        bob_writes_notes(board_db, 2, [f"note {n}" for n in range(30)])
         app.check_for_changes()
         await settle_app(app, pilot)
         await wait_until(pilot, lambda: frame.scroll_y == frame.max_scroll_y > 0)

@@ -11,6 +11,20 @@ from pdca.db.store import Store
 from tests.conftest import open_as
 
 
+def written_by(db_path: Path, *writes: tuple[str, int, ActionChanges]) -> None:
+    """Each (login, action, changes) edited in turn, each login on a connection of its own
+    (someone else's board or command line)."""
+    stores: dict[str, Store] = {}
+    try:
+        for login, action_id, changes in writes:
+            if login not in stores:
+                stores[login] = open_as(db_path, login)
+            stores[login].edit_action(action_id, changes)
+    finally:
+        for other in stores.values():
+            other.close()
+
+
 def test_a_move_written_over_a_colleagues_names_the_owner_and_due_date(
     store: Store, db_path: Path
 ) -> None:
@@ -21,11 +35,7 @@ def test_a_move_written_over_a_colleagues_names_the_owner_and_due_date(
         action.id, ActionChanges(owner="ben", due="2026-12-07"), "do", action.version
     )
     seen = store.last_event_id()
-    ann = open_as(db_path, "ann")
-    try:
-        ann.edit_action(action.id, ActionChanges(owner="ann", due="2026-12-14", notes="m"))
-    finally:
-        ann.close()
+    written_by(db_path, ("ann", action.id, ActionChanges(owner="ann", due="2026-12-14", notes="m")))
     found = overwritten_since(store, seen, store.own_transactions)
     assert [(f.actor, f.action_id, f.fields) for f in found] == [
         ("ann", action.id, ("notes", "owner", "due date"))  # the notes typed as it was made
@@ -40,14 +50,12 @@ def test_a_change_after_someone_elses_or_of_ones_own_is_no_replacement(
     store.edit_action(action.id, ActionChanges(title="mine"))
     seen = store.last_event_id()
     store.edit_action(action.id, ActionChanges(title="mine again"))  # this session's own
-    ann, ben = open_as(db_path, "ann"), open_as(db_path, "ben")
-    try:
-        ann.edit_action(action.id, ActionChanges(notes="hers"))  # another field
-        ann.edit_action(action.id, ActionChanges(title="hers"))  # over this session's: said
-        ben.edit_action(action.id, ActionChanges(title="his"))  # after ann's: not this one's
-    finally:
-        ann.close()
-        ben.close()
+    written_by(
+        db_path,
+        ("ann", action.id, ActionChanges(notes="hers")),  # another field
+        ("ann", action.id, ActionChanges(title="hers")),  # over this session's: said
+        ("ben", action.id, ActionChanges(title="his")),  # after ann's: not this one's
+    )
     found = overwritten_since(store, seen, store.own_transactions)
     assert [(f.actor, f.fields) for f in found] == [("ann", ("title",))]
     assert overwritten_since(store, seen, []) == []
@@ -62,14 +70,11 @@ def test_a_bulk_edit_of_other_fields_leaves_the_clashes_after_it_said(
     for action_id in ids:
         store.edit_action(action_id, ActionChanges(title=f"ann {action_id}"))
     seen = store.last_event_id()
-    ben = open_as(db_path, "ben")
-    try:
-        for action_id in ids[:60]:
-            ben.edit_action(action_id, ActionChanges(priority="high"))
-        for action_id in ids[60:]:
-            ben.edit_action(action_id, ActionChanges(title=f"ben {action_id}"))
-    finally:
-        ben.close()
+    written_by(
+        db_path,
+        *[("ben", action_id, ActionChanges(priority="high")) for action_id in ids[:60]],
+        *[("ben", action_id, ActionChanges(title=f"ben {action_id}")) for action_id in ids[60:]],
+    )
     found = overwritten_since(store, seen, store.own_transactions)
     assert [f.action_id for f in found] == ids[60:]
 
@@ -94,14 +99,12 @@ def test_a_value_undone_or_set_again_by_the_same_login_is_not_said(
     store.edit_action(third.id, ActionChanges(title="Ann A2"))
     store.undo()
     seen = store.last_event_id()
-    ben, ann_elsewhere = open_as(db_path, "ben"), open_as(db_path, "alice")
-    try:
-        ben.edit_action(first.id, ActionChanges(title="ben fixes it"))
-        ann_elsewhere.edit_action(second.id, ActionChanges(title="alice's command line"))
-        ben.edit_action(third.id, ActionChanges(title="Ben over A1"))
-    finally:
-        ben.close()
-        ann_elsewhere.close()
+    written_by(
+        db_path,
+        ("ben", first.id, ActionChanges(title="ben fixes it")),
+        ("alice", second.id, ActionChanges(title="alice's command line")),  # her elsewhere
+        ("ben", third.id, ActionChanges(title="Ben over A1")),
+    )
     assert store.actor == "alice"
     found = overwritten_since(store, seen, store.own_transactions)
     assert [(f.action_id, f.fields) for f in found] == [(third.id, ("title",))]
@@ -114,12 +117,11 @@ def test_a_card_made_here_holds_its_typed_values_not_its_blanks_or_defaults(
     (a retrial's design question)."""
     made = store.add_action(ActionDraft(title="Ann new card"))
     seen = store.last_event_id()
-    ben = open_as(db_path, "ben")
-    try:
-        ben.edit_action(made.id, ActionChanges(notes="ben fills notes", priority="high"))
-        ben.edit_action(made.id, ActionChanges(title="Ben retitles it"))
-    finally:
-        ben.close()
+    written_by(
+        db_path,
+        ("ben", made.id, ActionChanges(notes="ben fills notes", priority="high")),
+        ("ben", made.id, ActionChanges(title="Ben retitles it")),
+    )
     found = overwritten_since(store, seen, store.own_transactions)
     assert [(f.actor, f.fields) for f in found] == [("ben", ("title",))]
 
@@ -138,16 +140,14 @@ def test_a_field_set_last_by_this_session_is_found_past_other_changes(
     store.edit_action(pager.id, ActionChanges(title="Pager, ann's"))
     store.edit_action(ops.id, ActionChanges(notes="ann's notes"))
     seen = store.last_event_id()
-    ben, carl = open_as(db_path, "ben"), open_as(db_path, "carl")
-    try:
-        ben.edit_action(rota.id, ActionChanges(due="2026-12-28"))
-        ben.edit_action(rota.id, ActionChanges(title="Ben overwrote it"))
-        ben.edit_action(pager.id, ActionChanges(priority="high"))
-        carl.edit_action(ops.id, ActionChanges(notes="carl's notes"))
-        ben.edit_action(ops.id, ActionChanges(notes="ben's notes"))
-    finally:
-        ben.close()
-        carl.close()
+    written_by(
+        db_path,
+        ("ben", rota.id, ActionChanges(due="2026-12-28")),
+        ("ben", rota.id, ActionChanges(title="Ben overwrote it")),
+        ("ben", pager.id, ActionChanges(priority="high")),
+        ("carl", ops.id, ActionChanges(notes="carl's notes")),
+        ("ben", ops.id, ActionChanges(notes="ben's notes")),
+    )
     found = overwritten_since(store, seen, store.own_transactions)
     assert [(f.actor, f.action_id, f.fields) for f in found] == [
         ("ben", rota.id, ("title",)),
