@@ -108,7 +108,6 @@ SAID_MOST = 3  # of this person's changes others replaced, each said; the rest c
 ESCALATION_SECONDS = 60.0  # missed alert deadlines are passed on within a minute
 ESCALATION_AFTER_SECONDS = 1.0  # the first round, once the first view has read its own
 INTEGRITY_AFTER_SECONDS = 2.0  # the whole-file check (0.6 s of CPU at 10 000 actions, 5 s+ at 100k)
-INTEGRITY_IDLE_SECONDS = 5.0  # ... and no key or click for this long
 
 
 def _terminal_drawn_on() -> int | None:
@@ -257,7 +256,6 @@ class PdcaApp(App[None]):
         # each note listing several messages: the texts it stands for, listed or not
         self._listing: dict[str, tuple[float, list[str]]] = {}
         self._checking: Store | None = None  # the whole-file check's reader, while it reads
-        self._last_input = time.monotonic()  # the last key or click (the check waits for a lull)
 
     # ------------------------------------------------------------------ keys typed ahead
 
@@ -313,8 +311,6 @@ class PdcaApp(App[None]):
         if pressed and not self._press_acts(event):  # type: ignore[arg-type]
             return
         typed_key = isinstance(event, events.Key) and not event.is_forwarded
-        if typed_key or pressed:
-            self._last_input = time.monotonic()
         if typed_key and (rest := self._esc_then(event)):  # type: ignore[arg-type]
             # Esc and then a key within Textual's escape delay (0.1 s) reads as alt+key (or a
             # symbol), which pdca binds nowhere: both keys were lost. They are what was typed.
@@ -699,7 +695,7 @@ class PdcaApp(App[None]):
         # The first view reads its own figures on a thread now (flow, stand-up): the
         # whole-file check and the escalation round start a little later, not beside it.
         if self.context.writable and not self.context.store.snapshot:
-            self.set_timer(INTEGRITY_AFTER_SECONDS, self._check_integrity_when_idle)
+            self.set_timer(INTEGRITY_AFTER_SECONDS, self.check_integrity)
         if self.use_presence:
             self.keep_presence()
         elif self.see_others:  # a reader: who is here now (a join would have told)
@@ -1152,17 +1148,6 @@ class PdcaApp(App[None]):
             if reason is not None:
                 self._on_ui(self.stop_on_broken, reason)
         return None
-
-    def _check_integrity_when_idle(self) -> None:
-        """The whole-file check once the person has left the keys alone a few seconds: on a
-        file the machine had not read yet (the first board of the morning at 100 000
-        actions, 1 GB) its reading of every page took the disk from the board's own reads,
-        and an action's detail opened 6 s after enter (it cannot be paused once started)."""
-        idle = time.monotonic() - self._last_input
-        if idle >= INTEGRITY_IDLE_SECONDS:
-            self.check_integrity()
-        else:
-            self.set_timer(INTEGRITY_IDLE_SECONDS - idle, self._check_integrity_when_idle)
 
     @work(thread=True, exclusive=True, group="integrity", exit_on_error=False)
     def check_integrity(self) -> None:

@@ -1219,31 +1219,6 @@ async def test_a_readers_snapshot_is_read_again_when_the_file_changes(
         assert added.id in column_ids(app, "plan")
 
 
-async def test_the_whole_file_check_waits_for_a_lull_in_the_keys(
-    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Its reading of every page took the disk from the board's own reads on a 1 GB file
-    the machine had not read yet: enter opened a detail 6 s later (a trial at 100 000
-    actions). It starts once the keys have been left alone a while, and then once."""
-    from pdca.tui import app as app_module
-
-    monkeypatch.setattr(app_module, "INTEGRITY_AFTER_SECONDS", 0.1)
-    monkeypatch.setattr(app_module, "INTEGRITY_IDLE_SECONDS", 1.0, raising=False)
-    checks: list[float] = []
-    monkeypatch.setattr(Store, "damage", lambda _store: checks.append(time.monotonic()))
-    app = make_app(board_db)
-    async with app.run_test(size=SIZE) as pilot:
-        for _ in range(10):  # keys 0.25 s apart for 2.5 s
-            await pilot.press("j")
-            await pilot.pause(0.25)
-        assert checks == []
-        await wait_until(pilot, lambda: checks, 30)
-        # a second (the lull asked for here) after the last key the app saw
-        assert len(checks) == 1 and checks[0] - app._last_input >= 0.99
-        await pilot.pause(1.5)
-        assert len(checks) == 1
-
-
 async def test_the_app_stops_at_start_on_a_file_damaged_where_the_board_does_not_read(
     make_app, board_db: Path, store: Store
 ) -> None:
