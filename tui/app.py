@@ -448,6 +448,11 @@ class PdcaApp(App[None]):
     def switch_mode(self, mode: str) -> AwaitMount:
         if mode != self.current_mode:
             self.hold_keys()  # the view's list takes them once it has focus
+            # The ? list goes with the view it was opened on: left open on the board under
+            # the KPIs, it was back over the board on 1, and took the next key typed there
+            # (its / closed the list, and the d after it opened Done: a newcomer's trial).
+            for screen in self.screen_stack:
+                screen.query_children("HelpPanel").remove()
         # 1 is the board, 3 the KPIs: not what was left open above them (a chart, ! list)
         from pdca.screens.jump import back_to_the_view
 

@@ -15,6 +15,7 @@ from pdca.db.models import ActionDraft
 from pdca.screens.board import BoardScreen
 from pdca.screens.dialogs import ActionDetailScreen
 from pdca.tui.settings import DEFAULT_THEME, settings_path
+from pdca.tui.typeahead import is_text_field
 from pdca.widgets.phase_column import CARD_HEIGHT, PhaseColumn
 from pdca.widgets.status_bar import StatusBar
 from tests.conftest import open_as
@@ -927,6 +928,29 @@ async def test_q_closes_the_keys_list_that_covers_the_view_as_less_does(
         await app.action_quit()
         await pilot.pause()
         assert not app.is_running
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_leaving_a_view_closes_its_keys_list(
+    make_app, board_db: Path, size: tuple[int, int]
+) -> None:
+    """? then 3 then 1 left the list of keys open on the board, over it at 80x24: the next
+    key typed there (/) only closed it, and the d after it opened Done (a newcomer's
+    trial). The list goes as its view is left; back on the board, / opens the filter."""
+    app = make_app(board_db)
+    async with app.run_test(size=size) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("question_mark")
+        await settle_app(app, pilot)
+        assert app.screen.query(HelpPanel)
+        await pilot.press("3")
+        await settle_app(app, pilot)
+        await pilot.press("1")
+        await settle_app(app, pilot)
+        assert app.current_mode == "board" and not app.screen.query(HelpPanel)
+        await pilot.press("slash")
+        await settle_app(app, pilot)
+        assert is_text_field(app.focused), app.focused
 
 
 async def test_the_screen_is_drawn_again_as_a_toast_goes(
