@@ -49,6 +49,19 @@ def is_a_task(value: object) -> bool:
     return isinstance(value, dict) and {"uuid", "description"} <= value.keys()
 
 
+# Its first key, for a file whose first task is too long to be read to judge it: one of a
+# task's own attributes (Taskwarrior writes "id" or "description" first), never a pdca
+# export's ("format", or a table's name when jq sorted its keys).
+_FIRST_KEY = re.compile(r'\{\s*"([a-z_]+)"\s*:')
+TASK_BEGUN = {"uuid": "", "description": ""}  # what is taken for it, until read whole
+
+
+def begins_as_a_task(head: str) -> bool:
+    """Whether ``head``, the start of a JSON object cut short, begins as a task does."""
+    found = _FIRST_KEY.match(head)
+    return found is not None and found.group(1) in _SAID_ABOVE
+
+
 # A task's times, as Taskwarrior writes them (20261204T230000Z), and its uuids
 _MOMENTS = ("due", "entry", "scheduled", "until", "wait", "start", "end", "modified")
 _MOMENT = re.compile(r"[0-9]{8}T[0-9]{6}Z")

@@ -44,6 +44,7 @@ from pdca.db.input_files import (
 )
 from pdca.db.models import (
     ID_MAX,
+    NOTES_MAX,
     OTHER_PRIORITY_WORDS,
     PHASES,
     PRIORITIES,
@@ -388,14 +389,20 @@ def _taskwarrior_tasks(path: Path, stream: TextIO, start: str) -> list[tuple[int
         return None
     # Its first task looked at in the first MiB alone: a pdca export of a gigabyte on one
     # line (jq -c) is not read whole for it, nor any other large list.
-    head = stream.read(_FIRST_TASK_WITHIN).lstrip()
+    read = stream.read(_FIRST_TASK_WITHIN)
+    head = read.lstrip()
     head = head[1:].lstrip() if start == "[" else head
     if start == "[" and head.rstrip() == "]":  # task export of no task: nothing to add
         return []
     try:
         first, _ = json.JSONDecoder().raw_decode(head)
     except (json.JSONDecodeError, RecursionError, ValueError):
-        return None
+        # A first task longer than the MiB (an annotation of 3 MB) crashed the import: it was
+        # taken for a pdca export (a tester). One that begins as a task does is read whole;
+        # a pdca export begins with its "format", or a table, and is never read whole here.
+        if len(read) < _FIRST_TASK_WITHIN or not taskwarrior_export.begins_as_a_task(head):
+            return None
+        first = taskwarrior_export.TASK_BEGUN
     if not taskwarrior_export.is_a_task(first):
         return None
     stream.seek(0)
@@ -453,7 +460,11 @@ def _check_head(path: Path, document: object) -> None:
 
         first = document[0] if document else None
         if is_a_task(first):  # a whole one is read as its tasks (_taskwarrior_tasks)
-            wrong = next(n for n, task in enumerate(document, start=1) if not is_a_task(task))
+            wrong = next(
+                (n for n, task in enumerate(document, start=1) if not is_a_task(task)), None
+            )
+            if wrong is None:  # every one a task, but not read as tasks (none expected)
+                raise InvalidInput("file", str(path), "could not be read as a Taskwarrior export")
             raise InvalidInput(
                 "file",
                 str(path),
@@ -1045,7 +1056,8 @@ def _other_tools_words(other_tool: list[OtherToolsExport], first: int) -> str:
         were = "was" if len(cut) == 1 else "were"
         said += (
             f"; {len(cut)} whose title {were} longer than pdca's {TITLE_MAX} characters came in"
-            f" cut, the whole title first in the notes ({_ids([first + p for p, _ in cut])})"
+            f" cut, the title as written first in the notes, as much as their {NOTES_MAX}"
+            f" characters hold ({_ids([first + p for p, _ in cut])})"
         )
     for pairs, words in (
         (other.unowned, "assigned by a name that is no login here, nor the name of one"

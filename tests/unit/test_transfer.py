@@ -593,6 +593,41 @@ def test_a_taskwarrior_export_is_imported_as_its_tasks(
     assert len(store.list_actions()) == 2
 
 
+@pytest.mark.parametrize("as_list", [True, False], ids=["list", "a-task-a-line"])
+def test_a_taskwarrior_export_whose_first_task_is_longer_than_a_mib(
+    store, cli, tmp_path, as_list: bool
+) -> None:
+    """The first task was judged from the file's first MiB: one longer (an annotation of
+    3 MB, a description of 2 MB) crashed the import with a traceback, or was refused as no
+    pdca export (a tester). It is read whole, and comes in, or is refused in one line."""
+    annotated = {
+        "id": 1, "description": "Long one", "status": "pending",
+        "uuid": "1a2b3c4d-0000-4000-8000-000000000001",
+        "annotations": [{"entry": "20261201T100000Z", "description": "n" * 1_200_000}],
+    }  # fmt: skip
+    short = {"description": "Short", "status": "pending", "uuid": annotated["uuid"][:-1] + "2"}
+    exported = tmp_path / "tw.json"
+    tasks = [annotated, short]
+    exported.write_text(
+        json.dumps(tasks) if as_list else "\n".join(json.dumps(task) for task in tasks)
+    )
+    refused = cli("import", str(exported))
+    assert refused.exit_code == 1 and refused.stderr.count("\n") == 1, refused.stderr
+    assert "line 1: notes: '2026-12-01: nnnn" in refused.stderr and "the most is 10000" in (
+        refused.stderr
+    )
+    assert store.list_actions() == []
+    annotated["annotations"] = []
+    annotated["description"] = "d" * 1_100_000
+    exported.write_text(
+        json.dumps(tasks) if as_list else "\n".join(json.dumps(task) for task in tasks)
+    )
+    came = cli("import", str(exported))
+    assert came.exit_code == 0 and "2 actions added" in came.stdout, came.stderr
+    titles = sorted(a.title for a in store.list_actions())
+    assert titles[0] == "Short" and titles[1].startswith("ddd") and titles[1].endswith("…")
+
+
 @pytest.mark.parametrize(
     ("changed", "said"),
     [
@@ -1730,7 +1765,11 @@ def test_a_whole_linear_or_jira_export_is_read_as_its_tool_wrote_it(cli, tmp_pat
         f"{long_title},OPS-10,10010,Task,To Do,Why\n"
     )
     said = cli("import", str(jira)).stdout
-    assert "1 whose title was longer than pdca's 200 characters came in cut, the whole" in said
+    assert (
+        "1 whose title was longer than pdca's 200 characters came in cut, the title as written"
+        in said
+    )
+    assert "as much as their 10000 characters hold" in said
     [cut] = [a for a in json.loads(cli("list", "--json").stdout) if a["title"].endswith("…")]
     assert len(cut["title"]) <= 200 and cut["notes"] == f"{long_title}\n\nWhy\n\nJira OPS-10"
     # notes near their limit: the title still cut (the export came in), the key kept (by it,
