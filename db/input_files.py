@@ -350,8 +350,11 @@ def read_csv(
         try:
             for read in reader:
                 start, first = first, reader.line_num + 1
-                if not read:
-                    continue  # a blank line
+                if not any(field.strip() for field in read):
+                    # a blank line, or a row of empty cells: Excel and Google Sheets write
+                    # ",,," for a row cleared, and the whole import was refused for it ("title
+                    # is empty", a tester)
+                    continue
                 fields = read
                 if nameless and len(read) > len(header):
                     beyond = read[len(header) : len(header) + nameless]

@@ -684,7 +684,9 @@ def test_import_good_and_bad(cli, ok, kpi, db_path: Path, tmp_path: Path) -> Non
     good = tmp_path / "good.csv"
     # the note's field left off where there is none, as a cron job writes it (refused for a
     # while, as an action CSV's short row is: a reviewer)
-    good.write_text(f"name,at,value,note\n{KPI},2026-11-20,31\n{KPI},2026-11-21,35,spike\n")
+    good.write_text(
+        f"name,at,value,note\n{KPI},2026-11-20,31\n,,,\n{KPI},2026-11-21,35,spike\n,,\n"
+    )  # and rows of empty cells, as spreadsheets write a cleared row: skipped (a tester)
     assert ok("kpi", "import", str(good)).stdout == (
         f"imported {good}: 2 readings, 1 KPI, 1 alert raised\n"
     )

@@ -243,6 +243,24 @@ def test_csv_import_adds_every_row_in_one_go(store, cli, tmp_path):
     assert len(txs) == 1
 
 
+def test_rows_of_empty_cells_as_spreadsheets_write_them_are_skipped(store, cli, tmp_path):
+    """A row cleared in Excel or Google Sheets is saved as ",,,": the whole import was
+    refused for it ("line 4: title is empty", a tester), where a blank line was skipped.
+    A row of blank cells is skipped too; a row with any value in it is still a row."""
+    csv_file = tmp_path / "excel.csv"
+    csv_file.write_bytes(
+        b'\xef\xbb\xbfTitle,Owner,Due,Notes\r\n"Fix, the printer",ann,2026-12-20,"line1\r\n'
+        b'line2, with comma"\r\n,,,\r\n  ,  ,,\r\n"","",,\r\n"Second",ben,,\r\n,,,\r\n'
+    )
+    result = cli("import", str(csv_file))
+    assert result.exit_code == 0, result.stderr
+    assert "2 actions added" in result.stdout
+    assert sorted(a.title for a in store.list_actions()) == ["Fix, the printer", "Second"]
+    csv_file.write_text("title,owner,notes\n,,a note without a title\n")
+    refused = cli("import", str(csv_file))
+    assert refused.exit_code == 1 and "line 2: title is empty" in refused.stderr
+
+
 def test_a_jira_or_linear_export_trimmed_to_its_columns_is_read(store, cli, ok, tmp_path):
     """Summary, Assignee, Due Date and Jira's or Linear's priorities were refused: no title
     column, then "medium" no priority (a programme lead moving a programme over)."""
@@ -808,7 +826,7 @@ def test_a_csv_owner_none_is_nobody_as_on_the_command_line(store, cli, tmp_path)
 
 def test_csv_import_with_bad_rows_names_their_lines_and_writes_nothing(store, cli, tmp_path):
     csv_file = tmp_path / "bad.csv"
-    csv_file.write_text("title,due\nfine,+1d\n   ,\nx,2026-02-30\n")
+    csv_file.write_text("title,due\nfine,+1d\n   ,+2d\nx,2026-02-30\n")  # a due, no title
     result = cli("import", str(csv_file))
     assert result.exit_code == 1
     assert "2 bad rows" in result.stderr
