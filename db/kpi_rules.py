@@ -571,11 +571,18 @@ def slots(
     same for every reader, for a figure everyone is told (``trend``)."""
     bounds = _bounds(cadence, now, count, shared)
     values: list[float | None] = [None] * count
-    for at, value in sorted((_stored_form(at), value) for at, value in readings):
+    # By time alone, readings of one time in the order given (recorded, by id): sorted with
+    # their values, two readings of one time drew the larger, where the latest value, the
+    # status and the alerts took the one recorded last (a tester's 100 then 1).
+    for at, value in sorted(((_stored_form(at), value) for at, value in readings), key=_time):
         i = bisect_right(bounds, at) - 1
         if 0 <= i < count:  # before the first period, or after the last (set ahead): no cell
             values[i] = value
     return values
+
+
+def _time(reading: tuple[str, float]) -> str:
+    return reading[0]
 
 
 def _bounds(cadence: Cadence, now: datetime, count: int, shared: bool) -> tuple[str, ...]:

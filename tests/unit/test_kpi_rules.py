@@ -259,6 +259,21 @@ def test_slots_leave_gaps_for_missed_measurements() -> None:
     assert start == datetime(2026, 9, 1, tzinfo=UTC)
 
 
+def test_two_readings_of_one_time_are_drawn_as_the_one_recorded_last() -> None:
+    """Readings of one time (a corrected file imported again with days alone, a retyped
+    reading) were sorted by their values: the slot drew 100 where the latest value, the
+    status and the alerts took the 1 recorded after it (a tester). In the order given."""
+    same = _day(0)
+    assert r.slots([(_day(1), 50.0), (same, 100.0), (same, 1.0)], "daily", NOW_DT, 2) == [
+        50.0,
+        1.0,
+    ]
+    assert r.slots([(_day(1), 50.0), (same, 1.0), (same, 100.0)], "daily", NOW_DT, 2) == [
+        50.0,
+        100.0,
+    ]
+
+
 @pytest.mark.parametrize(
     ("fields", "fragment"),
     [
