@@ -274,6 +274,18 @@ def _first_line_split(path: Path) -> list[str]:
         return []
 
 
+def _excels_separator_line(written: list[str]) -> str | None:
+    """The separator a first line such as Excel writes names (``sep=,``, read by the csv
+    module as "sep=" and an empty field), or None for any other line: it was refused as a
+    header naming a column 'sep=' (a tester)."""
+    if not written or not written[0].lstrip("\ufeff").lower().startswith("sep="):
+        return None
+    if len(written) == 2 and written[1] == "" and written[0].lstrip("\ufeff").lower() == "sep=":
+        return ","
+    said = written[0].lstrip("\ufeff")[4:]
+    return said if len(written) == 1 and len(said) == 1 else None
+
+
 def read_csv(
     path: Path,
     stream: TextIO,
@@ -307,6 +319,17 @@ def read_csv(
 
     try:
         written = next(reader, [])
+        separator = _excels_separator_line(written)
+        if separator == ",":  # Excel's "sep=," line before the header: the header is next
+            written = next(reader, [])
+        elif separator is not None:
+            shown = {";": "semicolons", "\t": "tabs"}.get(separator, repr(separator))
+            raise InvalidInput(
+                "file",
+                str(path),
+                f"is separated by {shown} (its first line says sep={separator}): pdca reads"
+                " CSV with commas (save it as CSV, comma-separated)",
+            )
         header = [name(column) for column in written]
     except csv.Error as error:
         # '"Title";"Owner"' met the strict reader first: said as the unquoted one is (a

@@ -930,6 +930,26 @@ def test_a_csv_row_is_refused_with_every_cell_that_is_wrong(store, cli, tmp_path
     assert "; kpi: “NoKPI” is not a known KPI" in said, said
 
 
+def test_excels_separator_line_before_the_header(store, cli, tmp_path):
+    """Excel writes "sep=," above the header when asked to: it was refused as a header
+    naming a column 'sep=' (a tester). Read as the separator it names: "," is skipped (a
+    row's line still its line in the file), ";" said as a file with semicolons is."""
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_bytes(b"\xef\xbb\xbfsep=,\r\nTitle,Owner,Due\r\nA,ann,\r\nB,bob,2026-02-30\r\n")
+    refused = cli("import", str(sheet))
+    assert refused.exit_code == 1 and "line 4: due: '2026-02-30'" in refused.stderr
+    sheet.write_bytes(b"sep=,\r\nTitle,Owner\r\nA,ann\r\n")
+    assert cli("import", str(sheet)).exit_code == 0
+    assert [a.title for a in store.list_actions()] == ["A"]
+    sheet.write_text("sep=;\ntitle;owner\nx;bob\n")
+    said = cli("import", str(sheet))
+    assert said.exit_code == 1 and said.stderr.endswith(
+        "is separated by semicolons (its first line says sep=;): pdca reads CSV with commas"
+        " (save it as CSV, comma-separated)\n"
+    ), said.stderr
+    assert len(store.list_actions()) == 1
+
+
 def test_a_csv_separated_by_semicolons_or_tabs_says_so(store, cli, tmp_path):
     """A spreadsheet saved with semicolons was "neither a pdca JSON export nor a CSV with a
     title column", nothing said of the separator (a tester)."""
