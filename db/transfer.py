@@ -1382,6 +1382,9 @@ def _csv_drafts(
         named = [name for name in header if name][:6]
         near = difflib.get_close_matches("title", [n.lstrip("\ufeff") for n in header], 1, 0.6)
         meant = f" (is {near[0]!r} meant to be 'title'?)" if near else ""
+        if {"name", "at", "value"} <= {n.lstrip("\ufeff") for n in header}:
+            # a file of KPI readings given to import, told only what actions need (a tester)
+            meant = f": it holds KPI readings, which pdca kpi import {shell_word(str(path))} adds"
         its_first = f"; its first line names {a_few([repr(n) for n in named])}" if named else ""
         # The columns it reads, said here too: a lead named his own (task, status) and
         # learnt pdca's only at the next refusal

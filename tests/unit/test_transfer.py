@@ -930,6 +930,18 @@ def test_a_csv_row_is_refused_with_every_cell_that_is_wrong(store, cli, tmp_path
     assert "; kpi: “NoKPI” is not a known KPI" in said, said
 
 
+def test_a_file_of_kpi_readings_given_to_import_names_kpi_import(store, cli, tmp_path):
+    """A readings CSV given to pdca import was told only what an actions CSV holds (a
+    tester): it names the command that adds readings."""
+    readings = tmp_path / "readings.csv"
+    readings.write_text("Name,At,Value\nCost,2026-11-20,4\n")
+    result = cli("import", str(readings))
+    assert result.exit_code == 1 and result.stderr.endswith(
+        "its first line names 'name', 'at', 'value': it holds KPI readings, which pdca kpi"
+        f" import {readings} adds\n"
+    ), result.stderr
+
+
 def test_excels_separator_line_before_the_header(store, cli, tmp_path):
     """Excel writes "sep=," above the header when asked to: it was refused as a header
     naming a column 'sep=' (a tester). Read as the separator it names: "," is skipped (a
