@@ -1407,8 +1407,9 @@ def demo(session: Session, size: str, fresh: bool) -> None:
 @click.option(
     "--due",
     metavar="DATE",
-    help="YYYY-MM-DD, today, tomorrow, yesterday, +3d, +2w, +1m, +1y, in 3 days, fri,"
-    " next fri, last fri, dec 24, eow, eom, eoy (README: Dates and times).",
+    help="YYYY-MM-DD, today, tomorrow, yesterday, +3d, +2w, +1m, +1y, in 3 days, a weekday"
+    " (fri), next fri, last fri, dec 24, eow, eom, eoy, sow, som, soy (README: Dates and"
+    " times).",
 )
 @click.option(
     "--priority", type=PriorityChoice(), default="normal", show_default=True,
@@ -1797,8 +1798,8 @@ def _move(
 @click.option(
     "--decision",
     type=click.Choice(DECISIONS, case_sensitive=False),
-    help="standardize or adjust (from Act; adjust starts the next cycle), or abandon;"
-    " a round of repeating work is standardized anywhere.",
+    help="Required: standardize or adjust (from Act; adjust starts the next cycle), or"
+    " abandon; a round of repeating work is standardized anywhere.",
 )
 @json_option
 @pass_session

@@ -302,7 +302,9 @@ def _result(f: Any) -> str:
 @click.command()
 @click.argument("action_text", metavar="ID")
 @click.argument(
-    "result", type=click.Choice(FOLLOWUP_RESULTS, case_sensitive=False), metavar="RESULT"
+    "result",
+    type=click.Choice(FOLLOWUP_RESULTS, case_sensitive=False),
+    metavar="{" + "|".join(FOLLOWUP_RESULTS) + "}",
 )
 @click.argument("message", required=False)
 @json_option

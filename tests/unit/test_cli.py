@@ -182,6 +182,19 @@ def test_version_and_help(ok) -> None:
     assert "Exit status: 0 done; 1 refused or failed" in said and "75 the file stayed busy" in said
 
 
+def test_the_help_names_what_the_commands_take(ok) -> None:
+    """A newcomer found sow, som, soy and a bare weekday in the refusal but not in add's
+    help, followup's results only in its summary, and learnt done's --decision was needed
+    from the refusal."""
+    added = " ".join(ok("add", "--help").stdout.split())
+    assert "a weekday (fri)" in added and "eoy, sow, som, soy" in added
+    assert (
+        "Usage: pdca followup [OPTIONS] ID {holding|slipped} [MESSAGE]"
+        in ok("followup", "--help").stdout
+    )
+    assert "Required: standardize or adjust" in " ".join(ok("done", "--help").stdout.split())
+
+
 def test_every_option_says_what_it_is_for_and_help_uses_a_wide_terminal() -> None:
     """``followups --owner`` and ``kpi record --note`` said nothing; ``pdca --help`` cut each
     summary at about 45 characters at any width (a new user reading the help alone)."""
