@@ -188,10 +188,7 @@ def test_the_help_names_what_the_commands_take(ok) -> None:
     from the refusal."""
     added = " ".join(ok("add", "--help").stdout.split())
     assert "a weekday (fri)" in added and "eoy, sow, som, soy" in added
-    assert (
-        "Usage: pdca followup [OPTIONS] ID {holding|slipped} [MESSAGE]"
-        in ok("followup", "--help").stdout
-    )
+    assert "followup [OPTIONS] ID {holding|slipped} [MESSAGE]" in ok("followup", "--help").stdout
     assert "Required: standardize or adjust" in " ".join(ok("done", "--help").stdout.split())
 
 
