@@ -425,8 +425,9 @@ def shift_words(kpi: str, action_id: int, shift: Shift, direction: Direction) ->
     since = f"since #{action_id} entered Do"
     if shift.before is None:
         return (
-            head + f"too few readings before #{action_id} entered Do to tell a shift"
-            f" ({shift.before_count} of the {MIN_BASELINE} needed)"
+            # "to tell a shift" told a newcomer nothing: whether the action moved the number
+            head + f"too few readings before #{action_id} entered Do to tell whether it moved"
+            f" the KPI ({shift.before_count} readings of the {MIN_BASELINE} needed before it)"
             + _means_so_far(shift, direction)
         )
     if not shift.settled:

@@ -272,7 +272,10 @@ def test_too_few_readings_still_says_the_means_and_how_many_are_needed() -> None
     only "too few readings" (a lead's quarter). The means are all a lead has then."""
     few = series([30.0, 32.0, 34.0, 28.0, 26.0])  # three before Do, two since
     words = xmr.shift_words("Lead time", 3, xmr.shift_since(few, few[3][0], "down"), "down")
-    assert "too few readings before #3 entered Do to tell a shift (3 of the 6 needed)" in words
+    assert (
+        "too few readings before #3 entered Do to tell whether it moved the KPI (3 readings of the 6 needed before it)"
+        in words
+    )
     assert words.endswith("; the means so far: 32 before, 27 since (lower is better)")
     early = series(BASE + [7.0, 9.0])
     words = xmr.shift_words("Lead time", 3, xmr.shift_since(early, early[20][0], "up"), "up")
@@ -281,4 +284,6 @@ def test_too_few_readings_still_says_the_means_and_how_many_are_needed() -> None
     assert words.endswith(f"; the means so far: {mean:.4g} before, 8 since (higher is better)")
     none = series([7.0, 8.0])
     words = xmr.shift_words("X", 3, xmr.shift_since(none, "2099-01-01T00:00:00Z", "up"), "up")
-    assert words.endswith("(2 of the 6 needed)")  # nothing since: no means to set beside
+    assert words.endswith(
+        "(2 readings of the 6 needed before it)"
+    )  # nothing since: no means to set beside
