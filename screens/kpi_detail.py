@@ -333,7 +333,7 @@ class KpiDetailScreen(AcknowledgesAlerts, RecordsReadings, Screen[None]):
         with its marker; a line another one covers at this size is said to be hidden.
 
         What is hidden depends on the chart's height, and the chart's on the legend's: a
-        legend that took a second line for a "(hidden)" made the chart a row shorter, where
+        legend that took a second line for a "(covered)" made the chart a row shorter, where
         that line showed again (a new user's chart after a resize). So the legend never
         gets shorter at one width: the chart settles at the shorter height."""
         plot = self.query_one("#kpi-chart", KpiChart)
@@ -357,7 +357,7 @@ class KpiDetailScreen(AcknowledgesAlerts, RecordsReadings, Screen[None]):
             text.append(marker if marker in POINT_MARKS else marker * 2, style=style)
             text.append(f" {label}")
             if marker not in shown and not label.endswith(OFF_CHART):
-                text.append(" (hidden)", style="dim")
+                text.append(" (covered)", style="dim")
         return text
 
     def palette_commands(self) -> list[PaletteEntry]:

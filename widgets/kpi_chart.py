@@ -1,7 +1,7 @@
 """The KPI detail's chart: a plotext plot that says the size it painted at.
 
 Which reference lines another one covers depends on the chart's size, and the legend under
-it says so ("warn 20 (hidden)"). The chart's size changes without the screen's: the legend
+it says so ("warn 20 (covered)"). The chart's size changes without the screen's: the legend
 itself taking a second line makes it a row shorter. Worked out at the size before, a warn
 line the centre line covered was said to be drawn (a new user, after a resize). A message at
 each paint, not at each resize: a legend worked out after a resize but before the chart's

@@ -72,15 +72,15 @@ async def test_the_legend_is_under_the_chart_and_says_which_lines_a_small_chart_
             for marker, _, label in screen.legend:
                 assert label in legend
                 if label.endswith("off chart)"):  # not drawn, and said so
-                    assert marker not in marks and f"{label} (hidden)" not in legend
+                    assert marker not in marks and f"{label} (covered)" not in legend
                     continue
-                said = f"{label} (hidden)" in legend
+                said = f"{label} (covered)" in legend
                 assert said == (marker not in marks), (size, label)
                 assert said == (label in hidden), (size, label)
 
 
 def legend_mismatch(pilot: Pilot) -> list[tuple[str, object, object]]:
-    """The legend's lines whose "(hidden)" is not what the chart draws, with the sizes."""
+    """The legend's lines whose "(covered)" is not what the chart draws, with the sizes."""
     screen = pilot.app.screen
     assert isinstance(screen, KpiDetailScreen)
     marks = canvas_marks(screen.query_one(PlotextPlot))
@@ -89,7 +89,7 @@ def legend_mismatch(pilot: Pilot) -> list[tuple[str, object, object]]:
         (label, pilot.app.size, screen.query_one(PlotextPlot).size)
         for marker, _, label in screen.legend
         if not label.endswith("off chart)")
-        and (f"{label} (hidden)" in legend) != (marker not in marks)
+        and (f"{label} (covered)" in legend) != (marker not in marks)
     ]
 
 
@@ -140,7 +140,7 @@ async def test_after_a_resize_the_legend_says_what_the_chart_at_its_new_size_hid
         screen = app.screen
         assert isinstance(screen, KpiDetailScreen)
         shown = legend_of(pilot)
-        screen.query_one("#kpi-legend", Static).update(shown.replace(" (hidden)", ""))
+        screen.query_one("#kpi-legend", Static).update(shown.replace(" (covered)", ""))
         screen.legend_for = Size(120, 20)
         assert legend_mismatch(pilot) != []
         screen.query_one(KpiChart).refresh()
@@ -252,7 +252,7 @@ async def test_a_far_target_is_named_off_chart_not_squashing_the_readings(
     drawn, legend = await _chart_of(build, db_path, "Deploys")
     assert "target 15.7 (above, off chart)" in legend
     assert "15.7" not in drawn  # the axis stops at the readings and limits
-    assert "centre 6.5" in legend and "centre 6.5 (hidden)" not in legend
+    assert "centre 6.5" in legend and "centre 6.5 (covered)" not in legend
 
 
 async def test_a_kpi_with_no_readings_says_how_to_record_one(
@@ -270,6 +270,6 @@ async def test_a_lone_reading_is_drawn_between_its_baseline_and_target(
     store.add_kpi(KpiDraft(name="MTTR", unit="h", baseline=10, target=5, direction="down"))
     store.record_reading(ReadingDraft(kpi="MTTR", value=9), NOW_DT - timedelta(hours=2))
     drawn, legend = await _chart_of(build, db_path, "MTTR")
-    assert "off chart" not in legend and "(hidden)" not in legend
+    assert "off chart" not in legend and "(covered)" not in legend
     assert "baseline 10" in legend and "target 5" in legend
     assert "8.5" not in drawn  # the axis is not the reading's own ±0.5

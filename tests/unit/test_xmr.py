@@ -273,8 +273,8 @@ def test_too_few_readings_still_says_the_means_and_how_many_are_needed() -> None
     few = series([30.0, 32.0, 34.0, 28.0, 26.0])  # three before Do, two since
     words = xmr.shift_words("Lead time", 3, xmr.shift_since(few, few[3][0], "down"), "down")
     assert (
-        "too few readings before #3 entered Do to tell whether it moved the KPI (3 readings of the 6 needed before it)"
-        in words
+        "too few readings before #3 entered Do to tell whether it moved the KPI (3 readings"
+        " of the 6 needed before it)" in words
     )
     assert words.endswith("; the means so far: 32 before, 27 since (lower is better)")
     early = series(BASE + [7.0, 9.0])
