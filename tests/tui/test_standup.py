@@ -504,6 +504,12 @@ def test_an_open_rows_title_gives_way_to_its_due_date_on_a_narrow_line() -> None
     alert = StandingItem(kind="alert", person="bob", title="Lead time for changes, all teams",
                          detail="acknowledge by 2026-12-06 14:37 UTC; beyond a limit")  # fmt: skip
     assert [text for text, _ in standing_row(alert, 60)][-2] == "Lead time for chang…"  # 20 cells
+    # a KPI off course too: "Onboarding …" beside its whole threshold's words (a newcomer)
+    kpi = StandingItem(kind="kpi", person="ann", flags=["alert"],
+                       title="Onboarding time to first commit",
+                       detail="13 d is above the alert threshold 12 d; its alert acknowledged"
+                       " by ben")  # fmt: skip
+    assert [text for text, _ in standing_row(kpi, 100)][-2] == "Onboarding time to …"
 
 
 async def test_a_checkin_made_while_record_is_asked_is_in_the_next_standup(
