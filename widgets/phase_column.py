@@ -308,13 +308,23 @@ class PhaseColumn(LineList, inherit_bindings=False):
             self._base_style = self.rich_style
         return self._base_style
 
+    def _empty_lines(self, width: int) -> list[str]:
+        """The empty column's words, on two lines where one is too narrow: at 80 columns
+        " no actions: n adds one" read "no actions: n add…" (a newcomer)."""
+        said = self.empty_text
+        if cell_len(said) <= width or ": " not in said:
+            return [said]
+        first, rest = said.split(": ", 1)
+        return [f"{first}:", f" {rest}"]
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         row = y + int(self.scroll_y)
         if not self.total:
-            if y == 1:
+            said = self._empty_lines(width)
+            if 1 <= y <= len(said):
                 style = self.get_component_rich_style("phase-column--empty")
-                return Strip([Segment(fit(self.empty_text, width), style)]).extend_cell_length(
+                return Strip([Segment(fit(said[y - 1], width), style)]).extend_cell_length(
                     width, style
                 )
             return Strip.blank(width, self._style())

@@ -625,6 +625,25 @@ async def test_no_color_draws_empty_columns_and_an_empty_kpi_list(
             assert app.current_mode == view and app.return_code is None
 
 
+async def test_an_empty_plan_says_how_to_add_one_on_two_lines_when_narrow(
+    make_app, db_path: Path
+) -> None:
+    """At 80 columns the hint read "no actions: n add…" (a newcomer): on two lines there."""
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_app(app, pilot)
+        plan = app.screen.query_one("#column-plan", PhaseColumn)
+        assert [plan.render_line(y).text.rstrip() for y in (1, 2, 3)] == [
+            " no actions:",
+            " n adds one",
+            "",
+        ]
+        do = app.screen.query_one("#column-do", PhaseColumn)
+        assert (
+            do.render_line(1).text.rstrip() == " no actions" and not do.render_line(2).text.strip()
+        )
+
+
 async def test_no_color_keeps_a_late_mark_as_bright_as_the_text(
     make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
