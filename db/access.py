@@ -636,6 +636,19 @@ def file_lets_me_write(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
 
 
+def folder_shut_to_writes(path: Path, who: str) -> str | None:
+    """When the file lets this user write and its folder does not: the folder, named first,
+    and what to ask. "is read-only for ben (owned by ann:team, mode 0660)" blamed a file ben
+    may write (a trial's chmod g-w of the folder)."""
+    folder = path.parent
+    if not os.access(path, os.W_OK) or os.access(folder, os.W_OK | os.X_OK):
+        return None
+    return (
+        f"its folder {folder} is read-only for {who} ({describe_owner(folder)}), and SQLite"
+        f" writes beside the file there (see pdca doctor); {what_to_ask(folder, 'write')}"
+    )
+
+
 def may_read_now(path: Path) -> bool:
     """Whether this user may open the file for reading now: its folders entered, the file
     readable (a few system calls; a connection opened before keeps reading regardless)."""

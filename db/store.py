@@ -25,6 +25,7 @@ from pdca.db.access import (
     describe_owner,
     file_lets_me_write,
     files_report,
+    folder_shut_to_writes,
     journals_shut_to_me,
     login_name,
     may_read_now,
@@ -629,12 +630,14 @@ class Store:
             # A folder shut to this user asked for "chmod g+w" of it, which was set and would
             # not let them in: what lets them in (g+x, the group) is what is asked (a retrial)
             return f"{unreadable}{lost}"
+        who = login_name()
+        if self.path is not None and (shut := folder_shut_to_writes(self.path, who)):
+            return f"{self.path} cannot be written{lost}; {shut}"
         where = self.path or "the database"
         owner = describe_owner(self.path) if self.path else "read-only"
         advice = write_advice(self.path) if self.path else "ask the team's admin"
         # The Unix login the permissions are about, not PDCA_USER: "read-only for svc_bot"
         # (or for root, who could write it) sent the fix to the wrong account (a tester).
-        who = login_name()
         return f"{where} is read-only for {who} ({owner}){lost} (see pdca doctor); {advice}"
 
     def cannot_read_now(self) -> str | None:

@@ -1029,6 +1029,15 @@ def test_an_open_store_refuses_writes_once_the_owner_takes_write_away(public_dir
         shut = add("after the folder's chmod 0700")
         assert f"nobody may not enter {shared}" in shut["added"], shut
         assert "nothing written" in shut["added"] and f"g+wxs {shared}" in shut["added"], shut
+        # The folder entered, not written (a trial's chmod g-w of it): said first, not the
+        # file that nobody may write ("is read-only for nobody (... mode 0666)")
+        shared.chmod(0o555)
+        folder_shut = add("after the folder's chmod 0555")
+        assert folder_shut["added"].startswith(
+            f"{path} cannot be written: nothing written; its folder {shared} is read-only for"
+            " nobody ("
+        ), folder_shut
+        assert "mode 0555" in folder_shut["added"] and "mode 0666" not in folder_shut["added"]
         shared.chmod(0o777)
         again = add("after chmod 0666")
         assert isinstance(again["added"], int) and again["banner"] is None, again
@@ -1046,6 +1055,7 @@ def test_an_open_store_refuses_writes_once_the_owner_takes_write_away(public_dir
     assert "while writable" in titles and "after chmod 0666" in titles
     assert "after chmod 0644" not in titles and "after chmod 0600" not in titles
     assert "after the folder's chmod 0700" not in titles
+    assert "after the folder's chmod 0555" not in titles
 
 
 PERSONAL_FILES = """
