@@ -13,7 +13,8 @@ process must be running and hold this file (its ``/proc/<pid>/fd`` links, stat-e
 targets' device and inode: nothing is opened), or, when its descriptors are another login's
 to see, hold a SQLite lock on it (``/proc/locks``: a WAL connection holds one from its first
 read until it closes; a rollback-journal one holds none between reads, so then it counts).
-Copies pdca makes leave the rows out (db/copies.py).
+Copies pdca makes leave the rows out (db/copies.py). A board suspended with ctrl+z beats no
+more: on this host, a stopped process that holds the file still counts (``present_rows``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from pdca.db.lock_table import locks_now, login_of
 if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Callable
+    from datetime import datetime
 
     from pdca.db.store import Store
 
@@ -100,13 +102,38 @@ class Presence:
         return sorted(boards_open(self.store) - {self.store.actor})
 
 
+def present_rows(
+    conn: sqlite3.Connection, now: datetime, proc: Path = PROC
+) -> list[tuple[str, str, int]]:
+    """The (login, host, pid) of the sessions that count as open: seen within
+    ``PRESENT_WITHIN_SECONDS``, or of this machine with their process stopped. A board
+    suspended with ctrl+z beats no more but keeps the file open: it left the others' headers
+    after 30 s, and a restore refused for it could not say whose it was (a trial)."""
+    cutoff = iso(now - timedelta(seconds=PRESENT_WITHIN_SECONDS))
+    rows = conn.execute(
+        "SELECT DISTINCT login, host, pid, seen_at >= ? FROM sessions"
+        " WHERE seen_at >= ? OR host = ?",
+        (cutoff, cutoff, socket.gethostname()),
+    ).fetchall()
+    return [(login, host, pid) for login, host, pid, fresh in rows if fresh or _stopped(pid, proc)]
+
+
+def _stopped(pid: object, proc: Path = PROC) -> bool:
+    """Whether process ``pid`` of this machine is stopped (ctrl+z, SIGSTOP): its state in
+    ``/proc/<pid>/stat``, which any login may read; False when it is gone or unknown."""
+    if not isinstance(pid, int):
+        return False
+    try:
+        stat = (proc / str(pid) / "stat").read_bytes()
+    except OSError:
+        return False
+    return stat.rpartition(b") ")[2][:1] in (b"T", b"t")
+
+
 def boards_open(store: Store, *, on_this_host: bool = False) -> set[str]:
     """The logins with a board open on this file now (a live session), ours included;
     ``on_this_host``: only the boards of this machine."""
-    cutoff = iso(store.clock() - timedelta(seconds=PRESENT_WITHIN_SECONDS))
-    rows = store.conn.execute(
-        "SELECT DISTINCT login, host, pid FROM sessions WHERE seen_at >= ?", (cutoff,)
-    ).fetchall()
+    rows = present_rows(store.conn, store.clock())
     if on_this_host:  # and only those run by the login itself, not as PDCA_USER
         rows = [row for row in rows if row[1] == socket.gethostname() and _run_by(row[2]) == row[0]]
     here = on_this_file(

@@ -22,7 +22,7 @@ import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pdca.db import backup as backups
@@ -307,10 +307,8 @@ def _an_export(source: Path) -> str:
 
 def _others(database: Path, filesystem: str, now: datetime) -> list[str]:
     """Who has the board open, from the presence rows (db/presence.py): ``login on host``."""
-    from pdca.db.clock import iso
-    from pdca.db.presence import PRESENT_WITHIN_SECONDS, is_wal, on_this_file
+    from pdca.db.presence import is_wal, on_this_file, present_rows
 
-    cutoff = iso(now - timedelta(seconds=PRESENT_WITHIN_SECONDS))
     try:
         # As a reader: nothing beside the file is made by who may not write it.
         connection, _ = connect_file(database, False, filesystem)
@@ -322,9 +320,7 @@ def _others(database: Path, filesystem: str, now: datetime) -> list[str]:
         # that: any other failure here is for the restore's own checks (a busy read in a
         # --wait loop ended it, a reviewer).
         _refuse_newer(connection, database)
-        rows = connection.execute(
-            "SELECT DISTINCT login, host, pid FROM sessions WHERE seen_at >= ?", (cutoff,)
-        ).fetchall()
+        rows = present_rows(connection, now)
         # A copy of another file carries that file's sessions: only this file's count.
         here = on_this_file(
             [(host, pid) for _, host, pid in rows],

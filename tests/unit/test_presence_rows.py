@@ -46,3 +46,56 @@ def test_a_board_swept_while_paused_comes_back_as_itself_not_into_the_next_ones_
     finally:
         ben.close()
         ann.close()
+
+
+_SUSPENDED_BOARD = """
+import os, socket, sys
+from datetime import datetime
+from pathlib import Path
+from pdca.db.presence import Presence
+from pdca.db.store import Store
+now = datetime.fromisoformat(sys.argv[2])
+store = Store.open(Path(sys.argv[1]), actor="ben", clock=lambda: now)
+Presence(store, host=socket.gethostname(), pid=os.getpid()).join()
+print("joined", flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_a_board_suspended_on_this_machine_still_counts_as_open(store, db_path: Path) -> None:
+    """ben's board, stopped with ctrl+z, beats no more but keeps the file open: it left
+    ann's header after 30 s, and a restore refused for it could not name it (a trial). A
+    stopped process of this machine that holds the file counts, however old its beat; once
+    it runs again, its beat is what tells."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from pdca.db.filesystem import filesystem_of
+    from pdca.db.presence import boards_open
+    from pdca.db.restore import _others
+
+    board = subprocess.Popen(
+        [sys.executable, "-c", _SUSPENDED_BOARD, str(db_path), NOW_DT.isoformat()],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    later = NOW_DT + timedelta(minutes=5)  # its beat long stale by ann's clock
+    ann = open_as(db_path, "ann", later)
+    try:
+        assert board.stdout is not None and board.stdout.readline().strip() == "joined"
+        assert "ben" not in boards_open(ann)  # running, its beat stale: gone
+        os.kill(board.pid, signal.SIGSTOP)
+        try:
+            assert "ben" in boards_open(ann)
+            assert any(who.startswith("ben on ") for who in _others(
+                db_path, filesystem_of(db_path), later
+            ))  # fmt: skip
+        finally:
+            os.kill(board.pid, signal.SIGCONT)
+        assert "ben" not in boards_open(ann)
+    finally:
+        ann.close()
+        board.communicate("\n", timeout=30)
