@@ -304,13 +304,14 @@ def _result(f: Any) -> str:
 @click.argument(
     "result",
     type=click.Choice(FOLLOWUP_RESULTS, case_sensitive=False),
-    metavar="{" + "|".join(FOLLOWUP_RESULTS) + "}",
+    metavar="RESULT",
 )
 @click.argument("message", required=False)
 @json_option
 @pass_session
 def followup(session: Session, action_text: str, result: str, message, as_json: bool) -> None:
-    """Record the due follow-up of action ID: holding, or slipped (reopens it in Plan)."""
+    """Record the due follow-up of action ID: RESULT is holding, or slipped (reopens it in
+    Plan)."""
     from pdca.db import accountability
 
     action_id = _action_id(action_text, "id")

@@ -184,11 +184,13 @@ def test_version_and_help(ok) -> None:
 
 def test_the_help_names_what_the_commands_take(ok) -> None:
     """A newcomer found sow, som, soy and a bare weekday in the refusal but not in add's
-    help, followup's results only in its summary, and learnt done's --decision was needed
+    help, followup's RESULT not said to be one of them, and learnt done's --decision was needed
     from the refusal."""
     added = " ".join(ok("add", "--help").stdout.split())
     assert "a weekday (fri)" in added and "eoy, sow, som, soy" in added
-    assert "followup [OPTIONS] ID {holding|slipped} [MESSAGE]" in ok("followup", "--help").stdout
+    followed = " ".join(ok("followup", "--help").stdout.split())
+    assert "followup [OPTIONS] ID RESULT [MESSAGE]" in followed
+    assert "RESULT is holding, or slipped" in followed
     assert "Required: standardize or adjust" in " ".join(ok("done", "--help").stdout.split())
 
 
