@@ -962,10 +962,9 @@ async def test_leaving_a_view_closes_its_keys_list(
         await pilot.press("question_mark")
         await settle_app(app, pilot)
         assert app.screen.query(HelpPanel)
-        await pilot.press("3")
-        await settle_app(app, pilot)
-        await pilot.press("1")
-        await settle_app(app, pilot)
+        for view in ("3", "1"):  # to the KPIs and back
+            await pilot.press(view)
+            await settle_app(app, pilot)
         assert app.current_mode == "board" and not app.screen.query(HelpPanel)
         await pilot.press("slash")
         await settle_app(app, pilot)
