@@ -53,7 +53,6 @@ def is_a_task(value: object) -> bool:
 # task's own attributes (Taskwarrior writes "id" or "description" first), never a pdca
 # export's ("format", or a table's name when jq sorted its keys).
 _FIRST_KEY = re.compile(r'\{\s*"([a-z_]+)"\s*:')
-TASK_BEGUN = {"uuid": "", "description": ""}  # what is taken for it, until read whole
 
 
 def begins_as_a_task(head: str) -> bool:

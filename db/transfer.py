@@ -396,14 +396,13 @@ def _taskwarrior_tasks(path: Path, stream: TextIO, start: str) -> list[tuple[int
         return []
     try:
         first, _ = json.JSONDecoder().raw_decode(head)
+        a_task = taskwarrior_export.is_a_task(first)
     except (json.JSONDecodeError, RecursionError, ValueError):
         # A first task longer than the MiB (an annotation of 3 MB) crashed the import: it was
         # taken for a pdca export (a tester). One that begins as a task does is read whole;
         # a pdca export begins with its "format", or a table, and is never read whole here.
-        if len(read) < _FIRST_TASK_WITHIN or not taskwarrior_export.begins_as_a_task(head):
-            return None
-        first = taskwarrior_export.TASK_BEGUN
-    if not taskwarrior_export.is_a_task(first):
+        a_task = len(read) == _FIRST_TASK_WITHIN and taskwarrior_export.begins_as_a_task(head)
+    if not a_task:
         return None
     stream.seek(0)
     text = stream.read()
