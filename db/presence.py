@@ -65,8 +65,14 @@ class Presence:
             return
         now = self.store.clock()
         with self.store.write():  # a plain write: presence is not domain data, so no event
-            self.store.conn.execute(
-                "DELETE FROM sessions WHERE seen_at < ?", (iso(now - FORGET_AFTER),)
+            # Not a board of this machine that is stopped (ctrl+z overnight): it still holds
+            # the file, and swept it was named by no header nor restore (a review)
+            old = self.store.conn.execute(
+                "SELECT id, host, pid FROM sessions WHERE seen_at < ?", (iso(now - FORGET_AFTER),)
+            ).fetchall()
+            self.store.conn.executemany(
+                "DELETE FROM sessions WHERE id = ?",
+                [(id_,) for id_, host, pid in old if not (host == self.host and _stopped(pid))],
             )
             cursor = self.store.conn.execute(
                 "INSERT INTO sessions (login, host, pid, started_at, seen_at)"

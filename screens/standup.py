@@ -160,9 +160,15 @@ def standing_row(item: StandingItem, width: int = 0) -> Row:
     title = literal(item.title)
     if width:
         budget = width - 1 - sum(cell_len(text) for text, _ in [*row, *after])
-        # an alert's KPI name keeps more: its detail ends in words, not a date; a KPI's
-        # too ("Onboarding …" beside its whole threshold's words at 100 columns, a newcomer)
-        least = TITLE_LEAST if item.kind in ("alert", "kpi") else TITLE_LEAST_FOR_NEWS
+        # an alert's KPI name keeps more: its detail ends in words, not a date
+        least = TITLE_LEAST if item.kind == "alert" else TITLE_LEAST_FOR_NEWS
+        if item.kind == "kpi" and item.detail:
+            # a KPI's too, as far as its reading and threshold (the detail's first part) stay
+            # whole: "Onboarding …" beside its acknowledgement at 100 columns (a newcomer),
+            # and at 80 the threshold's number went for it (a review)
+            first = cell_len(f" ({literal(item.detail).split('; ')[0]})")
+            room = width - 1 - sum(cell_len(text) for text, _ in row) - first
+            least = max(TITLE_LEAST_FOR_NEWS, min(TITLE_LEAST, room))
         title = fit(title, max(least, budget))
     return [*row, (title, "bold"), *after]
 

@@ -69,6 +69,7 @@ def test_a_board_suspended_on_this_machine_still_counts_as_open(store, db_path: 
     it runs again, its beat is what tells."""
     import os
     import signal
+    import socket
     import subprocess
     import sys
 
@@ -93,6 +94,14 @@ def test_a_board_suspended_on_this_machine_still_counts_as_open(store, db_path: 
             assert any(who.startswith("ben on ") for who in _others(
                 db_path, filesystem_of(db_path), later
             ))  # fmt: skip
+            # stopped overnight: carl's board, opened two days on, sweeps what is a day old,
+            # not this board (a review: swept, it was named nowhere again)
+            days_on = open_as(db_path, "carl", NOW_DT + timedelta(days=2))
+            try:
+                Presence(days_on, host=socket.gethostname(), pid=os.getpid()).join()
+                assert {"ben", "carl"} <= boards_open(days_on)
+            finally:
+                days_on.close()
         finally:
             os.kill(board.pid, signal.SIGCONT)
         assert "ben" not in boards_open(ann)
