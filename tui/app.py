@@ -327,7 +327,10 @@ class PdcaApp(App[None]):
             self._as_typed_after_esc(event)  # type: ignore[arg-type]
         if self.key_hold.take(event):
             return
-        if typed_key and self._hidden_views_key(event.key):  # type: ignore[attr-defined]
+        if typed_key and (
+            self._hidden_views_key(event.key)  # type: ignore[attr-defined]
+            or self._typed_under_the_keys(event)  # type: ignore[arg-type]
+        ):
             # The ``?`` panel covers the view: a key of the view behind it closes the panel
             # and does no more. Its > moved a card nobody saw to Do (a trial).
             self.action_hide_help_panel()
@@ -1347,6 +1350,12 @@ class PdcaApp(App[None]):
         own = self._bindings.copy()
         own.apply_keymap(self._keymap)
         return key not in own.key_to_bindings
+
+    def _typed_under_the_keys(self, event: events.Key) -> bool:
+        """Whether ``event`` would type into a form's field the ``?`` panel covers: 3 and q
+        went into a title nobody could see, the panel left open (a review). Such a key closes
+        the panel and does no more, as a view's key does."""
+        return event.is_printable and is_text_field(self.focused) and bool(self._keys_covering())
 
     def _keys_panel(self) -> Widget | None:
         """The ``?`` panel's list of keys while it is open, or None. Asked on every arrow,

@@ -183,6 +183,36 @@ async def test_the_keys_panel_says_first_how_to_close_it(make_app, board_db: Pat
             await settle_app(app, pilot)
 
 
+async def test_a_key_over_the_keys_list_covering_a_form_types_nothing_unseen(
+    make_app, board_db: Path
+) -> None:
+    """At 80x24 F1 in the new-action form covers it with the list of keys: 3 and q went
+    into the title nobody could see, and the list stayed (a review). Such a key closes the
+    list and does no more, as a view's key does over a view."""
+    from textual.widgets import Input
+
+    app = make_app(board_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("n")
+        await settle_app(app, pilot)
+        await pilot.press(*"what", "f1")
+        await settle_app(app, pilot)
+        for key in ("3", "q"):
+            assert app.screen.query(HelpPanel)
+            await pilot.press(key)
+            await settle_app(app, pilot)
+            assert not app.screen.query(HelpPanel), key
+            assert app.screen.query_one("#title", Input).value == "what", key
+            await pilot.press("f1")
+            await settle_app(app, pilot)
+        await pilot.press("escape")  # the list
+        await settle_app(app, pilot)
+        await pilot.press("x")  # the form's field, in sight again, types
+        await settle_app(app, pilot)
+        assert app.screen.query_one("#title", Input).value == "whatx"
+
+
 async def test_a_keys_panel_longer_than_the_screen_says_so_and_pages(
     make_app, board_db: Path
 ) -> None:
