@@ -49,16 +49,20 @@ def is_a_task(value: object) -> bool:
     return isinstance(value, dict) and {"uuid", "description"} <= value.keys()
 
 
-# Its first key, for a file whose first task is too long to be read to judge it: one of a
-# task's own attributes (Taskwarrior writes "id" or "description" first), never a pdca
-# export's ("format", or a table's name when jq sorted its keys).
-_FIRST_KEY = re.compile(r'\{\s*"([a-z_]+)"\s*:')
+# Its first key, for a file whose first task is too long to be read to judge it: any but
+# the keys a pdca export has at its top (db/transfer.py writes "format" first; jq -S sorts
+# "exported_at" first). Taskwarrior writes "id" or "description" first, jq -S a UDA's name
+# ("area": refused as no task, a review).
+_FIRST_KEY = re.compile(r'\{\s*"((?:[^"\\]|\\.)*)"\s*:')
+PDCA_EXPORT_KEYS = frozenset(
+    ("format", "schema_version", "exported_at", "exported_by", "issued", "tables")
+)
 
 
 def begins_as_a_task(head: str) -> bool:
-    """Whether ``head``, the start of a JSON object cut short, begins as a task does."""
+    """Whether ``head``, the start of a JSON object cut short, begins as a task may."""
     found = _FIRST_KEY.match(head)
-    return found is not None and found.group(1) in _SAID_ABOVE
+    return found is not None and found.group(1) not in PDCA_EXPORT_KEYS
 
 
 # A task's times, as Taskwarrior writes them (20261204T230000Z), and its uuids

@@ -644,6 +644,30 @@ def test_a_taskwarrior_export_whose_first_task_is_longer_than_a_mib(
     assert came.exit_code == 0 and "2 actions added" in came.stdout, came.stderr
     titles = sorted(a.title for a in store.list_actions())
     assert titles[0] == "Short" and titles[1].startswith("ddd") and titles[1].endswith("…")
+    # keys sorted (jq -S), a UDA's first: "could not be read as a Taskwarrior export" (a review)
+    del annotated["annotations"]
+    annotated["area"], annotated["uuid"] = "ops", annotated["uuid"][:-1] + "3"
+    short["uuid"] = short["uuid"][:-1] + "4"
+    lines = [json.dumps(task, sort_keys=True) for task in tasks]
+    exported.write_text(f"[{','.join(lines)}]" if as_list else "\n".join(lines))
+    assert list(json.loads(lines[0]))[0] == "area"
+    sorted_in = cli("import", str(exported))
+    assert sorted_in.exit_code == 0 and "2 actions added" in sorted_in.stdout, sorted_in.stderr
+
+
+def test_a_pdca_export_begins_with_none_of_a_tasks_keys(store, cli, tmp_path) -> None:
+    """A file whose first object is cut short at a MiB is read whole as a task export
+    unless its first key is one of a pdca export's: every key an export has at its top is
+    among them, in the order written and sorted by jq -S."""
+    from pdca.db.taskwarrior_export import PDCA_EXPORT_KEYS, begins_as_a_task
+
+    store.add_action(ActionDraft(title="x"))
+    exported = tmp_path / "all.json"
+    assert cli("export", "--out", str(exported)).exit_code == 0
+    document = json.loads(exported.read_text())
+    assert set(document) <= PDCA_EXPORT_KEYS
+    assert not begins_as_a_task(exported.read_text())
+    assert not begins_as_a_task(json.dumps(document, sort_keys=True))
 
 
 @pytest.mark.parametrize(
