@@ -632,6 +632,8 @@ def _reading_rows(
             continue
         row = {key: value.strip() for key, value in raw.items()}
         try:
+            if not row["name"]:  # "“” is not a known KPI" named no problem (a review)
+                raise InvalidInput("name", "", "is empty: each row names its KPI")
             kpi_id = known.get(row["name"].lower())
             if kpi_id is None:
                 if row["name"] not in unknown:

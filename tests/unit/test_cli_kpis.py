@@ -698,6 +698,13 @@ def test_import_good_and_bad(cli, ok, kpi, db_path: Path, tmp_path: Path) -> Non
         result, "line 3: name: “Nope” is not a known KPI", "line 4: at: 'soon'", "nothing imported"
     )
     assert sha256(db_path) == digest
+    # a row of a note alone: "name: “” is not a known KPI" named no problem (a review)
+    noted = tmp_path / "noted.csv"
+    noted.write_text(f"name,at,value,note\n,,,a note\n{KPI},2026-11-23,30\n")
+    assert_one_line_error(
+        cli("kpi", "import", str(noted)), "line 2: name is empty: each row names its KPI"
+    )
+    assert sha256(db_path) == digest
 
 
 def test_an_import_run_again_adds_no_reading_twice(ok, js, kpi, tmp_path: Path) -> None:
