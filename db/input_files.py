@@ -280,9 +280,10 @@ def _excels_separator_line(written: list[str]) -> str | None:
     header naming a column 'sep=' (a tester)."""
     if not written or not written[0].lstrip("\ufeff").lower().startswith("sep="):
         return None
-    if len(written) == 2 and written[1] == "" and written[0].lstrip("\ufeff").lower() == "sep=":
+    first = written[0].lstrip("\ufeff").lower().strip()
+    if len(written) == 2 and not written[1].strip() and first == "sep=":
         return ","
-    said = written[0].lstrip("\ufeff")[4:]
+    said = written[0].lstrip("\ufeff").strip(" ")[4:]  # "sep=; " too (a review)
     return said if len(written) == 1 and len(said) == 1 else None
 
 
@@ -320,8 +321,9 @@ def read_csv(
     try:
         written = next(reader, [])
         separator = _excels_separator_line(written)
-        if separator == ",":  # Excel's "sep=," line before the header: the header is next
-            written = next(reader, [])
+        if separator == ",":  # Excel's "sep=," line before the header: the header is next,
+            # after any blank line (a review)
+            written = next((row for row in reader if any(f.strip() for f in row)), [])
         elif separator is not None:
             shown = {";": "semicolons", "\t": "tabs"}.get(separator, repr(separator))
             raise InvalidInput(

@@ -977,13 +977,16 @@ def test_excels_separator_line_before_the_header(store, cli, tmp_path):
     sheet.write_bytes(b"sep=,\r\nTitle,Owner\r\nA,ann\r\n")
     assert cli("import", str(sheet)).exit_code == 0
     assert [a.title for a in store.list_actions()] == ["A"]
+    sheet.write_bytes(b"sep=, \r\n\r\nTitle,Owner\r\nB,ann\r\n")  # a space, a blank line
+    assert cli("import", str(sheet)).exit_code == 0
+    assert [a.title for a in store.list_actions()] == ["A", "B"]
     sheet.write_text("sep=;\ntitle;owner\nx;bob\n")
     said = cli("import", str(sheet))
     assert said.exit_code == 1 and said.stderr.endswith(
         "is separated by semicolons (its first line says sep=;): pdca reads CSV with commas"
         " (save it as CSV, comma-separated)\n"
     ), said.stderr
-    assert len(store.list_actions()) == 1
+    assert len(store.list_actions()) == 2
 
 
 def test_a_csv_separated_by_semicolons_or_tabs_says_so(store, cli, tmp_path):
