@@ -1352,10 +1352,13 @@ class PdcaApp(App[None]):
         return key not in own.key_to_bindings
 
     def _typed_under_the_keys(self, event: events.Key) -> bool:
-        """Whether ``event`` would type into a form's field the ``?`` panel covers: 3 and q
-        went into a title nobody could see, the panel left open (a review). Such a key closes
-        the panel and does no more, as a view's key does."""
-        return event.is_printable and is_text_field(self.focused) and bool(self._keys_covering())
+        """Whether ``event`` would act on a form or field the ``?`` panel covers: 3 and q
+        went into a title nobody could see (a review), and 1, 2, 3 chose a check-in's status
+        unseen (a retrial), the panel left open. Such a key closes the panel and does no
+        more, as a view's key does."""
+        if not event.is_printable or not self._keys_covering():
+            return False
+        return is_text_field(self.focused) or isinstance(self.screen, ModalScreen)
 
     def _keys_panel(self) -> Widget | None:
         """The ``?`` panel's list of keys while it is open, or None. Asked on every arrow,

@@ -211,6 +211,23 @@ async def test_a_key_over_the_keys_list_covering_a_form_types_nothing_unseen(
         await pilot.press("x")  # the form's field, in sight again, types
         await settle_app(app, pilot)
         assert app.screen.query_one("#title", Input).value == "whatx"
+        await pilot.press("escape", "escape")  # the form, asked first
+        await settle_app(app, pilot)
+        # a check-in's status: 1, 2, 3 chose one under the list, unseen (a retrial)
+        await pilot.press("c")
+        await settle_app(app, pilot)
+        form = app.screen
+        before = form.chosen_status()  # type: ignore[attr-defined]
+        await pilot.press("tab", "f1")
+        await settle_app(app, pilot)
+        for key in ("3", "2", "q"):
+            assert form.query(HelpPanel), key
+            await pilot.press(key)
+            await settle_app(app, pilot)
+            assert not form.query(HelpPanel) and form.chosen_status() == before, key  # type: ignore[attr-defined]
+            await pilot.press("f1")
+            await settle_app(app, pilot)
+        assert app.screen is form and app.is_running
 
 
 async def test_a_keys_panel_longer_than_the_screen_says_so_and_pages(
