@@ -643,9 +643,11 @@ def folder_shut_to_writes(path: Path, who: str) -> str | None:
     folder = path.parent
     if not os.access(path, os.W_OK) or os.access(folder, os.W_OK | os.X_OK):
         return None
+    # Short enough for a board's banner of three lines at 80 columns: it cut the folder off
+    # the command to run (a retrial)
     return (
         f"its folder {folder} is read-only for {who} ({describe_owner(folder)}), and SQLite"
-        f" writes beside the file there (see pdca doctor); {what_to_ask(folder, 'write')}"
+        f" writes beside the file there: {what_to_ask(folder, 'write')}"
     )
 
 

@@ -295,7 +295,7 @@ class BoardScreen(Screen[None]):
        lane focus left, and Plan's stayed lit wherever focus went (a trial). */
     BoardScreen .lane-header.-focused { background: $primary 40%; color: $text; }
     BoardScreen #read-only {  /* $panel: an ANSI theme's $warning, unblended, hid the text */
-        height: auto; max-height: 3; background: $panel; color: $text-warning; text-style: bold;
+        height: auto; max-height: 4; background: $panel; color: $text-warning; text-style: bold;
         padding: 0 1;
     }
     BoardScreen #filter-bar { height: auto; max-height: 3; padding: 0 1; background: $accent 20%; }

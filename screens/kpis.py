@@ -266,7 +266,7 @@ class KpisScreen(KpiRowsActions, Screen[None]):
     KpisScreen #kpi-warnings { height: auto; max-height: 4; padding: 0 1; color: $text-warning;
                                background: $panel; text-overflow: ellipsis; }
     KpisScreen #read-only {
-        dock: top; height: auto; max-height: 3; background: $panel; color: $text-warning;
+        dock: top; height: auto; max-height: 4; background: $panel; color: $text-warning;
         text-style: bold; padding: 0 1;
     }
     """
