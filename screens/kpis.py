@@ -265,8 +265,10 @@ class KpisScreen(KpiRowsActions, Screen[None]):
        on yellow (a trial). tui/readable_colours.py makes $text-warning read on $panel. */
     KpisScreen #kpi-warnings { height: auto; max-height: 4; padding: 0 1; color: $text-warning;
                                background: $panel; text-overflow: ellipsis; }
+    /* Not docked: docked to the top with the header it covered it (a retrial), as the
+       board's once did */
     KpisScreen #read-only {
-        dock: top; height: auto; max-height: 4; background: $panel; color: $text-warning;
+        height: auto; max-height: 4; background: $panel; color: $text-warning;
         text-style: bold; padding: 0 1;
     }
     """

@@ -835,6 +835,12 @@ async def test_read_only_database_shows_a_banner_and_refuses_writes(
             # top hid the header: a tester).
             header = app.screen.query_one("StatusBar")
             assert banner.region.y >= header.region.bottom and header.region.height == 1
+            for view in ("3", "1"):  # the KPIs' too (its banner hid its header, a retrial)
+                await pilot.press(view)
+                await settle_app(app, pilot)
+                banner = app.screen.query_one("#read-only")
+                header = app.screen.query_one("StatusBar")
+                assert banner.display and banner.region.y >= header.region.bottom, view
             # Through SQLite: reading the file's bytes would drop the app's own locks.
             before = (app.context.store.last_event_id(), app.context.store.counts())
             for key in ("n", "greater_than_sign", "c", "d", "u", "e"):
