@@ -327,10 +327,7 @@ class PdcaApp(App[None]):
             self._as_typed_after_esc(event)  # type: ignore[arg-type]
         if self.key_hold.take(event):
             return
-        if typed_key and (
-            self._hidden_views_key(event.key)  # type: ignore[attr-defined]
-            or self._typed_under_the_keys(event)  # type: ignore[arg-type]
-        ):
+        if typed_key and self._covered_key(event):  # type: ignore[arg-type]
             # The ``?`` panel covers the view: a key of the view behind it closes the panel
             # and does no more. Its > moved a card nobody saw to Do (a trial).
             self.action_hide_help_panel()
@@ -1340,25 +1337,23 @@ class PdcaApp(App[None]):
             if key != "ctrl+q" and any(b.id == "app-quit" for b in bindings)
         }
 
-    def _hidden_views_key(self, key: str) -> bool:
-        """Whether ``key`` is for the view the ``?`` panel covers now (not one of the app's
-        own keys, which scroll or close the panel, or leave for another view)."""
+    def _covered_key(self, event: events.Key) -> bool:
+        """Whether ``event`` is for what the ``?`` panel covers now: a key of the view behind
+        it (not one of the app's own keys, which scroll or close the panel, or leave for
+        another view), or a key that would act on a form or field it covers (3 and q went
+        into a title nobody could see, a review; 1, 2, 3 chose a check-in's status unseen,
+        a retrial). Such a key closes the panel and does no more."""
         if self._keys_covering() is None:
             return False
+        if event.is_printable and (
+            is_text_field(self.focused) or isinstance(self.screen, ModalScreen)
+        ):
+            return True
         # The app's keys as the person's keymap has them: a view's key moved to f3 closed the
         # panel and went nowhere (a reviewer)
         own = self._bindings.copy()
         own.apply_keymap(self._keymap)
-        return key not in own.key_to_bindings
-
-    def _typed_under_the_keys(self, event: events.Key) -> bool:
-        """Whether ``event`` would act on a form or field the ``?`` panel covers: 3 and q
-        went into a title nobody could see (a review), and 1, 2, 3 chose a check-in's status
-        unseen (a retrial), the panel left open. Such a key closes the panel and does no
-        more, as a view's key does."""
-        if not event.is_printable or not self._keys_covering():
-            return False
-        return is_text_field(self.focused) or isinstance(self.screen, ModalScreen)
+        return event.key not in own.key_to_bindings
 
     def _keys_panel(self) -> Widget | None:
         """The ``?`` panel's list of keys while it is open, or None. Asked on every arrow,
