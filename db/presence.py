@@ -126,7 +126,9 @@ def present_rows(
 
 def _stopped(pid: object, proc: Path = PROC) -> bool:
     """Whether process ``pid`` of this machine is stopped (ctrl+z, SIGSTOP): its state in
-    ``/proc/<pid>/stat``, which any login may read; False when it is gone or unknown."""
+    ``/proc/<pid>/stat``, which any login may read; False when it is gone or unknown. A
+    kernel's file about the process, never the database, its -wal or -shm: opening it
+    touches no SQLite lock (../shared/SQLITE.md), as the ``fd`` links' ``stat`` beside it."""
     if not isinstance(pid, int):
         return False
     try:
