@@ -89,6 +89,8 @@ def test_a_board_suspended_on_this_machine_still_counts_as_open(store, db_path: 
         assert board.stdout is not None and board.stdout.readline().strip() == "joined"
         assert "ben" not in boards_open(ann)  # running, its beat stale: gone
         os.kill(board.pid, signal.SIGSTOP)
+        # the stop is delivered a moment later: waited for (a CI run read it still running)
+        os.waitpid(board.pid, os.WUNTRACED)
         try:
             assert "ben" in boards_open(ann)
             assert any(who.startswith("ben on ") for who in _others(
@@ -104,6 +106,7 @@ def test_a_board_suspended_on_this_machine_still_counts_as_open(store, db_path: 
                 days_on.close()
         finally:
             os.kill(board.pid, signal.SIGCONT)
+            os.waitpid(board.pid, os.WCONTINUED)
         assert "ben" not in boards_open(ann)
     finally:
         ann.close()
