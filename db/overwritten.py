@@ -32,23 +32,28 @@ FIELD_WORDS = {
     "decision": "decision",
 }
 
-# Each unseen update of an action by another transaction, of an action this session changed:
+# Each unseen update of an action by another transaction, of an action this session changed,
+# or the person's login elsewhere since the session began (?4: their command line's edit
+# that a board's "Write mine" replaced went untold, their own board open, a team's trial):
 # the unseen ones down the events' key (the actions' updates index read every one the file
-# ever had, 90 ms at 100 000 actions), the session's own down the transactions' index.
+# ever had, 90 ms at 100 000 actions), the session's own down the transactions' index, the
+# login's down (actor, id).
 _REPLACING = """
 SELECT e.id, e.actor, e.at, e.entity_id, e.before, e.after FROM events e NOT INDEXED
 WHERE e.id > ?1 AND e.entity = 'action' AND e.op = 'update' AND e.undo_of IS NULL
   AND e.tx NOT IN (SELECT value FROM json_each(?2)) AND e.actor IS NOT ?3
   AND e.entity_id IN (SELECT m.entity_id FROM events m INDEXED BY idx_events_tx
-    WHERE m.tx IN (SELECT value FROM json_each(?2)) AND m.entity = 'action')
+    WHERE m.tx IN (SELECT value FROM json_each(?2)) AND m.entity = 'action'
+    UNION ALL SELECT m.entity_id FROM events m INDEXED BY idx_events_actor_id
+    WHERE m.actor = ?3 AND m.id > ?4 AND m.entity = 'action')
 ORDER BY e.id
 """
-# Not: the session's own login elsewhere (their own command line over their board's value is
-# no news, a reviewer's).
+# Not: the session's own login elsewhere as the one replacing (their own command line over
+# their board's value is no news, a reviewer's).
 
 # The action's changes before one, the latest first, down (entity, entity_id, id).
 _EARLIER = """
-SELECT tx, op, undo_of IS NOT NULL, before, after FROM events
+SELECT id, tx, actor, op, undo_of IS NOT NULL, before, after FROM events
 WHERE entity = 'action' AND entity_id = ? AND id < ? ORDER BY id DESC LIMIT ?
 """
 LOOKED_BACK = 200  # changes of one action looked through for who set a field last
@@ -58,32 +63,73 @@ TYPED = frozenset({"title", "notes", "owner", "due", "kpi_id", "initiative_id"})
 
 class Overwritten(NamedTuple):
     """``actor`` set ``fields`` of action ``action_id`` at ``at`` over this session's values;
-    ``title`` is the action's title after."""
+    ``title`` is the action's title after; ``values``: (field, the person's value, theirs)
+    of each replaced field that reads as words (not an id's, nor notes)."""
 
     actor: str
     at: str
     action_id: int
     fields: tuple[str, ...]
     title: str
+    values: tuple[tuple[str, str, str], ...] = ()
 
 
-def overwritten_since(store: Store, event_id: int, own: Iterable[int]) -> list[Overwritten]:
+# The replaced fields whose two values are said: "replaced your title of #41 Ann task 1 by
+# ben" read as if her own title were that one (a team's trial).
+SAID_WITH_VALUES = ("title", "owner", "due", "priority", "phase", "verdict", "decision")
+
+
+class Mine(NamedTuple):
+    """Whose changes are the person's: the session's own transactions, and any of their
+    login's after event ``since`` (their command line while the board is open)."""
+
+    transactions: frozenset[int]
+    login: str
+    since: int | None
+
+    def made(self, event_id: int, tx: int, actor: str | None) -> bool:
+        return tx in self.transactions or (
+            self.since is not None and actor == self.login and event_id > self.since
+        )
+
+
+def overwritten_since(
+    store: Store, event_id: int, own: Iterable[int], login_since: int | None = None
+) -> list[Overwritten]:
     """Others' updates after event ``event_id`` that replaced a value the session's own
-    change set last (``own``: its transactions), the oldest first."""
-    mine = set(own)
-    if not mine:
+    change set last (``own``: its transactions; and, given ``login_since``, any change of
+    the session's login after that event), the oldest first."""
+    mine = Mine(frozenset(own), store.actor, login_since)
+    if not mine.transactions and login_since is None:
         return []
     found = []
     for change_id, actor, at, action_id, before, after in store.conn.execute(
-        _REPLACING, (event_id, json.dumps(sorted(mine)), store.actor)
+        _REPLACING,
+        (
+            event_id,
+            json.dumps(sorted(mine.transactions)),
+            store.actor,
+            login_since if login_since is not None else 2**62,
+        ),
     ):
         theirs_then, theirs = (json.loads(text or "{}") for text in (before, after))
         changed = [name for name in FIELD_WORDS if theirs.get(name) != theirs_then.get(name)]
         replaced = _set_last_by(store, action_id, change_id, changed, theirs_then, mine)
         if replaced:
             fields = tuple(FIELD_WORDS[name] for name in changed if name in replaced)
-            found.append(Overwritten(actor, at, action_id, fields, str(theirs.get("title", ""))))
+            values = tuple(
+                (FIELD_WORDS[name], _said(theirs_then.get(name)), _said(theirs.get(name)))
+                for name in changed
+                if name in replaced and name in SAID_WITH_VALUES
+            )
+            title = str(theirs.get("title", ""))
+            found.append(Overwritten(actor, at, action_id, fields, title, values))
     return found
+
+
+def _said(value: object) -> str:
+    """A field's value as words: none as "none"."""
+    return "none" if value is None or value == "" else str(value)
 
 
 def _set_last_by(
@@ -92,7 +138,7 @@ def _set_last_by(
     before_id: int,
     fields: list[str],
     values: dict[str, object],
-    mine: set[int],
+    mine: Mine,
 ) -> set[str]:
     """Of ``fields``, those whose value in ``values`` was set last, before event
     ``before_id``, by one of ``mine``: a change of another field, or of other cards, in
@@ -105,23 +151,24 @@ def _set_last_by(
     priority of normal, the phase Plan)."""
     left, replaced = set(fields), set()
     put_back: dict[str, object] = {}  # a field an undo of the session's put back: to what
-    for tx, op, undo, before, after in store.conn.execute(
+    for change_id, tx, actor, op, undo, before, after in store.conn.execute(
         _EARLIER, (action_id, before_id, LOOKED_BACK)
     ):
         if not left:
             break
+        by_me = mine.made(change_id, tx, actor)
         then, now = (json.loads(text or "{}") for text in (before, after))
         for name in [name for name in left if now.get(name) != then.get(name)]:
             if name in put_back:
                 if now.get(name) != put_back[name]:
                     continue  # what the undo took back
                 del put_back[name]
-            elif undo and tx in mine:
+            elif undo and by_me:
                 put_back[name] = now.get(name)  # whoever set that before is its setter
                 continue
             left.discard(name)  # its last setter: this change
             set_here = now.get(name)
             made_blank = op == "create" and (set_here in (None, "") or name not in TYPED)
-            if tx in mine and not undo and not made_blank and set_here == values.get(name):
+            if by_me and not undo and not made_blank and set_here == values.get(name):
                 replaced.add(name)
     return replaced

@@ -47,6 +47,7 @@ from pdca.db.connection import (
     strays_refusing_writes,
 )
 from pdca.db.errors import (
+    BesideStrays,
     Conflict,
     DatabaseBroken,
     DatabaseProblem,
@@ -721,7 +722,7 @@ class Store:
             return
         strays = strays_refusing_writes(self.path)
         if strays:
-            raise DatabaseProblem(strays_refusal(self.path, strays))
+            raise BesideStrays(strays_refusal(self.path, strays))
 
     @contextmanager
     def write(self) -> Iterator[Transaction]:
@@ -857,6 +858,21 @@ class Store:
             return Conflict(entity, entity_id, removed["actor"], removed["at"], removed["summary"])
         gone = self.changed_since(entity, entity_id)
         return gone if gone.by is not None else None
+
+    def finished_by(self, action_id: int, done_at: str) -> str | None:
+        """Who finished the action at ``done_at`` (its finish in the log: done from open), or
+        None when nothing pdca logged did (an import, a restore). A few events of one action,
+        down the log's (entity, entity_id, id) index; a snapshot another tool wrote that is no
+        JSON is passed over."""
+        row = self.conn.execute(
+            "SELECT actor FROM events WHERE entity = 'action' AND entity_id = ?"
+            " AND op = 'update'"
+            " AND CASE WHEN json_valid(after) THEN json_extract(after, '$.done_at') END = ?"
+            " AND CASE WHEN json_valid(before) THEN json_extract(before, '$.done_at')"
+            "  ELSE 'unread' END IS NULL ORDER BY id DESC LIMIT 1",
+            (action_id, done_at),
+        ).fetchone()
+        return str(row[0]) if row is not None and row[0] else None
 
     def gone_unlogged(self, entity: str, entity_id: int) -> bool:
         """The row is not in the file and nothing pdca logged took it (its last change is no
@@ -2364,8 +2380,17 @@ class Store:
                 "standardize": "; record its follow-ups with pdca followup",
                 "adjust": "; check in on its next cycle",
             }.get(action["decision"], "")
-            how = f" ({action['decision']})" if action["decision"] else ""
-            raise GateUnmet(f"#{action_id} is done{how}{where}")
+            # By whom and when: a check-in typed as a colleague abandoned the card was refused
+            # with "#46 is done (abandon)" alone, naming nobody (a team's trial).
+            how = [action["decision"]] if action["decision"] else []
+            finisher = self.finished_by(action_id, action["done_at"])
+            if finisher is not None:
+                from pdca.db.dates import minute_utc
+
+                who = "you" if finisher == self.actor else finisher
+                how.append(f"by {who} at {minute_utc(action['done_at'])}")
+            said = f" ({', '.join(how)})" if how else ""
+            raise GateUnmet(f"#{action_id} is done{said}{where}")
         cursor = self.conn.execute(
             "INSERT INTO checkins (action_id, at, author, status, message) VALUES (?, ?, ?, ?, ?)",
             (action_id, tx.at, tx.actor, status, message),

@@ -53,7 +53,7 @@ from pdca.screens.board_filters import (
 from pdca.screens.board_move import move_back_flow, move_flow
 from pdca.screens.board_new import new_flow
 from pdca.screens.board_undo import start_repeating_flow, stop_repeating_flow, undo_flow
-from pdca.screens.board_writes import show_conflict
+from pdca.screens.board_writes import by_finisher, show_conflict
 from pdca.screens.context import (
     AppContext,
     PaletteEntry,
@@ -776,7 +776,10 @@ class BoardScreen(Screen[None]):
         elif row["done_at"] is not None and not self.filter.include_done:
             decision = f" ({row['decision']})" if row["decision"] else ""
             shows = services(self.app).key_named("board-toggle-done", "D")  # the person's key
-            self.notify(f"#{card} was done meanwhile{decision}; {shows} shows done cards")
+            who = by_finisher(self.store, card, row["done_at"])  # named (a team's trial)
+            self.notify(
+                literal(f"#{card} was done{who} meanwhile{decision}; {shows} shows done cards")
+            )
         elif self.filter.active:
             self.notify(f"#{card} changed meanwhile and no longer matches the filter")
 

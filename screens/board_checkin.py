@@ -6,9 +6,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from pdca.db import models
+from pdca.db.dates import minutes_utc_in
 from pdca.db.errors import GateUnmet, NotFound, PdcaError
 from pdca.db.models import Action, validated
-from pdca.screens.board_writes import save_or_refusal
+from pdca.screens.board_writes import by_finisher, save_or_refusal
 from pdca.screens.context import services
 
 if TYPE_CHECKING:
@@ -66,8 +67,14 @@ async def ask_checkin(
             board,
             lambda store: (save or checkin_alone(action.id))(store, draft),
             what=what,
-            passes=(NotFound,),
+            passes=(NotFound, GateUnmet),
         )
+    except GateUnmet as error:
+        # One line with what was typed: "#46 is done (abandon, by ann at …)" and "not saved:
+        # check-in on #46 …" came as two toasts, the first naming nobody (a team's trial)
+        added, refusal = None, error
+        said = minutes_utc_in(str(error))  # times as the app writes them
+        board.notify(f"{said}: not saved: {what}", severity="warning", timeout=20)
     except NotFound as error:
         added, refusal = None, error
         if (error.kind, error.key) == ("action", action.id):
@@ -94,8 +101,6 @@ async def ask_checkin(
         # q with no way to drop it (a tester). What was typed is said instead (of a gone
         # one, above).
         board.unsent_checkins.pop(action.id, None)
-        if isinstance(refusal, GateUnmet):
-            board.notify(f"not saved: {what}", severity="warning", timeout=20)
         return None
     # Not written (a lock held past the wait, the file gone read-only): what was typed is
     # kept for the next ``c`` on this card, not lost with the form (a tester).
@@ -124,7 +129,11 @@ def let_go_of_kept_on_finished(board: BoardScreen, pressed_on: int | None) -> No
             continue
         kept = board.unsent_checkins.pop(action_id)
         services(board.app).kept_may_be_saved()
-        why = "is gone" if action is None else f"was finished meanwhile ({action.decision})"
+        if action is None:
+            why = "is gone"
+        else:
+            who = by_finisher(board.store, action.id, action.done_at)
+            why = f"was finished{who} meanwhile ({action.decision})"
         board.notify(
             f"#{action_id} {why}: not saved: {checkin_words(action_id, kept)}",
             severity="warning",

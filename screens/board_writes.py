@@ -154,6 +154,18 @@ def say_overdue_already(board: BoardScreen, action: Action) -> None:
         )
 
 
+def by_finisher(store: Store, action_id: int, done_at: str | None) -> str:
+    """`` by ann``: who finished the action (its finish in the log; `` by you``), else
+    nothing: "#46 was done meanwhile" named nobody (a team's trial)."""
+    try:
+        finisher = store.finished_by(action_id, done_at) if done_at else None
+    except PdcaError:
+        return ""
+    if finisher is None:
+        return ""
+    return f" by {'you' if finisher == store.actor else finisher}"
+
+
 def show_conflict(board: BoardScreen, conflict: Conflict, kept: str) -> None:
     """Someone changed the card since it was drawn: show it as it is now, and say so. Put
     where it is now, it may take the cursor's card away (out of the filter, a column left

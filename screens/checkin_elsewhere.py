@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pdca.db import accountability
+from pdca.db.dates import minutes_utc_in
 from pdca.db.errors import DatabaseBroken, GateUnmet, InvalidInput, NotFound, PdcaError
 from pdca.db.models import validated
 from pdca.screens.context import context_of, services
@@ -55,8 +56,15 @@ async def check_in_elsewhere(screen: Screen[Any], action_id: int) -> bool:
     except DatabaseBroken:
         raise  # the app stops on it
     except PdcaError as error:
+        if isinstance(error, NotFound | GateUnmet | InvalidInput):
+            # Done or gone meanwhile: why, with what was typed said whole, in one line, as
+            # the board's c says it (a tester's words went unseen, only "#64 is done" was
+            # said; then two toasts, the first naming nobody, a team's trial).
+            said = minutes_utc_in(str(error))
+            screen.notify(f"{said}: not saved: {what}", severity="warning", timeout=20)
+            return False
         screen.notify(str(error), severity="error", timeout=6)
-        if board is not None and not isinstance(error, NotFound | GateUnmet | InvalidInput):
+        if board is not None:
             # Not written (a lock held past the wait): kept as the board keeps its own,
             # counted in the header and said at quit; it was lost with a toast (a retrial).
             board.unsent_checkins[action_id] = result
@@ -66,10 +74,6 @@ async def check_in_elsewhere(screen: Screen[Any], action_id: int) -> bool:
             services(screen.app).notify_kept(
                 f"your check-in on #{action_id} is kept: press {key} on it to send it again"
             )
-            return False
-        # Done or gone meanwhile: what was typed is said whole, as the board's c says it
-        # (a tester's words went unseen, only "#64 is done" was said).
-        screen.notify(f"not saved: {what}", severity="warning", timeout=20)
         return False
     finally:
         context.saving.discard(("checkin", action_id))

@@ -266,14 +266,17 @@ async def save_edit(
                 board.place(theirs)
                 return theirs
             own, clashing = compared(seen, theirs, mine)
-            # A move asked for from a phase it left, or a card finished: Keep theirs keeps
-            # theirs whole, as it always did
-            moved_away = (bool(then_move) and theirs.phase != seen.phase) or bool(theirs.done_at)
+            # A move asked for from a phase it left: its form was for that move
+            moved_phase = bool(then_move) and theirs.phase != seen.phase
+            # or a card finished: Keep theirs keeps theirs whole, as it always did
+            moved_away = moved_phase or bool(theirs.done_at)
             # nor with a move asked for: Keep theirs makes none (it moved the card, a reviewer)
             theirs_whole = moved_away or then_move is not None
-            if not moved_away and not clashing:
+            if not moved_phase and not clashing:
                 # Each change its own fields: both stand, nothing to choose (a moved card
                 # asked "#5 changed while you edited it" over a due date, a lead's day one).
+                # A finish too is a change of other fields: a title typed as ann abandoned
+                # the card asked with "≠ title" as if she had changed it (a team's trial).
                 who = f" by {conflict.by}" if conflict.by else ""
                 what = f" ({conflict.what})" if conflict.what else ""
                 moved = f" and the move to {then_move.capitalize()}" if then_move else ""

@@ -231,6 +231,7 @@ class PdcaApp(App[None]):
         self._write_banner: str | None = None  # as the views show it now
         self._last_data_version = -1
         self._last_event_id = -1
+        self._began_at_event: int | None = None  # the log's last event as the app started
         self._day_seen: date | None = None  # the local day the views were last read on
         self._snapshot_stamp = file_stamp(context.path)
         self.key_hold = KeyHold(self)
@@ -414,7 +415,14 @@ class PdcaApp(App[None]):
             # with it was meant for a form, never keys here. "n tui new" in the KPIs ran its
             # u, which undid the person's last change (a team's soak).
             key = self.get_key_display(Binding(event.key, ""))
-            self.key_hold.drop_text(after=f"{key} does nothing here: ")
+            # On a dialog's button, "e does nothing here" read as a board key's refusal (a
+            # keys trial typed on after tab had left the message field)
+            from textual.widgets import Button
+
+            if isinstance(self.focused, Button):
+                self.key_hold.drop_text(after=f"{key} types nothing on a button (tab to a field): ")
+            else:
+                self.key_hold.drop_text(after=f"{key} does nothing here: ")
 
     def _say_where_it_moved(self, key: str) -> None:
         """A key the person's [keys] moved a binding off, pressed where that binding is live
@@ -691,6 +699,9 @@ class PdcaApp(App[None]):
         self._views_act_after_esc()
         self._last_data_version = self.context.store.data_version()
         self._last_event_id = self.context.store.last_event_id()
+        # Changes of this login after it (their command line while the board is open) are
+        # theirs too when someone replaces them (``_say_overwritten``)
+        self._began_at_event = self._last_event_id
         if self.watch_changes:
             self.set_interval(CHANGE_POLL_SECONDS, self.check_for_changes)
         # Threads start once the first screen is painted: they would compete for the GIL with it.
@@ -971,7 +982,12 @@ class PdcaApp(App[None]):
             )
             replaced = store.replaced_since(self._last_event_id) if changed_by_others else None
             overwritten = (
-                overwritten_since(store, self._last_event_id, self.context.writer.own_transactions)
+                overwritten_since(
+                    store,
+                    self._last_event_id,
+                    self.context.writer.own_transactions,
+                    login_since=self._began_at_event,
+                )
                 if changed_by_others and replaced is None
                 else []
             )
@@ -1010,10 +1026,20 @@ class PdcaApp(App[None]):
         after a conflict, or an edit right after): said to the one whose value went, who
         was told nothing before (a team's trial), as the one who chose was."""
         for change in overwritten[:SAID_MOST]:
+            # Each value as it was and as it is: "replaced your title of #41 Ann task 1 by
+            # ben at …" read as if hers were "Ann task 1 by ben" (a team's trial)
+            valued = {field: (yours, theirs) for field, yours, theirs in change.values}
+            fields = ", ".join(
+                f"{field} “{fit(literal(valued[field][0]), 30)}” with"
+                f" “{fit(literal(valued[field][1]), 30)}”"
+                if field in valued
+                else field
+                for field in change.fields
+            )
+            title = "" if "title" in valued else f" {fit(literal(change.title), 40)}"
             self.notify(
-                f"{literal(change.actor)} replaced your {', '.join(change.fields)} of"
-                f" #{change.action_id} {fit(literal(change.title), 40)} at"
-                f" {short_time(change.at)} (the detail's history has both)",
+                f"{literal(change.actor)} replaced your {fields} (#{change.action_id}{title})"
+                f" at {short_time(change.at)}; the detail's history has both",
                 severity="warning",
                 timeout=15,
                 markup=False,

@@ -463,7 +463,7 @@ async def test_a_column_emptied_under_the_cursor_says_where_the_cursor_went(
         await settle_app(app, pilot)
         phase, card = focused(app)
         notes = [n.message for n in app._notifications]
-        assert "#3 was done meanwhile (abandon); D shows done cards" in notes
+        assert "#3 was done by bob meanwhile (abandon); D shows done cards" in notes
         assert f"Do has no card left: the cursor is on #{card} in {phase.capitalize()}" in notes
 
 
@@ -487,7 +487,7 @@ async def test_a_filter_that_leaves_the_cursors_column_empty_says_no_card_left(
 @pytest.mark.parametrize(
     ("filtered", "said"),
     [
-        (None, "#1 was done meanwhile (abandon); D shows done cards"),
+        (None, "#1 was done by bob meanwhile (abandon); D shows done cards"),
         ("a", "#1 changed meanwhile and no longer matches the filter"),
     ],
 )

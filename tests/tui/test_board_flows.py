@@ -1324,13 +1324,14 @@ async def test_a_done_cards_form_shows_its_due_date_fixed(make_app, board_db: Pa
         assert (action.due, action.priority) == ("2026-11-30", "high")
 
 
-@pytest.mark.parametrize("choice", ["m", "escape"])
+@pytest.mark.parametrize("choice", ["m", "escape", None])
 async def test_a_due_date_edited_on_a_card_finished_meanwhile_is_dropped_not_kept_for_ever(
-    make_app, board_db: Path, choice: str
+    make_app, board_db: Path, choice: str | None
 ) -> None:
     """ben finished #1 while alice's edit of its due date was open: her save was refused and
     kept, and every e after reopened it with her date fixed in the form, never to be saved
-    (a reviewer could only quit). The date goes, said; the rest of the edit goes on."""
+    (a reviewer could only quit). The date goes, said; the rest of the edit goes on: asked
+    when ben changed the title too (``choice``), else saved beside his finish (None)."""
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("e")
@@ -1338,6 +1339,8 @@ async def test_a_due_date_edited_on_a_card_finished_meanwhile_is_dropped_not_kep
         set_field(app, "title", "Alice's title")
         set_field(app, "due", "2026-12-05")
         bob = open_as(board_db, "bob")
+        if choice is not None:
+            bob.edit_action(1, ActionChanges(title="Bob's title"))
         bob.complete_action(1, "abandon")
         bob.close()
         # the board sees it while the form is open: done cards hidden, #1 leaves it, and the
@@ -1350,6 +1353,12 @@ async def test_a_due_date_edited_on_a_card_finished_meanwhile_is_dropped_not_kep
         await settle_app(app, pilot)
         said = [str(n.message) for n in app._notifications]
         assert any("your due date is dropped" in line for line in said), said
+        if choice is None:
+            assert not isinstance(app.screen, ConflictModal)
+            stored = app.context.store.get_action(1)
+            assert (stored.title, stored.due) == ("Alice's title", "2026-11-30")
+            assert not app.screen.unsent_edits
+            return
         assert isinstance(app.screen, ConflictModal)
         await pilot.press(choice)
         await settle_app(app, pilot)

@@ -22,6 +22,7 @@ from pdca.widgets.status_bar import StatusBar
 from tests.conftest import NOW_DT, LockHolder, open_as
 from tests.tui.conftest import SIZE, settle_app, wait_until
 from tests.tui.test_board import column_ids, drawn_text, focused
+from tests.unit.test_overwritten import written_by
 
 
 def _notes(app) -> list[str]:  # type: ignore[no-untyped-def]
@@ -120,15 +121,36 @@ async def test_a_value_of_yours_someone_writes_over_is_said_to_you(
                 await settle_app(app, pilot)
                 if bob_writes.notes:
                     assert not [line for line in said if "replaced your" in line], said
+            # hers and his, both: "replaced your title of #1 bob's title" read as if hers
+            # were his (a team's trial)
             assert [line for line in said if "replaced your" in line] == [
-                "bob replaced your title of #1 bob's [b]title[/b] at 2026-11-23 09:00 UTC"
-                " (the detail's history has both)",
-                # cut to 40 cells as shown, escapes and all (cut first, it ran to 5 lines)
-                "bob replaced your title of #1 " + "\\x1b" * 9 + "\\x1… at 2026-11-23 09:00 UTC"
-                " (the detail's history has both)",
+                "bob replaced your title “alice's again” with “bob's [b]title[/b]” (#1) at"
+                " 2026-11-23 09:00 UTC; the detail's history has both",
+                # cut to 30 cells as shown, escapes and all (cut first, it ran to 5 lines)
+                "bob replaced your title “alice's third” with “" + "\\x1b" * 7 + "\\…” (#1)"
+                " at 2026-11-23 09:00 UTC; the detail's history has both",
             ]
         finally:
             bob.close()
+
+
+async def test_your_command_line_change_someone_writes_over_is_said_on_your_board(
+    make_app, board_db: Path
+) -> None:
+    """ben's `pdca edit`, then ann's "Write mine" over it: his open board said nothing, only
+    its own writes being his (a team's trial)."""
+    app = make_app(board_db)
+    said = _recorded_notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        written_by(board_db, ("alice", 1, ActionChanges(title="alice's command line")))
+        written_by(board_db, ("bob", 1, ActionChanges(title="bob's")))
+        await wait_until(pilot, lambda: app._last_event_id == app.context.store.last_event_id(), 10)
+        await settle_app(app, pilot)
+        assert [line for line in said if "replaced your" in line] == [
+            "bob replaced your title “alice's command line” with “bob's” (#1) at"
+            " 2026-11-23 09:00 UTC; the detail's history has both"
+        ]
 
 
 # --------------------------------------------------------------------------- the conflict dialog
@@ -280,16 +302,43 @@ async def test_an_edit_kept_of_an_action_done_meanwhile_says_how_to_reach_it(
 ) -> None:
     """ "press e on it" of a card that left the board, done by bob meanwhile (a tester): the
     note says it is done, and that D shows it."""
+
+    def bob_retitles_and_abandons(bob: Store) -> None:
+        bob.edit_action(1, ActionChanges(title="Bob's title"))
+        bob.complete_action(1, "abandon")
+
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _save_title_after_bob(
+            app, pilot, board_db, "Alice's title", bob_retitles_and_abandons
+        )
+        assert isinstance(app.screen, ConflictModal)  # both changed the title
+        await pilot.press("escape")
+        await settle_app(app, pilot)
+        assert "#1 is done now, so D shows it, then e on it" in _notes(app)[-1], _notes(app)
+        assert app.context.store.get_action(1).title == "Bob's title"
+
+
+async def test_an_edit_of_other_fields_than_a_finish_is_saved_beside_it(
+    make_app, board_db: Path
+) -> None:
+    """ann abandoned the card while ben typed a new title: his save asked, "≠ title" read as
+    if she had changed it (a team's trial). A finish changes other fields: the title is saved
+    beside it, and a note says so, as with any other change of other fields."""
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await _save_title_after_bob(
             app, pilot, board_db, "Alice's title", lambda bob: bob.complete_action(1, "abandon")
         )
-        if isinstance(app.screen, ConflictModal):
-            await pilot.press("escape")
-            await settle_app(app, pilot)
-        assert "#1 is done now, so D shows it, then e on it" in _notes(app)[-1], _notes(app)
-        assert app.context.store.get_action(1).title != "Alice's title"
+        assert not isinstance(app.screen, ConflictModal | ActionFormModal)
+        saved = app.context.store.get_action(1)
+        assert (saved.title, saved.decision) == ("Alice's title", "abandon")
+        assert any(
+            note.startswith("#1 was changed by bob meanwhile (")
+            and note.endswith("): your title saved with it, as neither changed the other's")
+            for note in _notes(app)
+        ), _notes(app)
+        assert app.context.kept() == []
 
 
 async def test_an_edit_kept_of_an_action_that_left_the_filter_says_how_to_reach_it(
@@ -1692,7 +1741,10 @@ async def test_a_check_in_refused_as_its_action_was_done_meanwhile_is_said_not_k
         await settle_app(app, pilot)
         assert app.context.kept() == []
         said = _notes(app)[-1]
-        assert said == "not saved: check-in on #1 (on-track): 'typed before it was abandoned'"
+        assert said == (
+            "#1 is done (abandon, by bob at 2026-11-23 09:00 UTC): not saved: check-in on #1"
+            " (on-track): 'typed before it was abandoned'"
+        )
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running  # nothing kept: the first q quits
@@ -1872,7 +1924,7 @@ async def test_a_kept_check_in_on_an_action_done_since_is_let_go_at_a_c_on_any_c
         await _wait_until(pilot, lambda: app.context.kept() == [])
         assert app.context.kept() == []
         assert any(
-            note == "#1 was finished meanwhile (abandon): not saved: check-in on #1"
+            note == "#1 was finished by bob meanwhile (abandon): not saved: check-in on #1"
             " (on-track): 'typed while it was locked'"
             for note in _notes(app)
         ), _notes(app)

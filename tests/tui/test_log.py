@@ -190,7 +190,10 @@ async def test_a_check_in_refused_because_the_action_was_done_meanwhile_says_its
         await pilot.press("ctrl+s")
         await settle_app(pilot.app, pilot)
         said = [n.message for n in app._notifications]
-        assert "not saved: check-in on #2 (blocked): 'log words'" in said  # its last status
+        assert (
+            "#2 is done (abandon, by bob at 2026-11-23 09:00 UTC): not saved: check-in on #2"
+            " (blocked): 'log words'"  # its last status
+        ) in said
 
 
 async def test_f_takes_the_followups_own_words_and_esc_records_nothing(

@@ -658,7 +658,10 @@ def test_done_refusals(team, ok, cli) -> None:
     assert one_line_error(cli("done", "1", "--decision", "abandon")) == (
         "#1 cannot be done: it is done already"
     )
-    assert one_line_error(cli("checkin", "1", "late")).startswith("#1 is done")
+    # who finished it and when (a check-in refused so named nobody, a team's trial)
+    assert one_line_error(cli("checkin", "1", "late")) == (
+        "#1 is done (abandon, by you at 2026-11-23 09:00 UTC)"
+    )
 
 
 # --------------------------------------------------------------------------- check-ins

@@ -154,3 +154,27 @@ def test_a_field_set_last_by_this_session_is_found_past_other_changes(
         ("ben", pager.id, ("priority",)),
         ("carl", ops.id, ("notes",)),  # and not ben's after carl's
     ]
+
+
+def test_the_logins_own_command_line_change_since_the_board_began_is_theirs_too(
+    store: Store, db_path: Path
+) -> None:
+    """ben's command-line edit, replaced by ann's "Write mine", and his board open said
+    nothing: only its own writes were his (a team's trial). His login's changes after the
+    board began are his; one from before it is no news of this board's."""
+    before = store.add_action(ActionDraft(title="Rota"))
+    after = store.add_action(ActionDraft(title="Pager"))
+    written_by(db_path, ("alice", before.id, ActionChanges(title="alice long ago")))
+    began = store.last_event_id()  # the board opens
+    written_by(db_path, ("alice", after.id, ActionChanges(title="alice's command line")))
+    seen = store.last_event_id()
+    written_by(
+        db_path,
+        ("ben", before.id, ActionChanges(title="ben over an old one")),
+        ("ben", after.id, ActionChanges(title="ben's", owner="ben")),
+    )
+    assert overwritten_since(store, seen, store.own_transactions) == []  # the session's alone
+    found = overwritten_since(store, seen, store.own_transactions, login_since=began)
+    assert [(f.actor, f.action_id, f.fields, f.values) for f in found] == [
+        ("ben", after.id, ("title",), (("title", "alice's command line", "ben's"),))
+    ]

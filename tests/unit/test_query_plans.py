@@ -1120,10 +1120,12 @@ def test_a_boards_refresh_reads_the_replaced_values_down_the_events_key(store: S
         row[3]
         for row in store.conn.execute(
             "EXPLAIN QUERY PLAN " + _REPLACING,
-            (1, json.dumps(list(store.own_transactions)), store.actor),
+            (1, json.dumps(list(store.own_transactions)), store.actor, 1),
         )
     ]
     assert "SEARCH e USING INTEGER PRIMARY KEY (rowid>?)" in details, details
+    # the login's own changes since the session began: down (actor, id)
+    assert any("USING INDEX idx_events_actor_id (actor=? AND id>?)" in d for d in details), details
     assert not [d for d in details if "TEMP B-TREE" in d or d.startswith("SCAN e")], details
 
 
