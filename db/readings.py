@@ -46,6 +46,7 @@ class RaisedAlert:
     rule_text: str | None
     assignee: str
     ack_due: str
+    closed: bool = False  # since: a colleague's reading closed it right after (a race)
 
 
 def record(
@@ -112,13 +113,31 @@ def record(
 
 
 def raised_by(store: Store, kpi_id: int, reading_id: int) -> list[RaisedAlert]:
-    """``alerts.raised_by`` without the models: the open alerts the reading raised, threshold
-    first, each waiting for whom the escalation rule says now."""
+    """``alerts.raised_by`` without the models: the alerts the reading raised (made, or
+    reopened, in its own change), threshold first, each waiting for whom the escalation rule
+    says now. Whatever became of them since: read as the open ones with its id, an alert a
+    colleague's reading closed a moment later was left out of this one's reply, and eight
+    scripts recording at once counted none raised where four were (a script's trial)."""
+    change = _change_of_reading(store, reading_id)
+    if change is None:
+        return []
     rows = store.conn.execute(
-        SELECT_ALERTS + " WHERE a.kpi_id = ? AND a.closed_at IS NULL AND a.reading_id = ?",
-        (kpi_id, reading_id),
+        SELECT_ALERTS + " WHERE a.kpi_id = ? AND a.id IN (SELECT e.entity_id FROM events e"
+        " WHERE e.tx = ? AND e.entity = 'alert' AND (e.op = 'create' OR (e.op = 'update'"
+        + _REOPENED
+        + ")))",
+        (kpi_id, change),
     ).fetchall()
     return _as_raised(store, rows)
+
+
+def _change_of_reading(store: Store, reading_id: int) -> int | None:
+    """The transaction that recorded the reading ``reading_id``, or None."""
+    found = store.conn.execute(
+        "SELECT tx FROM events WHERE entity = 'reading' AND entity_id = ? AND op = 'create'",
+        (reading_id,),
+    ).fetchone()
+    return None if found is None else int(found[0])
 
 
 def raised_words(
@@ -137,6 +156,11 @@ def raised_words(
     for alert in raised:
         why = f" (signal: {alert.rule_text})" if alert.rule_text else ""
         why = f" ({breached[alert.id]})" if alert.id in breached else why
+        # closed by another's reading right after: nobody is to acknowledge it (an edit's
+        # alerts come as the app's models, open as raised: no such field)
+        if getattr(alert, "closed", False):
+            lines.append(f"{lead.format(id=alert.id)}{why}: closed since")
+            continue
         lines.append(
             f"{lead.format(id=alert.id)}{why}: {alert.assignee} to acknowledge by"
             f" {when(alert.ack_due)}"
@@ -236,7 +260,10 @@ def _as_raised(store: Store, rows: list[sqlite3.Row]) -> list[RaisedAlert]:
     found = []
     for row in rows:
         state = standing(row, now)
-        found.append(RaisedAlert(row["id"], row["rule_text"], state.assignee, iso(state.ack_due)))
+        closed = row["closed_at"] is not None
+        found.append(
+            RaisedAlert(row["id"], row["rule_text"], state.assignee, iso(state.ack_due), closed)
+        )
     return found
 
 
@@ -288,13 +315,8 @@ def closed_alerts_by(store: Store, reading_id: int) -> list[tuple[int, str]]:
     """What the reading's transaction said of the alerts it closed, with each alert's id:
     (4, ``closed alert 4 on KPI 'MTTR': 31 h is back under the alert threshold 34 h``). A
     reading that closes one says so, as one that raises one does (a tester)."""
-    found = store.conn.execute(
-        "SELECT tx FROM events WHERE entity = 'reading' AND entity_id = ? AND op = 'create'",
-        (reading_id,),
-    ).fetchone()
-    if found is None:
-        return []
-    return _alert_updates(store, found[0], _CLOSED)
+    change = _change_of_reading(store, reading_id)
+    return [] if change is None else _alert_updates(store, change, _CLOSED)
 
 
 @dataclass(frozen=True)

@@ -342,7 +342,13 @@ def test_record_json_says_the_alerts_it_raised_and_closed(js, kpi) -> None:
     made = js("kpi", "record", KPI, "35")
     assert made["value"] == 35 and made["kpi"] == KPI and made["closed"] == []
     assert made["raised"] == [
-        {"id": 1, "rule_text": None, "assignee": "dana", "ack_due": "2026-11-24T09:00:00Z"}
+        {
+            "id": 1,
+            "rule_text": None,
+            "assignee": "dana",
+            "ack_due": "2026-11-24T09:00:00Z",
+            "closed": False,
+        }
     ]
     back = js("kpi", "record", KPI, "30")
     assert back["raised"] == [] and back["closed"] == [

@@ -211,3 +211,24 @@ def test_breach_words_of_an_alert_raised_in_other_words_come_from_its_reading(
     )
     assert alerts.breach_words(store, [alert.id]) == {alert.id: raised}
     assert raised == "36 h is above the alert threshold 34 h"
+
+
+def test_an_alert_closed_by_a_colleagues_reading_right_after_is_still_one_this_raised(
+    tmp_path: Path,
+) -> None:
+    """Eight scripts recording at once: each reply said the alerts its reading raised that
+    were open still, and a 300 closed a moment later by another's 100 was said by none (a
+    script's trial). The reading's own change tells what it raised; closed since, it says so."""
+    store = _store(tmp_path / "a.db")
+    high = readings.record(store, KPI, 50).row
+    other = Store.open(tmp_path / "a.db", actor="bob", clock=lambda: NOW_DT)
+    try:
+        readings.record(other, KPI, 30)  # back under the threshold: closes it
+    finally:
+        other.close()
+    (alert,) = readings.raised_by(store, high["kpi_id"], high["id"])
+    assert alert.closed
+    assert readings.raised_words(store, [alert]) == [
+        f"raised alert {alert.id} (50 h is above the alert threshold 34 h): closed since"
+    ]
+    store.close()
