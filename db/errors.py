@@ -170,6 +170,11 @@ class DatabaseProblem(PdcaError):
     """The file cannot be used: not a database, not pdca's, too new, unreadable or read-only."""
 
 
+class BesideStrays(DatabaseProblem):
+    """A write (or a restore) refused while another name's -wal or -journal lies beside the
+    file: it may be this file's own, renamed (``connection.strays_refusal`` says how)."""
+
+
 class ReadOnlyDatabase(DatabaseProblem):
     """The current user may read the database but not write it."""
 

@@ -48,6 +48,7 @@ from pdca.db.connection import (
     the_file_itself,
 )
 from pdca.db.errors import (
+    BesideStrays,
     DatabaseBroken,
     DatabaseBusy,
     DatabaseProblem,
@@ -572,7 +573,7 @@ def restore(
         # Beside another name's -wal or -journal, as every write is refused: restored under
         # the new name, the move back its refusal advises put the old log beside a file
         # written since, and SQLite's replay of it damaged the file (a retrial).
-        raise DatabaseProblem(strays_refusal(database, strays, "nothing restored"))
+        raise BesideStrays(strays_refusal(database, strays, "nothing restored"))
     filesystem = filesystem_of(database.parent, mountinfo)
     if info is not None:
         # First, before anything opens the file: a reader's connection made its -wal and

@@ -28,6 +28,7 @@ from pdca.db.dates import minute_utc
 from pdca.db.errors import (
     DATABASE_ERRORS,
     WHICH_FILE,
+    BesideStrays,
     DatabaseBusy,
     DatabaseProblem,
     GateUnmet,
@@ -113,6 +114,8 @@ NO_CATCH_UP = {"init", "seed", "demo", "export", "import", "backup", "restore", 
 
 # The store this process opened, for the one-line message of a read that failed on it.
 _opened: list[Store] = []
+# Warnings said as the command ends, unless its refusal says the same (``BesideStrays``)
+_held_warnings: list[str] = []
 
 
 def _say_while_it_goes(line: str) -> None:
@@ -167,6 +170,7 @@ class Session:
                 set_aside_said,
                 stray_journals,
                 strays_in_short,
+                strays_not_written_since,
             )
             from pdca.db.store import Store
             from pdca.tui.identity import current_user
@@ -233,7 +237,12 @@ class Session:
             if strays:  # a renamed file lacks their changes; doctor says it as a check
                 said = strays_in_short(real, strays)
                 self.notices.append(said)
-                click.echo(f"pdca: warning: {printable(said)}", err=True)
+                if strays_not_written_since(real, strays):
+                    # said as the command ends: a write it refuses says it whole in its one
+                    # line (a warning, then the refusal, was two, a script's trial)
+                    _held_warnings.append(f"pdca: warning: {printable(said)}")
+                else:
+                    click.echo(f"pdca: warning: {printable(said)}", err=True)
             if self.command not in NO_CATCH_UP and self._store.repeats_due():
                 # Repeating actions whose date came are made by whoever looks first: a cheap
                 # indexed probe, and a write only when one is due (db/recurrence.py).
@@ -706,6 +715,7 @@ class PdcaGroup(SubGroup):
         extra.pop("standalone_mode", None)
         arguments = sys.argv[1:] if args is None else list(args)
         _opened.clear()  # this run's (the tests run many in one process)
+        _held_warnings.clear()
         commit_marks.forget()
         try:
             if sys.stdout is None:  # started with >&-: whatever it did, nobody would know
@@ -720,8 +730,14 @@ class PdcaGroup(SubGroup):
                     return super().main(
                         arguments, prog_name or "pdca", standalone_mode=False, **extra
                     )
+            except BesideStrays:
+                _held_warnings.clear()  # its refusal says it, in one line
+                raise
             finally:
                 _say_left_out()
+                for said in _held_warnings:
+                    click.echo(said, err=True)
+                _held_warnings.clear()
         except PdcaError as error:
             _stopped_unless_saved()  # a stop met as a wait for a lock ended: "busy" (a retrial)
             _fail(str(error) + _how_gone(error), _status_of(error))

@@ -53,6 +53,13 @@ def test_a_wal_left_by_a_database_not_there_is_said_by_doctor_and_every_command(
         "pdca: warning: old.db-wal lies beside it, perhaps this file's last changes under an"
         " old name: pdca writes nothing to it until that is settled (pdca doctor says how)\n"
     )
+    # a write refused for it: its one line says it whole, no warning before it (two lines, a
+    # script's trial)
+    refused = cli("add", "into the renamed file")
+    assert refused.exit_code == 1
+    [said] = refused.stderr.splitlines()
+    assert said.startswith(f"pdca: {store.path}: old.db-wal lies beside it, holding"), said
+    assert said.endswith("; nothing written"), said
     # Older than the file's last write: another database's leftover, not this file's own
     # renamed (one removed beside the team's file stopped every write to it, a reviewer).
     # Said, and the file is written; never "move it back".
