@@ -100,9 +100,7 @@ def initiative_rows(item: InitiativeOverview, line_width: int = 0) -> list[Row]:
         (f"  · {item.stale_actions} stale", "warn" if item.stale_actions else "muted"),
         (f"  · {len(item.kpis)} KPI{'s' if len(item.kpis) != 1 else ''}", "muted"),
     ]  # fmt: skip
-    rows = [head, objective, counts]
-    if item.reasons:
-        rows.append([("  why: ", "muted"), (literal("; ".join(item.reasons)), role)])
+    rows = [head, objective, counts, *why_rows(item.reasons, role, line_width)]
     # Names a wide terminal has room for were cut at 26 cells: as wide as the longest here,
     # as far as the line's other cells leave room (measured: a long unit widens them).
     longest = max((cell_len(literal(kpi.name)) for kpi in item.kpis), default=0)
@@ -111,6 +109,30 @@ def initiative_rows(item: InitiativeOverview, line_width: int = 0) -> list[Row]:
     rows += [kpi_row(kpi, width) for kpi in item.kpis]
     rows.append([])
     return rows
+
+
+WHY = "  why: "
+
+
+def why_rows(reasons: list[str], role: str, line_width: int = 0) -> list[Row]:
+    """``why: …``, the reasons of an initiative's health, on as many lines as ``line_width``
+    needs (0: one), a reason never split: cut at the edge, the last ones could be read
+    nowhere in the app (a keys trial)."""
+    if not reasons:
+        return []
+    said = [literal(reason) for reason in reasons]
+    lines = ["; ".join(said)] if line_width <= 0 else []
+    room = line_width - len(WHY)
+    for reason in said if line_width > 0 else ():
+        if lines and cell_len(f"{lines[-1]}; {reason};") <= room:
+            lines[-1] = f"{lines[-1]}; {reason}"
+        else:
+            lines.append(reason)
+    last = len(lines) - 1
+    return [
+        [(WHY if n == 0 else " " * len(WHY), "muted"), (line + (";" if n < last else ""), role)]
+        for n, line in enumerate(lines)
+    ]
 
 
 class InitiativesScreen(RowView):

@@ -232,3 +232,29 @@ def test_a_kpi_lines_columns_stay_put_whatever_the_units_width() -> None:
         return cell_len(line[: line.index("alert")])
 
     assert status_at("時間") == status_at("hh")
+
+
+def test_the_reasons_of_an_initiatives_health_wrap_whole_to_the_width() -> None:
+    """At 120 columns Quiet on-call's last reason ended "1 follow-up audit…", and nothing in
+    the app showed it whole (a keys trial): the reasons go on the next lines, none split."""
+    from rich.cells import cell_len
+
+    from pdca.screens.initiatives import why_rows
+
+    reasons = [
+        "2 of 5 actions late",
+        "no check-in on 2 actions for 21 days or more",
+        "1 action reported at risk",
+        "1 follow-up audit slipped",
+    ]
+    shown = ["".join(text for text, _ in row) for row in why_rows(reasons, "warn", 60)]
+    assert shown == [
+        "  why: 2 of 5 actions late;",
+        "       no check-in on 2 actions for 21 days or more;",
+        "       1 action reported at risk; 1 follow-up audit slipped",
+    ]
+    assert all(cell_len(line) <= 60 for line in shown)
+    assert ["".join(t for t, _ in row) for row in why_rows(reasons, "warn", 0)] == [
+        "  why: " + "; ".join(reasons)
+    ]
+    assert why_rows([], "warn", 60) == []
