@@ -5,7 +5,9 @@
 
 The forms a Taskwarrior user types every day (a power user's morning): refused, each sent them
 to the README. Month names are English whatever the locale, as the weekdays are. A date with
-slashes (``01/02/2027``) stays refused: January 2nd or February 1st, by where one lives."""
+slashes (``01/02/2027``) stays refused: January 2nd or February 1st, by where one lives; the
+refusal names the ISO day of each reading. The year first (``2027/01/05``, ``2027.01.05``)
+is read as ISO, whatever the separator: no one writes the day between year and month."""
 
 from __future__ import annotations
 
@@ -21,7 +23,10 @@ _MONTHS = [
 ]  # fmt: skip
 _RELATIVE = lazy_pattern(r"^([+-])([0-9]+)([dwmy])$")
 _IN = lazy_pattern(r"^in ([0-9]+) (day|week|month|year)s?$")  # "in 3 days"
-_ISO = lazy_pattern(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")  # 2027-01-05, 2027-1-5
+# 2027-01-05, 2027-1-5, 2027/01/05, 2027.01.05 (one separator throughout)
+_ISO = lazy_pattern(r"^([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})$")
+# 05/01/2027, 5.1.2027: the 5th of January or May 1st, by where one lives
+_DAY_FIRST_OR_MONTH = lazy_pattern(r"^([0-9]{1,2})([/.])([0-9]{1,2})\2([0-9]{4})$")
 _ISO_T = lazy_pattern(r"^([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})t")  # 2026-12-01T17:00
 _MONTH_DAY = lazy_pattern(r"^([a-z]{3,9})\.? ([0-9]{1,2})(?:,? ([0-9]{4}))?$")  # dec 24 [2027]
 _DAY_MONTH = lazy_pattern(r"^([0-9]{1,2}) ([a-z]{3,9})\.?(?: ([0-9]{4}))?$")  # 24 dec [2027]
@@ -192,7 +197,10 @@ def _parse(text: str, today: date, field: str, back: bool = False) -> date:
                 return today + timedelta(days=ahead)
     iso = _ISO.match(raw)
     if iso:
-        return _real_day(int(iso[1]), int(iso[2]), int(iso[3]), text, field)
+        return _real_day(int(iso[1]), int(iso[3]), int(iso[4]), text, field)
+    either = _DAY_FIRST_OR_MONTH.match(raw)
+    if either:
+        raise InvalidInput(field, text, _which_reading(int(either[1]), int(either[3]), either[4]))
     month_first = _MONTH_DAY.match(raw)
     named = month_first or _DAY_MONTH.match(raw)
     if named:
@@ -203,6 +211,23 @@ def _parse(text: str, today: date, field: str, back: bool = False) -> date:
                 return _real_day(int(named[3]), months[0], int(day_digits), text, field)
             return _next_or_last(months[0], int(day_digits), today, text, field, back)
     raise InvalidInput(field, text, NOT_A_DATE)
+
+
+def _which_reading(first: int, second: int, year: str) -> str:
+    """Why ``05/01/2027`` is refused, naming each day it may be as ISO writes it: a person
+    writes their own country's order, and guessing it moved a due date by months."""
+    readings = []
+    for day, month in ((first, second), (second, first)):
+        try:
+            readings.append(date(int(year), month, day).isoformat())
+        except ValueError:
+            continue
+    if not readings:
+        return "is not a real date"
+    order = "(the day or the month first, by country)"
+    if len(set(readings)) == 1:
+        return f"is taken as YYYY-MM-DD only {order}: write {readings[0]}"
+    return f"could be {readings[0]} or {readings[1]} {order}: write the one you mean as YYYY-MM-DD"
 
 
 def _real_day(year: int, month: int, day: int, text: str, field: str) -> date:

@@ -69,6 +69,8 @@ def test_accepted_forms(text: str, expected: date) -> None:
         ("sow", MONDAY),  # a Monday: itself
         ("som", date(2026, 11, 1)),
         ("soy", date(2026, 1, 1)),
+        ("2027/01/05", date(2027, 1, 5)),  # the year first: ISO's order, another separator
+        ("2027.1.5", date(2027, 1, 5)),
     ],
 )
 def test_the_forms_a_taskwarrior_user_types(text: str, expected: date) -> None:
@@ -229,8 +231,20 @@ def test_case_and_surrounding_whitespace_do_not_matter(text: str, expected: date
         ("fr", "is not a date"),  # too short to be a weekday
         ("fridays", "is not a date"),
         ("2026-1-32", "is not a real date"),
-        ("2026/12/01", "is not a date"),
-        ("01/15/2027", "is not a date"),  # January or, elsewhere, the 1st of month 15: never
+        ("2026/12-01", "is not a date"),  # two separators
+        ("2026/13/01", "is not a real date"),
+        # January 15th, the only reading: said as ISO, never taken (the order differs by country)
+        (
+            "01/15/2027",
+            "is taken as YYYY-MM-DD only (the day or the month first, by country):"
+            " write 2027-01-15",
+        ),
+        (
+            "05.01.2027",
+            "could be 2027-01-05 or 2027-05-01 (the day or the month first, by"
+            " country): write the one you mean as YYYY-MM-DD",
+        ),
+        ("31/31/2027", "is not a real date"),
         ("feb 30", "is not a real date"),
         ("ma 3", "is not a date"),  # may or march
         ("in 3 fortnights", "is not a date"),
