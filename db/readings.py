@@ -121,12 +121,15 @@ def raised_by(store: Store, kpi_id: int, reading_id: int) -> list[RaisedAlert]:
     change = _change_of_reading(store, reading_id)
     if change is None:
         return []
+    # By the ids its change wrote, never down the KPI's alerts (all of them, without ANALYZE's
+    # figures: 44 ms for 300 000 alerts of one KPI, a reviewer): the + keeps SQLite off the
+    # KPI's index
     rows = store.conn.execute(
-        SELECT_ALERTS + " WHERE a.kpi_id = ? AND a.id IN (SELECT e.entity_id FROM events e"
+        SELECT_ALERTS + " WHERE a.id IN (SELECT e.entity_id FROM events e"
         " WHERE e.tx = ? AND e.entity = 'alert' AND (e.op = 'create' OR (e.op = 'update'"
         + _REOPENED
-        + ")))",
-        (kpi_id, change),
+        + "))) AND +a.kpi_id = ?",
+        (change, kpi_id),
     ).fetchall()
     return _as_raised(store, rows)
 

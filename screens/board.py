@@ -343,6 +343,10 @@ class BoardScreen(Screen[None]):
         # Cards whose detail is open over the board: the person is on the card, and a
         # colleague's move of it takes the cursor along (the detail's e came back to it).
         self.viewing: Counter[int] = Counter()
+        # Cards a check-in form is open on: their leaving (done meanwhile) is said by its save
+        # or, left with esc, as it closes; said by the refresh too, it was said twice (a review).
+        self.checking_in: Counter[int] = Counter()
+        self.told_done: set[int] = set()  # cards whose finish one of those said already
         # Cards this board's own u just took away or moved: their leaving is no one else's
         # change, neither said "meanwhile" nor a reason to refuse the next key (a reviewer).
         self.left_by_me: set[int] = set()
@@ -763,6 +767,9 @@ class BoardScreen(Screen[None]):
         Another card took its place without a word (a team's morning on one board)."""
         if card is None or card in self.unsent_edits:
             return  # an edit of it kept: its note said why and how to reach it, more exactly
+        if card in self.told_done:  # its check-in's refusal said who finished it
+            self.told_done.discard(card)
+            return
         try:
             row = self.store.row("action", card)
             gone = self.store.why_gone("action", card) if row is None else None
@@ -844,7 +851,12 @@ class BoardScreen(Screen[None]):
                 # gone, maybe: said when that is read (unless this board's own u took it)
                 self.refreshed_from = None if mine else was_under_cursor
                 card = None if mine or was_under_cursor is None else was_under_cursor[0]
-                on_it = card in self.changing or card in self.viewing or card in self.unsent_edits
+                on_it = (
+                    card in self.changing
+                    or card in self.viewing
+                    or card in self.unsent_edits
+                    or card in self.checking_in
+                )
                 self.left_unsaid = None if on_it else card
                 self.reload(everything=False, around=focus)
             elif not kept:

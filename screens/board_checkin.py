@@ -6,10 +6,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from pdca.db import models
-from pdca.db.dates import minutes_utc_in
 from pdca.db.errors import GateUnmet, NotFound, PdcaError
 from pdca.db.models import Action, validated
-from pdca.screens.board_writes import by_finisher, save_or_refusal
+from pdca.screens.board_writes import app_times, by_finisher, done_meanwhile, save_or_refusal
 from pdca.screens.context import services
 
 if TYPE_CHECKING:
@@ -56,8 +55,18 @@ async def ask_checkin(
         return None
     kept = board.unsent_checkins.get(action.id)
     modal = CheckinModal(action=action, reason=reason, draft=kept)
-    result = await board.app.push_screen_wait(modal)
+    board.checking_in[action.id] += 1
+    try:
+        result = await board.app.push_screen_wait(modal)
+    finally:
+        board.checking_in[action.id] -= 1
+        if not board.checking_in[action.id]:
+            del board.checking_in[action.id]
     if result is None:  # escape: a kept draft stays kept (a reviewer)
+        if (done := done_meanwhile(board.store, action.id)) is not None and action.done_at is None:
+            # done while the form was open, unsaid then (``checking_in``): said now, once
+            _told_done(board, action.id)
+            board.notify(done if board.filter.include_done else f"{done}; {_shows_done(board)}")
         return None
     draft = validated(models.CheckinDraft, message=result.message, status=result.status)
     what = checkin_words(action.id, result)
@@ -73,7 +82,10 @@ async def ask_checkin(
         # One line with what was typed: "#46 is done (abandon, by ann at …)" and "not saved:
         # check-in on #46 …" came as two toasts, the first naming nobody (a team's trial)
         added, refusal = None, error
-        said = minutes_utc_in(str(error))  # times as the app writes them
+        said = done_meanwhile(board.store, action.id)
+        if said is not None:
+            _told_done(board, action.id)
+        said = said or app_times(str(error))
         board.notify(f"{said}: not saved: {what}", severity="warning", timeout=20)
     except NotFound as error:
         added, refusal = None, error
@@ -111,6 +123,17 @@ async def ask_checkin(
         )
     services(board.app).notify_kept(f"your check-in on #{action.id} is kept: {resend}")
     return None
+
+
+def _told_done(board: BoardScreen, action_id: int) -> None:
+    """Its finish said: not again by the refresh that takes the card away, when one is to come
+    (the card still drawn); one that came while the form was open said nothing of it."""
+    if any(column.index_of(action_id) is not None for column in board.columns.values()):
+        board.told_done.add(action_id)
+
+
+def _shows_done(board: BoardScreen) -> str:
+    return f"{services(board.app).key_named('board-toggle-done', 'D')} shows done cards"
 
 
 def let_go_of_kept_on_finished(board: BoardScreen, pressed_on: int | None) -> None:

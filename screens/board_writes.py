@@ -84,6 +84,15 @@ async def save_or_refusal(
     return written, None
 
 
+def app_times(words: str) -> str:
+    """A refusal's words with its times as the app shows times: on the person's own clock,
+    named (``2026-11-23 04:00 EST``), not as stored (``2026-11-23T09:00:00Z``, a retrial) nor
+    in UTC beside the app's other times (a review)."""
+    from pdca.widgets.when import local_minutes
+
+    return local_minutes(minutes_utc_in(words))
+
+
 def refused(
     board: BoardScreen, error: PdcaError, kept: str | None = None, what: str | None = None
 ) -> None:
@@ -96,7 +105,7 @@ def refused(
         rest = f"the {what}" if what else "the rest"
         show_conflict(board, error, f"{kept}; {rest} was not" if kept else "nothing written")
     else:
-        said = minutes_utc_in(str(error))  # times as the app writes them (a retrial)
+        said = app_times(str(error))
         board.notify(f"{said} ({kept})" if kept else said, severity="error", timeout=8)
 
 
@@ -164,6 +173,20 @@ def by_finisher(store: Store, action_id: int, done_at: str | None) -> str:
     if finisher is None:
         return ""
     return f" by {'you' if finisher == store.actor else finisher}"
+
+
+def done_meanwhile(store: Store, action_id: int) -> str | None:
+    """``#3 was done by ben meanwhile (abandon)``: why a check-in on it was refused, as the
+    app says it (the command line's refusal names the time, and its own next command); None
+    when it is not done (or cannot be read now)."""
+    try:
+        row = store.row("action", action_id)
+    except PdcaError:
+        return None
+    if row is None or row["done_at"] is None:
+        return None
+    how = f" ({row['decision']})" if row["decision"] else ""
+    return f"#{action_id} was done{by_finisher(store, action_id, row['done_at'])} meanwhile{how}"
 
 
 def show_conflict(board: BoardScreen, conflict: Conflict, kept: str) -> None:

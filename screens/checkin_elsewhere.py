@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pdca.db import accountability
-from pdca.db.dates import minutes_utc_in
 from pdca.db.errors import DatabaseBroken, GateUnmet, InvalidInput, NotFound, PdcaError
 from pdca.db.models import validated
 from pdca.screens.context import context_of, services
@@ -60,7 +59,9 @@ async def check_in_elsewhere(screen: Screen[Any], action_id: int) -> bool:
             # Done or gone meanwhile: why, with what was typed said whole, in one line, as
             # the board's c says it (a tester's words went unseen, only "#64 is done" was
             # said; then two toasts, the first naming nobody, a team's trial).
-            said = minutes_utc_in(str(error))
+            from pdca.screens.board_writes import app_times, done_meanwhile
+
+            said = done_meanwhile(context.store, action_id) or app_times(str(error))
             screen.notify(f"{said}: not saved: {what}", severity="warning", timeout=20)
             return False
         screen.notify(str(error), severity="error", timeout=6)

@@ -250,8 +250,9 @@ async def save_edit(
                 # reviewer could only quit); the rest of the edit is still theirs to settle.
                 mine = mine.model_copy(update={"due": None, "clear_due": False})
                 rest = "nothing written" if is_empty(mine) else "the rest of your edit goes on"
+                who = f" by {conflict.by}" if conflict.by else ""
                 board.notify(
-                    f"#{base.id} was finished meanwhile: your due date is dropped (a done"
+                    f"#{base.id} was finished{who} meanwhile: your due date is dropped (a done"
                     f" action keeps the date it was done against); {rest}",
                     severity="warning",
                 )

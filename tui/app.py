@@ -415,14 +415,7 @@ class PdcaApp(App[None]):
             # with it was meant for a form, never keys here. "n tui new" in the KPIs ran its
             # u, which undid the person's last change (a team's soak).
             key = self.get_key_display(Binding(event.key, ""))
-            # On a dialog's button, "e does nothing here" read as a board key's refusal (a
-            # keys trial typed on after tab had left the message field)
-            from textual.widgets import Button
-
-            if isinstance(self.focused, Button):
-                self.key_hold.drop_text(after=f"{key} types nothing on a button (tab to a field): ")
-            else:
-                self.key_hold.drop_text(after=f"{key} does nothing here: ")
+            self.key_hold.drop_text(after=f"{key} does nothing here: ")
 
     def _say_where_it_moved(self, key: str) -> None:
         """A key the person's [keys] moved a binding off, pressed where that binding is live
@@ -1029,13 +1022,15 @@ class PdcaApp(App[None]):
             # Each value as it was and as it is: "replaced your title of #41 Ann task 1 by
             # ben at …" read as if hers were "Ann task 1 by ben" (a team's trial)
             valued = {field: (yours, theirs) for field, yours, theirs in change.values}
-            fields = ", ".join(
+            # the fields said alone first: "title “a” with “b”, notes" ran them together
+            bare = ", ".join(field for field in change.fields if field not in valued)
+            with_values = ", ".join(
                 f"{field} “{fit(literal(valued[field][0]), 30)}” with"
                 f" “{fit(literal(valued[field][1]), 30)}”"
-                if field in valued
-                else field
                 for field in change.fields
+                if field in valued
             )
+            fields = " and your ".join(part for part in (bare, with_values) if part)
             title = "" if "title" in valued else f" {fit(literal(change.title), 40)}"
             self.notify(
                 f"{literal(change.actor)} replaced your {fields} (#{change.action_id}{title})"
@@ -1335,6 +1330,10 @@ class PdcaApp(App[None]):
         if action == "scroll_keys_by":
             return self._keys_covering() is not None
         return True
+
+    def keys_list_covers(self) -> bool:
+        """Whether the ``?`` list covers the screen now: a key then closes it (``_covered_key``)."""
+        return self._keys_covering() is not None
 
     def _keys_covering(self) -> Widget | None:
         """The ``?`` panel's list of keys while the panel covers the whole screen (a narrow

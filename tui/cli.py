@@ -237,9 +237,10 @@ class Session:
             if strays:  # a renamed file lacks their changes; doctor says it as a check
                 said = strays_in_short(real, strays)
                 self.notices.append(said)
-                if strays_not_written_since(real, strays):
+                if self.command is not None and strays_not_written_since(real, strays):
                     # said as the command ends: a write it refuses says it whole in its one
-                    # line (a warning, then the refusal, was two, a script's trial)
+                    # line (a warning, then the refusal, was two, a script's trial); the app
+                    # (no command) says it as it opens, as ever
                     _held_warnings.append(f"pdca: warning: {printable(said)}")
                 else:
                     click.echo(f"pdca: warning: {printable(said)}", err=True)

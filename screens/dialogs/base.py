@@ -193,6 +193,54 @@ class FormDialog(Dialog[ResultT]):
 
     TYPES_IN = True
 
+    _typing_in: Input | TextArea | None = None  # the text field focused last
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if isinstance(event.widget, Input | TextArea):
+            self._typing_in = event.widget
+
+    def on_key(self, event: events.Key) -> None:
+        """A character typed with the focus on a button or a choice (a tab too many) goes on
+        into the text field typed in last, and focus with it: "all good" typed on Save saved
+        the check-in at its space, the words gone (a review); typed on the status choices, it
+        was dropped with "e does nothing here" (a keys trial). A key the form binds (a status
+        digit) does what it does, and a space presses the button as ever."""
+        focused = self.focused
+        if (
+            not event.is_printable
+            or event.character is None
+            or event.character == " "
+            or focused is None
+            or isinstance(focused, Input | TextArea)
+            or event.key in self.active_bindings
+        ):
+            return
+        covers = getattr(self.app, "keys_list_covers", None)  # pdca's app (not a harness's)
+        if covers is not None and covers():
+            return  # under the ? list: the key closes it and does no more (the app's)
+        field = self._typing_in
+        if field is None or not field.is_attached or field.disabled:
+            field = next(
+                (f for f in self.query("Input, TextArea").results() if not f.disabled), None
+            )
+        if not isinstance(field, Input | TextArea):
+            return
+        event.stop()
+        event.prevent_default()
+        selects = isinstance(field, Input) and field.select_on_focus
+        if selects:  # a field taking focus selects its text, and the next key replaced it
+            field.select_on_focus = False
+        self.set_focus(field)  # at once: the keys after it go there (``focus()`` waits)
+        if selects:
+            field.call_later(setattr, field, "select_on_focus", True)  # after its Focus
+        if isinstance(field, Input):
+            if field.selection.is_empty:
+                field.insert_text_at_cursor(event.character)
+            else:  # over the selection, as typing there does
+                field.replace(event.character, *sorted(field.selection))
+        elif not field.read_only:
+            field.replace(event.character, *field.selection, maintain_selection_offset=False)
+
     _cancel_warned_of: str | None = None  # what the last "esc again" warning was about
     _cancel_warned_at = -float(CANCEL_AGAIN_SECONDS)
     _cancel_warning: str | None = None  # its words, taken off the screen with the form

@@ -1390,6 +1390,30 @@ def test_a_refusal_on_the_board_writes_its_times_as_the_app_does() -> None:
     assert notes == ["cannot undo 'x': bob moved #1 since, at 2026-11-23 09:10 UTC"]
 
 
+def test_a_refusal_on_the_board_writes_its_times_on_the_persons_clock(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """In New York, "#12 is done (abandon, by ann at 2026-12-07 23:05 UTC)" stood beside
+    "replaced your title … at 2026-12-07 18:05 EST" (a review): the app's times are the
+    person's."""
+    import time
+    from types import SimpleNamespace
+
+    from pdca.db.errors import GateUnmet
+    from pdca.screens.board_writes import refused
+
+    notes: list[str] = []
+    board = SimpleNamespace(notify=lambda text, **_: notes.append(text))
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        refused(board, GateUnmet("#12 is done (abandon, by ann at 2026-12-07 23:05 UTC)"))  # type: ignore[arg-type]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert notes == ["#12 is done (abandon, by ann at 2026-12-07 18:05 EST)"]
+
+
 async def test_an_owner_who_logs_in_here_is_not_asked_about(
     make_app, board_db: Path, monkeypatch
 ) -> None:

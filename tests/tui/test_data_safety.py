@@ -17,6 +17,7 @@ from textual.widgets import Input, Label, TextArea
 from pdca.db import kpis
 from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft, KpiChanges, KpiDraft
 from pdca.db.store import Store
+from pdca.screens.board import BoardScreen
 from pdca.screens.dialogs import ActionFormModal, ConflictModal
 from pdca.widgets.status_bar import StatusBar
 from tests.conftest import NOW_DT, LockHolder, open_as
@@ -1742,12 +1743,41 @@ async def test_a_check_in_refused_as_its_action_was_done_meanwhile_is_said_not_k
         assert app.context.kept() == []
         said = _notes(app)[-1]
         assert said == (
-            "#1 is done (abandon, by bob at 2026-11-23 09:00 UTC): not saved: check-in on #1"
-            " (on-track): 'typed before it was abandoned'"
+            "#1 was done by bob meanwhile (abandon): not saved: check-in on #1 (on-track):"
+            " 'typed before it was abandoned'"
         )
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running  # nothing kept: the first q quits
+
+
+@pytest.mark.parametrize("leave", ["ctrl+s", "escape"])
+async def test_a_finish_under_an_open_check_in_form_is_said_once_naming_who(
+    make_app, board_db: Path, leave: str
+) -> None:
+    """bob abandons #1 while alice types a check-in on it, her board seeing it at once: "#1
+    was done by bob meanwhile" came as the refresh took the card, and again in the save's
+    refusal (a review). Said once, as she saves, or leaves the form with esc."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _check_in_typed_on_1(app, pilot, "typed as bob abandoned it")
+        bob = open_as(board_db, "bob")
+        bob.complete_action(1, "abandon")
+        bob.close()
+        app.check_for_changes()  # the board takes the card away under the form
+        await settle_app(app, pilot)
+        under = next(s for s in app.screen_stack if isinstance(s, BoardScreen))
+        await wait_until(pilot, lambda: under.columns["plan"].index_of(1) is None, 10)
+        await pilot.press(leave)
+        if leave == "escape":  # the words typed: esc again leaves without them
+            await pilot.press("escape")
+        await settle_app(app, pilot)
+        app.check_for_changes()
+        await settle_app(app, pilot)
+        told = [n.message for n in app._notifications if "by bob" in n.message]
+        assert len(told) == 1, told
+        assert told[0].startswith("#1 was done by bob meanwhile (abandon)")
+        assert app.context.store.action_detail(1).checkins == []
 
 
 async def test_a_second_q_long_after_the_warning_warns_again(

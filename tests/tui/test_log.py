@@ -191,8 +191,8 @@ async def test_a_check_in_refused_because_the_action_was_done_meanwhile_says_its
         await settle_app(pilot.app, pilot)
         said = [n.message for n in app._notifications]
         assert (
-            "#2 is done (abandon, by bob at 2026-11-23 09:00 UTC): not saved: check-in on #2"
-            " (blocked): 'log words'"  # its last status
+            "#2 was done by bob meanwhile (abandon): not saved: check-in on #2 (blocked):"
+            " 'log words'"  # its last status
         ) in said
 
 

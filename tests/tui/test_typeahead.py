@@ -446,29 +446,35 @@ async def test_text_typed_with_n_where_n_is_no_key_is_not_run_as_keys(
         ]
 
 
-async def test_a_form_key_typed_on_a_dialogs_button_says_the_button_types_nothing(
+async def test_words_typed_on_a_forms_button_or_choice_go_on_into_its_text(
     make_app, board_db: Path
 ) -> None:
-    """tab, tab to the check-in's Save, then "exyz": "e does nothing here" read as if e were
-    a board key refused (a keys trial). It says the button types nothing; nothing is saved."""
-    from textual.widgets import Button
+    """tab once too often, then words: on Save, "all good" saved the check-in at its space,
+    the words gone (a review); on the status choices, "hello ben" was dropped with "e does
+    nothing here" (a keys trial). They go on into the text typed in last; nothing is saved."""
+    from textual.widgets import Button, RadioSet
 
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
         await pilot.press("c")
         await settle_app(app, pilot)
-        app.screen.query_one("#message", Input).value = "typed"
+        message = app.screen.query_one("#message", Input)
+        message.value = "status:"
+        message.cursor_position = len(message.value)
+        while not isinstance(app.focused, RadioSet):
+            await pilot.press("tab")
+        burst(app, *"hello ben")
+        await settle_app(app, pilot)
+        assert (message.value, app.focused) == ("status:hello ben", message)
         while not isinstance(app.focused, Button):
             await pilot.press("tab")
-        burst(app, *"exyz")
+        burst(app, *"all good")  # its space typed in the text, not on Save
         await settle_app(app, pilot)
         assert type(app.screen).__name__ == "CheckinModal"
         assert app.context.store.action_detail(1).checkins == []
-        assert (
-            "e types nothing on a button (tab to a field): what you typed after it was dropped"
-            in [n.message for n in app._notifications]
-        )
+        assert (message.value, app.focused) == ("status:hello benall good", message)
+        assert not any("does nothing here" in n.message for n in app._notifications)
 
 
 async def test_text_typed_with_a_form_key_moved_away_is_not_run_as_keys(
