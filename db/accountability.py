@@ -930,7 +930,16 @@ def standup_changes(store: Store, digest: Digest, person: str, most: int) -> lis
         after_event=digest.after_event,
         escalations=alerts.unrecorded_escalations(store),
     )
-    return _first_of_each([i for i in found.items if (i.person or UNOWNED) == person], most)
+    # With the undos of changes told before, as the digest lists them (``read_digest``):
+    # left out, "more" hid the undone row the first page showed, and its "and 1 more change"
+    # opened nothing (a stand-up's trial)
+    undone = [
+        item
+        for item in _undone_earlier(store, digest.since, digest.until, digest.after_event)
+        if (item.person or UNOWNED) == person
+    ]
+    items = sorted([*found.items, *undone], key=lambda item: item.at)  # stable
+    return _first_of_each([i for i in items if (i.person or UNOWNED) == person], most)
 
 
 def _first_unseen_change(store: Store, until: str, seen_event: int) -> str | None:

@@ -348,6 +348,10 @@ class StandupScreen(RowView):
         self.digest: Digest | None = None
         self.person_index: int | None = None  # None: everyone
         self.stepped: list[str] = []
+        # How many changes each person had as their turn ended: one made since, to someone the
+        # meeting had passed, was recorded over unsaid and came up in no stand-up (a lead's
+        # trial); the record's question names them
+        self.turn_ended_with: dict[str, int] = {}
         self.targets: list[int | None] = []  # the action each shown row opens
         self.more_rows: dict[int, str] = {}  # the rows that read a person's next changes
         self.board_rows: dict[int, str] = {}  # the rows that open a person's board
@@ -520,6 +524,7 @@ class StandupScreen(RowView):
         last recorded stand-up ended. Kept after a colleague's record, it stayed for good,
         into the next day (a reviewer)."""
         self.stepped = []
+        self.turn_ended_with = {}
         self._told_recorded = None
         self.person_index = None
         self.reload()
@@ -679,6 +684,7 @@ class StandupScreen(RowView):
                 index = 0 if step > 0 else len(digest.people) - 1
         else:
             index = self.person_index + step
+        self._end_turn(digest)
         if not 0 <= index < len(digest.people):
             # past the last one (or the first): back to everyone
             self._to_everyone("everyone has had a turn" if step > 0 else "back to everyone")
@@ -688,6 +694,23 @@ class StandupScreen(RowView):
                 self.stepped.append(digest.people[index])
         self.remaining = TURN_SECONDS
         self.show()
+
+    def _end_turn(self, digest: Digest) -> None:
+        """The person on screen's turn ends: how many changes they had, noted."""
+        if self.person_index is not None and 0 <= self.person_index < len(digest.people):
+            person = digest.people[self.person_index]
+            self.turn_ended_with[person] = sum(digest.counts(person).values())
+
+    def changed_since_their_turn(self, digest: Digest) -> list[str]:
+        """Those stepped through, their turn over, with more changes now than then."""
+        on_screen = self.person
+        return [
+            person
+            for person in self.stepped
+            if person != on_screen
+            and person in self.turn_ended_with
+            and sum(digest.counts(person).values()) > self.turn_ended_with[person]
+        ]
 
     def on_key(self, event: events.Key) -> None:
         """A key other than undo's ends the board's "u again to undo ..." question, as on the
@@ -721,6 +744,8 @@ class StandupScreen(RowView):
         a colleague's record came under ends here: its window goes on from that record."""
         if self._told_recorded is not None:
             self._end_the_meeting()
+        if self.digest is not None:
+            self._end_turn(self.digest)
         self.person_index = None
         if self.timer_on:
             self._stop_timer()
@@ -772,7 +797,7 @@ class StandupScreen(RowView):
         skipped = [
             p for p in digest.people if p not in self.stepped and any(digest.counts(p).values())
         ]
-        self.record_flow(digest, list(self.stepped), skipped)
+        self.record_flow(digest, list(self.stepped), skipped, self.changed_since_their_turn(digest))
 
     @work(group="write")
     async def record_flow(
@@ -780,6 +805,7 @@ class StandupScreen(RowView):
         digest: Digest,
         people: list[str],
         skipped: list[str] | None = None,
+        since_their_turn: list[str] | None = None,
         *,
         everyone: bool = False,
     ) -> None:
@@ -788,12 +814,20 @@ class StandupScreen(RowView):
         with changes who were not stepped through are named: their changes will not come up in
         the next one."""
         try:
-            await self._ask_and_record(digest, people, skipped, everyone=everyone)
+            await self._ask_and_record(
+                digest, people, skipped, since_their_turn or [], everyone=everyone
+            )
         finally:
             self.recording = False
 
     async def _ask_and_record(
-        self, digest: Digest, people: list[str], skipped: list[str] | None, *, everyone: bool
+        self,
+        digest: Digest,
+        people: list[str],
+        skipped: list[str] | None,
+        since_their_turn: list[str],
+        *,
+        everyone: bool,
     ) -> None:
         from pdca.screens.dialogs.choice import ChoiceModal
 
@@ -823,6 +857,17 @@ class StandupScreen(RowView):
             prompt += (
                 f" Not stepped through, with changes: {names}{more}. Their changes up to"
                 f" {short_time(until)} will not come up in it."
+            )
+        if since_their_turn:
+            names = ", ".join(
+                "work with no owner" if name == UNOWNED else literal(name)
+                for name in since_their_turn[:5]
+            )
+            more = f" and {len(since_their_turn) - 5} more" if len(since_their_turn) > 5 else ""
+            back = services(self.app).key_named("standup-previous", "p")
+            prompt += (
+                f" Changed since their turn: {names}{more} ({back} goes back); what they"
+                " changed since will not come up in the next one either."
             )
         answer = await self.app.push_screen_wait(
             ChoiceModal(
@@ -855,6 +900,7 @@ class StandupScreen(RowView):
             "the next one starts here"
         )
         self.stepped = []
+        self.turn_ended_with = {}
         self.person_index = None
         self.extra = {}  # a new window: nobody's longer list carries over
         self._stop_timer()

@@ -443,7 +443,21 @@ def standup(
                 " (without --post) records it"
             ) from None
         # On stderr: stdout stays the digest (a pipe, --json); silence read as nothing done.
-        click.echo(f"recorded: the next stand-up starts from {minute_utc(recorded.at)}", err=True)
+        if recorded.at != digest.until:
+            # A change written in its last second after it was read: the record ends a second
+            # earlier, and the next one takes that second whole. "starts from 23:04" beside
+            # "until 23:04:51" left a script to find the repeats itself (a stand-up's trial).
+            start = f"{recorded.at[:19].replace('T', ' ')} UTC"
+            click.echo(
+                f"recorded: the next stand-up starts from {start}, before this one's end"
+                f" ({digest.until[11:19]}): changes were written as it was read, so what it"
+                f" showed after {start[11:19]} comes up again",
+                err=True,
+            )
+        else:
+            click.echo(
+                f"recorded: the next stand-up starts from {minute_utc(recorded.at)}", err=True
+            )
         if gap is not None:  # --since after the last record's end: said, and undone by undo
             click.echo(
                 f"note: what changed {gap} comes up in no stand-up (pdca undo takes this"

@@ -13,7 +13,7 @@ from textual.widgets import Static
 from pdca.db import accountability
 from pdca.db.store import Store
 from pdca.screens.standup import TURN_SECONDS, StandupScreen
-from tests.conftest import NOW_DT
+from tests.conftest import NOW_DT, open_as
 from tests.tui.accountability_support import team_db
 from tests.tui.conftest import SIZE, settle_app, wait_until
 
@@ -281,6 +281,37 @@ async def test_r_asks_then_records_the_standup_and_the_next_starts_there(
         )
         assert screen.digest.since == recorded.at and screen.digest.items == []
         assert not screen.timer_on  # the per-person timer stops when recorded
+
+
+async def test_r_names_those_who_changed_since_their_turn(make_app, team, store) -> None:
+    """alice's turn over, a check-in on her card came in, and r recorded over it without a
+    word: it was in no stand-up (a lead's trial). The question names whoever changed since
+    their turn, and how to go back to them."""
+    from pdca.db.models import CheckinDraft
+    from pdca.screens.dialogs.choice import ChoiceModal
+
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5", "n")
+        await settle_app(pilot.app, pilot)
+        screen = app.screen
+        assert screen.person == "bob"
+        await pilot.press("n")  # bob's turn is over
+        await settle_app(pilot.app, pilot)
+        assert screen.person != "bob"
+        other = open_as(team, "carol")
+        try:
+            other.add_checkin(2, CheckinDraft(message="after his turn", status="blocked"))
+        finally:
+            other.close()
+        app.check_for_changes()
+        await wait_until(pilot, lambda: screen.changed_since_their_turn(screen.digest), 10)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        assert " Changed since their turn: bob (p goes back); what they changed since will" in (
+            app.screen.prompt
+        )
 
 
 async def test_a_person_shows_their_first_changes_and_enter_reads_the_rest(

@@ -512,6 +512,31 @@ def test_an_undo_of_a_change_an_earlier_standup_told_is_told(
     assert timed.get_action(work.id).done_at is None
 
 
+def test_more_of_a_persons_changes_keeps_the_undone_ones_among_them(
+    timed: Store, ticker: Ticker, db_path: Path
+) -> None:
+    """bob's page showed "↶ undone #16 …" beside his check-ins and "and 5 more"; "more"
+    listed the check-ins alone, the undone row gone and "and 1 more change" opening nothing
+    (a stand-up's trial). The longer list holds every change the counts count."""
+    work = timed.add_action(ActionDraft(title="Sixteen", owner="bob"))
+    told = timed.add_checkin(work.id, CheckinDraft(message="told", status="blocked"))
+    assert told is not None
+    ticker.advance(hours=1)
+    lead = Store.open(db_path, actor="lena", clock=ticker)
+    digest = acc.standup_digest(lead)
+    acc.record_standup(lead, digest.since, ["bob"], until=digest.until)
+    lead.close()
+    ticker.advance(hours=1)
+    timed.undo()  # the check-in the stand-up told
+    for n in range(4):
+        ticker.advance(minutes=1)
+        timed.add_checkin(work.id, CheckinDraft(message=f"again {n}", status="at-risk"))
+    shown = acc.standup_digest(timed, most=2)
+    assert sum(shown.change_counts["bob"].values()) == 5
+    more = acc.standup_changes(timed, shown, "bob", 10)
+    assert sorted(i.kind for i in more) == ["checkin"] * 4 + ["undone"]
+
+
 def test_an_alert_cleared_then_undone_is_told_by_its_kpis_name(
     timed: Store, ticker: Ticker, db_path: Path
 ) -> None:

@@ -199,3 +199,31 @@ def test_a_record_overtaken_in_its_second_exits_for_a_retry_and_the_retry_record
     monkeypatch.setenv("PDCA_NOW", iso(NOW_DT + timedelta(seconds=1)))
     again = ok("standup", "--record", "--format", "text")
     assert "in that very second" in again.stdout and "recorded:" in again.stderr
+
+
+def test_a_record_that_ends_before_its_digest_says_where_the_next_starts_to_the_second(
+    cli, ok, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check-in written in the digest's last second, after its read: the record ends a
+    second earlier, and its line said "starts from 09:00" beside the digest's "until
+    09:00:00", so a script could not tell what would come again (a stand-up's trial)."""
+    ok("init")
+    ok("add", "Pager rota", "--owner", "bob")
+    real = acc.standup_digest
+
+    def digest_then_a_checkin(store: Store, *args, **kwargs):  # type: ignore[no-untyped-def]
+        shown = real(store, *args, **kwargs)
+        bob = open_as(db_path, "bob", NOW_DT)  # in its last second
+        try:
+            bob.add_checkin(1, CheckinDraft(message="in its last second"))
+        finally:
+            bob.close()
+        return shown
+
+    monkeypatch.setattr(acc, "standup_digest", digest_then_a_checkin)
+    recorded = ok("standup", "--record", "--format", "text")
+    assert recorded.stderr.strip() == (
+        "recorded: the next stand-up starts from 2026-11-23 08:59:59 UTC, before this one's"
+        " end (09:00:00): changes were written as it was read, so what it showed after"
+        " 08:59:59 comes up again"
+    )

@@ -925,7 +925,7 @@ def test_a_csv_row_is_refused_with_every_cell_that_is_wrong(store, cli, tmp_path
     result = cli("import", str(sheet))
     assert result.exit_code == 1 and result.stdout == ""
     said = result.stderr
-    assert "line 2: due: '03/12/2026' is not a date" in said, said
+    assert "line 2: due: '03/12/2026' could be 2026-12-03 or 2026-03-12" in said, said
     # as the file wrote it, with the other tools' statuses it takes (it said 'underway')
     assert (
         "; phase: 'Underway' is not one of 'plan', 'do', 'check' or 'act' (or a status: Backlog,"
