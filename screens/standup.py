@@ -726,8 +726,11 @@ class StandupScreen(RowView):
             board.undo_asked = None
 
     def action_everyone(self) -> None:
+        # on the person whose turn it was: from amir (3 of 52), esc put the cursor on the
+        # first person, and the next n began the round again (a stand-up's lead)
+        was = self.person
         self._to_everyone("back to everyone")
-        self.show()
+        self.show(keep=("person", was) if was is not None else None)
 
     def action_back_to_board(self) -> None:
         """esc on a person's turn: back to everyone, as esc steps back everywhere; "Back"

@@ -1050,12 +1050,27 @@ async def test_a_key_between_two_us_in_the_stand_up_asks_again(
 
 async def test_esc_on_a_turn_goes_back_to_everyone_then_to_the_board(make_app, team) -> None:
     """esc, "Back", on bob's turn left the meeting for the board (a stand-up's lead)."""
+    from pdca.widgets.row_list import RowList
+
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
         screen = await bobs_turn(pilot)
+        await pilot.press("n")  # the next person's turn
+        await settle_app(pilot.app, pilot)
+        turn = screen.person
+        assert turn is not None and turn != "bob"
         await pilot.press("escape")
         await settle_app(pilot.app, pilot)
         assert app.screen is screen and screen.person is None
+        # the cursor on whose turn it was: on the first person, the next n began the round
+        # again (a stand-up's lead)
+        assert screen.rows is not None
+        assert screen.rows.keys[screen.query_one(RowList).cursor] == ("person", turn)
+        await pilot.press("n")
+        await settle_app(pilot.app, pilot)
+        assert screen.person == turn
+        await pilot.press("escape")
+        await settle_app(pilot.app, pilot)
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.current_mode == "board")
         assert app.current_mode == "board"
