@@ -409,11 +409,19 @@ class StandupScreen(RowView):
         # bob had done went off the screen (a stand-up's lead).
         meeting = shown is not None and bool(self.stepped) and shown is not self.recorded
         kept = shown if shown is not None and (none_recorded or meeting) else None
+        # The first stand-up recorded here, then undone: its window as it was, not the last
+        # day's from now (it began two minutes later after r then u, and what changed in
+        # those minutes was in no stand-up, a stand-up's trial)
+        first = self.recorded
+        if first is not None and (first.after_event is not None or first.since_by is not None):
+            first = None
 
         def read(reader: Store) -> tuple[Digest, dict[str, list[DigestItem]]]:
-            keep = kept and (meeting or accountability.last_standup(reader) is None)
+            none_now = accountability.last_standup(reader) is None
+            keep = kept and (meeting or none_now)
             # The window kept with the stand-up it began from (``window_of``)
-            digest = accountability.standup_digest(reader, window_of=kept if keep else None)
+            window = kept if keep else first if none_now else None
+            digest = accountability.standup_digest(reader, window_of=window)
             # The longer lists someone opened stay open, read again in the new window.
             return digest, {
                 who: accountability.standup_changes(reader, digest, who, n)

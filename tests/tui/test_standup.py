@@ -314,6 +314,35 @@ async def test_r_names_those_who_changed_since_their_turn(make_app, team, store)
         )
 
 
+async def test_the_first_record_undone_gives_back_the_window_it_had(make_app, team) -> None:
+    """No stand-up recorded: the window is the last day's as the view was first read. r, then
+    u two minutes on, and it began two minutes later: what changed in between was in no
+    stand-up (a stand-up's trial)."""
+    from datetime import timedelta
+
+    now = [NOW_DT]
+    app = make_app(team)
+    app.context.clock = lambda: now[0]
+    app.context.store.clock = lambda: now[0]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await settle_app(pilot.app, pilot)
+        screen = app.screen
+        assert isinstance(screen, StandupScreen) and screen.digest is not None
+        first = screen.digest.since
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("1")
+        await wait_until(pilot, lambda: accountability.last_standup(app.context.store) is not None)
+        await settle_app(pilot.app, pilot)
+        now[0] = NOW_DT + timedelta(minutes=2)
+        await pilot.press("u")
+        await wait_until(pilot, lambda: accountability.last_standup(app.context.store) is None)
+        app.check_for_changes()
+        await wait_until(pilot, lambda: screen.digest is not None and screen.digest.since == first)
+        assert screen.digest.since == first
+
+
 async def test_a_person_shows_their_first_changes_and_enter_reads_the_rest(
     make_app, team, monkeypatch
 ) -> None:
