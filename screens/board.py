@@ -53,7 +53,7 @@ from pdca.screens.board_filters import (
 from pdca.screens.board_move import move_back_flow, move_flow
 from pdca.screens.board_new import new_flow
 from pdca.screens.board_undo import start_repeating_flow, stop_repeating_flow, undo_flow
-from pdca.screens.board_writes import by_finisher, show_conflict
+from pdca.screens.board_writes import done_meanwhile_words, show_conflict
 from pdca.screens.context import (
     AppContext,
     PaletteEntry,
@@ -781,14 +781,14 @@ class BoardScreen(Screen[None]):
                 by = f" by {gone.by}" if gone.by else ""
                 self.notify(literal(f"#{card} is gone meanwhile{by}: {gone.what}"))
         elif row["done_at"] is not None and not self.filter.include_done:
-            decision = f" ({row['decision']})" if row["decision"] else ""
-            shows = services(self.app).key_named("board-toggle-done", "D")  # the person's key
-            who = by_finisher(self.store, card, row["done_at"])  # named (a team's trial)
-            self.notify(
-                literal(f"#{card} was done{who} meanwhile{decision}; {shows} shows done cards")
-            )
+            said = done_meanwhile_words(self.store, card, row)  # by whom (a team's trial)
+            self.notify(literal(f"{said}; {self.shows_done_cards()}"))
         elif self.filter.active:
             self.notify(f"#{card} changed meanwhile and no longer matches the filter")
+
+    def shows_done_cards(self) -> str:
+        """``D shows done cards``, with the person's own key."""
+        return f"{services(self.app).key_named('board-toggle-done', 'D')} shows done cards"
 
     def _reload_failed(self, wanted: BoardFilter, said: str) -> None:
         """A read that failed (the file busy past the wait): said. Its filter is not on the

@@ -66,7 +66,9 @@ async def ask_checkin(
         if (done := done_meanwhile(board.store, action.id)) is not None and action.done_at is None:
             # done while the form was open, unsaid then (``checking_in``): said now, once
             _told_done(board, action.id)
-            board.notify(done if board.filter.include_done else f"{done}; {_shows_done(board)}")
+            board.notify(
+                done if board.filter.include_done else f"{done}; {board.shows_done_cards()}"
+            )
         return None
     draft = validated(models.CheckinDraft, message=result.message, status=result.status)
     what = checkin_words(action.id, result)
@@ -130,10 +132,6 @@ def _told_done(board: BoardScreen, action_id: int) -> None:
     (the card still drawn); one that came while the form was open said nothing of it."""
     if any(column.index_of(action_id) is not None for column in board.columns.values()):
         board.told_done.add(action_id)
-
-
-def _shows_done(board: BoardScreen) -> str:
-    return f"{services(board.app).key_named('board-toggle-done', 'D')} shows done cards"
 
 
 def let_go_of_kept_on_finished(board: BoardScreen, pressed_on: int | None) -> None:

@@ -21,6 +21,8 @@ from pdca.widgets.text import literal
 from pdca.widgets.when import short_time
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from pdca.db.action_record import Action
     from pdca.screens.board import BoardScreen
     from pdca.screens.dialogs import ActionFormModal, ActionFormResult
@@ -185,6 +187,11 @@ def done_meanwhile(store: Store, action_id: int) -> str | None:
         return None
     if row is None or row["done_at"] is None:
         return None
+    return done_meanwhile_words(store, action_id, row)
+
+
+def done_meanwhile_words(store: Store, action_id: int, row: sqlite3.Row) -> str:
+    """``#3 was done by ben meanwhile (abandon)`` of the done action's ``row``."""
     how = f" ({row['decision']})" if row["decision"] else ""
     return f"#{action_id} was done{by_finisher(store, action_id, row['done_at'])} meanwhile{how}"
 

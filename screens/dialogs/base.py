@@ -15,6 +15,7 @@ from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import HorizontalGroup, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, TextArea
 
 from pdca.screens.context import view_bindings
@@ -218,7 +219,7 @@ class FormDialog(Dialog[ResultT]):
         covers = getattr(self.app, "keys_list_covers", None)  # pdca's app (not a harness's)
         if covers is not None and covers():
             return  # under the ? list: the key closes it and does no more (the app's)
-        field = self._typing_in
+        field: Widget | None = self._typing_in
         if field is None or not field.is_attached or field.disabled:
             field = next(
                 (f for f in self.query("Input, TextArea").results() if not f.disabled), None
@@ -227,8 +228,9 @@ class FormDialog(Dialog[ResultT]):
             return
         event.stop()
         event.prevent_default()
+        # a field taking focus selects its text, and the next key replaced it
         selects = isinstance(field, Input) and field.select_on_focus
-        if selects:  # a field taking focus selects its text, and the next key replaced it
+        if isinstance(field, Input) and selects:
             field.select_on_focus = False
         self.set_focus(field)  # at once: the keys after it go there (``focus()`` waits)
         if selects:
