@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
 from pdca.db import models
@@ -65,10 +67,9 @@ async def ask_checkin(
     if result is None:  # escape: a kept draft stays kept (a reviewer)
         if (done := done_meanwhile(board.store, action.id)) is not None and action.done_at is None:
             # done while the form was open, unsaid then (``checking_in``): said now, once
-            _told_done(board, action.id)
-            board.notify(
-                done if board.filter.include_done else f"{done}; {board.shows_done_cards()}"
-            )
+            under = _told_done(board, action.id)
+            shows = "" if board.filter.include_done else f"; {board.shows_done_cards()}"
+            board.notify(f"{done}{shows}{under}")
         return None
     draft = validated(models.CheckinDraft, message=result.message, status=result.status)
     what = checkin_words(action.id, result)
@@ -85,10 +86,9 @@ async def ask_checkin(
         # check-in on #46 …" came as two toasts, the first naming nobody (a team's trial)
         added, refusal = None, error
         said = done_meanwhile(board.store, action.id)
-        if said is not None:
-            _told_done(board, action.id)
+        under = _told_done(board, action.id) if said is not None else ""
         said = said or app_times(str(error))
-        board.notify(f"{said}: not saved: {what}", severity="warning", timeout=20)
+        board.notify(f"{said}: not saved: {what}{under}", severity="warning", timeout=20)
     except NotFound as error:
         added, refusal = None, error
         if (error.kind, error.key) == ("action", action.id):
@@ -127,11 +127,21 @@ async def ask_checkin(
     return None
 
 
-def _told_done(board: BoardScreen, action_id: int) -> None:
+def _told_done(board: BoardScreen, action_id: int) -> str:
     """Its finish said: not again by the refresh that takes the card away, when one is to come
-    (the card still drawn); one that came while the form was open said nothing of it."""
+    (the card still drawn); one that came while the form was open said nothing of it, and
+    the card that took its place is named with it (returned: ``; #9 is under the cursor
+    now``). That change under the cursor is seen now: the next key, a second on, acts on the
+    card there, where it was refused as "made while the board was covered" and the words
+    typed with it dropped (a retrial)."""
     if any(column.index_of(action_id) is not None for column in board.columns.values()):
         board.told_done.add(action_id)
+        return ""
+    change = board.cursor_change
+    if change is None or change.before[0] != action_id:
+        return ""
+    board.cursor_change = replace(change, unseen=False, at=time.monotonic())
+    return f"; #{change.now[0]} is under the cursor now"
 
 
 def let_go_of_kept_on_finished(board: BoardScreen, pressed_on: int | None) -> None:

@@ -116,23 +116,49 @@ WHY = "  why: "
 
 def why_rows(reasons: list[str], role: str, line_width: int = 0) -> list[Row]:
     """``why: …``, the reasons of an initiative's health, on as many lines as ``line_width``
-    needs (0: one), a reason never split: cut at the edge, the last ones could be read
-    nowhere in the app (a keys trial)."""
+    needs (0: one), whole reasons a line where they fit: cut at the edge, the last ones could
+    be read nowhere in the app (a keys trial); one longer than a line goes on over the next,
+    broken at its spaces (a retrial)."""
     if not reasons:
         return []
     said = [literal(reason) for reason in reasons]
-    lines = ["; ".join(said)] if line_width <= 0 else []
-    room = line_width - len(WHY)
-    for reason in said if line_width > 0 else ():
-        if lines and cell_len(f"{lines[-1]}; {reason};") <= room:
-            lines[-1] = f"{lines[-1]}; {reason}"
-        else:
-            lines.append(reason)
+    if line_width <= 0:
+        return [[(WHY, "muted"), ("; ".join(said), role)]]
+    room = line_width - len(WHY) - 1  # and the ";" that ends a line between reasons
+    lines: list[str] = []
+    ends_reason: list[bool] = []  # whether each line ends a reason (";" after it, not last)
+    for reason in said:
+        pieces = _at_spaces(reason, room)
+        if lines and ends_reason[-1] and cell_len(f"{lines[-1]}; {pieces[0]}") <= room:
+            lines[-1] = f"{lines[-1]}; {pieces[0]}"
+            ends_reason[-1] = len(pieces) == 1
+            pieces = pieces[1:]
+        for n, piece in enumerate(pieces, 1):
+            lines.append(piece)
+            ends_reason.append(n == len(pieces))
     last = len(lines) - 1
     return [
-        [(WHY if n == 0 else " " * len(WHY), "muted"), (line + (";" if n < last else ""), role)]
+        [
+            (WHY if n == 0 else " " * len(WHY), "muted"),
+            (line + (";" if n < last and ends_reason[n] else ""), role),
+        ]
         for n, line in enumerate(lines)
     ]
+
+
+def _at_spaces(text: str, room: int) -> list[str]:
+    """``text`` in pieces of at most ``room`` cells, broken at spaces (a word longer than
+    that is a piece of its own, cut at the edge): "2 KPIs in alert (Alpha KPI 1 with long
+    name; Alpha KPI 2 …" lost the names it listed (a retrial)."""
+    if cell_len(text) <= room or room <= 0:
+        return [text]
+    pieces: list[str] = []
+    for word in text.split(" "):
+        if pieces and cell_len(f"{pieces[-1]} {word}") <= room:
+            pieces[-1] = f"{pieces[-1]} {word}"
+        else:
+            pieces.append(word)
+    return pieces
 
 
 class InitiativesScreen(RowView):

@@ -235,13 +235,15 @@ class FormDialog(Dialog[ResultT]):
         self.set_focus(field)  # at once: the keys after it go there (``focus()`` waits)
         if selects:
             field.call_later(setattr, field, "select_on_focus", True)  # after its Focus
+        # At the end of its text, whatever was selected there: tabbing into a field selects
+        # it all, and the selection stayed, so "and" typed on Save replaced a whole message
+        # (a retrial). The words go on where they were going.
         if isinstance(field, Input):
-            if field.selection.is_empty:
-                field.insert_text_at_cursor(event.character)
-            else:  # over the selection, as typing there does
-                field.replace(event.character, *sorted(field.selection))
+            field.cursor_position = len(field.value)
+            field.insert_text_at_cursor(event.character)
         elif not field.read_only:
-            field.replace(event.character, *field.selection, maintain_selection_offset=False)
+            field.move_cursor(field.document.end)
+            field.insert(event.character)
 
     _cancel_warned_of: str | None = None  # what the last "esc again" warning was about
     _cancel_warned_at = -float(CANCEL_AGAIN_SECONDS)

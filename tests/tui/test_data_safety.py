@@ -1777,7 +1777,17 @@ async def test_a_finish_under_an_open_check_in_form_is_said_once_naming_who(
         told = [n.message for n in app._notifications if "by bob" in n.message]
         assert len(told) == 1, told
         assert told[0].startswith("#1 was done by bob meanwhile (abandon)")
+        # with the card now under the cursor, which a c a moment on checks in on: it was
+        # refused as "left the cursor while the board was covered", its words dropped (a
+        # retrial)
+        now = focused(app)[1]
+        assert told[0].endswith(f"; #{now} is under the cursor now"), told
         assert app.context.store.action_detail(1).checkins == []
+        await pilot.pause(1.1)
+        await pilot.press("c")
+        await settle_app(app, pilot)
+        assert type(app.screen).__name__ == "CheckinModal", [n.message for n in app._notifications]
+        assert app.screen.target.id == now  # type: ignore[attr-defined]
 
 
 async def test_a_second_q_long_after_the_warning_warns_again(

@@ -258,3 +258,13 @@ def test_the_reasons_of_an_initiatives_health_wrap_whole_to_the_width() -> None:
         "  why: " + "; ".join(reasons)
     ]
     assert why_rows([], "warn", 60) == []
+    # one reason longer than a line goes on over the next, at its spaces (the KPIs it named
+    # were cut off, a retrial); the ";" only where a reason ends
+    long = "2 KPIs in alert (Alpha KPI 1 with a long name; Alpha KPI 2 with a long name)"
+    shown = ["".join(text for text, _ in row) for row in why_rows([long, "1 late"], "warn", 50)]
+    assert shown == [
+        "  why: 2 KPIs in alert (Alpha KPI 1 with a long",
+        "       name; Alpha KPI 2 with a long name);",
+        "       1 late",
+    ]
+    assert all(cell_len(line) <= 50 for line in shown)

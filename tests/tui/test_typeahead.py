@@ -467,13 +467,18 @@ async def test_words_typed_on_a_forms_button_or_choice_go_on_into_its_text(
         burst(app, *"hello ben")
         await settle_app(app, pilot)
         assert (message.value, app.focused) == ("status:hello ben", message)
+        # tabbed into, the field selects its text, and the selection stays: "and" typed on a
+        # button replaced the whole message (a retrial); the words go on at its end
+        await pilot.press("tab", "shift+tab")
+        await settle_app(app, pilot)
+        assert app.focused is message and message.selected_text == "status:hello ben"
         while not isinstance(app.focused, Button):
             await pilot.press("tab")
-        burst(app, *"all good")  # its space typed in the text, not on Save
+        burst(app, *"; all good")  # its space typed in the text, not on Save
         await settle_app(app, pilot)
         assert type(app.screen).__name__ == "CheckinModal"
         assert app.context.store.action_detail(1).checkins == []
-        assert (message.value, app.focused) == ("status:hello benall good", message)
+        assert (message.value, app.focused) == ("status:hello ben; all good", message)
         assert not any("does nothing here" in n.message for n in app._notifications)
 
 
