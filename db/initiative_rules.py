@@ -104,9 +104,16 @@ def health(facts: InitiativeFacts) -> tuple[Health, list[str]]:
     if alerts := judged.count("alert"):
         off.append(f"{_plural(alerts, 'KPI')} in alert{_named(facts, judged, 'alert')}")
     if mending := judged.count("mending"):
-        open_ones = "an acknowledged alert still open" if mending == 1 else "acknowledged alerts"
+        # Not "back within the alert threshold": one that raises signal alerts alone has no
+        # threshold to be back within (a KPI trial); its latest reading is in no alert, and
+        # an acknowledged alert of it is still open, whatever raised it
+        open_ones = (
+            "an acknowledged alert still open, its latest reading"
+            if mending == 1
+            else "acknowledged alerts still open, their latest readings"
+        )
         risk.append(
-            f"{_plural(mending, 'KPI')} back within the alert threshold with {open_ones}"
+            f"{_plural(mending, 'KPI')} with {open_ones} in no alert"
             + _named(facts, judged, "mending")
         )
     if warns := judged.count("warn"):

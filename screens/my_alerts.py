@@ -51,6 +51,9 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
     MyAlertsScreen {
         & > .dialog--frame { width: 110; }
         & #my-alerts { height: 12; }
+        /* on as many lines as it needs: at 80 columns it ended "acknowledge by 2026-11-3",
+           the day and "late" gone unmarked (a KPI trial) */
+        & #my-alert-said { width: 1fr; height: auto; }
     }
     """
 

@@ -17,8 +17,9 @@ from pdca.tui.columns import table
 from pdca.tui.output import printable, to_json
 
 if TYPE_CHECKING:
-    from pdca.db.notify import Notification
+    from pdca.db.notify import Notification, Planned
     from pdca.db.notify_rules import ChannelSettings
+    from pdca.db.store import Store
 
 FAILED_EXIT = 4
 
@@ -171,6 +172,15 @@ def notify(
                 f"pdca: terminal messages for {names} wait for their open board, which shows them",
                 err=True,
             )
+        if others := _left_to_other_runs(store, runner, planned, waiting):
+            # A lead's dry run listed hers alone, ben's six left out without a word (a KPI
+            # trial): a run that may not write another login's terminal leaves theirs
+            names = ", ".join(printable(login) for login in others)
+            click.echo(
+                f"pdca: terminal messages for {names} are left to a run that may write their"
+                " terminals (root's, as cron runs it, or their own): this one writes only yours",
+                err=True,
+            )
         return
     from pdca.tui.own_hooks import set_by_me
 
@@ -313,6 +323,30 @@ def _whose_hook(session: Session, settings: ChannelSettings) -> str:
             " it does not run; check it is theirs before setting it again)"
         )
     return f"  (runs as {settings.command_by})"
+
+
+def _left_to_other_runs(
+    store: Store,
+    runner: str | None,
+    planned: list[Planned],
+    waiting: list[Planned],
+) -> list[str]:
+    """Whose terminal messages this run leaves to one that may write others' terminals (a
+    person's own run may write only their own), beside those planned or left to boards."""
+    from pdca.db import notify as notify_store
+
+    left = notify_store.terminals_left(store, runner)
+    if left.others_too:
+        return []
+    everyone = notify_store.TerminalsLeft(left.boards, left.own, others_too=True)
+    shown = {p.notice.recipient for p in [*planned, *waiting] if p.channel == "terminal"}
+    return sorted(
+        {
+            p.notice.recipient
+            for p in notify_store.plan(store, runner, left=everyone)
+            if p.channel == "terminal" and p.notice.recipient not in shown
+        }
+    )
 
 
 def _set_elsewhere(session: Session, settings: ChannelSettings) -> bool:

@@ -378,6 +378,15 @@ def test_a_long_acknowledgement_note_gives_way_before_why_on_a_terminal(
     assert head.split() == ["ID", "KPI", "RAISED", "WHY", "STATE", "NOTE"]
     assert "35 h is above the alert threshold 34 h" in row and "draining the queue dr" in row
     assert row.endswith("…")
+    # at 80 the note goes before WHY does, as the README says: two open alerts said no reason
+    # beside a note nobody was to act on (a KPI trial)
+    ok("kpi", "record", KPI, "36", "--at", "2026-11-23T09:00:00Z")
+    status, shown = run_on_a_terminal(
+        [sys.executable, "-m", "pdca.tui", "alerts"], {**env, "COLUMNS": "80"}
+    )
+    head, *rows = shown.decode().replace("\r", "").splitlines()
+    assert head.split() == ["ID", "KPI", "WHY", "STATE"], head
+    assert all("35 h > alert 34 h" in row and len(row) <= 80 for row in rows), rows
 
 
 def test_at_80_columns_alerts_say_why_and_whom_in_fewer_words(ok, kpi, env: dict[str, str]) -> None:

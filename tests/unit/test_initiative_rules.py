@@ -96,13 +96,13 @@ def test_a_kpi_whose_open_alerts_are_acknowledged_and_back_within_is_a_risk() ->
     assert level == "off-track"
     assert reasons == [
         "1 KPI in alert (Lead time)",
-        "1 KPI back within the alert threshold with an acknowledged alert still open (CFR)",
+        "1 KPI with an acknowledged alert still open, its latest reading in no alert (CFR)",
         "1 KPI in warning",  # Deploys: past its warning line, said so (a tester)
     ]
     one = facts(kpi_acknowledged_alerts=(True,), kpi_names=("CFR",))
     assert ir.health(one) == (
         "at-risk",
-        ["1 KPI back within the alert threshold with an acknowledged alert still open (CFR)"],
+        ["1 KPI with an acknowledged alert still open, its latest reading in no alert (CFR)"],
     )
     waiting = replace(one, kpi_open_alerts=(True,))  # another alert nobody acknowledged
     assert ir.health(waiting) == ("off-track", ["1 KPI in alert (CFR: an alert not acknowledged)"])
@@ -120,7 +120,7 @@ def test_a_kpi_on_the_mend_nobody_measured_since_is_late_too() -> None:
     assert ir.health(mending_and_late) == (
         "at-risk",
         [
-            "1 KPI back within the alert threshold with an acknowledged alert still open (CFR)",
+            "1 KPI with an acknowledged alert still open, its latest reading in no alert (CFR)",
             "2 KPIs not measured on time",
         ],
     )

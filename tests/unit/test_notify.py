@@ -1707,6 +1707,28 @@ def test_a_dry_run_names_the_messages_an_open_board_holds(
         dana.close()
 
 
+def test_a_persons_dry_run_names_whose_terminal_messages_it_leaves_to_another_run(
+    cli, store: Store, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ann's dry run listed her 4 messages; ben's 6, which only a run that may write his
+    terminal sends, went unsaid (a KPI trial). Named on stderr; a run that may write every
+    terminal names nobody."""
+    monkeypatch.setattr(ns, "unix_login", lambda: "ann")
+    monkeypatch.setattr(ns, "may_write_others_terminals", lambda: False)
+    ns.set_channel(store, "terminal", "on")
+    store.add_action(ActionDraft(title="ann's", owner="ann", due="2026-11-20"))
+    store.add_action(ActionDraft(title="ben's", owner="ben", due="2026-11-20"))
+    env["PDCA_USER"] = "ann"
+    said = cli("notify", "--dry-run")
+    assert "ann" in said.stdout and "ben" not in said.stdout
+    assert (
+        "pdca: terminal messages for ben are left to a run that may write their terminals"
+        " (root's, as cron runs it, or their own): this one writes only yours"
+    ) in said.stderr
+    monkeypatch.setattr(ns, "may_write_others_terminals", lambda: True)
+    assert "left to a run" not in cli("notify", "--dry-run").stderr
+
+
 def test_only_the_newest_open_round_of_a_repeat_is_reminded_of(store: Store, db_path: Path) -> None:
     """A 3-day chore ignored for weeks sent a reminder per open round, 27 in a week (a lead's
     weeks): the rounds left open behind a newer one are not reminded of; the newest is."""
