@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -218,10 +219,15 @@ class LockHolder:
         )
         assert self.process.stdout is not None
         assert self.process.stdout.readline().strip() == "locked"
+        self._releasing = threading.Lock()
 
     def release(self) -> None:
-        if self.process.poll() is None:
-            self.process.communicate("go\n", timeout=30)
+        """Once, from whichever thread asks first: a test's timer and its ``finally`` both
+        release, and on a loaded machine (CI beside a trial) they met in ``communicate``,
+        the second on a pipe the first had closed."""
+        with self._releasing:
+            if self.process.poll() is None:
+                self.process.communicate("go\n", timeout=30)
 
 
 def run_pdca(
