@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -156,8 +156,15 @@ def _at_spaces(text: str, room: int) -> list[str]:
     for word in text.split(" "):
         if pieces and cell_len(f"{pieces[-1]} {word}") <= room:
             pieces[-1] = f"{pieces[-1]} {word}"
-        else:
-            pieces.append(word)
+            continue
+        # a word longer than a line (a KPI named p95-latency-of-the-checkout-api-…) goes on
+        # over the next ones: cut at the edge, the name was read nowhere (a retrial)
+        rest = word
+        while cell_len(rest) > room:
+            head = set_cell_size(rest, room).rstrip() or rest[0]  # a wide character: whole
+            pieces.append(head)
+            rest = rest[len(head) :]
+        pieces.append(rest)
     return pieces
 
 

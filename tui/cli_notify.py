@@ -130,7 +130,10 @@ def notify(
         if as_json:
             # The held ones too, marked: the text form names them on stderr, and the JSON
             # left them out, so a script saw nothing for ann while her board held two (a
-            # trial). A script counting what this run sends skips ``waits_for_board``.
+            # trial). A script counting what this run sends skips ``waits_for_board``, and
+            # ``left_to_another_run``: terminal messages a person's own run may not write
+            # (ben's, in ann's run: `[]` said nothing of them, a retrial).
+            elsewhere = _left_to_other_runs(store, runner, planned, waiting, plans=True)
             click.echo(
                 to_json(
                     [
@@ -141,8 +144,9 @@ def notify(
                             "kind": p.notice.kind,
                             "text": p.notice.text,
                             "waits_for_board": p in waiting,
+                            "left_to_another_run": p in elsewhere,
                         }
-                        for p in [*planned, *waiting]
+                        for p in [*planned, *waiting, *elsewhere]
                     ]
                 )
             )
@@ -175,7 +179,7 @@ def notify(
         if others := _left_to_other_runs(store, runner, planned, waiting):
             # A lead's dry run listed hers alone, ben's six left out without a word (a KPI
             # trial): a run that may not write another login's terminal leaves theirs
-            names = ", ".join(printable(login) for login in others)
+            names = ", ".join(printable(p.notice.recipient) for p in others)
             click.echo(
                 f"pdca: terminal messages for {names} are left to a run that may write their"
                 " terminals (root's, as cron runs it, or their own): this one writes only yours",
@@ -330,9 +334,12 @@ def _left_to_other_runs(
     runner: str | None,
     planned: list[Planned],
     waiting: list[Planned],
-) -> list[str]:
-    """Whose terminal messages this run leaves to one that may write others' terminals (a
-    person's own run may write only their own), beside those planned or left to boards."""
+    *,
+    plans: bool = False,
+) -> list[Planned]:
+    """The terminal messages this run leaves to one that may write others' terminals (a
+    person's own run may write only their own), beside those planned or left to boards:
+    each (``plans``), else the first for each person."""
     from pdca.db import notify as notify_store
 
     left = notify_store.terminals_left(store, runner)
@@ -340,13 +347,15 @@ def _left_to_other_runs(
         return []
     everyone = notify_store.TerminalsLeft(left.boards, left.own, others_too=True)
     shown = {p.notice.recipient for p in [*planned, *waiting] if p.channel == "terminal"}
-    return sorted(
-        {
-            p.notice.recipient
-            for p in notify_store.plan(store, runner, left=everyone)
-            if p.channel == "terminal" and p.notice.recipient not in shown
-        }
-    )
+    found: list[Planned] = []
+    named: set[str] = set()
+    for p in notify_store.plan(store, runner, left=everyone):
+        if p.channel != "terminal" or p.notice.recipient in shown:
+            continue
+        if plans or p.notice.recipient not in named:
+            found.append(p)
+            named.add(p.notice.recipient)
+    return found if plans else sorted(found, key=lambda p: p.notice.recipient)
 
 
 def _set_elsewhere(session: Session, settings: ChannelSettings) -> bool:

@@ -194,23 +194,29 @@ class FormDialog(Dialog[ResultT]):
 
     TYPES_IN = True
 
-    _typing_in: Input | TextArea | None = None  # the text field focused last
+    # The text field typed in last (changed while it had focus): the one focused last was an
+    # empty Note tabbed through, and "5" meant for the value went there (a retrial)
+    _typing_in: Input | TextArea | None = None
 
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        if isinstance(event.widget, Input | TextArea):
-            self._typing_in = event.widget
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.has_focus:
+            self._typing_in = event.input
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area.has_focus:
+            self._typing_in = event.text_area
 
     def on_key(self, event: events.Key) -> None:
         """A character typed with the focus on a button or a choice (a tab too many) goes on
-        into the text field typed in last, and focus with it: "all good" typed on Save saved
-        the check-in at its space, the words gone (a review); typed on the status choices, it
-        was dropped with "e does nothing here" (a keys trial). A key the form binds (a status
-        digit) does what it does, and a space presses the button as ever."""
+        into the text field typed in last (else the first), and focus with it: "all good"
+        typed on Save saved the check-in at its space, the words gone (a review); typed on
+        the status choices, it was dropped with "e does nothing here" (a keys trial). A key
+        the focused control or the form binds (a choice's space, a status digit) does what it
+        does; a space on a button, which binds none, is typed too ("Rota livefor", a retrial)."""
         focused = self.focused
         if (
             not event.is_printable
             or event.character is None
-            or event.character == " "
             or focused is None
             or isinstance(focused, Input | TextArea)
             or event.key in self.active_bindings

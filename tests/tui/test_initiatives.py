@@ -268,3 +268,11 @@ def test_the_reasons_of_an_initiatives_health_wrap_whole_to_the_width() -> None:
         "       1 late",
     ]
     assert all(cell_len(line) <= 50 for line in shown)
+    # and a word longer than a line, over the next ones (a KPI's name was cut, a retrial)
+    name = "p95-latency-of-the-checkout-api-in-eu-west-1-production-cluster-ms"
+    shown = [
+        "".join(text for text, _ in row)
+        for row in why_rows([f"1 KPI in alert ({name})"], "bad", 40)
+    ]
+    assert "".join(line[7:] for line in shown).replace(" ", "") == f"1KPIinalert({name})"
+    assert all(cell_len(line) <= 40 for line in shown), shown

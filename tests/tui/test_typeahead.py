@@ -480,6 +480,35 @@ async def test_words_typed_on_a_forms_button_or_choice_go_on_into_its_text(
         assert app.context.store.action_detail(1).checkins == []
         assert (message.value, app.focused) == ("status:hello ben; all good", message)
         assert not any("does nothing here" in n.message for n in app._notifications)
+        # a space first on a button, which binds none, is typed too ("Rota livefor", a retrial)
+        while not isinstance(app.focused, Button):
+            await pilot.press("tab")
+        burst(app, *" ok")
+        await settle_app(app, pilot)
+        assert (message.value, app.focused) == ("status:hello ben; all good ok", message)
+
+
+async def test_words_typed_on_a_button_go_into_the_field_typed_in_last(
+    make_app, board_db: Path
+) -> None:
+    """The title typed, then tab through the empty fields onto Save, "rota": it went into
+    Notes, the field focused last, not the title (a retrial)."""
+    from textual.widgets import Button
+
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("n")
+        await settle_app(app, pilot)
+        burst(app, *"Fix the pager")
+        await settle_app(app, pilot)
+        while not isinstance(app.focused, Button):
+            await pilot.press("tab")
+        burst(app, *" rota")
+        await settle_app(app, pilot)
+        title = app.screen.query_one("#title", Input)
+        assert (title.value, app.focused) == ("Fix the pager rota", title)
+        assert app.screen.query_one("#notes").text == ""  # type: ignore[attr-defined]
 
 
 async def test_text_typed_with_a_form_key_moved_away_is_not_run_as_keys(

@@ -1725,8 +1725,15 @@ def test_a_persons_dry_run_names_whose_terminal_messages_it_leaves_to_another_ru
         "pdca: terminal messages for ben are left to a run that may write their terminals"
         " (root's, as cron runs it, or their own): this one writes only yours"
     ) in said.stderr
+    listed = json.loads(cli("notify", "--dry-run", "--json").stdout)  # `[]` said nothing
+    assert sorted((p["recipient"], p["left_to_another_run"]) for p in listed) == [
+        ("ann", False),
+        ("ben", True),
+    ]
     monkeypatch.setattr(ns, "may_write_others_terminals", lambda: True)
     assert "left to a run" not in cli("notify", "--dry-run").stderr
+    listed = json.loads(cli("notify", "--dry-run", "--json").stdout)
+    assert not any(p["left_to_another_run"] for p in listed)
 
 
 def test_only_the_newest_open_round_of_a_repeat_is_reminded_of(store: Store, db_path: Path) -> None:
