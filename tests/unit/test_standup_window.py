@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -171,6 +172,21 @@ def test_a_change_in_the_second_of_the_last_standup_after_the_read_refuses_the_r
         store.close()
 
 
+def _then_a_checkin(real: Any, db_path: Path, message: str) -> Any:
+    """``standup_digest``, then bob's check-in on #1 in the same second, after the read."""
+
+    def digest_then_a_checkin(store: Store, *args: Any, **kwargs: Any) -> Any:
+        shown = real(store, *args, **kwargs)
+        bob = open_as(db_path, "bob", NOW_DT)
+        try:
+            bob.add_checkin(1, CheckinDraft(message=message))
+        finally:
+            bob.close()
+        return shown
+
+    return digest_then_a_checkin
+
+
 def test_a_record_overtaken_in_its_second_exits_for_a_retry_and_the_retry_records_it(
     cli, ok, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -181,17 +197,9 @@ def test_a_record_overtaken_in_its_second_exits_for_a_retry_and_the_retry_record
     ok("add", "Pager rota", "--owner", "bob")
     ok("standup", "--record")
     real = acc.standup_digest
-
-    def digest_then_a_checkin(store: Store, *args, **kwargs):  # type: ignore[no-untyped-def]
-        shown = real(store, *args, **kwargs)
-        bob = open_as(db_path, "bob", NOW_DT)  # in that same second
-        try:
-            bob.add_checkin(1, CheckinDraft(message="in that very second"))
-        finally:
-            bob.close()
-        return shown
-
-    monkeypatch.setattr(acc, "standup_digest", digest_then_a_checkin)
+    monkeypatch.setattr(
+        acc, "standup_digest", _then_a_checkin(real, db_path, "in that very second")
+    )
     overtaken = cli("standup", "--record", "--format", "text")
     assert overtaken.exit_code == 75, overtaken.stderr
     assert "a change was written while it was read" in overtaken.stderr
@@ -209,18 +217,9 @@ def test_a_record_that_ends_before_its_digest_says_where_the_next_starts_to_the_
     09:00:00", so a script could not tell what would come again (a stand-up's trial)."""
     ok("init")
     ok("add", "Pager rota", "--owner", "bob")
-    real = acc.standup_digest
-
-    def digest_then_a_checkin(store: Store, *args, **kwargs):  # type: ignore[no-untyped-def]
-        shown = real(store, *args, **kwargs)
-        bob = open_as(db_path, "bob", NOW_DT)  # in its last second
-        try:
-            bob.add_checkin(1, CheckinDraft(message="in its last second"))
-        finally:
-            bob.close()
-        return shown
-
-    monkeypatch.setattr(acc, "standup_digest", digest_then_a_checkin)
+    monkeypatch.setattr(
+        acc, "standup_digest", _then_a_checkin(acc.standup_digest, db_path, "in its last second")
+    )
     recorded = ok("standup", "--record", "--format", "text")
     assert recorded.stderr.strip() == (
         "recorded: the next stand-up starts from 2026-11-23 08:59:59 UTC, before this one's"
