@@ -862,7 +862,9 @@ def _alert_state(a: Any, with_note: bool = True, *, short: bool = False) -> str:
         if a.closed_at:
             return f"closed {at(a.closed_at)}"
         if a.acknowledged_at:
-            return f"acknowledged by {a.acknowledged_by} {at(a.acknowledged_at)}"
+            # as short as a waiting one's: with the year, 37 cells, it cut the open alerts'
+            # WHY to "signal: beyond a l…" at 80 columns (a retrial)
+            return f"ack'd by {a.acknowledged_by} {at(a.acknowledged_at, year=False)}"
         state = f"{a.assignee} by {at(a.ack_due, year=False)}"
         state += f" (esc. {a.escalation_level}x)" if a.escalation_level else ""
         return state + ("  OVERDUE" if a.overdue else "")
