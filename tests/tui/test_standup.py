@@ -292,10 +292,7 @@ async def test_r_names_those_who_changed_since_their_turn(make_app, team, store)
 
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("5", "n")
-        await settle_app(pilot.app, pilot)
-        screen = app.screen
-        assert screen.person == "bob"
+        screen = await bobs_turn(pilot)
         await pilot.press("n")  # bob's turn is over
         await settle_app(pilot.app, pilot)
         assert screen.person != "bob"
