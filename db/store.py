@@ -63,6 +63,7 @@ from pdca.db.errors import (
     shell_word,
 )
 from pdca.db.holdings import held_besides_actions
+from pdca.db.lazy_pattern import lazy_pattern
 from pdca.db.lock_wait import begin_in_goes
 from pdca.db.models import (
     CHECKIN_STATUSES,
@@ -179,6 +180,7 @@ _CHANGES_NAMED = 4
 _PEOPLE_NAMED = 3  # and who made them: the latest few, then how many more
 _LOGINS_LISTED = 12  # a file's people named in a hint while no more than this
 _EDITED = re.compile(r"(edited #\d+): (.+)")
+_MENTION = lazy_pattern(r"#[0-9]+")  # a search word naming an action as people write one
 
 # Done actions a refused due date for a range names, before "and N more".
 DONE_NAMED = 10
@@ -1567,10 +1569,16 @@ class Store:
             if ascii_only
             else f"{beyond_ascii} AND instr({SEARCH_KEY}(a.{{c}}), ?) > 0"
         )
+        if _MENTION.fullmatch(word):
+            # "#12" in a title or notes as a whole number: "see #123" is no mention of #12
+            # (the search found both). The first test is the cheap one, as the others'.
+            found = "(instr(a.{c}, ?) > 0 AND (a.{c} GLOB ? OR a.{c} GLOB ?))"
+            params += [word, f"*{word}", f"*{word}[^0-9]*"] * 2
+        else:
+            params += [key] * (4 if ascii_only else 2)
         match = " OR ".join(
             [*(found.format(c=column) for column in ("title", "notes")), "lower(a.owner) = ?"]
         )
-        params += [key] * (4 if ascii_only else 2)
         params.append(word.lower())
         named = models.record_id(word) if by_id and (bare_id or word.startswith("#")) else None
         if named is not None:  # "5272" or "#5272": that action too, as people name one

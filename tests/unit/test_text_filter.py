@@ -179,3 +179,21 @@ def test_turkish_dotless_i_is_found_by_an_i_in_either_case(store: Store) -> None
     made = store.add_action(ActionDraft(title="İstanbul ofisi için ılık süreç"))
     for word in ("ILIK", "ilik", "ılık", "İLİK", "istanbul"):
         assert [a.id for a in store.list_actions(ActionFilter(text=word))] == [made.id], word
+
+
+def test_an_id_finds_mentions_of_itself_not_of_longer_numbers(store: Store) -> None:
+    """``#12`` found every title naming ``#123`` too (a lead's trial): a mention is the whole
+    number, wherever it stands in the text."""
+    for _ in range(12):
+        store.add_action(ActionDraft(title="filler"))
+    store.add_action(ActionDraft(title="Follow-up of #123"))
+    store.add_action(ActionDraft(title="Same as #12, again", notes=""))
+    store.add_action(ActionDraft(title="Retro", notes="see #12"))
+    store.add_action(ActionDraft(title="Ticket #1234 too"))
+    assert _titles(store, "#12") == ["Retro", "Same as #12, again", "filler"]  # #12 itself
+    assert _titles(store, "#123") == ["Follow-up of #123"]
+    # #13 is "Follow-up of #123" itself
+    assert _titles(store, "#12 #13") == ["Follow-up of #123", "Retro", "Same as #12, again",
+                                         "filler"]  # fmt: skip
+    assert _titles(store, "12") == ["Follow-up of #123", "Retro", "Same as #12, again",
+                                    "Ticket #1234 too", "filler"]  # fmt: skip
