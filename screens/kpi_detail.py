@@ -508,6 +508,11 @@ def facts(
     taken = taken_by_a(detail, person, alert_id)
     text = Text()
     text.append(f"{STATUS_MARKS[row.status]} {STATUS_WORDS[row.status]}  ", style="bold")
+    if row.measurement_overdue and row.status != "overdue":
+        # its cadence missed beside a state that outranks it, as its row in the list says
+        # (the header said "alert" alone where pdca kpi list said "alert, overdue", a newcomer)
+        overdue = f"{STATUS_MARKS['overdue']} {STATUS_WORDS['overdue']}  "
+        text.append(overdue, style="bold")
     text.append(literal(kpi.name), style="bold")
     latest = "-" if kpi.latest_value is None else f"{number(kpi.latest_value)} {kpi.unit}"
     target = f"{number(kpi.target)} {kpi.unit}"  # in its unit, as the latest beside it

@@ -44,7 +44,7 @@ from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry, services
 from pdca.screens.cursor_change import JUST_CHANGED_SECONDS
 from pdca.screens.from_thread import land
 from pdca.screens.row_view import RowView
-from pdca.widgets.marks import status_mark
+from pdca.widgets.marks import KPI_MARKS, status_mark
 from pdca.widgets.row_list import Row, RowList
 from pdca.widgets.status_bar import StatusBar
 from pdca.widgets.text import fit, fixed, literal
@@ -74,7 +74,7 @@ LABELS = {
 STANDING = {
     "action": ("! open", "warn"),
     "alert": ("■ waiting", "bad"),
-    "kpi": ("▲ KPI", "warn"),  # the KPIs view's warn mark; red when in alert
+    "kpi": ("▲ KPI", "warn"),  # its state's mark in the KPIs view (standing_row); red in alert
     "followup": ("⚑ due", "accent"),
 }
 # The counts the header names only when not 0: rare, named when they happened.
@@ -147,6 +147,11 @@ def standing_row(item: StandingItem, width: int = 0) -> Row:
     ``TITLE_LEAST_FOR_NEWS`` cells of it stay), as a change's does: at 80 columns "(due
     2026…" was cut, the date gone (a newcomer)."""
     label, role = STANDING[item.kind]
+    if item.kind == "kpi":
+        # the KPIs view's mark of its state: ■ in alert, ▲ in warn, ◔ a reading overdue
+        # (▲ stood for all three, an alert read as a warning, a newcomer)
+        state = next((f for f in ("alert", "warn", "overdue") if f in item.flags), "warn")
+        label = f"{KPI_MARKS[state]} KPI"
     late = any(flag in ("late", "blocked", "overdue", "alert") for flag in item.flags)
     row: Row = [(INDENT + label.ljust(13), "bad" if late else role)]
     if item.action_id is not None:

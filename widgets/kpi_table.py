@@ -19,18 +19,12 @@ from textual.strip import Strip
 
 from pdca.db.models import KpiRow
 from pdca.widgets.line_list import LineList
+from pdca.widgets.marks import KPI_MARKS
 from pdca.widgets.sparkline import sparkline
 from pdca.widgets.text import fit, fit_name, literal
 
 # Shapes that differ, so a status reads without colour too.
-STATUS_MARKS = {
-    "alert": "■",
-    "warn": "▲",
-    "overdue": "◔",
-    "no-data": "○",
-    "ok": "●",
-    "on-target": "★",
-}
+STATUS_MARKS = KPI_MARKS
 STATUS_WORDS = {
     "alert": "alert",
     "warn": "warn",

@@ -22,6 +22,17 @@ COLOURS: dict[str, str] = {
 }
 
 
+# A KPI's state: shapes that differ too (the KPIs view, its detail, a stand-up's KPI row).
+KPI_MARKS: dict[str, str] = {
+    "alert": "■",
+    "warn": "▲",
+    "overdue": "◔",
+    "no-data": "○",
+    "ok": "●",
+    "on-target": "★",
+}
+
+
 # A card that repeats (pdca add --every): the next one comes by itself.
 REPEAT_MARK = "↻"
 

@@ -1382,3 +1382,18 @@ def test_an_alert_of_the_same_reading_is_said_to_go_with_the_first(
     said = facts(detail, "alice").plain
     assert said.count("(a acknowledges)") == 1 and "once the one above" not in said, said
     assert ": one reading's)" in said, said
+
+
+def test_the_details_header_says_a_reading_is_overdue_beside_its_alert(store: Store) -> None:
+    """``pdca kpi list`` said "alert, overdue" and the detail's header "alert" alone (a
+    newcomer): the missed cadence is said there too, as the KPIs view marks its row."""
+    from pdca.screens.kpi_detail import facts
+
+    store.add_kpi(KpiDraft(name="Queue", unit="h", baseline=30, target=24, direction="down",
+                           warn=32, alert=34, owner="alice"))  # fmt: skip
+    store.record_reading(ReadingDraft(kpi="Queue", value=36), NOW_DT - timedelta(days=5))
+    detail = kpis.kpi_detail(store, "Queue")
+    assert (detail.row.status, detail.row.measurement_overdue) == ("alert", True)
+    assert facts(detail).plain.startswith("■ alert  ◔ overdue  Queue"), facts(detail).plain
+    store.record_reading(ReadingDraft(kpi="Queue", value=36))  # read today: not overdue
+    assert facts(kpis.kpi_detail(store, "Queue")).plain.startswith("■ alert  Queue")

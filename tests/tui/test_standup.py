@@ -1216,6 +1216,22 @@ def test_an_alerts_mark_is_the_kpis_views_alert_mark() -> None:
     assert not any(label.startswith(MARKS["at-risk"]) for label in alerts)
 
 
+def test_a_kpis_row_carries_the_mark_of_its_state() -> None:
+    """A KPI in alert was marked ▲, the KPIs view's warning (a newcomer): each state its
+    own mark there, ■ in alert, ▲ in warn, ◔ a reading overdue."""
+    from pdca.db.accountability_models import StandingItem
+    from pdca.screens.standup import standing_row
+
+    def label(*flags: str) -> str:
+        item = StandingItem(kind="kpi", person="bob", title="Backlog", flags=list(flags))
+        return standing_row(item)[0][0].strip()
+
+    assert label("alert") == "■ KPI"
+    assert label("alert", "overdue") == "■ KPI"
+    assert label("warn") == "▲ KPI"
+    assert label("overdue") == "◔ KPI"
+
+
 async def test_counts_that_are_0_give_way_when_the_line_is_full(make_app, team) -> None:
     """With a priority change and a closed alert, "closed 1" went onto a line of its own at
     120 columns (a lead's week): past a line, the counts that are 0 are left out."""
