@@ -444,6 +444,15 @@ def _owner_entry(rows: dict[str | None, dict[str, Any]], login: str | None) -> d
 # --------------------------------------------------------------------------- the log
 
 
+def _log_entry(row: dict[str, Any]) -> LogEntry:
+    """A log row as an entry: a follow-up's due day (read beside it) said as how late it was
+    recorded, when it was (the log showed "holding" where pdca followups said "holding, 9d
+    late", a newcomer)."""
+    due = row.pop("due")
+    late = arules.days_recorded_late(due, row["at"]) if isinstance(due, str) else 0
+    return LogEntry(**row, days_late=late or None)
+
+
 def log_page(
     store: Store,
     where: LogFilter | None = None,
@@ -497,7 +506,8 @@ def log_page(
     ascending = before is not None or oldest
     sql = (
         "SELECT c.id, c.action_id, c.at, c.author, c.status, c.kind, c.result, c.message,"
-        " a.title, a.owner, i.name AS initiative"
+        " a.title, a.owner, i.name AS initiative, CASE WHEN c.kind = 'followup' THEN"
+        " (SELECT f.due FROM followups f WHERE f.checkin_id = c.id) END AS due"
         " FROM checkins c JOIN actions a ON a.id = c.action_id"
         " LEFT JOIN initiatives i ON i.id = a.initiative_id"
     )
@@ -506,7 +516,7 @@ def log_page(
     order = "ASC" if ascending else "DESC"
     sql += f" ORDER BY c.at {order}, c.id {order} LIMIT ?"
     params.append(limit)
-    entries = [LogEntry(**dict(row)) for row in store.conn.execute(sql, params)]
+    entries = [_log_entry(dict(row)) for row in store.conn.execute(sql, params)]
     if ascending:
         entries.reverse()
     return entries

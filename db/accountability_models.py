@@ -110,6 +110,9 @@ class LogEntry(PlainRecord):
     kind: Literal["checkin", "followup"]
     result: FollowupResult | None
     message: str
+    # A follow-up recorded after its due day: how many local days after (None: on time, or
+    # a check-in), as pdca followups says it ("holding, 9d late")
+    days_late: int | None = None
 
 
 @dataclass(frozen=True)

@@ -213,7 +213,9 @@ def log(session: Session, owner, action_text, initiative, status, since, until, 
             ago(e.at, now),
             f"#{e.action_id}",
             e.author,
-            f"follow-up {e.result}" if e.kind == "followup" else e.status,
+            f"follow-up {e.result}{f', {e.days_late}d late' if e.days_late else ''}"
+            if e.kind == "followup"
+            else e.status,
             # the message first: a narrow terminal cuts the end, and it showed titles only
             f"{e.message} — {e.title}",
         ]

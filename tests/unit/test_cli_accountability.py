@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ OWNER_KEYS = [
 ]  # fmt: skip
 LOG_KEYS = [
     "id", "action_id", "title", "owner", "initiative", "at", "author", "status", "kind",
-    "result", "message",
+    "result", "message", "days_late",
 ]  # fmt: skip
 FOLLOWUP_KEYS = [
     "id", "action_id", "title", "owner", "offset_days", "due", "created_at", "done_at",
@@ -136,16 +137,37 @@ def test_followups_fall_due_and_are_recorded(standardized, ok, js, monkeypatch) 
     assert js("followups", "--json") == []
 
 
-def test_an_audit_recorded_past_its_day_says_how_late(standardized, ok, monkeypatch) -> None:
-    """One recorded ten days over read "holding" as one recorded on its day (a PDCA coach)."""
+def test_an_audit_recorded_past_its_day_says_how_late(standardized, ok, js, monkeypatch) -> None:
+    """One recorded ten days over read "holding" as one recorded on its day (a PDCA coach);
+    and the log said "holding" alone (a newcomer)."""
+    from pdca.db.accountability_models import LogEntry
+    from pdca.screens.log import GLYPH_ONLY, LogColumns, entry_row
+
     monkeypatch.setenv("PDCA_NOW", "2026-12-26T09:00:00Z")  # the 30-day audit was due 12-23
-    ok("followup", "1", "holding")
+    ok("followup", "1", "holding", "still 18h")
     [line] = [row for row in ok("followups", "--all").stdout.splitlines() if " 30d " in row]
     assert "holding, 3d late" in line
     monkeypatch.setenv("PDCA_NOW", "2027-01-22T09:00:00Z")  # the 60-day one, on its day
     ok("followup", "1", "holding")
     [line] = [row for row in ok("followups", "--all").stdout.splitlines() if " 60d " in row]
     assert "holding" in line and "late" not in line
+    on_time, late = [e for e in js("log", "--json") if e["kind"] == "followup"]
+    assert (on_time["days_late"], late["days_late"]) == (None, 3)
+    assert [e["days_late"] for e in js("log", "--json") if e["kind"] == "checkin"] == [None]
+    assert "follow-up holding, 3d late" in ok("log").stdout
+    entry = LogEntry(**late)
+    now = datetime(2027, 1, 22, 9, tzinfo=UTC)
+    shown = [
+        "".join(text for text, _ in entry_row(entry, now, columns))
+        for columns in (
+            LogColumns(),
+            LogColumns(title=20, state=12),
+            LogColumns(title=0, state=GLYPH_ONLY),
+        )
+    ]
+    assert "⚑ holding, 3d late" in shown[0] and "still 18h" in shown[0]
+    assert "⚑ holding   3d late: still 18h" in shown[1]
+    assert "⚑ holding, 3d late: still 18h" in shown[2]
 
 
 def test_a_followup_of_work_audited_to_the_end_says_so(standardized, ok, cli, monkeypatch) -> None:
