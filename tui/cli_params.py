@@ -47,6 +47,12 @@ class PriorityChoice(click.Choice):
             word = priority_of(value)
             if word in self.choices:
                 return word
+            from pdca.db.models import OTHER_PRIORITY_WORDS
+
+            # the other words it takes too: "urgent2" was told of high, normal and low alone,
+            # and urgent, P3 and medium, all taken, looked refused (a newcomer)
+            choices = ", ".join(map(repr, self.choices))
+            self.fail(f"{value!r} is not one of {choices} ({OTHER_PRIORITY_WORDS})", param, ctx)
         return super().convert(value, param, ctx)
 
 
