@@ -35,6 +35,9 @@ from pdca.widgets.text import fixed, literal, padded
 
 SPARK_CELLS = 16
 KPI_NAME_WIDTH = 26  # at least: as wide as an initiative's longest KPI name, room allowing
+NAME_LEAST = 12  # what a KPI's name keeps on a narrow line, the rest given to its numbers
+LATEST_WIDTH = 14  # the latest reading's column, where the line has room
+STATUS_WIDTH = 11  # and the state's ("on-target" and two spaces)
 SCROLLBAR = 2  # the list's vertical scrollbar, when it has one
 # The health as a shape (reads without colour) and a role.
 HEALTH = {
@@ -52,20 +55,28 @@ def shown_overview(store: Store) -> list[InitiativeOverview]:
     return overview(store, slots=SPARK_CELLS)
 
 
-def kpi_row(kpi: InitiativeKpi, name_width: int = KPI_NAME_WIDTH) -> Row:
+def kpi_row(
+    kpi: InitiativeKpi,
+    name_width: int = KPI_NAME_WIDTH,
+    latest_width: int = LATEST_WIDTH,
+    status_width: int = STATUS_WIDTH,
+) -> Row:
     spark = sparkline(kpi.recent, SPARK_CELLS)
-    unit = literal(kpi.unit)
     by = target_by_words(kpi.target_date, kpi.target_missed, kpi.latest_value)
     return [
         ("    ", ""),
         (spark, KPI_ROLES[kpi.status] or "accent"),
         ("  ", ""),
         (fixed(literal(kpi.name), name_width), ""),
-        (padded(f" {number(kpi.latest_value)} {unit}", 14), "bold"),
+        (padded(_latest(kpi), latest_width), "bold"),
         # the status before the target: last, it was what 80 columns cut (a new user)
-        (f"{kpi.status}  ".ljust(11), KPI_ROLES[kpi.status] or "muted"),
-        (f"→ {number(kpi.target)} {unit}{by}", "muted"),
+        (f"{kpi.status}  ".ljust(status_width), KPI_ROLES[kpi.status] or "muted"),
+        (f"→ {number(kpi.target)} {literal(kpi.unit)}{by}", "muted"),
     ]
+
+
+def _latest(kpi: InitiativeKpi) -> str:
+    return f" {number(kpi.latest_value)} {literal(kpi.unit)}"
 
 
 def short_warning(warning: str) -> str:
@@ -105,8 +116,18 @@ def initiative_rows(item: InitiativeOverview, line_width: int = 0) -> list[Row]:
     # as far as the line's other cells leave room (measured: a long unit widens them).
     longest = max((cell_len(literal(kpi.name)) for kpi in item.kpis), default=0)
     rest = max((sum(cell_len(t) for t, _ in kpi_row(kpi, 0)) for kpi in item.kpis), default=0)
-    width = max(KPI_NAME_WIDTH, min(longest, line_width - rest))
-    rows += [kpi_row(kpi, width) for kpi in item.kpis]
+    latest, status = LATEST_WIDTH, STATUS_WIDTH
+    if line_width and rest + KPI_NAME_WIDTH > line_width:
+        # Narrow: the latest readings' and the states' columns as wide as what they hold,
+        # and the names give way, to NAME_LEAST: at 80 columns the targets' dates were cut
+        # beside padded columns and whole names (a newcomer)
+        latest = min(LATEST_WIDTH, max(cell_len(_latest(kpi)) for kpi in item.kpis) + 2)
+        status = min(STATUS_WIDTH, max(len(kpi.status) for kpi in item.kpis) + 2)
+        rest -= LATEST_WIDTH - latest + STATUS_WIDTH - status
+        width = max(NAME_LEAST, min(longest, line_width - rest))
+    else:
+        width = max(KPI_NAME_WIDTH, min(longest, line_width - rest))
+    rows += [kpi_row(kpi, width, latest, status) for kpi in item.kpis]
     rows.append([])
     return rows
 

@@ -182,6 +182,36 @@ def test_a_kpi_line_keeps_its_status_at_80_columns() -> None:
     assert line.index("alert") < line.index("→ 10 %") and line.index("alert") < 78
 
 
+def test_at_80_columns_a_kpis_target_and_date_stay_whole() -> None:
+    """At 80 columns "→ 88…" was all of the target, its date cut, beside padded columns and
+    whole names (a newcomer): there the columns are as wide as what they hold and the names
+    give way; a wide line keeps its columns as they were."""
+    from rich.cells import cell_len
+
+    from pdca.db.initiative_records import InitiativeKpi, InitiativeOverview
+    from pdca.screens.initiatives import initiative_rows
+
+    kpis = [
+        InitiativeKpi(id=n, name=name, unit=unit, status=status, latest_value=latest,
+                      target=target, target_date="2027-03-20", recent=[])
+        for n, (name, unit, status, latest, target) in enumerate([
+            ("Customer satisfaction", "%", "ok", 85.8, 88.0),
+            ("Escaped defects", "count", "warn", 16.0, 5.0),
+        ])
+    ]  # fmt: skip
+    item = InitiativeOverview(id=1, name="Faster support", objective="", owner=None,
+                              created_at="", updated_at="", version=1, kpis=kpis)  # fmt: skip
+    for width in (79, 99, 150):
+        lines = ["".join(t for t, _ in row) for row in initiative_rows(item, width)[-3:-1]]
+        assert lines[0].endswith("→ 88 % by 2027-03-20"), (width, lines)
+        assert lines[1].endswith("→ 5 count by 2027-03-20"), (width, lines)
+        assert all(cell_len(line) <= width for line in lines), (width, lines)
+        assert "Escaped defects" in lines[1]
+        assert lines[0].index("→") == lines[1].index("→")  # the columns still line up
+    wide = "".join(t for t, _ in initiative_rows(item, 150)[-3])
+    assert "Customer satisfaction      85.8 %       ok         →" in wide  # as before
+
+
 async def test_a_board_shows_an_initiative_renamed_elsewhere(
     make_app,  # type: ignore[no-untyped-def]
     store: Store,
