@@ -1698,6 +1698,15 @@ class Store:
         version: int = self.conn.execute("PRAGMA data_version").fetchone()[0]
         return version
 
+    def presence_mark(self) -> tuple[object, ...]:
+        """What the open boards' sessions hold now, in one cheap row (a handful of rows): a
+        commit that moved neither this nor the event log was no board's heartbeat and no
+        pdca change, but another tool's write (``sqlite3``), or pdca's own bookkeeping."""
+        row = self.conn.execute(
+            "SELECT count(*), max(seen_at), total(pid), group_concat(seen_at) FROM sessions"
+        ).fetchone()
+        return tuple(row)
+
     def last_event_id(self) -> int:
         """The newest event's id: it moves exactly when the team's data changed."""
         newest: int = self.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]

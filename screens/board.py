@@ -56,6 +56,7 @@ from pdca.screens.board_undo import start_repeating_flow, stop_repeating_flow, u
 from pdca.screens.board_writes import done_meanwhile_words, show_conflict
 from pdca.screens.context import (
     AppContext,
+    DatabaseChanged,
     PaletteEntry,
     context_of,
     services,
@@ -322,6 +323,7 @@ class BoardScreen(Screen[None]):
         self.columns: dict[str, PhaseColumn] = {}
         self.headers: dict[str, Label] = {}
         self.changes_shown = 0  # the app's ``changes_seen`` when the board was last read
+        self.outside_shown = 0  # and its ``outside_changes_seen`` when it was read whole
         self.seen_event = 0  # the newest event the columns on screen have taken in
         # The text filter's matches as last read, when few: a colleague's write to none of
         # them is not read again (``read_changes``)
@@ -596,6 +598,8 @@ class BoardScreen(Screen[None]):
         did. ``around``: that action's column reads where it is (until a read has shown it:
         a reload for someone's change, started meanwhile, must not lose the jump)."""
         self.changes_shown = services(self.app).changes_seen
+        if everything:
+            self.outside_shown = services(self.app).outside_changes_seen
         if around is not None:
             self.pending_around = around
         windows = {phase: column.visible_range() for phase, column in self.columns.items()}
@@ -630,7 +634,9 @@ class BoardScreen(Screen[None]):
         services(self.app).refresh_status()
         point_the_terminal_cursor_of(self)
         if self.is_mounted and self.changes_shown != services(self.app).changes_seen:
-            self.reload(everything=self._day_turned())
+            # another tool's write seen meanwhile: no event says what it changed
+            outside = self.outside_shown != services(self.app).outside_changes_seen
+            self.reload(everything=self._day_turned() or outside)
 
     @work(thread=True, exclusive=True, group="board-sparklines")
     def _all_sparklines(self) -> None:
@@ -915,10 +921,11 @@ class BoardScreen(Screen[None]):
             return
         column.center_row(index)
 
-    def on_database_changed(self) -> None:
+    def on_database_changed(self, message: DatabaseChanged) -> None:
         """Called by the app when someone (anyone) changed the file: what they changed; or
-        when the day turned: every card, its marks counted from the new day."""
-        self.reload(everything=self._day_turned())
+        when the day turned, or another tool wrote (no event says what): every card on
+        screen, its marks counted from the new day."""
+        self.reload(everything=self._day_turned() or message.outside)
 
     def _day_turned(self) -> bool:
         """The columns show another day than today's (midnight came while they were up)."""

@@ -301,7 +301,13 @@ def view_bindings(action: str, *, in_footer: bool = True) -> list[Binding]:
 
 class DatabaseChanged(Message):
     """Someone (another session, the command line, a write of this app's that its flow no
-    longer waits for) changed the file: the view should read it again."""
+    longer waits for) changed the file: the view should read it again. ``outside``: by a
+    write that left no event (``sqlite3``, ``sqlite-utils``, Datasette): the event log does
+    not say what it changed, so what the view shows is read again whole."""
+
+    def __init__(self, outside: bool = False) -> None:
+        super().__init__()
+        self.outside = outside
 
 
 class AppServices(Protocol):
@@ -311,6 +317,7 @@ class AppServices(Protocol):
 
     context: AppContext
     changes_seen: int  # how many times the event log was seen to grow, by anyone
+    outside_changes_seen: int  # and the file to change with no event (another tool's write)
     others: tuple[str, ...]  # who else has the file open
 
     def refresh_status(self) -> None: ...

@@ -231,6 +231,7 @@ class PdcaApp(App[None]):
         self._write_banner: str | None = None  # as the views show it now
         self._last_data_version = -1
         self._last_event_id = -1
+        self._presence_mark: tuple[object, ...] = ()  # the sessions as last seen (a commit)
         self._began_at_event: int | None = None  # the log's last event as the app started
         self._day_seen: date | None = None  # the local day the views were last read on
         self._snapshot_stamp = file_stamp(context.path)
@@ -251,6 +252,7 @@ class PdcaApp(App[None]):
             markup=False,
         )
         self.changes_seen = 0  # how many times the event log was seen to grow, by anyone
+        self.outside_changes_seen = 0  # and the file to change with no event (``_outside``)
         self._stop_presence = threading.Event()
         self._own_terminal = _terminal_drawn_on()  # a message for it is a toast (notify)
         self._failures_told: set[str] = set()  # delivery failures said on the board, once each
@@ -692,6 +694,7 @@ class PdcaApp(App[None]):
         self._views_act_after_esc()
         self._last_data_version = self.context.store.data_version()
         self._last_event_id = self.context.store.last_event_id()
+        self._presence_mark = self.context.store.presence_mark()
         # Changes of this login after it (their command line while the board is open) are
         # theirs too when someone replaces them (``_say_overwritten``)
         self._began_at_event = self._last_event_id
@@ -821,6 +824,7 @@ class PdcaApp(App[None]):
         old.close()
         self._last_data_version = fresh.data_version()
         self._last_event_id = fresh.last_event_id()
+        self._presence_mark = fresh.presence_mark()
         self._view_changed()
         return True
 
@@ -967,6 +971,12 @@ class PdcaApp(App[None]):
             if others != self.others:
                 self._show_others(others)
         latest = store.last_event_id()
+        # A commit that moved neither the log nor the boards' sessions: another tool's write
+        # (sqlite3, Datasette), which no event names: a title changed that way stayed on
+        # every board, and a row deleted so stayed on it through later refreshes (a trial)
+        mark, self._presence_mark = self._presence_mark, store.presence_mark()
+        if latest == self._last_event_id and mark == self._presence_mark:
+            self._outside_changed()
         if latest != self._last_event_id:
             # This session's own writes are already on screen; reload for anyone else's. A
             # log that went backwards was emptied and refilled (a reseeded demo): reload.
@@ -1108,6 +1118,15 @@ class PdcaApp(App[None]):
             self._handle_exception(error if isinstance(error, Exception) else Exception(error))
             return
         self._view_changed()
+
+    def _outside_changed(self) -> None:
+        """The file changed with no event to say what: every view reads what it shows again
+        (the board whole, not the changes since the last event it saw)."""
+        self.changes_seen += 1
+        self.outside_changes_seen += 1
+        self.refresh_status()
+        for screen in self.screen_stack:
+            screen.post_message(DatabaseChanged(outside=True))
 
     def _view_changed(self) -> None:
         """Tell the view on screen (even under a dialog) to read the file again."""

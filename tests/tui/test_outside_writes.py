@@ -1,0 +1,89 @@
+"""Another tool's write (``sqlite3``, ``sqlite-utils``, Datasette) leaves no event to say what
+it changed: an open board still shows it at its next look, read whole. A title changed so
+stayed on every board, and a row deleted so stayed through later refreshes (a trial)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from pdca.db.models import ActionDraft
+from pdca.db.store import Store
+from pdca.screens.board import BoardScreen
+from pdca.widgets.phase_column import PhaseColumn
+from tests.tui.conftest import SIZE, settle_app
+
+
+def _by_hand(db_path: Path, *statements: tuple[str, tuple[object, ...]]) -> None:
+    """Statements as ``sqlite3`` runs them: no event, no version moved."""
+    hand = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        for sql, values in statements:
+            hand.execute(sql, values)
+    finally:
+        hand.close()
+
+
+async def test_a_title_changed_and_a_row_deleted_by_hand_show_on_the_board(
+    make_app, store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept = store.add_action(ActionDraft(title="Keep me", owner="bob"))
+    gone = store.add_action(ActionDraft(title="Delete me", owner="bob"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(pilot.app, pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+
+        def titles() -> dict[int, str]:
+            return {a.id: a.title for c in board.query(PhaseColumn) for a in c.actions}
+
+        assert titles() == {kept.id: "Keep me", gone.id: "Delete me"}
+        _by_hand(
+            db_path,
+            ("UPDATE actions SET title = 'Renamed by hand' WHERE id = ?", (kept.id,)),
+            ("DELETE FROM actions WHERE id = ?", (gone.id,)),
+        )
+        app.check_for_changes()
+        await settle_app(pilot.app, pilot)
+        assert titles() == {kept.id: "Renamed by hand"}
+        # A board's heartbeat (its session's row) is no one's change: nothing read again
+        wholes: list[bool] = []
+        real = board.reload
+        monkeypatch.setattr(
+            board, "reload", lambda **kw: wholes.append(kw.get("everything", True)) or real(**kw)
+        )
+        _by_hand(
+            db_path,
+            (
+                "INSERT INTO sessions (login, host, pid, started_at, seen_at)"
+                " VALUES ('bob', 'h', 1, '2026-11-23T09:00:00Z', '2026-11-23T09:00:00Z')",
+                (),
+            ),
+        )
+        app.check_for_changes()
+        await settle_app(pilot.app, pilot)
+        assert wholes == []
+
+
+async def test_a_hand_write_seen_under_another_view_is_read_whole_on_return(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """The board out of sight (the log on screen) reads only what the log of events says on
+    its return: a hand write seen meanwhile is read whole then."""
+    kept = store.add_action(ActionDraft(title="Keep me", owner="bob"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(pilot.app, pilot)
+        await pilot.press("4")
+        await settle_app(pilot.app, pilot)
+        _by_hand(db_path, ("UPDATE actions SET title = 'Renamed by hand' WHERE id = ?", (kept.id,)))
+        app.check_for_changes()
+        await settle_app(pilot.app, pilot)
+        await pilot.press("1")
+        await settle_app(pilot.app, pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        assert [a.title for c in board.query(PhaseColumn) for a in c.actions] == ["Renamed by hand"]
