@@ -92,6 +92,9 @@ class BackupResult:
     seconds: float  # the whole command
     read_seconds: float  # how long the database's read transaction lasted
     removed: list[Path] = field(default_factory=list)
+    # What in the file pdca did not make (a column sqlite-utils added, an FTS table), which
+    # ``pdca restore`` refuses in a copy: None when the copy is as pdca makes a file
+    not_pdcas: str | None = None
 
 
 # --------------------------------------------------------------------------- names
@@ -418,6 +421,7 @@ def backup(
         temporary = schema.temporary_name(folder / database.name, "bak")
         try:
             read_seconds = _copy_checked(opened.connection, database, temporary)
+            not_pdcas = _not_pdcas(temporary)
             if dest is None:  # into its own backups folder: the file's owner's, as that is
                 give_to_the_files_owner(
                     temporary, database, keep_group=directory_is_group_shared(folder)
@@ -437,7 +441,9 @@ def backup(
         opened.connection.close()
     copies.fsync_folder(folder)
     removed = []
-    if exact is None:
+    if exact is None and not_pdcas is None:
+        # A copy restore would refuse pushes no older one out (they may be the last that
+        # restore takes: a column added with sqlite-utils, and --keep removed them, a trial)
         removed = _rotate(database, folder, keep or DEFAULT_KEEP, keep_also=target)
         sweep_temporaries(folder, database)
         # and beside the database, as doctor says the next backup does (a tester)
@@ -449,7 +455,18 @@ def backup(
         time.perf_counter() - started,
         read_seconds,
         removed,
+        not_pdcas,
     )
+
+
+def _not_pdcas(copy: Path) -> str | None:
+    """What in ``copy`` (just written, whole) differs from the tables, indexes, views and
+    triggers pdca makes, as ``pdca restore`` would judge it; None: nothing, or a schema older
+    than this pdca's (restore upgrades it first: judged then)."""
+    with copies.read_copy(copy) as connection:
+        if schema.read_versions(connection)[1] != schema.schema_version():
+            return None
+        return copies.shape_difference(copies.shape(connection), copies.fresh_shape())
 
 
 def _room_for(database: Path, folder: Path) -> tuple[int, int] | None:

@@ -70,6 +70,15 @@ def backup(session: Session, dest: str | None, keep: int | None, as_json: bool) 
         said = strays_said(result.database, strays)
         click.echo(f"pdca: warning: backed up as the file is now; {printable(said)}", err=True)
 
+    if result.not_pdcas is not None:
+        # Made (it is the file as it is), but said: pdca restore would refuse it (a trial)
+        click.echo(
+            f"pdca: warning: the file holds what pdca did not make ({printable(result.not_pdcas)}):"
+            " pdca restore refuses this copy until that is taken out (pdca doctor says how);"
+            " no older backup removed",
+            err=True,
+        )
+
     def text() -> None:
         click.echo(f"{printable(str(result.path))}  {_size(result.bytes)}")
         if result.removed:
@@ -83,6 +92,7 @@ def backup(session: Session, dest: str | None, keep: int | None, as_json: bool) 
         "seconds": round(result.seconds, 3),
         "read_seconds": round(result.read_seconds, 3),
         "removed": [str(path) for path in result.removed],
+        "not_pdcas": result.not_pdcas,
     }
     _emit(as_json, value, text)
 

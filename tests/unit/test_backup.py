@@ -159,7 +159,10 @@ def test_backup_json(cli, db: Path) -> None:
     result = cli("backup", "--json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"database", "path", "bytes", "seconds", "read_seconds", "removed"}
+    assert set(data) == {
+        "database", "path", "bytes", "seconds", "read_seconds", "removed", "not_pdcas"
+    }  # fmt: skip
+    assert data["not_pdcas"] is None
     assert data["database"] == str(db)
     assert data["bytes"] == Path(data["path"]).stat().st_size > 0
     assert data["removed"] == []
@@ -293,6 +296,31 @@ def test_a_damaged_database_is_not_backed_up_and_good_backups_stay(cli, db: Path
     stderr = one_line_error(result, "damaged", "no backup written")
     assert f"pdca --db {db} restore {good}" in stderr
     assert [b.path for b in backups.list_backups(db)] == [good]  # rotation never ran
+
+
+def test_a_copy_restore_would_refuse_is_said_and_pushes_no_backup_out(cli, db: Path) -> None:
+    """A column added with sqlite-utils: every hourly backup was one ``pdca restore``
+    refuses, and ``--keep`` removed the good ones before it (a trial). The copy is made (the
+    file as it is), said on stderr, and every older backup stays."""
+    good = [make_backup(db, T0 + timedelta(hours=hour)) for hour in range(2)]
+    hand = sqlite3.connect(db)
+    try:
+        hand.execute("ALTER TABLE actions ADD COLUMN estimate INTEGER")
+        hand.commit()
+    finally:
+        hand.close()
+    result = cli("backup", "--keep", "1")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "pdca: warning: the file holds what pdca did not make (table actions is not pdca's):"
+        " pdca restore refuses this copy until that is taken out (pdca doctor says how);"
+        " no older backup removed\n"
+    )
+    made = Path(result.stdout.split()[0])
+    assert [b.path for b in backups.list_backups(db)] == [made, *reversed(good)]
+    restored = cli("restore", str(made), "--force")
+    assert restored.exit_code == 1 and "not the tables a pdca database has" in restored.stderr
+    assert json.loads(cli("backup", "--json").stdout)["not_pdcas"] == "table actions is not pdca's"
 
 
 def _spoil(path: Path) -> None:
