@@ -1503,6 +1503,12 @@ def _priority_of(text: str) -> str:
     return taken
 
 
+def _line_ends(text: str, from_export: bool) -> str:
+    """A spreadsheet's line ends inside a cell (Excel's CRLF, an old Mac's CR) as pdca's
+    ``\n``; an export's text comes back as it was, a bare CR too (a tester)."""
+    return text if from_export else text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _draft_from_row(values: dict[str, str], today: date, from_export: bool = False) -> ActionDraft:
     """The row as a new action; refused, with every cell that is wrong said at once (one a
     try, a lead fixed a sheet over as many imports as it had mistakes)."""
@@ -1542,7 +1548,8 @@ def _draft_from_row(values: dict[str, str], today: date, from_export: bool = Fal
     draft = checked(
         lambda: validated_whole(
             ActionDraft,
-            title=values.get("title", ""),
+            # its line ends as the notes' (a title's "\r\n" showed as such, a trial)
+            title=_line_ends(values.get("title", ""), from_export),
             owner=None if owner is not None and no_owner(owner) else owner,  # as --owner
             # "DO" and "High", as a spreadsheet's cells say them, are do and high (a tester)
             phase=phase,
@@ -1553,7 +1560,7 @@ def _draft_from_row(values: dict[str, str], today: date, from_export: bool = Fal
             # a spreadsheet's line ends inside a cell (Excel's CRLF, an old Mac's CR) as
             # pdca's: a CR kept in the notes showed as a control character (a trial); an
             # export's notes come back as they were, a bare CR too (a tester)
-            notes=notes if from_export else notes.replace("\r\n", "\n").replace("\r", "\n"),
+            notes=_line_ends(notes, from_export),
         )
     )
     if unknown_phase:

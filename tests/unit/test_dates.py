@@ -236,7 +236,7 @@ def test_case_and_surrounding_whitespace_do_not_matter(text: str, expected: date
         # January 15th, the only reading: said as ISO, never taken (the order differs by country)
         (
             "01/15/2027",
-            "is taken as YYYY-MM-DD only (the day or the month first, by country):"
+            "is no date pdca takes (the order of day and month differs by country):"
             " write 2027-01-15",
         ),
         (
