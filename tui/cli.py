@@ -2939,12 +2939,17 @@ def _how_gone(error: PdcaError) -> str:
         return ""
     try:
         gone = again.why_gone(entity, error.key)
+        # deleted with sqlite3 or another tool: its last change in the log took nothing (a
+        # trial's "gone: grace …: moved #5284 from do to check" blamed her move)
+        unlogged = gone is not None and again.gone_unlogged(entity, error.key)
     except (PdcaError, *DATABASE_ERRORS):
         return ""
     finally:
         again.close()
     if gone is None:
         return ""
+    if unlogged:
+        return " (deleted outside pdca, with no change logged)"
     when = f" {minute_utc(gone.at)}" if gone.at else ""
     what = f": {printable(gone.what)}" if gone.what else ""
     return f" (gone: {printable(gone.by or '')}{when}{what})"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -536,6 +537,19 @@ def test_an_action_that_was_there_is_said_gone_by_whom_and_how(cli, ok, db_path:
     )
     assert_one_line_error(
         cli("show", "2"), "(gone: alice 2026-11-23 09:00 UTC: restored from copy.db)"
+    )
+    # deleted with sqlite3: nobody's change in the log took it (its last one, a move, was
+    # named as if it had, a trial)
+    ok("add", "deleted by hand")
+    ok("edit", "3", "--title", "edited, then deleted by hand")
+    hand = sqlite3.connect(db_path)
+    try:
+        hand.execute("DELETE FROM actions WHERE id = 3")
+        hand.commit()
+    finally:
+        hand.close()
+    assert assert_one_line_error(cli("show", "3"), "pdca: no action #3") == (
+        "pdca: no action #3 (deleted outside pdca, with no change logged)\n"
     )
 
 
