@@ -921,11 +921,12 @@ class BoardScreen(Screen[None]):
             return
         column.center_row(index)
 
-    def on_database_changed(self, message: DatabaseChanged) -> None:
+    def on_database_changed(self, message: DatabaseChanged | None = None) -> None:
         """Called by the app when someone (anyone) changed the file: what they changed; or
         when the day turned, or another tool wrote (no event says what): every card on
         screen, its marks counted from the new day."""
-        self.reload(everything=self._day_turned() or message.outside)
+        outside = message is not None and message.outside
+        self.reload(everything=self._day_turned() or outside)
 
     def _day_turned(self) -> bool:
         """The columns show another day than today's (midnight came while they were up)."""

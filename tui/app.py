@@ -84,6 +84,7 @@ from pdca.widgets.when import short_time
 
 if TYPE_CHECKING:
     from textual.notifications import Notification as Toasted
+    from textual.timer import Timer
 
     from pdca.db.notify import Notification
 
@@ -105,6 +106,7 @@ MESSAGES_ONE_BY_ONE = 3  # terminal messages shown as a note each; more: one not
 MESSAGES_LISTED = 8
 MESSAGE_CELLS = 100
 SAID_MOST = 3  # of this person's changes others replaced, each said; the rest counted
+OVERWRITTEN_SECONDS = 15.0  # a notice of them is up: those after it are said when it goes
 ESCALATION_SECONDS = 60.0  # missed alert deadlines are passed on within a minute
 ESCALATION_AFTER_SECONDS = 1.0  # the first round, once the first view has read its own
 INTEGRITY_AFTER_SECONDS = 2.0  # the whole-file check (0.6 s of CPU at 10 000 actions, 5 s+ at 100k)
@@ -232,6 +234,9 @@ class PdcaApp(App[None]):
         self._last_data_version = -1
         self._last_event_id = -1
         self._presence_mark: tuple[object, ...] = ()  # the sessions as last seen (a commit)
+        self._overwritten_quiet_until = 0.0  # time.monotonic: a notice of replaced changes up
+        self._overwritten_held: list[Overwritten] = []  # replaced meanwhile, said when it goes
+        self._overwritten_timer: Timer | None = None
         self._began_at_event: int | None = None  # the log's last event as the app started
         self._day_seen: date | None = None  # the local day the views were last read on
         self._snapshot_stamp = file_stamp(context.path)
@@ -1027,7 +1032,20 @@ class PdcaApp(App[None]):
     def _say_overwritten(self, overwritten: list[Overwritten]) -> None:
         """Someone's change replaced what this person had just written (their "Write mine"
         after a conflict, or an edit right after): said to the one whose value went, who
-        was told nothing before (a team's trial), as the one who chose was."""
+        was told nothing before (a team's trial), as the one who chose was. Those that come
+        while such a notice is up wait for it to go, and are said then in one: a script
+        rewriting a person's titles every few seconds stacked notices over a third of the
+        board, the cursor under them (a team of three)."""
+        if not overwritten:
+            return
+        now = time.monotonic()
+        if now < self._overwritten_quiet_until:
+            self._overwritten_held += overwritten
+            if self._overwritten_timer is None:
+                wait = self._overwritten_quiet_until - now
+                self._overwritten_timer = self.set_timer(wait, self._say_held_overwritten)
+            return
+        self._overwritten_quiet_until = now + OVERWRITTEN_SECONDS
         for change in overwritten[:SAID_MOST]:
             # Each value as it was and as it is: "replaced your title of #41 Ann task 1 by
             # ben at …" read as if hers were "Ann task 1 by ben" (a team's trial)
@@ -1046,7 +1064,7 @@ class PdcaApp(App[None]):
                 f"{literal(change.actor)} replaced your {fields} (#{change.action_id}{title})"
                 f" at {short_time(change.at)}; the detail's history has both",
                 severity="warning",
-                timeout=15,
+                timeout=OVERWRITTEN_SECONDS,
                 markup=False,
             )
         if len(overwritten) > SAID_MOST:
@@ -1054,9 +1072,30 @@ class PdcaApp(App[None]):
             self.notify(
                 f"and {more} more of your changes replaced since (the log, 4, has them)",
                 severity="warning",
-                timeout=15,
+                timeout=OVERWRITTEN_SECONDS,
                 markup=False,
             )
+
+    def _say_held_overwritten(self) -> None:
+        """The replaced changes that came while a notice of them was up: one alone as any
+        is said, more in one line naming who and which cards."""
+        self._overwritten_timer = None
+        held, self._overwritten_held = self._overwritten_held, []
+        if len(held) <= 1:
+            self._overwritten_quiet_until = 0.0
+            self._say_overwritten(held)
+            return
+        self._overwritten_quiet_until = time.monotonic() + OVERWRITTEN_SECONDS
+        who = ", ".join(dict.fromkeys(literal(change.actor) for change in held))
+        cards = ", ".join(dict.fromkeys(f"#{change.action_id}" for change in held))
+        cards = fit(cards, 60)
+        self.notify(
+            f"{who} replaced {len(held)} more of your changes ({cards}) by"
+            f" {short_time(held[-1].at)}; each card's detail has both",
+            severity="warning",
+            timeout=OVERWRITTEN_SECONDS,
+            markup=False,
+        )
 
     # ------------------------------------------------------------------ presence
 

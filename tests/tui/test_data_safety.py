@@ -95,11 +95,12 @@ async def test_back_and_done_on_a_stale_card_are_refused_too(
 
 
 async def test_a_value_of_yours_someone_writes_over_is_said_to_you(
-    make_app, board_db: Path
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """ben saved a title; ann, told of the conflict, chose "Write mine" a second later, and
     ben was never told his title was gone (a team's trial). A change of another field of
     the card is no news of that kind."""
+    monkeypatch.setattr("pdca.tui.app.OVERWRITTEN_SECONDS", 0.3)  # the second waits for it
     app = make_app(board_db)
     said = _recorded_notes(app)
     async with app.run_test(size=SIZE) as pilot:
@@ -124,6 +125,7 @@ async def test_a_value_of_yours_someone_writes_over_is_said_to_you(
                     assert not [line for line in said if "replaced your" in line], said
             # hers and his, both: "replaced your title of #1 bob's title" read as if hers
             # were his (a team's trial)
+            await wait_until(pilot, lambda: sum("replaced your" in line for line in said) == 2)
             assert [line for line in said if "replaced your" in line] == [
                 "bob replaced your title “alice's again” with “bob's [b]title[/b]” (#1) at"
                 " 2026-11-23 09:00 UTC; the detail's history has both",
@@ -133,6 +135,39 @@ async def test_a_value_of_yours_someone_writes_over_is_said_to_you(
             ]
         finally:
             bob.close()
+
+
+async def test_changes_replaced_while_a_notice_is_up_are_said_in_one_when_it_goes(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A script rewrote a person's titles every few seconds: a notice each, stacked over a
+    third of the board and the cursor (a team of three). One notice at a time; what comes
+    meanwhile is said in one line when it goes."""
+    from pdca.db.overwritten import Overwritten
+
+    monkeypatch.setattr("pdca.tui.app.OVERWRITTEN_SECONDS", 0.5)
+    app = make_app(board_db, watch_changes=False)
+    said = _recorded_notes(app)
+
+    def replaced(action_id: int, actor: str = "bob") -> list[Overwritten]:
+        value = (("title", "mine", f"{actor}'s"),)
+        return [Overwritten(actor, "2026-11-23T09:00:00Z", action_id, ("title",), "t", value)]
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        app._say_overwritten(replaced(1))
+        for action_id, actor in ((2, "bob"), (3, "carol"), (2, "bob")):
+            app._say_overwritten(replaced(action_id, actor))
+        assert len(said) == 1 and said[0].startswith("bob replaced your title “mine”")
+        await wait_until(pilot, lambda: len(said) == 2)
+        assert said[1] == (
+            "bob, carol replaced 3 more of your changes (#2, #3) by 2026-11-23 09:00 UTC;"
+            " each card's detail has both"
+        )
+        app._say_overwritten(replaced(4))  # within the summary's time: held, then alone
+        assert len(said) == 2
+        await wait_until(pilot, lambda: len(said) == 3)
+        assert said[2].startswith("bob replaced your title “mine” with “bob's” (#4)")
 
 
 async def test_your_command_line_change_someone_writes_over_is_said_on_your_board(
