@@ -234,7 +234,16 @@ class OwnersScreen(RowView):
         alerts_word = "alert" if alerts == 1 else "alerts"
         due_word = "follow-up" if due == 1 else "follow-ups"
         summary.append(f" · {late} late · {alerts} {alerts_word} waiting · {due} {due_word} due")
-        summary.append(f" · stale after {cadence} days without a check-in", style="dim")
+        # the rule said as the room allows, short or not at all: at 80 columns it was cut
+        # to "stale afte…" (a team of three); the heading's stale column stays
+        room = self.app.size.width - 2 - summary.cell_len
+        for stale in (
+            f" · stale after {cadence} days without a check-in",
+            f" · stale after {cadence}d",
+        ):
+            if len(stale) <= room:
+                summary.append(stale, style="dim")
+                break
         self.query_one("#owners-summary", Static).update(summary)
 
     @property

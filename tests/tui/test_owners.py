@@ -278,3 +278,24 @@ async def test_a_load_of_ten_or_more_shows_whole_beside_a_shorter_bar(
         assert "█" in lines[0] and "█" in lines[1]  # a bar still, shorter where it must be
         bar = lines[0].count("█") + lines[0].count("░")
         assert 3 <= bar <= 10 and (bar == 10 or columns < 100), (columns, lines[0])
+
+
+@pytest.mark.parametrize(
+    ("width", "said"),
+    [
+        (120, " · stale after 7 days without a check-in"),
+        (72, " · stale after 7d"),
+        (60, ""),
+    ],
+)
+async def test_the_stale_rule_is_said_as_the_room_allows_never_cut(
+    make_app, team: Path, width: int, said: str
+) -> None:
+    """At 80 columns the summary ended "stale afte…" (a team of three): the rule is said in
+    full, short, or not at all."""
+    app = make_app(team)
+    async with app.run_test(size=(width, 24)) as pilot:
+        screen = await open_owners(pilot)
+        summary = str(screen.query_one("#owners-summary").render())
+        assert summary.endswith(f"follow-up due{said}"), summary
+        assert len(summary) <= width - 2
