@@ -284,7 +284,7 @@ async def test_a_load_of_ten_or_more_shows_whole_beside_a_shorter_bar(
     ("width", "said"),
     [
         (120, " · stale after 7 days without a check-in"),
-        (72, " · stale after 7d"),
+        (74, " · stale after 7d"),
         (60, ""),
     ],
 )
