@@ -681,51 +681,73 @@ def _counted(count: int, table: str) -> str:
 
 
 def _insert_rows(conn: sqlite3.Connection, path: Path, table: str, rows: Any) -> int:
-    """``rows`` (a list, or read a row at a time) inserted; how many."""
+    """``rows`` (a list, or read a row at a time) inserted; how many. Every row pdca would
+    refuse is looked for, and named at once (the first few, and how many): an export with
+    six hand-made values was refused one per run (a trial). None is inserted after the
+    first: nothing will be written."""
     declared = {info[1]: info[2].upper() for info in conn.execute(f"PRAGMA table_info({table})")}
     if not isinstance(rows, list | Iterator):
         raise InvalidInput("file", str(path), f"has a {table!r} that is not a list")
     names_seen: dict[str, str] = {}  # a KPI's or initiative's name_key: the name it was
+    refused: list[str] = []  # the first few rows refused, said
+    count = 0  # and how many
     number = 0
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
             raise InvalidInput("file", str(path), f"{table} row {number} is not an object")
-        unknown = sorted(set(row) - set(declared))
-        if unknown:  # named: "has unknown fields" left a person to diff the row (a tester)
-            named = ", ".join(repr(field) for field in unknown[:5])
-            more = f" (and {len(unknown) - 5} more)" if len(unknown) > 5 else ""
-            raise InvalidInput(
-                "file", str(path), f"{_row(table, number, row)} has unknown fields: {named}{more}"
-            )
-        for name, value in row.items():
-            problem = _cell_problem(value, declared[name])
-            if problem:
-                raise InvalidInput(
-                    "file",
-                    str(path),
-                    f"{_row(table, number, row)}: {name} {problem}; nothing written",
+        problem = _row_refused(table, number, row, declared, names_seen)
+        if problem is None and not count:
+            names = list(row)
+            try:
+                conn.execute(
+                    f"INSERT INTO {table} ({', '.join(names)})"
+                    f" VALUES ({', '.join('?' * len(names))})",
+                    [row[name] for name in names],
                 )
-        problem = row_problem(table, row)  # what pdca's own writes could never have stored
-        if problem is None and table in ("kpis", "initiatives"):
-            problem = _name_twice(names_seen, row.get("name"))
-        if problem:
-            raise InvalidInput(
-                "file", str(path), f"{_row(table, number, row)}: {problem}; nothing written"
-            )
-        names = list(row)
-        try:
-            conn.execute(
-                f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                [row[name] for name in names],
-            )
-        except sqlite3.IntegrityError as error:
-            said = str(error).removesuffix(": nothing written")  # the guard's own ending
-            raise InvalidInput(
-                "file",
-                str(path),
-                f"{_row(table, number, row)}{_integrity_words(said, row)}; nothing written",
-            ) from None
+            except sqlite3.IntegrityError as error:
+                said = str(error).removesuffix(": nothing written")  # the guard's own ending
+                problem = f"{_row(table, number, row)}{_integrity_words(said, row)}"
+        if problem is not None:
+            count += 1
+            if len(refused) < _BAD_ROWS_SHOWN:
+                refused.append(problem)
+    if count == 1:  # said as ever: the row, what is wrong with it
+        ending = "" if " has unknown fields: " in refused[0] else "; nothing written"
+        raise InvalidInput("file", str(path), refused[0] + ending)
+    if count:
+        more = f"; and {count - len(refused)} more" if count > len(refused) else ""
+        raise InvalidInput(
+            "file",
+            str(path),
+            f"has {count} {table} rows pdca would refuse: {'; '.join(refused)}{more}; put each"
+            " right in the file (or in the file it came from, then export it again); nothing"
+            " written",
+        )
     return number
+
+
+def _row_refused(
+    table: str,
+    number: int,
+    row: dict[str, Any],
+    declared: dict[str, str],
+    names_seen: dict[str, str],
+) -> str | None:
+    """Why row ``number`` of ``table`` is refused before SQLite sees it, in words that name
+    the row; None: it may go in."""
+    unknown = sorted(set(row) - set(declared))
+    if unknown:  # named: "has unknown fields" left a person to diff the row (a tester)
+        named = ", ".join(repr(field) for field in unknown[:5])
+        more = f" (and {len(unknown) - 5} more)" if len(unknown) > 5 else ""
+        return f"{_row(table, number, row)} has unknown fields: {named}{more}"
+    for name, value in row.items():
+        problem = _cell_problem(value, declared[name])
+        if problem:
+            return f"{_row(table, number, row)}: {name} {problem}"
+    problem = row_problem(table, row)  # what pdca's own writes could never have stored
+    if problem is None and table in ("kpis", "initiatives"):
+        problem = _name_twice(names_seen, row.get("name"))
+    return f"{_row(table, number, row)}: {problem}" if problem else None
 
 
 def _row(table: str, number: int, row: dict[str, Any]) -> str:

@@ -1134,6 +1134,48 @@ def test_a_field_the_table_does_not_have_is_named(store, cli, tmp_path):
     assert "actions row 1 has unknown fields: 'colour'" in result.stderr
 
 
+def test_every_action_row_an_import_refuses_is_named_at_once(store, cli, tmp_path):
+    """An export of a file holding six hand-made values was refused one row per run, six
+    edits and six runs (a trial): every one is looked for, the first five named, the rest
+    counted, and nothing written."""
+    for n in range(8):
+        store.add_action(ActionDraft(title=f"card {n}"))
+    out = tmp_path / "export.json"
+    assert cli("export", "--out", str(out)).exit_code == 0
+    document = json.loads(out.read_text())
+    actions = document["tables"]["actions"]
+    actions[1]["version"] = -3
+    actions[2]["title"] = "x" * 300
+    actions[3]["colour"] = "red"
+    actions[4]["version"] = 0
+    actions[5]["title"] = ""
+    actions[6]["version"] = -1
+    out.write_text(json.dumps(document))
+    target = tmp_path / "restored.db"
+    result = cli("--db", str(target), "import", str(out))
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.stderr
+    said = result.stderr
+    assert said.startswith(
+        f"pdca: file: '{out}' has 6 actions rows pdca would refuse: actions row 2"
+    )
+    for row in (2, 3, 4, 5, 6):
+        assert f"actions row {row}" in said, said
+    assert "actions row 4 has unknown fields: 'colour'" in said
+    assert said.endswith("; and 1 more; put each right in the file (or in the file it came"
+                         " from, then export it again); nothing written\n")  # fmt: skip
+    assert not target.exists() or "card 0" not in cli("--db", str(target), "list").stdout
+    # one alone is said as ever
+    actions[:] = actions[:1]
+    actions[0]["version"] = -3
+    out.write_text(json.dumps(document))
+    alone = cli("--db", str(tmp_path / "again.db"), "import", str(out)).stderr
+    assert (
+        "actions row 1" in alone
+        and "would refuse" not in alone
+        and alone.endswith("; nothing written\n")
+    )
+
+
 def test_a_nul_byte_in_imported_text_is_refused_by_line_and_by_row(store, cli, tmp_path):
     """A file can carry a NUL where no argument can; SQLite's text functions (and sqlite3,
     Datasette) would stop at it, showing "abc" for "abc\0def"."""
