@@ -150,7 +150,8 @@ def standing_row(item: StandingItem, width: int = 0) -> Row:
     if item.kind == "kpi":
         # the KPIs view's mark of its state: ■ in alert, ▲ in warn, ◔ a reading overdue
         # (▲ stood for all three, an alert read as a warning, a newcomer)
-        state = next((f for f in ("alert", "warn", "overdue") if f in item.flags), "warn")
+        marks = {"alert": "alert", "warn": "warn", "reading-overdue": "overdue"}
+        state = next((marks[f] for f in marks if f in item.flags), "warn")
         label = f"{KPI_MARKS[state]} KPI"
     late = any(flag in ("late", "blocked", "overdue", "alert") for flag in item.flags)
     row: Row = [(INDENT + label.ljust(13), "bad" if late else role)]

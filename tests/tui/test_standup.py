@@ -1227,9 +1227,22 @@ def test_a_kpis_row_carries_the_mark_of_its_state() -> None:
         return standing_row(item)[0][0].strip()
 
     assert label("alert") == "■ KPI"
-    assert label("alert", "overdue") == "■ KPI"
+    assert label("alert", "reading-overdue") == "■ KPI"
     assert label("warn") == "▲ KPI"
-    assert label("overdue") == "◔ KPI"
+    assert label("reading-overdue") == "◔ KPI"  # its flag as kpi_item makes it
+    from pdca.db.accountability_rules import KpiOffCourse, kpi_item
+
+    late = KpiOffCourse(
+        name="Backlog",
+        owner="bob",
+        status="overdue",
+        latest=5.0,
+        unit="h",
+        threshold=None,
+        latest_at="2026-11-01T09:00:00Z",
+        reading_overdue=True,
+    )
+    assert standing_row(kpi_item(late))[0][0].strip() == "◔ KPI"  # a newcomer saw ▲
 
 
 async def test_counts_that_are_0_give_way_when_the_line_is_full(make_app, team) -> None:
