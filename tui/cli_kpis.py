@@ -593,9 +593,10 @@ def kpi_list(session: Session, as_json: bool) -> None:
     # On a narrow terminal: the name (which `kpi show NAME` takes) down to 24 cells first,
     # while the trend's "(worse)" and the signal's rule stay; then those; the name keeps 16,
     # cut in the middle so its team in brackets stays; narrower still, the perspective and
-    # the signal go whole (a reviewer: "rising …" beside 30-cell names).
-    cut: list[Cut] = [("NAME", 24), ("SIGNAL", 14), ("TREND", 16), "OWNER", ("NAME", 16)]
-    cut += ["TREND", "SIGNAL", ("PERSPECTIVE", 0), ("SIGNAL", 0)]
+    # the signal go whole (a reviewer: "rising …" beside 30-cell names). The owner last:
+    # "bob → e…" cut whom an escalated alert waits on, the name a lead looks for (a newcomer)
+    cut: list[Cut] = [("NAME", 24), ("SIGNAL", 14), ("TREND", 16), ("NAME", 16)]
+    cut += ["TREND", "SIGNAL", ("PERSPECTIVE", 0), ("SIGNAL", 0), ("NAME", 12), "OWNER"]
     click.echo(table(head, lines, cut=cut, middle=("NAME",)))
 
 

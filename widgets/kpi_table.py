@@ -68,6 +68,9 @@ def number(value: float | None, extra: int = 0, *, scale_of: float | None = None
     return f"{value:.{3 + extra}g}"
 
 
+OWNER_MOST = 20  # cells the owner column takes from the chart and the name, at most
+
+
 @dataclass(frozen=True)
 class Layout:
     """Column widths for a table ``width`` cells wide (0: the column is left out)."""
@@ -81,7 +84,9 @@ class Layout:
     owner: int
 
     @classmethod
-    def for_width(cls, width: int) -> Layout:
+    def for_width(cls, width: int, owners: int = 0) -> Layout:
+        """``owners``: the cells the widest owner cell holds ("heidi → alice", an alert passed
+        on): from 60 columns the chart, then the name, give it up to OWNER_MOST cells."""
         wide = width >= 110
         status = 10 if wide else 0
         # Headed PERSPECTIVE as kpi list and --perspective name it: "VIEW" read as a view of
@@ -98,6 +103,12 @@ class Layout:
         # the owner's 4 more cells from 90 come from the chart, not the name (it shrank by 4
         # from 89 to 90 columns: a reviewer)
         spark = max(8, min(40, (width - 60) // 2) - (owner - 8)) if width >= 60 else 0
+        if spark and owners > owner:
+            # whom an escalated alert waits on is the name a lead looks for: at 80 columns it
+            # was "bob → e…" beside a chart (a newcomer)
+            more = min(owners, OWNER_MOST) - owner
+            owner += more
+            spark = max(8, spark - more)
         fixed = 3 + status + perspective + latest + spark + target + 3 + owner  # ▌, mark, ↗!
         gaps = sum(1 for w in (status, perspective, latest, spark, target, owner) if w)
         name = max(8, width - fixed - gaps - 1)
@@ -183,11 +194,13 @@ class KpiTable(LineList):
         super().__init__(id=id)
         self.empty = empty  # what an empty table says
         self.rows: list[KpiRow] = []
+        self.owner_cells = 0  # the widest owner cell of the rows (owner_words)
 
     # ------------------------------------------------------------------ data in
 
     def show(self, rows: list[KpiRow], keep_id: int | None = None) -> None:
         self.rows = rows
+        self.owner_cells = max((cell_len(owner_words(row)) for row in rows), default=0)
         self.update_virtual_size()
         index = next((i for i, r in enumerate(rows) if r.kpi.id == keep_id), None)
         self.set_cursor(self.cursor if index is None else index)
@@ -218,7 +231,7 @@ class KpiTable(LineList):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        layout = Layout.for_width(width)
+        layout = Layout.for_width(width, self.owner_cells)
         if y == 0:
             style = self.rich_style + self.get_component_rich_style("kpi-table--header")
             cells = [(" ", ""), *self._cells(layout, None)]
@@ -314,10 +327,21 @@ class KpiTable(LineList):
         parts.append((arrow + worse + " ", trend_class.get(row.trend, "kpi-table--muted")))
         if not layout.owner:
             return parts
-        owner = literal(kpi.owner) or "-"
-        if waiting and row.alert is not None and row.alert.assignee != kpi.owner:
-            owner += " → " + literal(row.alert.assignee)  # escalated: whom it waits for now
         parts.append(
-            cell(owner, layout.owner, "kpi-table--alert" if waiting else "kpi-table--muted")
+            cell(
+                owner_words(row),
+                layout.owner,
+                "kpi-table--alert" if waiting else "kpi-table--muted",
+            )
         )
         return parts
+
+
+def owner_words(row: KpiRow) -> str:
+    """The owner cell: the KPI's owner, and whom its unacknowledged alert waits for now when
+    escalated past them (``bob → erin``)."""
+    owner = literal(row.kpi.owner) or "-"
+    alert = row.alert
+    if alert is not None and alert.acknowledged_at is None and alert.assignee != row.kpi.owner:
+        owner += " → " + literal(alert.assignee)  # escalated: whom it waits for now
+    return owner

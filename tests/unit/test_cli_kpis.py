@@ -411,6 +411,30 @@ def test_at_80_columns_alerts_say_why_and_whom_in_fewer_words(ok, kpi, env: dict
     assert "waiting for erin by 2026-11-25T09:00:00Z (escalated 1x)" in shown.decode()
 
 
+def test_at_80_columns_kpi_list_keeps_whom_an_escalated_alert_waits_on(
+    ok, kpi, env: dict[str, str]
+) -> None:
+    """ "bob → e…": whom the alert waits on now was cut first, the name a lead looks for (a
+    newcomer); the owner column gives way last, the app's KPI table widens it too."""
+    import sys
+
+    from pdca.widgets.kpi_table import Layout
+    from tests.pty_run import run_on_a_terminal
+
+    ok("kpi", "record", KPI, "35")
+    ok("kpi", "add", "Onboarding time of the enterprise tier's customers", "--unit", "days",
+       "--baseline", "9", "--target", "5", "--perspective", "customer experience")  # fmt: skip
+    later = {**env, "COLUMNS": "80", "PDCA_NOW": "2026-11-24T10:00:00Z"}
+    _, shown = run_on_a_terminal([sys.executable, "-m", "pdca.tui", "kpi", "list"], later)
+    head, *rows = shown.decode().replace("\r", "").splitlines()
+    [row] = [row for row in rows if row.startswith("Resolution")]
+    assert head.split()[-1] == "OWNER" and row.endswith("dana → erin"), (head, row)
+    assert all(len(line) <= 80 for line in rows)
+    assert Layout.for_width(79, len("heidi → alice")).owner == len("heidi → alice")
+    assert Layout.for_width(79, len("heidi → alice")).spark >= 8
+    assert Layout.for_width(79).owner == 8  # no one escalated: as it was
+
+
 def test_kpi_show_lists_the_newest_readings_and_remove_reading_takes_one_out(
     cli, ok, js, kpi
 ) -> None:
