@@ -25,7 +25,7 @@ from pdca.db.clock import iso, local_day, stored_moment
 from pdca.db.dates import LATEST, minute_utc, minutes_utc_in
 from pdca.db.errors import InvalidInput
 from pdca.db.kpi_rules import ACK_HOURS, beyond_words
-from pdca.db.models import ID_MAX, PDCA_ACTOR, shown_number
+from pdca.db.models import ID_MAX, PDCA_ACTOR, VERDICT_WORDS, shown_number
 
 if TYPE_CHECKING:
     from pdca.db.models import Event
@@ -596,7 +596,8 @@ def _item(
         if before.get("phase") != after.get("phase") and after.get("done_at") is None:
             detail = f"{before.get('phase')} → {after.get('phase')}"
             if after.get("verdict") and after.get("verdict") != before.get("verdict"):
-                detail += f", verdict {after.get('verdict')}"
+                verdict = str(after.get("verdict"))
+                detail += f", verdict {VERDICT_WORDS.get(verdict, verdict)}"
             return moved("moved", ", ".join([detail, *replanned]))
         if before.get("owner") != after.get("owner") and after.get("done_at") is None:
             handed = f"{before.get('owner') or 'nobody'} → {after.get('owner') or 'nobody'}"

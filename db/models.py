@@ -124,6 +124,13 @@ OTHER_PRIORITY_WORDS = "or h, n, l, P0-P5, Urgent, Highest, Medium, Minor, Lowes
 
 Verdict = Literal["worked", "partly", "did-not"]
 VERDICTS: tuple[Verdict, ...] = ("worked", "partly", "did-not")
+# Each verdict as people read it: the card's words, the detail's, the stand-up's and show's
+# ("verdict did-not" in one place, "did not work" in another, a newcomer)
+VERDICT_WORDS: dict[str, str] = {
+    "worked": "worked",
+    "partly": "partly worked",
+    "did-not": "did not work",
+}
 Decision = Literal["standardize", "adjust", "abandon"]
 DECISIONS: tuple[Decision, ...] = ("standardize", "adjust", "abandon")
 Direction = Literal["up", "down"]

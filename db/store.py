@@ -12,7 +12,7 @@ import json
 import re
 import sqlite3
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -1899,9 +1899,19 @@ class Store:
         return after
 
     def edit_action(
-        self, action_id: int, edit: ActionChanges, expected_version: int | None = None
+        self,
+        action_id: int,
+        edit: ActionChanges,
+        expected_version: int | None = None,
+        seen: Mapping[str, str] | None = None,
     ) -> Action:
-        return self.edit_action_telling(action_id, edit, expected_version)[0]
+        """``seen``: the values the caller read of the fields it edits (``title``, ``owner``,
+        ``due``, ``priority``, ``initiative``, ``kpi``, ``notes``, as text, "" for none): one
+        changed since without a new version (``sqlite3``, which no event logs) is a
+        ``Conflict`` too, never written over unasked (a trial's ``UPDATE`` of a title)."""
+        with self.write() as tx:
+            self._edit(tx, action_id, edit, expected_version, seen)
+            return self.get_action(action_id)
 
     def edit_action_telling(
         self, action_id: int, edit: ActionChanges, expected_version: int | None = None
@@ -1936,13 +1946,19 @@ class Store:
             ]
 
     def edit_then_move(
-        self, action_id: int, edit: ActionChanges, target: Phase, expected_version: int
+        self,
+        action_id: int,
+        edit: ActionChanges,
+        target: Phase,
+        expected_version: int,
+        seen: Mapping[str, str] | None = None,
     ) -> Action:
         """``edit`` (what the gate into ``target`` asked for: an owner, a due date), then the
         move, as one change: one undo takes back both (the board's ``>`` through its form had
-        been two, and ``u`` left the card in Plan with the owner and date just typed)."""
+        been two, and ``u`` left the card in Plan with the owner and date just typed).
+        ``seen``: as ``edit_action``'s."""
         with self.write() as tx:
-            self._edit(tx, action_id, edit, expected_version)  # checks the version seen
+            self._edit(tx, action_id, edit, expected_version, seen)  # checks what was seen
             self._move(tx, action_id, target, None, None, None)
             return self.get_action(action_id)
 
@@ -1985,6 +2001,7 @@ class Store:
         action_id: int,
         edit: ActionChanges | ChangeFields,
         expected_version: int | None,
+        seen: Mapping[str, str] | None = None,
     ) -> bool:
         """Write what the edit changes; whether it changed anything."""
         before = self.require("action", action_id)
@@ -2013,6 +2030,8 @@ class Store:
             wanted["kpi_id"] = None
         elif edit.kpi is not None:
             wanted["kpi_id"] = self.kpi_id(edit.kpi)
+        if seen is not None:
+            self._refuse_a_change_unlogged(before, wanted, seen)
         changes = {k: v for k, v in wanted.items() if before[k] != v}
         if before["done_at"] is not None and "due" in changes:
             # The date it was done against is what says it finished late: moved afterwards,
@@ -2038,6 +2057,30 @@ class Store:
             if changes.get("owner") is not None:
                 self._hand_followups(tx, "action_id = ?", (action_id,), changes["owner"])
         return bool(changes)
+
+    def _refuse_a_change_unlogged(
+        self, before: sqlite3.Row, wanted: Mapping[str, Any], seen: Mapping[str, str]
+    ) -> None:
+        """``Conflict`` when a field to be written holds another value than the caller saw,
+        the version being the same: changed by another tool, which logs nothing and leaves
+        the version as it was (a colleague's ``sqlite3`` title went under a board's save)."""
+        for column in wanted:
+            name = column.removesuffix("_id")
+            if name not in seen:
+                continue
+            value = before[column]
+            if column in ("initiative_id", "kpi_id") and value is not None:
+                table = "initiatives" if column == "initiative_id" else "kpis"
+                row = self.conn.execute(f"SELECT name FROM {table} WHERE id = ?", (value,))
+                value = next((name for (name,) in row), None)
+            if ("" if value is None else str(value)) != seen[name]:
+                raise Conflict(
+                    "action",
+                    before["id"],
+                    None,
+                    None,
+                    "changed outside pdca, with no change logged",
+                )
 
     def still_held_by(self, login: str) -> list[str]:
         """What ``login`` still answers for besides actions (``held_besides_actions``)."""

@@ -158,14 +158,16 @@ def comparable(item: Action | ActionFormResult) -> dict[str, str]:
 
 
 def _edit(
-    action_id: int, changes: ActionChanges, version: int, then_move: Phase | None = None
+    action_id: int, changes: ActionChanges, seen: Action, then_move: Phase | None = None
 ) -> Callable[[Store], Action]:
-    """The write of ``changes``, checked against ``version`` (the one the person saw), and
-    with ``then_move`` the move it was asked for, in the same change."""
+    """The write of ``changes``, checked against ``seen`` (the version the person saw, and
+    its values: one changed by another tool leaves the version as it was), and with
+    ``then_move`` the move it was asked for, in the same change."""
+    version, values = seen.version, comparable(seen)
     if then_move is not None:
         target = then_move
-        return lambda store: store.edit_then_move(action_id, changes, target, version)
-    return lambda store: store.edit_action(action_id, changes, expected_version=version)
+        return lambda store: store.edit_then_move(action_id, changes, target, version, values)
+    return lambda store: store.edit_action(action_id, changes, version, values)
 
 
 def edit_words(action_id: int, mine: ActionChanges, cut: int | None = 60) -> str:
@@ -219,7 +221,7 @@ async def save_edit(
             return seen
         try:
             saved = await board.context.write(
-                _edit(base.id, mine, seen.version, then_move),
+                _edit(base.id, mine, seen, then_move),
                 edit_words(base.id, mine, cut=None),
             )
             for said in merged:  # after the write: one a rule refused was said saved (a retrial)

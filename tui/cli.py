@@ -49,6 +49,7 @@ from pdca.db.models import (
     ID_MAX,
     PHASES,
     TITLE_MAX,
+    VERDICT_WORDS,
     VERDICTS,
     ActionFields,
     ChangeFields,
@@ -1871,7 +1872,7 @@ def done(session: Session, action_id: int, decision, as_json) -> None:
         # Allowed (the team may know better than the numbers), but never without a word:
         # follow-ups now audit a change whose verdict said it did not work (a tester).
         click.echo(
-            f"note: #{action_id}'s verdict was did-not: standardized all the same, and its"
+            f"note: #{action_id}'s verdict was 'did not work': standardized all the same, and its"
             " follow-ups will check whether it holds",
             err=True,
         )
@@ -2199,7 +2200,8 @@ def show(session: Session, action_id: int, as_json: bool) -> None:
     state = f"done ({a.decision})" if a.done_at else a.phase
     lines = [
         f"#{a.id} {printable(a.title)}",
-        f"  phase       {state}" + (f", verdict {a.verdict}" if a.verdict else ""),
+        f"  phase       {state}"
+        + (f", verdict {VERDICT_WORDS.get(a.verdict, a.verdict)}" if a.verdict else ""),
         f"  owner       {printable(a.owner) or '-'}",
         f"  due         {a.due or '-'}" + ("  OVERDUE" if a.overdue else ""),
         f"  priority    {a.priority}",

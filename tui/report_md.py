@@ -14,7 +14,7 @@ from pdca.db.clock import local_day
 from pdca.db.dates import minute_utc
 from pdca.db.flow_rules import percent
 from pdca.db.kpi_rules import parse_time, target_by_words
-from pdca.db.models import Action, Alert, Kpi, KpiRow, shown_number
+from pdca.db.models import VERDICT_WORDS, Action, Alert, Kpi, KpiRow, shown_number
 from pdca.db.report import (
     CHART_WEEKS,
     ActionGroup,
@@ -397,7 +397,7 @@ def _action_line(action: Action) -> str:
     if action.done_at is None:  # said when there is none too, as the HTML's "–" (a tester)
         parts.append(f"last check-in {action.last_checkin_status or 'none yet'}")
     if action.verdict:
-        parts.append(f"verdict {action.verdict}")
+        parts.append(f"verdict {VERDICT_WORDS.get(action.verdict, action.verdict)}")
     if action.decision:
         outcome = decision_words(action)
         parts.append(f"**{outcome}** {local_day(action.done_at) if action.done_at else ''}")

@@ -21,13 +21,12 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.strip import Strip
 
-from pdca.db.models import Action
+from pdca.db.models import VERDICT_WORDS, Action
 from pdca.widgets.line_list import LineList
 from pdca.widgets.marks import REPEAT_MARK, status_mark
 from pdca.widgets.sparkline import sparkline
 from pdca.widgets.text import fit, fit_name, literal
 
-VERDICT_WORDS = {"worked": "worked", "partly": "partly worked", "did-not": "did not work"}
 CARD_LINES = 4  # title; owner and due; check-in and initiative; linked KPI
 CARD_HEIGHT = CARD_LINES + 1  # and a blank line between cards
 COMPACT_LINES = 2  # compact cards: title; check-in mark, owner and due

@@ -20,7 +20,7 @@ from textual.widgets import Footer, Label, Static
 from pdca.db.accountability_models import Followup
 from pdca.db.accountability_rules import days_recorded_late
 from pdca.db.errors import PdcaError
-from pdca.db.models import ActionDetail, Checkin, Event
+from pdca.db.models import VERDICT_WORDS, ActionDetail, Checkin, Event
 from pdca.screens.context import PaletteEntry
 from pdca.screens.dialogs.base import THE_APPS_KEYS, Dialog
 from pdca.widgets.change_lines import changed_fields
@@ -252,7 +252,7 @@ class ActionDetailScreen(Dialog[str | None]):
         stale = ("  stale", "$warning bold") if action.stale else ""
         facts.append(_fact("check-in", (glyph, COLOURS[role]), " ", *last, stale))
         if action.verdict:
-            facts.append(_fact("verdict", action.verdict))
+            facts.append(_fact("verdict", VERDICT_WORDS.get(action.verdict, action.verdict)))
         if action.decision:
             facts.append(_fact("decision", action.decision))
         if action.done_at:

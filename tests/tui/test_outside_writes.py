@@ -87,3 +87,47 @@ async def test_a_hand_write_seen_under_another_view_is_read_whole_on_return(
         board = app.screen
         assert isinstance(board, BoardScreen)
         assert [a.title for c in board.query(PhaseColumn) for a in c.actions] == ["Renamed by hand"]
+
+
+async def test_a_title_changed_by_hand_under_an_open_form_asks_before_it_is_written_over(
+    make_app, board_db: Path
+) -> None:
+    """A colleague's ``sqlite3`` title (no event, the version as it was) went under a
+    board's save of a form opened before it, with no word (two trials): it is a change
+    like any other, asked about; "Write mine" then writes mine over it, and a field the hand
+    write left alone is saved beside it as ever."""
+    from textual.widgets import Input, Label
+
+    from pdca.screens.dialogs import ConflictModal
+
+    app = make_app(board_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(pilot.app, pilot)
+        await pilot.press("e")
+        await settle_app(pilot.app, pilot)
+        app.screen.query_one("#title", Input).value = "Alice's title"
+        _by_hand(
+            board_db, ("UPDATE actions SET title = 'By hand', notes = 'hand' WHERE id = 1", ())
+        )
+        await pilot.press("ctrl+s")
+        await settle_app(pilot.app, pilot)
+        assert isinstance(app.screen, ConflictModal)
+        said = str(app.screen.query_one("#conflict-by", Label).render())
+        assert said == (
+            "Someone changed #1 since you opened it (changed outside pdca, with no change logged)"
+        )
+        assert app.context.store.get_action(1).title == "By hand"  # nothing written yet
+        await pilot.press("m")  # Write mine
+        await settle_app(pilot.app, pilot)
+        stored = app.context.store.get_action(1)
+        assert (stored.title, stored.notes) == ("Alice's title", "hand")
+        # the notes alone changed by hand under the form: not a field of mine, not asked
+        await pilot.press("e")
+        await settle_app(pilot.app, pilot)
+        app.screen.query_one("#title", Input).value = "Alice's second"
+        _by_hand(board_db, ("UPDATE actions SET notes = 'again by hand' WHERE id = 1", ()))
+        await pilot.press("ctrl+s")
+        await settle_app(pilot.app, pilot)
+        assert not isinstance(app.screen, ConflictModal)
+        stored = app.context.store.get_action(1)
+        assert (stored.title, stored.notes) == ("Alice's second", "again by hand")

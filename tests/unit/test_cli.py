@@ -638,10 +638,13 @@ def test_standardizing_after_a_did_not_verdict_says_so(team, ok, cli) -> None:
     ok("checkin", "1", "tried", "--status", "on-track")
     ok("move", "1", "check")
     ok("move", "1", "act", "--verdict", "did-not")
+    # in the card's words wherever it is read (did-not here, "did not work" there, a newcomer)
+    assert "phase       act, verdict did not work" in ok("show", "1").stdout
+    assert "check → act, verdict did not work" in ok("standup").stdout
     result = cli("done", "1", "--decision", "standardize")
     assert result.exit_code == 0
     assert result.stderr == (
-        "note: #1's verdict was did-not: standardized all the same, and its follow-ups will"
+        "note: #1's verdict was 'did not work': standardized all the same, and its follow-ups will"
         " check whether it holds\n"
     )
 
