@@ -982,6 +982,15 @@ class PdcaApp(App[None]):
         mark, self._presence_mark = self._presence_mark, store.presence_mark()
         if latest == self._last_event_id and mark == self._presence_mark:
             self._outside_changed()
+        elif latest == self._last_event_id:
+            # A board's heartbeat, or a heartbeat and another tool's write in the same look:
+            # the board (cheap: its cards on screen, drawn again only where they differ)
+            # reads whole to be sure; a hand write just after a heartbeat stayed off every
+            # board until the next change (a reviewer). The other views read only for a
+            # commit the sessions do not explain: some read for seconds on a huge file.
+            for screen in self.screen_stack:
+                if isinstance(screen, BoardScreen):
+                    screen.post_message(DatabaseChanged(outside=True))
         if latest != self._last_event_id:
             # This session's own writes are already on screen; reload for anyone else's. A
             # log that went backwards was emptied and refilled (a reseeded demo): reload.
