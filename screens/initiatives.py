@@ -31,7 +31,7 @@ from pdca.widgets.marks import status_mark
 from pdca.widgets.row_list import Row, RowList
 from pdca.widgets.sparkline import sparkline
 from pdca.widgets.status_bar import StatusBar
-from pdca.widgets.text import fixed, literal, padded
+from pdca.widgets.text import fit_name, literal, padded
 
 SPARK_CELLS = 16
 KPI_NAME_WIDTH = 26  # at least: as wide as an initiative's longest KPI name, room allowing
@@ -67,8 +67,11 @@ def kpi_row(
         ("    ", ""),
         (spark, KPI_ROLES[kpi.status] or "accent"),
         ("  ", ""),
-        (fixed(literal(kpi.name), name_width), ""),
-        (padded(_latest(kpi), latest_width), "bold"),
+        # cut in the middle, as the KPIs view cuts them: "First-contact reso…" three times
+        # over at 80 columns, the teams' ends cut off (a reviewer)
+        (padded(fit_name(literal(kpi.name), name_width), name_width), ""),
+        # two spaces after it however long: "1.23M tickets/weekok" (a reviewer)
+        (padded(_latest(kpi), max(latest_width, cell_len(_latest(kpi)) + 2)), "bold"),
         # the status before the target: last, it was what 80 columns cut (a new user)
         (f"{kpi.status}  ".ljust(status_width), KPI_ROLES[kpi.status] or "muted"),
         (f"→ {number(kpi.target)} {literal(kpi.unit)}{by}", "muted"),

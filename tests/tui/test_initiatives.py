@@ -306,3 +306,25 @@ def test_the_reasons_of_an_initiatives_health_wrap_whole_to_the_width() -> None:
     ]
     assert "".join(line[7:] for line in shown).replace(" ", "") == f"1KPIinalert({name})"
     assert all(cell_len(line) <= 40 for line in shown), shown
+
+
+def test_a_kpi_lines_long_reading_and_names_alike_stay_apart() -> None:
+    """ "1.23M tickets/weekok": a reading longer than its column ran into the state; and at
+    80 columns three names alike to their end read "First-contact reso…" each (a
+    reviewer): two spaces after the reading whatever its length, names cut in the middle."""
+    from pdca.db.initiative_records import InitiativeKpi, InitiativeOverview
+    from pdca.screens.initiatives import initiative_rows
+
+    kpis = [
+        InitiativeKpi(id=n, name=f"First-contact resolution ({team})", unit="tickets/week",
+                      status="ok", latest_value=1234567.89, target=50.0,
+                      target_date="2027-03-20", recent=[])
+        for n, team in enumerate(("platform", "payments"))
+    ]  # fmt: skip
+    item = InitiativeOverview(id=1, name="Support", objective="", owner=None, created_at="",
+                              updated_at="", version=1, kpis=kpis)  # fmt: skip
+    for width in (79, 150):
+        lines = ["".join(t for t, _ in row) for row in initiative_rows(item, width)[-3:-1]]
+        assert all("tickets/week  ok" in line for line in lines), lines
+        names = [line.split(" 1.23M")[0] for line in lines]
+        assert names[0] != names[1] and all(n.rstrip().endswith(")") for n in names), names
