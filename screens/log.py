@@ -104,10 +104,10 @@ def entry_row(entry: LogEntry, now: Any, columns: LogColumns = LogColumns()) -> 
     message = literal(entry.message)
     if entry.kind == "followup":
         label = f"⚑ follow-up {entry.result}" if columns.state >= 20 else f"⚑ {entry.result}"
+        # how late it was recorded, before its note: beside the result, "follow-up" went
+        # from its label, unlike its neighbours' (a reviewer)
         late = f"{entry.days_late}d late" if entry.days_late else ""
-        if late and columns.state >= 20:  # "⚑ holding, 9d late", as pdca followups says it
-            label = f"⚑ {entry.result}, {late}"
-        elif late:  # no room beside the result: before the note
+        if late:
             message = f"{late}: {message}"
         if columns.state == GLYPH_ONLY:  # its result said before the note instead
             label, message = "⚑", f"{entry.result}{', ' if late else ': '}{message}"

@@ -165,7 +165,7 @@ def test_an_audit_recorded_past_its_day_says_how_late(standardized, ok, js, monk
             LogColumns(title=0, state=GLYPH_ONLY),
         )
     ]
-    assert "⚑ holding, 3d late" in shown[0] and "still 18h" in shown[0]
+    assert "⚑ follow-up holding" in shown[0] and "3d late: still 18h" in shown[0]
     assert "⚑ holding   3d late: still 18h" in shown[1]
     assert "⚑ holding, 3d late: still 18h" in shown[2]
 
