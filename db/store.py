@@ -3127,11 +3127,18 @@ class Store:
         present = self.row(event["entity"], event["entity_id"]) is not None
         if present == (event["op"] != "delete"):
             return
-        label = self._named_label(event["entity"], event["entity_id"])
         state = "is no longer in the file" if not present else "is back in the file"
+        how = "deleted" if not present else "put back"
         raise UndoRefused(
-            f"cannot undo {event['summary']!r}: {label} {state} (changed outside pdca)"
+            f"cannot undo {event['summary']!r}: {self._undo_label(event)} {state} ({how}"
+            " outside pdca, with no change logged)"
         )
+
+    def _undo_label(self, event: sqlite3.Row) -> str:
+        """``#13`` for an action, as every message names one; else ``_named_label``'s."""
+        if event["entity"] == "action":
+            return f"#{event['entity_id']}"
+        return self._named_label(event["entity"], event["entity_id"])
 
     def _apply_inverse(self, tx: Transaction, event: sqlite3.Row, *, undo_of: int) -> None:
         entity, entity_id = event["entity"], event["entity_id"]
@@ -3161,7 +3168,23 @@ class Store:
                 tx.log(entity, entity_id, "create", summary, None, before, undo_of=undo_of)
             else:
                 assert before is not None and current is not None
-                restored = {k: v for k, v in before.items() if k not in ("id", "version")}
+                made = json.loads(event["after"]) if event["after"] else {}
+                # The columns the change made alone: the whole row put back took a title a
+                # colleague set with sqlite3 since an owner edit with it (a trial), and one of
+                # them changed since by another tool is not undone over
+                restored = {
+                    k: v
+                    for k, v in before.items()
+                    if k not in ("id", "version", "updated_at") and made.get(k, v) != v
+                }
+                since = [k for k in restored if k in made and current[k] != made[k]]
+                if since:
+                    raise UndoRefused(
+                        f"cannot undo {event['summary']!r}: {self._undo_label(event)}'s"
+                        f" {', '.join(since)} changed since, outside pdca (no change logged)"
+                    )
+                if "updated_at" in before:
+                    restored["updated_at"] = before["updated_at"]
                 if "updated_at" in restored:
                     # The undo is the row's latest change: "changed" went back to the time
                     # before the undone one, older than the undo itself (a soak).

@@ -286,6 +286,27 @@ def test_a_refused_undo_leaves_earlier_changes_undoable_later(store: Store, bob:
     assert store.undo().summaries == ["added #2"]
 
 
+def test_an_undo_puts_back_what_its_change_made_alone(store: Store) -> None:
+    """ben's owner edit undone took back a title set with sqlite3 since, the whole row put
+    back (a trial): only the fields the change made go back, and one of them changed since
+    by another tool is not undone over."""
+    store.add_action(ActionDraft(title="Rota", owner="bob"))
+    store.edit_action(1, ActionChanges(owner="carol"))
+    store.conn.execute("UPDATE actions SET title = 'Rota BULK' WHERE id = 1")  # by hand
+    assert store.undo().summaries == ["edited #1: owner"]
+    back = store.get_action(1)
+    assert (back.owner, back.title) == ("bob", "Rota BULK")
+    store.edit_action(1, ActionChanges(owner="dave"))
+    store.conn.execute("UPDATE actions SET owner = 'bob' WHERE id = 1")  # the same field
+    before = dump(store)
+    with pytest.raises(UndoRefused) as refused:
+        store.undo()
+    assert str(refused.value) == (
+        "cannot undo 'edited #1: owner': #1's owner changed since, outside pdca (no change logged)"
+    )
+    assert dump(store) == before
+
+
 def test_a_record_deleted_outside_pdca_is_not_undone_over(store: Store) -> None:
     """A check-in deleted with sqlite3 (no event says so): undoing the edit of it is refused
     in one line that names it, and nothing is written (it had failed an assertion)."""
