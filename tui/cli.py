@@ -1680,9 +1680,12 @@ def _edit_many(
             changed_ids = [line.id for line in lines if line.changed and not line.done_at]
             any_changed = any(line.changed for line in lines)
     except (InvalidInput, NotFound, GateUnmet) as refused:
-        # One refused, all stay: said, or "no action #7" read as #1 to #6 edited (a reviewer)
-        refused.args = (f"{refused}; nothing written: the {len(ids)} actions stay as they were",)
-        raise
+        # One refused, all stay: said, or "no action #7" read as #1 to #6 edited (a reviewer);
+        # how the one went said of it, not after the others (a reviewer)
+        said = f"{refused}{_how_gone(refused)}"
+        raise PdcaError(
+            f"{said}; nothing written: the {len(ids)} actions stay as they were"
+        ) from None
     if not any_changed:
         _nothing_to_undo()
         return

@@ -43,8 +43,8 @@ class PriorityChoice(click.Choice):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         from pdca.db.models import priority_of
 
-        if isinstance(value, str) and value.strip():
-            word = priority_of(value)
+        if isinstance(value, str):
+            word = priority_of(value) if value.strip() else None
             if word in self.choices:
                 return word
             from pdca.db.models import OTHER_PRIORITY_WORDS

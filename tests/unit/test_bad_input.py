@@ -551,6 +551,11 @@ def test_an_action_that_was_there_is_said_gone_by_whom_and_how(cli, ok, db_path:
     assert assert_one_line_error(cli("show", "3"), "pdca: no action #3") == (
         "pdca: no action #3 (deleted outside pdca, with no change logged)\n"
     )
+    # of several: said of the one gone, not after the others (a reviewer)
+    assert assert_one_line_error(cli("edit", "3", "2", "--priority", "high")) == (
+        "pdca: no action #3 (deleted outside pdca, with no change logged); nothing written:"
+        " the 2 actions stay as they were\n"
+    )
 
 
 def test_an_alert_an_undo_took_is_said_gone_by_whom_and_how(cli, ok) -> None:

@@ -931,6 +931,7 @@ def test_me_is_the_person_at_the_keyboard_and_a_priority_its_first_letters(
     )
     # with the other words it takes: urgent, P3 and medium looked refused (a newcomer)
     assert "(or h, n, l, P0-P5, Urgent" in one_line_error(cli("add", "T", "--priority", "urgent2"))
+    assert "(or h, n, l, P0-P5, Urgent" in one_line_error(cli("add", "T", "--priority", ""))
     assert [a["id"] for a in js("log", "--owner", "me", "--json")] == [
         a["id"] for a in js("log", "--owner", "dana", "--json")
     ]
