@@ -226,7 +226,10 @@ def _which_reading(first: int, second: int, year: str) -> str:
         return "is not a real date"
     order = "(the day or the month first, by country)"
     if len(set(readings)) == 1:
-        # ("is taken as YYYY-MM-DD only" read as if it were, a trial)
+        # ("is taken as YYYY-MM-DD only" read as if it were, a trial); the order is no
+        # reason where day and month are one number (12/12, a reviewer)
+        if first == second:
+            return f"is no date pdca takes: write {readings[0]}"
         differs = "the order of day and month differs by country"
         return f"is no date pdca takes ({differs}): write {readings[0]}"
     return f"could be {readings[0]} or {readings[1]} {order}: write the one you mean as YYYY-MM-DD"

@@ -1525,6 +1525,15 @@ def _priority_of(text: str) -> str:
     return taken
 
 
+def _one_line(text: str, from_export: bool) -> str:
+    """A title's line breaks (any of ``_line_ends``'), each with the spaces around it, as
+    one space; an export's text comes back as it was."""
+    if from_export:
+        return text
+    parts = (part.strip() for part in _line_ends(text, False).split("\n"))
+    return " ".join(part for part in parts if part)
+
+
 def _line_ends(text: str, from_export: bool) -> str:
     """A spreadsheet's line ends inside a cell (Excel's CRLF, an old Mac's CR) as pdca's
     ``\n``; an export's text comes back as it was, a bare CR too (a tester)."""
@@ -1570,8 +1579,9 @@ def _draft_from_row(values: dict[str, str], today: date, from_export: bool = Fal
     draft = checked(
         lambda: validated_whole(
             ActionDraft,
-            # its line ends as the notes' (a title's "\r\n" showed as such, a trial)
-            title=_line_ends(values.get("title", ""), from_export),
+            # a title is one line: a spreadsheet cell's line break is a space in it (its
+            # "\r\n" showed as such, a trial; then "\n", a reviewer); an export's as it was
+            title=_one_line(values.get("title", ""), from_export),
             owner=None if owner is not None and no_owner(owner) else owner,  # as --owner
             # "DO" and "High", as a spreadsheet's cells say them, are do and high (a tester)
             phase=phase,

@@ -239,6 +239,7 @@ def test_case_and_surrounding_whitespace_do_not_matter(text: str, expected: date
             "is no date pdca takes (the order of day and month differs by country):"
             " write 2027-01-15",
         ),
+        ("12/12/2026", "is no date pdca takes: write 2026-12-12"),
         (
             "05.01.2027",
             "could be 2027-01-05 or 2027-05-01 (the day or the month first, by"
