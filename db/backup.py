@@ -460,13 +460,13 @@ def backup(
 
 
 def _not_pdcas(copy: Path) -> str | None:
-    """What in ``copy`` (just written, whole) differs from the tables, indexes, views and
-    triggers pdca makes, as ``pdca restore`` would judge it; None: nothing, or a schema older
-    than this pdca's (restore upgrades it first: judged then)."""
+    """What in ``copy`` (just written, whole) pdca restore would refuse (``shape_problem``:
+    pdca's own objects changed, a trigger of someone's own); None: nothing, or a schema
+    older than this pdca's (restore upgrades it first: judged then)."""
     with copies.read_copy(copy) as connection:
         if schema.read_versions(connection)[1] != schema.schema_version():
             return None
-        return copies.shape_difference(copies.shape(connection), copies.fresh_shape())
+        return copies.shape_problem(connection)
 
 
 def _room_for(database: Path, folder: Path) -> tuple[int, int] | None:

@@ -219,25 +219,76 @@ def mark_set_back(connection: sqlite3.Connection, path: Path) -> str | None:
     )
 
 
-def shape_difference(found: Shape, wanted: Shape) -> str | None:
+def shape_difference(
+    found: Shape, wanted: Shape, added: dict[str, list[str]] | None = None
+) -> str | None:
     """How ``found`` differs from ``wanted``, in a few words (the first three differences),
-    or None when they are the same."""
+    or None when they are the same. ``added``: the columns pdca does not make of each table
+    (``columns_added``), named with it. pdca's own objects missing or changed come before
+    someone's own beside them: six FTS tables hid a column added to actions in "(and 6
+    more)" (a trial)."""
     order = {"table": 0, "view": 1, "index": 2, "trigger": 3}
 
     def ordered(keys: set[tuple[str, str]]) -> list[tuple[str, str]]:
         return sorted(keys, key=lambda key: (order.get(key[0], 4), key))
 
+    def changed(kind: str, name: str) -> str:
+        columns = (added or {}).get(name) if kind == "table" else None
+        made = f" (a column pdca does not make: {', '.join(columns)})" if columns else ""
+        return f"{kind} {name} is not pdca's{made}"
+
     words = [f"no {kind} {name}" for kind, name in ordered(wanted.keys() - found.keys())]
-    words += [f"an extra {kind} {name}" for kind, name in ordered(found.keys() - wanted.keys())]
     words += [
-        f"{kind} {name} is not pdca's"
+        changed(kind, name)
         for kind, name in ordered(wanted.keys() & found.keys())
         if wanted[kind, name] != found[kind, name]
     ]
+    words += [f"an extra {kind} {name}" for kind, name in ordered(found.keys() - wanted.keys())]
     if not words:
         return None
     more = f" (and {len(words) - 3} more)" if len(words) > 3 else ""
     return "; ".join(words[:3]) + more
+
+
+@functools.cache
+def _fresh_columns() -> dict[str, tuple[str, ...]]:
+    """Each table of a new pdca database and its columns, as ``fresh_shape`` makes it."""
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        schema.migrate(connection, Path(":memory:"), writable=True, current=0)
+        tables = [name for (kind, name) in fresh_shape() if kind == "table"]
+        return {
+            t: tuple(row[1] for row in connection.execute(f"PRAGMA table_info({t})"))
+            for t in tables
+        }
+    finally:
+        connection.close()
+
+
+def columns_added(connection: sqlite3.Connection) -> dict[str, list[str]]:
+    """Of each of pdca's tables, the columns the file has that pdca does not make (a
+    ``sqlite-utils add-column``): what a person takes out to put the table right."""
+    added = {}
+    for table, wanted in _fresh_columns().items():
+        have = [row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')]
+        if extra := [column for column in have if column not in wanted]:
+            added[table] = extra
+    return added
+
+
+def shape_problem(connection: sqlite3.Connection) -> str | None:
+    """What of a file's tables, indexes, views and triggers pdca cannot work with, in words
+    (``shape_difference``): its own missing or changed, or a trigger of someone's own, which
+    acts on every write; None when the rest are as pdca makes them, someone's own table,
+    view or index beside them (which pdca leaves be, as doctor says). What restore refuses
+    in a copy, and backup says of the copy it made."""
+    found, fresh = shape(connection), fresh_shape()
+    differing = {key for key in fresh if found.get(key) != fresh[key]}
+    triggers = {key for key in found.keys() - fresh.keys() if key[0] == "trigger"}
+    if not differing and not triggers:
+        return None
+    mattering = {key: sql for key, sql in found.items() if key in fresh or key in triggers}
+    return shape_difference(mattering, fresh, columns_added(connection))
 
 
 def copy_failure(error: sqlite3.Error) -> str:

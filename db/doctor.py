@@ -733,7 +733,8 @@ def _check_contents(
         # Its tables, indexes and triggers as pdca makes them: a dropped trigger leaves every
         # card's last check-in standing still, a dropped index makes a view read the file.
         found, fresh = copies.shape(connection), copies.fresh_shape()
-        difference = copies.shape_difference(found, fresh)
+        added = copies.columns_added(connection)
+        difference = copies.shape_difference(found, fresh, added)
         # What doctor --repair puts back (the kept tables' own objects) it names; the rest
         # only a backup brings back.
         differing = {key for key in fresh if found.get(key) != fresh[key]}
@@ -744,7 +745,8 @@ def _check_contents(
             # A view, an index or a table of someone's own: pdca's reads and writes go on as
             # they were, and "restore a backup" for it threw away the day's work (a tester).
             drops = "; ".join(
-                f"DROP {kind.upper()} {_sql_name(name)}" for kind, name in sorted(extra)
+                f"DROP {kind.upper()} {_sql_name(name)}"
+                for kind, name in _own_objects(found, fresh)
             )
             checks.append(
                 Check(
@@ -760,6 +762,16 @@ def _check_contents(
             # beside them changes no advice (it sent a repairable file to a backup, a
             # reviewer); their triggers act on every write pdca makes: taken away
             advice = []
+            if added:
+                # the one thing to take out, where "restore a backup" lost the day's work and
+                # the newest backups held the column too (two trials)
+                alters = "; ".join(
+                    f"ALTER TABLE {_sql_name(table)} DROP COLUMN {_sql_name(column)}"
+                    for table, columns in sorted(added.items())
+                    for column in columns
+                )
+                advice.append(f"take out what pdca does not make: sqlite3 {shell_word(path)}"
+                              f" {shell_word(alters)}, then pdca doctor again")  # fmt: skip
             if differing:
                 advice.append(
                     f"put back what is pdca's: {kept.repair_command(path)}"
@@ -832,6 +844,23 @@ def _damaged_indexes(lines: list[str]) -> list[str]:
     if not lines or not all(found) or len(lines) >= copies.INTEGRITY_LINES_MOST:
         return []
     return list(dict.fromkeys(match.group(1) for match in found if match))
+
+
+def _own_objects(found: copies.Shape, fresh: copies.Shape) -> list[tuple[str, str]]:
+    """Someone's own objects in a file, less what SQLite drops with one of them: a full-text
+    table's own tables (``actions_fts_config``...) went with it, and the command doctor gave
+    failed on them (a trial)."""
+    extra = sorted(found.keys() - fresh.keys())
+    virtual = [
+        name
+        for kind, name in extra
+        if kind == "table" and found[kind, name].upper().startswith("CREATE VIRTUAL")
+    ]
+    return [
+        (kind, name)
+        for kind, name in extra
+        if not any(name.startswith(f"{table}_") and name != table for table in virtual)
+    ]
 
 
 def _sql_name(name: str) -> str:

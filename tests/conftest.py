@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -155,6 +156,18 @@ def pretend_accounts(monkeypatch: pytest.MonkeyPatch, **uids: int) -> None:
         return pwd.struct_passwd((login, "x", uid, uid, "", f"/home/{login}", "/bin/sh"))
 
     monkeypatch.setattr(pwd, "getpwnam", accounts)
+
+
+def by_hand(db_path: Path, *statements: str | tuple[str, tuple[object, ...]]) -> None:
+    """``statements`` run as another tool runs them (``sqlite3``, Datasette): no event
+    logged, no version moved."""
+    hand = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        for statement in statements:
+            sql, values = (statement, ()) if isinstance(statement, str) else statement
+            hand.execute(sql, values)
+    finally:
+        hand.close()
 
 
 def open_as(path: Path, actor: str, when: datetime = NOW_DT) -> Store:

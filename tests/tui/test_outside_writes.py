@@ -4,24 +4,14 @@ stayed on every board, and a row deleted so stayed through later refreshes (a tr
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from pdca.db.models import ActionDraft
 from pdca.db.store import Store
 from pdca.screens.board import BoardScreen
 from pdca.widgets.phase_column import PhaseColumn
+from tests.conftest import by_hand
 from tests.tui.conftest import SIZE, settle_app
-
-
-def _by_hand(db_path: Path, *statements: tuple[str, tuple[object, ...]]) -> None:
-    """Statements as ``sqlite3`` runs them: no event, no version moved."""
-    hand = sqlite3.connect(db_path, isolation_level=None)
-    try:
-        for sql, values in statements:
-            hand.execute(sql, values)
-    finally:
-        hand.close()
 
 
 async def test_a_title_changed_and_a_row_deleted_by_hand_show_on_the_board(
@@ -39,7 +29,7 @@ async def test_a_title_changed_and_a_row_deleted_by_hand_show_on_the_board(
             return {a.id: a.title for c in board.query(PhaseColumn) for a in c.actions}
 
         assert titles() == {kept.id: "Keep me", gone.id: "Delete me"}
-        _by_hand(
+        by_hand(
             db_path,
             ("UPDATE actions SET title = 'Renamed by hand' WHERE id = ?", (kept.id,)),
             ("DELETE FROM actions WHERE id = ?", (gone.id,)),
@@ -49,7 +39,7 @@ async def test_a_title_changed_and_a_row_deleted_by_hand_show_on_the_board(
         assert titles() == {kept.id: "Renamed by hand"}
         # A board's heartbeat and a hand write in one look: the heartbeat hid it, and it
         # stayed off every board until the next change (a reviewer)
-        _by_hand(
+        by_hand(
             db_path,
             (
                 "INSERT INTO sessions (login, host, pid, started_at, seen_at)"
@@ -74,7 +64,7 @@ async def test_a_hand_write_seen_under_another_view_is_read_whole_on_return(
         await settle_app(pilot.app, pilot)
         await pilot.press("4")
         await settle_app(pilot.app, pilot)
-        _by_hand(db_path, ("UPDATE actions SET title = 'Renamed by hand' WHERE id = ?", (kept.id,)))
+        by_hand(db_path, ("UPDATE actions SET title = 'Renamed by hand' WHERE id = ?", (kept.id,)))
         app.check_for_changes()
         await settle_app(pilot.app, pilot)
         await pilot.press("1")
@@ -101,9 +91,7 @@ async def test_a_title_changed_by_hand_under_an_open_form_asks_before_it_is_writ
         await pilot.press("e")
         await settle_app(pilot.app, pilot)
         app.screen.query_one("#title", Input).value = "Alice's title"
-        _by_hand(
-            board_db, ("UPDATE actions SET title = 'By hand', notes = 'hand' WHERE id = 1", ())
-        )
+        by_hand(board_db, ("UPDATE actions SET title = 'By hand', notes = 'hand' WHERE id = 1", ()))
         await pilot.press("ctrl+s")
         await settle_app(pilot.app, pilot)
         assert isinstance(app.screen, ConflictModal)
@@ -120,7 +108,7 @@ async def test_a_title_changed_by_hand_under_an_open_form_asks_before_it_is_writ
         await pilot.press("e")
         await settle_app(pilot.app, pilot)
         app.screen.query_one("#title", Input).value = "Alice's second"
-        _by_hand(board_db, ("UPDATE actions SET notes = 'again by hand' WHERE id = 1", ()))
+        by_hand(board_db, ("UPDATE actions SET notes = 'again by hand' WHERE id = 1", ()))
         await pilot.press("ctrl+s")
         await settle_app(pilot.app, pilot)
         assert not isinstance(app.screen, ConflictModal)

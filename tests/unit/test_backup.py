@@ -35,7 +35,7 @@ from pdca.db.errors import InvalidInput
 from pdca.db.models import ActionDraft, CheckinDraft
 from pdca.db.presence import Presence
 from pdca.db.store import Store
-from tests.conftest import NOW_DT, REPO, run_pdca
+from tests.conftest import NOW_DT, REPO, by_hand, run_pdca
 from tests.unit.test_file_safety import AUDITED, _python, make_old_database
 
 T0 = datetime(2026, 11, 20, 8, 0, 0, tzinfo=UTC)
@@ -303,16 +303,12 @@ def test_a_copy_restore_would_refuse_is_said_and_pushes_no_backup_out(cli, db: P
     refuses, and ``--keep`` removed the good ones before it (a trial). The copy is made (the
     file as it is), said on stderr, and every older backup stays."""
     good = [make_backup(db, T0 + timedelta(hours=hour)) for hour in range(2)]
-    hand = sqlite3.connect(db)
-    try:
-        hand.execute("ALTER TABLE actions ADD COLUMN estimate INTEGER")
-        hand.commit()
-    finally:
-        hand.close()
+    by_hand(db, "ALTER TABLE actions ADD COLUMN estimate INTEGER")
     result = cli("backup", "--keep", "1")
     assert result.exit_code == 0
     assert result.stderr == (
-        "pdca: warning: the file holds what pdca did not make (table actions is not pdca's):"
+        "pdca: warning: the file holds what pdca did not make (table actions is not pdca's (a"
+        " column pdca does not make: estimate)):"
         " pdca restore refuses this copy until that is taken out (pdca doctor says how);"
         " no older backup removed\n"
     )
@@ -320,7 +316,9 @@ def test_a_copy_restore_would_refuse_is_said_and_pushes_no_backup_out(cli, db: P
     assert [b.path for b in backups.list_backups(db)] == [made, *reversed(good)]
     restored = cli("restore", str(made), "--force")
     assert restored.exit_code == 1 and "not the tables a pdca database has" in restored.stderr
-    assert json.loads(cli("backup", "--json").stdout)["not_pdcas"] == "table actions is not pdca's"
+    assert json.loads(cli("backup", "--json").stdout)["not_pdcas"] == (
+        "table actions is not pdca's (a column pdca does not make: estimate)"
+    )
 
 
 def _spoil(path: Path) -> None:
@@ -1183,7 +1181,11 @@ UNUSABLE_COPIES = [
     # Marked version 3, but its tables are already version 5's: the upgrade fails.
     ("stale-version", ("PRAGMA user_version = 3",), ("idx_alerts_ack_due already exists",)),
     ("no-checkins", ("DROP TABLE checkins",), ("no table checkins",)),
-    ("extra-index", ("CREATE INDEX mine ON actions (title)",), ("index mine",)),
+    (
+        "extra-trigger",
+        ("CREATE TRIGGER mine AFTER INSERT ON actions BEGIN SELECT 1; END",),
+        ("an extra trigger mine",),
+    ),
     ("changed-table", ("ALTER TABLE actions ADD COLUMN colour TEXT",), ("table actions",)),
     ("negative-version", ("PRAGMA user_version = -1",), ("schema version -1",)),
     ("version-zero", ("PRAGMA user_version = 0",), ("schema version 0",)),
@@ -1211,6 +1213,24 @@ def test_a_copy_pdca_could_not_use_is_refused_before_the_database_is_touched(
     listed = cli("list")
     assert listed.exit_code == 0, listed.stderr
     assert "written after the backup" in listed.stdout
+
+
+def test_a_copy_with_an_index_of_ones_own_is_restored_with_it(
+    cli, db: Path, tmp_path: Path
+) -> None:
+    """Doctor leaves someone's own index be and called its backup fine, and restore refused
+    that backup (a reviewer): a table, view or index of one's own beside pdca's comes back
+    with the rest."""
+    mine = _variant(db, tmp_path, "mine", "CREATE INDEX mine ON actions (title)")
+    add(db, "written after the backup")
+    result = cli("restore", str(mine), "--force")
+    assert result.exit_code == 0, result.stderr
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'mine'").fetchone()
+    finally:
+        conn.close()
+    assert "written after the backup" not in cli("list").stdout
 
 
 def test_an_older_copy_is_upgraded_before_it_is_put_in_place(cli, db: Path, tmp_path: Path) -> None:

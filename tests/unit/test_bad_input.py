@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import random
-import sqlite3
 from pathlib import Path
 
 import pytest
 from click.testing import Result
 
-from tests.conftest import run_pdca
+from tests.conftest import by_hand, run_pdca
 
 SQLITE_HEADER = b"SQLite format 3\x00"  # what a SQLite file starts with
 
@@ -542,12 +541,7 @@ def test_an_action_that_was_there_is_said_gone_by_whom_and_how(cli, ok, db_path:
     # named as if it had, a trial)
     ok("add", "deleted by hand")
     ok("edit", "3", "--title", "edited, then deleted by hand")
-    hand = sqlite3.connect(db_path)
-    try:
-        hand.execute("DELETE FROM actions WHERE id = 3")
-        hand.commit()
-    finally:
-        hand.close()
+    by_hand(db_path, "DELETE FROM actions WHERE id = 3")
     assert assert_one_line_error(cli("show", "3"), "pdca: no action #3") == (
         "pdca: no action #3 (deleted outside pdca, with no change logged)\n"
     )

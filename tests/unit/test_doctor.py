@@ -16,6 +16,7 @@ from pdca.db.access import describe_owner as describe
 from pdca.db.doctor import diagnose
 from pdca.db.models import ActionDraft
 from pdca.db.schema import schema_version
+from tests.conftest import by_hand
 
 
 def _by_name(path: Path, **kwargs) -> dict[str, tuple[bool, str]]:
@@ -385,6 +386,43 @@ def test_a_view_index_or_table_of_ones_own_is_a_warning_with_its_drop(
         f"warn objects      an extra {kind} {name}: added outside pdca, and pdca leaves it be"
         f" (to take it away: sqlite3 {path} 'DROP {kind.upper()} \"{name}\"')"
     ) in done.stdout
+
+
+def test_a_column_added_by_another_tool_is_named_with_the_alter_that_takes_it_out(
+    cli, tmp_path: Path
+) -> None:
+    """``sqlite-utils add-column``: doctor said "table actions is not pdca's ... restore a
+    backup", which loses the day's work while the newest backups hold the column too (two
+    trials): the column is named, with the command that takes it out."""
+    path = tmp_path / "team.db"
+    assert cli("--db", str(path), "init").exit_code == 0
+    by_hand(path, "ALTER TABLE actions ADD COLUMN estimate INTEGER")
+    bad = cli("--db", str(path), "doctor")
+    assert bad.exit_code == 1
+    assert (
+        "FAIL objects      table actions is not pdca's (a column pdca does not make: estimate):"
+        f" changed outside pdca; take out what pdca does not make: sqlite3 {path}"
+        ' \'ALTER TABLE "actions" DROP COLUMN "estimate"\', then pdca doctor again; restore a'
+        " backup (pdca restore)"
+    ) in bad.stdout, bad.stdout
+    by_hand(path, 'ALTER TABLE "actions" DROP COLUMN "estimate"')
+    assert "ok   objects" in cli("--db", str(path), "doctor").stdout
+
+
+def test_a_full_text_index_is_taken_away_by_the_drop_doctor_says(cli, tmp_path: Path) -> None:
+    """``sqlite-utils enable-fts``: the DROP doctor gave named the FTS table's own tables,
+    which went with it, and failed (a trial)."""
+    import sqlite_utils
+
+    path = tmp_path / "team.db"
+    assert cli("--db", str(path), "init").exit_code == 0
+    sqlite_utils.Database(path)["actions"].enable_fts(["title", "notes"])
+    said = cli("--db", str(path), "doctor").stdout
+    [line] = [line for line in said.splitlines() if "objects" in line]
+    drops = line.split(f"sqlite3 {path} '")[1].rstrip("')")
+    assert drops == 'DROP TABLE "actions_fts"', line
+    by_hand(path, drops)
+    assert "ok   objects" in cli("--db", str(path), "doctor").stdout
 
 
 def test_a_trigger_of_ones_own_fails_with_its_drop_and_a_dropped_index_is_repaired(
