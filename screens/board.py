@@ -779,9 +779,14 @@ class BoardScreen(Screen[None]):
         try:
             row = self.store.row("action", card)
             gone = self.store.why_gone("action", card) if row is None else None
+            # deleted with sqlite3: its last logged change took nothing ("is gone meanwhile
+            # by hugo: added #7753" named who made it, a trial)
+            unlogged = gone is not None and self.store.gone_unlogged("action", card)
         except PdcaError:
             return
-        if row is None:
+        if row is None and unlogged:
+            self.notify(f"#{card} is gone meanwhile (deleted outside pdca, with no change logged)")
+        elif row is None:
             # A restore is said by the app, whole (``restored from …``): not card by card
             if gone is not None and not (gone.what or "").startswith("restored from "):
                 by = f" by {gone.by}" if gone.by else ""

@@ -114,3 +114,23 @@ async def test_a_title_changed_by_hand_under_an_open_form_asks_before_it_is_writ
         assert not isinstance(app.screen, ConflictModal)
         stored = app.context.store.get_action(1)
         assert (stored.title, stored.notes) == ("Alice's second", "again by hand")
+
+
+async def test_the_card_under_the_cursor_deleted_by_hand_is_said_so(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """ "#7753 is gone meanwhile by hugo: added #7753": a card deleted with sqlite3 was said
+    taken by whoever made it (a trial)."""
+    store.add_action(ActionDraft(title="Under the cursor", owner="bob"))
+    store.add_action(ActionDraft(title="Next", owner="bob"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(pilot.app, pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen) and board.focused_id == 1
+        by_hand(db_path, "DELETE FROM actions WHERE id = 1")
+        app.check_for_changes()
+        await settle_app(pilot.app, pilot)
+        said = [n.message for n in app._notifications]
+        assert "#1 is gone meanwhile (deleted outside pdca, with no change logged)" in said, said
+        assert board.focused_id == 2
