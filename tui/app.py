@@ -257,7 +257,7 @@ class PdcaApp(App[None]):
             markup=False,
         )
         self.changes_seen = 0  # how many times the event log was seen to grow, by anyone
-        self.outside_changes_seen = 0  # and the file to change with no event (``_outside``)
+        self.outside_changes_seen = 0  # and the file to change with no event (another tool)
         self._stop_presence = threading.Event()
         self._own_terminal = _terminal_drawn_on()  # a message for it is a toast (notify)
         self._failures_told: set[str] = set()  # delivery failures said on the board, once each
@@ -981,7 +981,7 @@ class PdcaApp(App[None]):
         # every board, and a row deleted so stayed on it through later refreshes (a trial)
         mark, self._presence_mark = self._presence_mark, store.presence_mark()
         if latest == self._last_event_id and mark == self._presence_mark:
-            self._outside_changed()
+            self._view_changed(outside=True)
         elif latest == self._last_event_id:
             # A board's heartbeat, or a heartbeat and another tool's write in the same look:
             # the board (cheap: its cards on screen, drawn again only where they differ)
@@ -1167,24 +1167,18 @@ class PdcaApp(App[None]):
             return
         self._view_changed()
 
-    def _outside_changed(self) -> None:
-        """The file changed with no event to say what: every view reads what it shows again
-        (the board whole, not the changes since the last event it saw)."""
+    def _view_changed(self, outside: bool = False) -> None:
+        """Tell the view on screen (even under a dialog) to read the file again.
+        ``outside``: it changed with no event to say what (another tool's write): what the
+        view shows is read whole (the board's cards too, not the changes since its event)."""
         self.changes_seen += 1
-        self.outside_changes_seen += 1
-        self.refresh_status()
-        for screen in self.screen_stack:
-            screen.post_message(DatabaseChanged(outside=True))
-
-    def _view_changed(self) -> None:
-        """Tell the view on screen (even under a dialog) to read the file again."""
-        self.changes_seen += 1
+        self.outside_changes_seen += outside
         self.refresh_status()
         # Every screen of the view: the view itself (even under a dialog), and what is open
         # over it that shows the file (a KPI's or an action's detail; a tester's stayed as
         # it was opened, and its `a` answered "no open alert"). Forms take no notice.
         for screen in self.screen_stack:  # empty for a moment while the view switches: it
-            screen.post_message(DatabaseChanged())  # catches up on resume, by the count
+            screen.post_message(DatabaseChanged(outside))  # catches up on resume, by the count
 
     def _show_saving(self, saving: bool) -> None:
         if saving:  # a write waiting (for another process's lock): keys held for it go on

@@ -86,14 +86,21 @@ async def test_a_title_changed_by_hand_under_an_open_form_asks_before_it_is_writ
     from pdca.screens.dialogs import ConflictModal
 
     app = make_app(board_db, watch_changes=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle_app(pilot.app, pilot)
+
+    async def title_saved_after(title: str, sql: str) -> None:
+        """e on #1, ``title`` typed, ``sql`` run by hand meanwhile, then ctrl+s."""
         await pilot.press("e")
         await settle_app(pilot.app, pilot)
-        app.screen.query_one("#title", Input).value = "Alice's title"
-        by_hand(board_db, ("UPDATE actions SET title = 'By hand', notes = 'hand' WHERE id = 1", ()))
+        app.screen.query_one("#title", Input).value = title
+        by_hand(board_db, sql)
         await pilot.press("ctrl+s")
         await settle_app(pilot.app, pilot)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(pilot.app, pilot)
+        await title_saved_after(
+            "Alice's title", "UPDATE actions SET title = 'By hand', notes = 'hand' WHERE id = 1"
+        )
         assert isinstance(app.screen, ConflictModal)
         said = str(app.screen.query_one("#conflict-by", Label).render())
         assert said == (
@@ -105,12 +112,9 @@ async def test_a_title_changed_by_hand_under_an_open_form_asks_before_it_is_writ
         stored = app.context.store.get_action(1)
         assert (stored.title, stored.notes) == ("Alice's title", "hand")
         # the notes alone changed by hand under the form: not a field of mine, not asked
-        await pilot.press("e")
-        await settle_app(pilot.app, pilot)
-        app.screen.query_one("#title", Input).value = "Alice's second"
-        by_hand(board_db, ("UPDATE actions SET notes = 'again by hand' WHERE id = 1", ()))
-        await pilot.press("ctrl+s")
-        await settle_app(pilot.app, pilot)
+        await title_saved_after(
+            "Alice's second", "UPDATE actions SET notes = 'again by hand' WHERE id = 1"
+        )
         assert not isinstance(app.screen, ConflictModal)
         stored = app.context.store.get_action(1)
         assert (stored.title, stored.notes) == ("Alice's second", "again by hand")
