@@ -3184,8 +3184,6 @@ class Store:
                         f" {', '.join(since)} changed since, outside pdca (no change logged)"
                     )
                 if "updated_at" in before:
-                    restored["updated_at"] = before["updated_at"]
-                if "updated_at" in restored:
                     # The undo is the row's latest change: "changed" went back to the time
                     # before the undone one, older than the undo itself (a soak).
                     restored["updated_at"] = tx.at
