@@ -47,7 +47,7 @@ from pdca.screens.row_view import RowView
 from pdca.widgets.marks import KPI_MARKS, status_mark
 from pdca.widgets.row_list import Row, RowList
 from pdca.widgets.status_bar import StatusBar
-from pdca.widgets.text import fit, fixed, literal
+from pdca.widgets.text import fit, fit_name, fixed, literal
 from pdca.widgets.when import local_minutes, short_time
 
 TURN_SECONDS = 90  # a ten-minute stand-up for a team of six, with room to spare
@@ -175,7 +175,10 @@ def standing_row(item: StandingItem, width: int = 0) -> Row:
             first = cell_len(f" ({literal(item.detail).split('; ')[0]})")
             room = width - 1 - sum(cell_len(text) for text, _ in row) - first
             least = max(TITLE_LEAST_FOR_NEWS, min(TITLE_LEAST, room))
-        title = fit(title, max(least, budget))
+        # a KPI's name cut in the middle, as the KPIs view cuts it: two named alike to
+        # their end ("… EMEA", "… APAC") read the same (a retrial)
+        cut = fit_name if item.kind in ("kpi", "alert") else fit
+        title = cut(title, max(least, budget))
     return [*row, (title, "bold"), *after]
 
 

@@ -1216,6 +1216,26 @@ def test_an_alerts_mark_is_the_kpis_views_alert_mark() -> None:
     assert not any(label.startswith(MARKS["at-risk"]) for label in alerts)
 
 
+def test_kpis_named_alike_to_their_end_stay_apart_on_a_narrow_line() -> None:
+    """ "Median first respon…" twice over at 80 columns, EMEA's and APAC's (a retrial): a
+    KPI's name is cut in the middle, as the KPIs view cuts it."""
+    from pdca.db.accountability_models import StandingItem
+    from pdca.screens.standup import standing_row
+
+    shown = [
+        "".join(
+            text
+            for text, _ in standing_row(
+                StandingItem(kind="kpi", person="bob", title=f"Median first response time {end}",
+                             flags=["warn"], detail="95000 req/s is above the warn threshold"),
+                width=60,
+            )
+        )
+        for end in ("EMEA", "APAC")
+    ]  # fmt: skip
+    assert "EMEA" in shown[0] and "APAC" in shown[1], shown
+
+
 def test_a_kpis_row_carries_the_mark_of_its_state() -> None:
     """A KPI in alert was marked ▲, the KPIs view's warning (a newcomer): each state its
     own mark there, ■ in alert, ▲ in warn, ◔ a reading overdue."""
