@@ -567,10 +567,10 @@ def test_an_open_rows_title_gives_way_to_its_due_date_on_a_narrow_line() -> None
                        title="Onboarding time to first commit",
                        detail="13 d is above the alert threshold 12 d; its alert acknowledged"
                        " by ben")  # fmt: skip
-    assert [text for text, _ in standing_row(kpi, 100)][-2] == "Onboarding time to …"
+    assert [text for text, _ in standing_row(kpi, 100)][-2] == "Onboarding ti…commit"
     # at 80 the reading and threshold keep what they kept before (a review: "12 d" went)
     shown = "".join(text for text, _ in standing_row(kpi, 80))[:79]  # what the line holds
-    assert "Onboarding tim… (13 d is above the alert threshold 12 d;" in shown, shown
+    assert "Onboardin…ommit (13 d is above the alert threshold 12 d;" in shown, shown
 
 
 async def test_a_checkin_made_while_record_is_asked_is_in_the_next_standup(
