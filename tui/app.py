@@ -107,6 +107,9 @@ MESSAGES_LISTED = 8
 MESSAGE_CELLS = 100
 SAID_MOST = 3  # of this person's changes others replaced, each said; the rest counted
 OVERWRITTEN_SECONDS = 15.0  # a notice of them is up: those after it are said when it goes
+# A commit a heartbeat may hide another tool's write in: the board reads its cards at once,
+# the other views (some read for seconds on a huge file) this long after, once
+OUTSIDE_MAYBE_SECONDS = 10.0
 ESCALATION_SECONDS = 60.0  # missed alert deadlines are passed on within a minute
 ESCALATION_AFTER_SECONDS = 1.0  # the first round, once the first view has read its own
 INTEGRITY_AFTER_SECONDS = 2.0  # the whole-file check (0.6 s of CPU at 10 000 actions, 5 s+ at 100k)
@@ -234,6 +237,7 @@ class PdcaApp(App[None]):
         self._last_data_version = -1
         self._last_event_id = -1
         self._presence_mark: tuple[object, ...] = ()  # the sessions as last seen (a commit)
+        self._outside_maybe_at: float | None = None  # time.monotonic of a commit that may hide one
         self._overwritten_quiet_until = 0.0  # time.monotonic: a notice of replaced changes up
         self._overwritten_held: list[Overwritten] = []  # replaced meanwhile, said when it goes
         self._overwritten_timer: Timer | None = None
@@ -961,6 +965,15 @@ class PdcaApp(App[None]):
             # wrote, and then only in the column written to (a trial across midnight).
             self._day_seen = today
             self._view_changed()
+        if (
+            self._outside_maybe_at is not None
+            and time.monotonic() - self._outside_maybe_at >= OUTSIDE_MAYBE_SECONDS
+        ):
+            # A heartbeat's commit may have hidden another tool's write from the views: read
+            # whole once a while after (a retrial's hand writes stayed off the owners, stand-up,
+            # flow and initiatives views until some later change)
+            self._outside_maybe_at = None
+            self._view_changed(outside=True)
         version = store.data_version()
         if self.see_others and not self.use_presence and self.others:
             # A reader has no heartbeat of its own to notice a board killed meanwhile by:
@@ -991,6 +1004,8 @@ class PdcaApp(App[None]):
             for screen in self.screen_stack:
                 if isinstance(screen, BoardScreen):
                     screen.post_message(DatabaseChanged(outside=True))
+            if self._outside_maybe_at is None:
+                self._outside_maybe_at = time.monotonic()
         if latest != self._last_event_id:
             # This session's own writes are already on screen; reload for anyone else's. A
             # log that went backwards was emptied and refilled (a reseeded demo): reload.

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pdca.db.models import ActionDraft
 from pdca.db.store import Store
 from pdca.screens.board import BoardScreen
@@ -138,3 +140,36 @@ async def test_the_card_under_the_cursor_deleted_by_hand_is_said_so(
         said = [n.message for n in app._notifications]
         assert "#1 is gone meanwhile (deleted outside pdca, with no change logged)" in said, said
         assert board.focused_id == 2
+
+
+async def test_a_hand_write_hidden_by_a_heartbeat_reaches_the_other_views_soon_after(
+    make_app, store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A heartbeat and a hand write in one look: the owners, stand-up, flow and initiatives
+    views kept the old figures until some later change (a retrial). They read whole once
+    a while after such a commit (the board at once, above)."""
+    from pdca.screens.owners import OwnersScreen
+
+    monkeypatch.setattr("pdca.tui.app.OUTSIDE_MAYBE_SECONDS", 0.0)  # at its next look
+    store.add_action(ActionDraft(title="Bob's", owner="bob"))
+    store.add_action(ActionDraft(title="Carol's", owner="carol"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(pilot.app, pilot)
+        await pilot.press("2")
+        await settle_app(pilot.app, pilot)
+        owners = app.screen
+        assert isinstance(owners, OwnersScreen)
+        assert {row.login: row.open for row in owners.owners} == {"bob": 1, "carol": 1}
+        by_hand(
+            db_path,
+            "INSERT INTO sessions (login, host, pid, started_at, seen_at)"
+            " VALUES ('dan', 'h', 1, '2026-11-23T09:00:00Z', '2026-11-23T09:00:00Z')",
+            "UPDATE actions SET owner = 'carol' WHERE owner = 'bob'",
+        )
+        app.check_for_changes()
+        await settle_app(pilot.app, pilot)
+        assert {row.login: row.open for row in owners.owners} == {"bob": 1, "carol": 1}
+        app.check_for_changes()  # the next look
+        await settle_app(pilot.app, pilot)
+        assert {row.login: row.open for row in owners.owners} == {"carol": 2}
