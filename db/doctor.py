@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import json
 import os
 import pwd
 import re
@@ -765,11 +766,21 @@ def _check_contents(
             if added:
                 # the one thing to take out, where "restore a backup" lost the day's work and
                 # the newest backups held the column too (two trials)
-                alters = "; ".join(
-                    f"ALTER TABLE {_sql_name(table)} DROP COLUMN {_sql_name(column)}"
-                    for table, columns in sorted(added.items())
-                    for column in columns
+                # someone's own indexes on those tables first: SQLite refuses to drop a column
+                # an index holds (a retrial's create-index, then the ALTER doctor gave)
+                on_them = connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+                    " AND tbl_name IN (SELECT value FROM json_each(?)) ORDER BY name",
+                    (json.dumps(sorted(added)),),
                 )
+                alters = "; ".join(
+                    [
+                        *(f"DROP INDEX {_sql_name(name)}" for (name,) in on_them
+                          if ("index", name) not in fresh),
+                        *(f"ALTER TABLE {_sql_name(table)} DROP COLUMN {_sql_name(column)}"
+                          for table, columns in sorted(added.items()) for column in columns),
+                    ]
+                )  # fmt: skip
                 advice.append(f"take out what pdca does not make: sqlite3 {shell_word(path)}"
                               f" {shell_word(alters)}, then pdca doctor again")  # fmt: skip
             if differing:

@@ -869,7 +869,7 @@ def _make_usable(
             raise InvalidInput(
                 "FILE",
                 str(source),
-                f"has pdca's mark, but not the tables a pdca database has{upgraded}: "
+                f"has pdca's mark, but not the tables, indexes and triggers pdca makes{upgraded}: "
                 f"{problem}; nothing restored",
             )
         rows = copies.integrity(connection)

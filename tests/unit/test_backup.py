@@ -315,7 +315,10 @@ def test_a_copy_restore_would_refuse_is_said_and_pushes_no_backup_out(cli, db: P
     made = Path(result.stdout.split()[0])
     assert [b.path for b in backups.list_backups(db)] == [made, *reversed(good)]
     restored = cli("restore", str(made), "--force")
-    assert restored.exit_code == 1 and "not the tables a pdca database has" in restored.stderr
+    assert (
+        restored.exit_code == 1
+        and "not the tables, indexes and triggers pdca makes" in restored.stderr
+    )
     assert json.loads(cli("backup", "--json").stdout)["not_pdcas"] == (
         "table actions is not pdca's (a column pdca does not make: estimate)"
     )

@@ -407,6 +407,17 @@ def test_a_column_added_by_another_tool_is_named_with_the_alter_that_takes_it_ou
     ) in bad.stdout, bad.stdout
     by_hand(path, 'ALTER TABLE "actions" DROP COLUMN "estimate"')
     assert "ok   objects" in cli("--db", str(path), "doctor").stdout
+    # with an index of one's own on it: dropped first, or SQLite refuses the ALTER (a retrial)
+    by_hand(path, "ALTER TABLE actions ADD COLUMN estimate INTEGER",
+            "CREATE INDEX idx_actions_estimate ON actions (estimate)")  # fmt: skip
+    said = cli("--db", str(path), "doctor").stdout
+    [line] = [line for line in said.splitlines() if "objects" in line]
+    command = line.split(f"sqlite3 {path} '")[1].split("', then")[0]
+    assert command == (
+        'DROP INDEX "idx_actions_estimate"; ALTER TABLE "actions" DROP COLUMN "estimate"'
+    ), line
+    by_hand(path, *command.split("; "))
+    assert "ok   objects" in cli("--db", str(path), "doctor").stdout
 
 
 def test_a_full_text_index_is_taken_away_by_the_drop_doctor_says(cli, tmp_path: Path) -> None:
