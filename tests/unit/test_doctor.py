@@ -1032,3 +1032,18 @@ def test_backups_that_are_not_the_teams_are_named(store, db_path: Path) -> None:
     if other is not None:
         assert f"1 backup not in the team's group {team}, which others of it may not" in said
         assert f"chgrp {team} {folder}/*.db" in said
+
+
+def test_someones_own_triggers_are_named_before_their_tables() -> None:
+    """Three FTS triggers, which fail the file, hid behind its five tables' "(and 5 more)"
+    (a retrial): someone's own triggers come first of their objects."""
+    from pdca.db.copies import shape_difference
+
+    wanted = {("table", "actions"): "CREATE TABLE actions(id)"}
+    found = {
+        **wanted,
+        **{("table", f"actions_fts_{n}"): "CREATE TABLE x(y)" for n in range(5)},
+        ("trigger", "actions_ai"): "CREATE TRIGGER actions_ai ...",
+    }
+    said = shape_difference(found, wanted)
+    assert said is not None and said.startswith("an extra trigger actions_ai; an extra table")
