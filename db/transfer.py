@@ -1526,11 +1526,11 @@ def _priority_of(text: str) -> str:
 
 
 def _one_line(text: str, from_export: bool) -> str:
-    """A title's line breaks (any of ``_line_ends``'), each with the spaces around it, as
-    one space; an export's text comes back as it was."""
+    """A title's line breaks (any Python reads as one: CR, LF, VT, FF, U+2028 …), each with
+    the spaces around it, as one space; an export's text comes back as it was."""
     if from_export:
         return text
-    parts = (part.strip() for part in _line_ends(text, False).split("\n"))
+    parts = (part.strip() for part in text.splitlines())
     return " ".join(part for part in parts if part)
 
 

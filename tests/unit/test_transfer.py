@@ -1176,6 +1176,15 @@ def test_every_action_row_an_import_refuses_is_named_at_once(store, cli, tmp_pat
     )
 
 
+def test_a_csv_titles_other_line_breaks_are_spaces_too(store, ok, tmp_path):
+    """U+2028, VT and FF in a spreadsheet's title stayed, shown as escapes (a retrial): every
+    line break Python knows is a space in a title."""
+    seps = tmp_path / "seps.csv"
+    seps.write_text('Summary\n"a\u2028b\x0bc\x0cd  \r\n e"\n', encoding="utf-8")
+    assert "1 action added" in ok("import", str(seps)).stdout
+    assert store.get_action(1).title == "a b c d e"
+
+
 def test_a_nul_byte_in_imported_text_is_refused_by_line_and_by_row(store, cli, tmp_path):
     """A file can carry a NUL where no argument can; SQLite's text functions (and sqlite3,
     Datasette) would stop at it, showing "abc" for "abc\0def"."""
