@@ -162,14 +162,25 @@ def shape(connection: sqlite3.Connection) -> Shape:
     return {(kind, name): _normal(sql) for kind, name, sql in rows}
 
 
-@functools.cache
 def fresh_shape() -> Shape:
     """The shape of a new pdca database, made the way the app makes one (``schema.migrate``
     on an empty file, as db/connection.py's ``_create_database`` does), in memory."""
+    return _fresh()[0]
+
+
+@functools.cache
+def _fresh() -> tuple[Shape, dict[str, tuple[str, ...]]]:
+    """A new pdca database made once in memory: its shape, and each table's columns."""
     connection = sqlite3.connect(":memory:", isolation_level=None)
     try:
         schema.migrate(connection, Path(":memory:"), writable=True, current=0)
-        return shape(connection)
+        made = shape(connection)
+        tables = [name for (kind, name) in made if kind == "table"]
+        columns = {
+            table: tuple(row[1] for row in connection.execute(f"PRAGMA table_info({table})"))
+            for table in tables
+        }
+        return made, columns
     finally:
         connection.close()
 
@@ -253,26 +264,11 @@ def shape_difference(
     return "; ".join(words[:3]) + more
 
 
-@functools.cache
-def _fresh_columns() -> dict[str, tuple[str, ...]]:
-    """Each table of a new pdca database and its columns, as ``fresh_shape`` makes it."""
-    connection = sqlite3.connect(":memory:", isolation_level=None)
-    try:
-        schema.migrate(connection, Path(":memory:"), writable=True, current=0)
-        tables = [name for (kind, name) in fresh_shape() if kind == "table"]
-        return {
-            t: tuple(row[1] for row in connection.execute(f"PRAGMA table_info({t})"))
-            for t in tables
-        }
-    finally:
-        connection.close()
-
-
 def columns_added(connection: sqlite3.Connection) -> dict[str, list[str]]:
     """Of each of pdca's tables, the columns the file has that pdca does not make (a
     ``sqlite-utils add-column``): what a person takes out to put the table right."""
     added = {}
-    for table, wanted in _fresh_columns().items():
+    for table, wanted in _fresh()[1].items():
         have = [row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')]
         if extra := [column for column in have if column not in wanted]:
             added[table] = extra

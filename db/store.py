@@ -1909,9 +1909,7 @@ class Store:
         ``due``, ``priority``, ``initiative``, ``kpi``, ``notes``, as text, "" for none): one
         changed since without a new version (``sqlite3``, which no event logs) is a
         ``Conflict`` too, never written over unasked (a trial's ``UPDATE`` of a title)."""
-        with self.write() as tx:
-            self._edit(tx, action_id, edit, expected_version, seen)
-            return self.get_action(action_id)
+        return self.edit_actions_telling([action_id], edit, expected_version, seen)[0][0]
 
     def edit_action_telling(
         self, action_id: int, edit: ActionChanges, expected_version: int | None = None
@@ -1934,12 +1932,17 @@ class Store:
             ]
 
     def edit_actions_telling(
-        self, ids: list[int], edit: ActionChanges, expected_version: int | None = None
+        self,
+        ids: list[int],
+        edit: ActionChanges,
+        expected_version: int | None = None,
+        seen: Mapping[str, str] | None = None,
     ) -> list[tuple[Action, bool]]:
-        """``edit_action_telling`` of each of ``ids``, as one change."""
+        """``edit_action_telling`` of each of ``ids``, as one change (``seen``: as
+        ``edit_action``'s)."""
         with self.write() as tx:
             self._refuse_dues_of_done(ids, edit)
-            changed = [self._edit(tx, action_id, edit, expected_version) for action_id in ids]
+            changed = [self._edit(tx, action_id, edit, expected_version, seen) for action_id in ids]
             return [
                 (self.get_action(action_id), was)
                 for action_id, was in zip(ids, changed, strict=True)
