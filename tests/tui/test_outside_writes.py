@@ -153,7 +153,7 @@ async def test_a_hand_write_hidden_by_a_heartbeat_reaches_the_other_views_soon_a
     monkeypatch.setattr("pdca.tui.app.OUTSIDE_MAYBE_SECONDS", 0.0)  # at its next look
     store.add_action(ActionDraft(title="Bob's", owner="bob"))
     store.add_action(ActionDraft(title="Carol's", owner="carol"))
-    app = make_app(db_path)
+    app = make_app(db_path, watch_changes=False)  # its looks are the test's, one by one
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(pilot.app, pilot)
         await pilot.press("2")
